@@ -1,0 +1,787 @@
+"""The Child Protection Report's figures: one pure model that every renderer reads.
+
+`shared/spec/report-figures.md` is the contract. The database layer (selectors) reduces the
+records to the plain aggregates of `ReportInputs`; `build_report` turns those into the frozen
+`Report` tree (zero-filling, ordering, nulls after the period end, cumulative sums, compliance
+percentages) and `report_to_json` writes exactly the contract's keys. No renderer computes a
+figure of its own, so the HTML, PDF, Word, Excel and JSON outputs cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+from safeguard.domain.national_statistics import NationalFigures, latest_on_or_before
+from safeguard.domain.periods import (
+    Period,
+    financial_year_of,
+    last_complete_financial_year,
+    month_end,
+    month_ends,
+    year_earlier,
+)
+from safeguard.domain.timeliness import ConferenceKind
+
+
+class CountBy(StrEnum):
+    """What a conference count counts (report-figures.md, "Counting rules")."""
+
+    CHILD = "child"  # one child at one conference: one row of conferences.csv
+    MEETING = "meeting"  # one sitting: the rows that share a meeting_id
+
+
+# The codes the contract fixes, defined once. Orders are the contract's (and the report's).
+ESCALATION_REASONS: tuple[str, ...] = (
+    "no_report_no_apologies",
+    "no_report",
+    "no_apologies",
+    "late_report",
+    "non_attendance",
+    "plan_not_progressing",
+    "other",
+)
+VIEWS_SHARED_VIA: tuple[str, ...] = (
+    "in_person",
+    "virtual",
+    "advocate",
+    "written",
+    "other",
+    "not_obtained",
+    "not_applicable",
+)
+PARTICIPATION_CODES: tuple[str, ...] = tuple(f"PN{number}" for number in range(8))
+PLAN_CATEGORIES: tuple[str, ...] = ("NEG", "PHY", "SAB", "EMO", "MUL")
+ALERT_ROLES: tuple[str, ...] = ("social_worker", "practice_supervisor", "team_manager")
+NOT_RECORDED = "not_recorded"
+# Financial-year months, April to March, as the escalations table prints them.
+MONTH_ABBREVIATIONS: tuple[str, ...] = (
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+    "Jan",
+    "Feb",
+    "Mar",
+)
+CALENDAR_MONTH_NAMES: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+MONTH_END_SERIES_LENGTH = 36
+CONFERENCE_CALENDAR_YEARS = 8
+ESCALATION_FINANCIAL_YEARS = 5
+UNBORN_COMPARISON_MONTHS = 12
+# A plan "ended after 2 years or more" when end_date - start_date >= 730 days (DfE measure).
+TWO_YEARS_IN_DAYS = 730
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs: plain aggregates from the database.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerdictCounts:
+    """Conferences (or meetings, under count_by=meeting) by timeliness verdict."""
+
+    within: int = 0
+    out: int = 0
+    not_determinable: int = 0
+
+    @property
+    def held(self) -> int:
+        return self.within + self.out + self.not_determinable
+
+    def __add__(self, other: VerdictCounts) -> VerdictCounts:
+        return VerdictCounts(
+            within=self.within + other.within,
+            out=self.out + other.out,
+            not_determinable=self.not_determinable + other.not_determinable,
+        )
+
+
+@dataclass(frozen=True)
+class ParticipationCounts:
+    """Conferences held in the period for children already born (always per child)."""
+
+    conferences: int = 0
+    child_attended: int = 0
+    advocate_involved: int = 0
+    preparation_session: int = 0
+    # VIEWS_SHARED_VIA codes plus "not_recorded"; absent codes are zero.
+    views_shared_via: Mapping[str, int] = field(default_factory=dict)
+    # PARTICIPATION_CODES plus "not_recorded"; absent codes are zero.
+    participation_code: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AgencyContribution:
+    """One organisation type's invitations to meetings held in the period."""
+
+    organisation: str
+    invited: int = 0
+    report_received: int = 0
+    report_late: int = 0
+    attended: int = 0
+    apologies: int = 0
+    no_report_no_apologies: int = 0
+
+
+@dataclass(frozen=True)
+class MonitoringCounts:
+    """Chairs' checks completed in the period, and the alerts they raised, by role."""
+
+    midway_completed: int = 0
+    midway_concerns: int = 0
+    pre_review_completed: int = 0
+    pre_review_concerns: int = 0
+    # ALERT_ROLES; absent roles are zero.
+    alerts: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlanCounts:
+    """The national statistics' measures for the period."""
+
+    started: int = 0
+    second_or_subsequent: int = 0
+    ended: int = 0
+    ended_after_2_years_or_more: int = 0
+    # latest_category of the plans open at the end of the period end: PLAN_CATEGORIES plus
+    # "not_recorded"; absent codes are zero.
+    open_by_category: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LateConference:
+    """One conference held out of timescale in the period (the report's appendix)."""
+
+    child_id: str
+    conference_id: str
+    kind: ConferenceKind
+    due_on: date
+    held_on: date
+    days_late: int  # held_on - due_on in calendar days
+    # The organisational unit (team / area) the child's case sits with, when recorded.
+    unit: str = ""
+    # out_of_timescale_reason as recorded; blank when none was recorded.
+    reason_recorded: str = ""
+
+
+@dataclass(frozen=True)
+class DataQualityItem:
+    """A gap or inconsistency in the records that the reader should know about."""
+
+    code: str
+    message: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything the database gives the report: aggregates, not rows.
+
+    Mappings may leave out zero entries; `build_report` fills them in.
+    """
+
+    period: Period
+    count_by: CountBy
+    include_informal: bool
+    # Children on a plan at the end of each day: the 36 month ends ending with the period end's
+    # month, plus year_earlier(period end).
+    on_plan_at: Mapping[date, int]
+    unborn_initial_year_to_period_end: int
+    unborn_initial_previous_year: int
+    # (year, month) -> conferences held; covers the 8 calendar years ending with the period
+    # end's year.
+    conferences_per_month: Mapping[tuple[int, int], int]
+    timeliness_last_complete_year: Mapping[ConferenceKind, VerdictCounts]
+    timeliness_period: Mapping[ConferenceKind, VerdictCounts]
+    escalations_by_organisation: Mapping[str, int]
+    escalations_by_reason: Mapping[str, int]
+    # (year, month) -> escalations raised; covers the 5 financial years ending with the one
+    # that holds the period end.
+    escalations_per_month: Mapping[tuple[int, int], int]
+    participation: ParticipationCounts
+    agency_contributions: Sequence[AgencyContribution]
+    monitoring: MonitoringCounts
+    plans: PlanCounts
+    late_conferences: Sequence[LateConference]
+    data_quality: Sequence[DataQualityItem]
+    generated_on: date
+
+
+# --------------------------------------------------------------------------------------------
+# The report: the JSON contract as a tree of frozen dataclasses.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodeCount:
+    code: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MonthEndCount:
+    on: date
+    count: int
+
+
+@dataclass(frozen=True)
+class CpPopulation:
+    at_period_end_on: date
+    at_period_end: int
+    year_earlier_on: date
+    year_earlier: int
+    month_end_series: tuple[MonthEndCount, ...]
+
+    @property
+    def change(self) -> int:
+        return self.at_period_end - self.year_earlier
+
+
+@dataclass(frozen=True)
+class UnbornInitialConferences:
+    year_to_period_end: int
+    previous_year: int
+    year_to_period_end_period: Period
+    previous_year_period: Period
+
+
+@dataclass(frozen=True)
+class CalendarYearMonths:
+    """Twelve monthly figures, January to December; None after the period end's month."""
+
+    year: int
+    months: tuple[int | None, ...]
+
+
+@dataclass(frozen=True)
+class TimelinessFigures:
+    held: int
+    within_timescale: int
+    out_of_timescale: int
+    not_determinable: int
+    compliance_percent: Decimal | None
+
+    @classmethod
+    def from_counts(cls, counts: VerdictCounts) -> TimelinessFigures:
+        return cls(
+            held=counts.held,
+            within_timescale=counts.within,
+            out_of_timescale=counts.out,
+            not_determinable=counts.not_determinable,
+            compliance_percent=percent(counts.within, counts.held),
+        )
+
+
+@dataclass(frozen=True)
+class TimelinessYear:
+    name: str  # "2021/22"
+    start_on: date
+    end_on: date
+    figures: TimelinessFigures
+
+
+@dataclass(frozen=True)
+class KindTimeliness:
+    kind: ConferenceKind
+    figures: TimelinessFigures
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    last_complete_year: TimelinessYear
+    period: TimelinessFigures
+    period_by_type: tuple[KindTimeliness, ...]  # every ConferenceKind, in the enum's order
+
+    def for_kind(self, kind: ConferenceKind) -> TimelinessFigures:
+        return next(entry.figures for entry in self.period_by_type if entry.kind == kind)
+
+
+@dataclass(frozen=True)
+class OrganisationCount:
+    organisation: str
+    count: int
+
+
+@dataclass(frozen=True)
+class FinancialYearMonth:
+    abbreviation: str  # "Apr"
+    year: int
+    month: int
+    count: int | None  # None after the period end's month
+
+
+@dataclass(frozen=True)
+class FinancialYearMonths:
+    name: str  # "2022/23"
+    months: tuple[FinancialYearMonth, ...]  # April to March
+    total: int  # the sum of the months that are not None
+
+
+@dataclass(frozen=True)
+class ParticipationFigures:
+    conferences: int
+    child_attended: int
+    advocate_involved: int
+    preparation_session: int
+    views_shared_via: tuple[CodeCount, ...]  # VIEWS_SHARED_VIA then not_recorded
+    participation_code: tuple[CodeCount, ...]  # PN0..PN7 then not_recorded
+
+
+@dataclass(frozen=True)
+class CheckCounts:
+    completed: int
+    concerns: int
+
+
+@dataclass(frozen=True)
+class MonitoringFigures:
+    midway: CheckCounts
+    pre_review: CheckCounts
+    alerts: tuple[CodeCount, ...]  # ALERT_ROLES
+
+    @property
+    def alerts_total(self) -> int:
+        return sum(alert.count for alert in self.alerts)
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    started: int
+    second_or_subsequent: int
+    ended: int
+    ended_after_2_years_or_more: int
+    open_by_category: tuple[CodeCount, ...]  # PLAN_CATEGORIES then not_recorded
+
+    @property
+    def second_or_subsequent_percent(self) -> Decimal | None:
+        return percent(self.second_or_subsequent, self.started)
+
+    @property
+    def ended_after_2_years_or_more_percent(self) -> Decimal | None:
+        return percent(self.ended_after_2_years_or_more, self.ended)
+
+    @property
+    def open_total(self) -> int:
+        return sum(category.count for category in self.open_by_category)
+
+    def open_category_percent(self, code: str) -> Decimal | None:
+        """Share of open plans with this category, of those with a category recorded."""
+        recorded = sum(c.count for c in self.open_by_category if c.code != NOT_RECORDED)
+        count = next(c.count for c in self.open_by_category if c.code == code)
+        return percent(count, recorded)
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    count_by: CountBy
+    include_informal: bool
+    generated_on: date
+    cp_population: CpPopulation
+    unborn_initial_conferences: UnbornInitialConferences
+    conferences_by_month: tuple[CalendarYearMonths, ...]  # oldest year first
+    conferences_cumulative: tuple[CalendarYearMonths, ...]
+    timeliness: Timeliness
+    escalations_by_organisation: tuple[OrganisationCount, ...]
+    escalations_total: int
+    escalations_by_reason: tuple[CodeCount, ...]  # ESCALATION_REASONS order, zeros included
+    escalations_by_month: tuple[FinancialYearMonths, ...]  # oldest FY first
+    participation: ParticipationFigures
+    agency_contributions: tuple[AgencyContribution, ...]
+    monitoring_checks: MonitoringFigures
+    plans: PlanFigures
+    late_conferences: tuple[LateConference, ...]
+    data_quality: tuple[DataQualityItem, ...]
+    # England's published figures for the latest year ending on or before the period end.
+    national: NationalFigures | None
+
+
+# --------------------------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------------------------
+
+_HUNDREDTH = Decimal("0.01")
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part / whole x 100, rounded half-up to 2 decimals; None when whole is 0.
+
+    report-figures.md: "compliance_percent = within / held x 100, rounded half-up to 2
+    decimals ... Held 0 gives null". Decimal arithmetic, so 0.125 rounds to 0.13 rather than
+    to whatever binary floating point makes of it.
+    """
+    if whole == 0:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def _ordered_by_count_then_name(counts: Mapping[str, int]) -> tuple[OrganisationCount, ...]:
+    # Names compare as plain strings (code-point order): "GP's" < "Health Visitor" < "gp".
+    entries = [OrganisationCount(name, count) for name, count in counts.items() if count > 0]
+    return tuple(sorted(entries, key=lambda entry: (-entry.count, entry.organisation)))
+
+
+def _zero_filled(
+    counts: Mapping[str, int], codes: Sequence[str], label: str
+) -> tuple[CodeCount, ...]:
+    unknown = sorted(set(counts) - set(codes))
+    if unknown:
+        raise ValueError(f"unknown {label} code(s): {', '.join(unknown)}")
+    return tuple(CodeCount(code, counts.get(code, 0)) for code in codes)
+
+
+def _shift_month(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+def _month_period(first: tuple[int, int], last: tuple[int, int]) -> Period:
+    """The whole calendar months from `first` to `last` (year, month), inclusive."""
+    return Period(date(first[0], first[1], 1), month_end(date(last[0], last[1], 1)))
+
+
+def _cp_population(inputs: ReportInputs) -> CpPopulation:
+    end_on = inputs.period.end_on
+    earlier_on = year_earlier(end_on)
+    series = tuple(
+        MonthEndCount(on, inputs.on_plan_at.get(on, 0))
+        for on in sorted(month_ends(end_on, MONTH_END_SERIES_LENGTH))
+    )
+    return CpPopulation(
+        at_period_end_on=end_on,
+        at_period_end=inputs.on_plan_at.get(end_on, 0),
+        year_earlier_on=earlier_on,
+        year_earlier=inputs.on_plan_at.get(earlier_on, 0),
+        month_end_series=series,
+    )
+
+
+def _unborn(inputs: ReportInputs) -> UnbornInitialConferences:
+    last = (inputs.period.end_on.year, inputs.period.end_on.month)
+    first = _shift_month(*last, -(UNBORN_COMPARISON_MONTHS - 1))
+    previous_last = _shift_month(*first, -1)
+    previous_first = _shift_month(*first, -UNBORN_COMPARISON_MONTHS)
+    return UnbornInitialConferences(
+        year_to_period_end=inputs.unborn_initial_year_to_period_end,
+        previous_year=inputs.unborn_initial_previous_year,
+        year_to_period_end_period=_month_period(first, last),
+        previous_year_period=_month_period(previous_first, previous_last),
+    )
+
+
+def _conference_years(
+    inputs: ReportInputs,
+) -> tuple[tuple[CalendarYearMonths, ...], tuple[CalendarYearMonths, ...]]:
+    end = (inputs.period.end_on.year, inputs.period.end_on.month)
+    monthly: list[CalendarYearMonths] = []
+    cumulative: list[CalendarYearMonths] = []
+    for year in range(end[0] - CONFERENCE_CALENDAR_YEARS + 1, end[0] + 1):
+        months: list[int | None] = []
+        running: list[int | None] = []
+        total = 0
+        for month in range(1, 13):
+            if (year, month) > end:
+                months.append(None)
+                running.append(None)
+                continue
+            count = inputs.conferences_per_month.get((year, month), 0)
+            total += count
+            months.append(count)
+            running.append(total)
+        monthly.append(CalendarYearMonths(year, tuple(months)))
+        cumulative.append(CalendarYearMonths(year, tuple(running)))
+    return tuple(monthly), tuple(cumulative)
+
+
+def _timeliness(inputs: ReportInputs) -> Timeliness:
+    year = last_complete_financial_year(inputs.period.end_on)
+    kinds = tuple(ConferenceKind)
+    year_counts = sum(
+        (inputs.timeliness_last_complete_year.get(kind, VerdictCounts()) for kind in kinds),
+        VerdictCounts(),
+    )
+    by_kind = tuple(
+        KindTimeliness(
+            kind, TimelinessFigures.from_counts(inputs.timeliness_period.get(kind, VerdictCounts()))
+        )
+        for kind in kinds
+    )
+    period_counts = sum(
+        (inputs.timeliness_period.get(kind, VerdictCounts()) for kind in kinds), VerdictCounts()
+    )
+    return Timeliness(
+        last_complete_year=TimelinessYear(
+            name=year.name,
+            start_on=year.start_on,
+            end_on=year.end_on,
+            figures=TimelinessFigures.from_counts(year_counts),
+        ),
+        period=TimelinessFigures.from_counts(period_counts),
+        period_by_type=by_kind,
+    )
+
+
+def _escalation_years(inputs: ReportInputs) -> tuple[FinancialYearMonths, ...]:
+    end_on = inputs.period.end_on
+    end = (end_on.year, end_on.month)
+    latest = financial_year_of(end_on)
+    years: list[FinancialYearMonths] = []
+    for back in range(ESCALATION_FINANCIAL_YEARS - 1, -1, -1):
+        start_year = latest.start_on.year - back
+        fy = financial_year_of(date(start_year, 4, 1))
+        months: list[FinancialYearMonth] = []
+        for offset, abbreviation in enumerate(MONTH_ABBREVIATIONS):
+            year, month = _shift_month(start_year, 4, offset)
+            count = (
+                None if (year, month) > end else inputs.escalations_per_month.get((year, month), 0)
+            )
+            months.append(FinancialYearMonth(abbreviation, year, month, count))
+        total = sum(m.count for m in months if m.count is not None)
+        years.append(FinancialYearMonths(fy.name, tuple(months), total))
+    return tuple(years)
+
+
+def _participation(counts: ParticipationCounts) -> ParticipationFigures:
+    return ParticipationFigures(
+        conferences=counts.conferences,
+        child_attended=counts.child_attended,
+        advocate_involved=counts.advocate_involved,
+        preparation_session=counts.preparation_session,
+        views_shared_via=_zero_filled(
+            counts.views_shared_via, (*VIEWS_SHARED_VIA, NOT_RECORDED), "views_shared_via"
+        ),
+        participation_code=_zero_filled(
+            counts.participation_code, (*PARTICIPATION_CODES, NOT_RECORDED), "participation_code"
+        ),
+    )
+
+
+def build_report(inputs: ReportInputs) -> Report:
+    """The report's figures from the database's aggregates (pure; no I/O, no clock)."""
+    by_month, cumulative = _conference_years(inputs)
+    by_organisation = _ordered_by_count_then_name(inputs.escalations_by_organisation)
+    agencies = tuple(
+        sorted(inputs.agency_contributions, key=lambda a: (-a.invited, a.organisation))
+    )
+    monitoring = inputs.monitoring
+    plans = inputs.plans
+    return Report(
+        period=inputs.period,
+        count_by=CountBy(inputs.count_by),
+        include_informal=inputs.include_informal,
+        generated_on=inputs.generated_on,
+        cp_population=_cp_population(inputs),
+        unborn_initial_conferences=_unborn(inputs),
+        conferences_by_month=by_month,
+        conferences_cumulative=cumulative,
+        timeliness=_timeliness(inputs),
+        escalations_by_organisation=by_organisation,
+        escalations_total=sum(entry.count for entry in by_organisation),
+        escalations_by_reason=_zero_filled(
+            inputs.escalations_by_reason, ESCALATION_REASONS, "escalation reason"
+        ),
+        escalations_by_month=_escalation_years(inputs),
+        participation=_participation(inputs.participation),
+        agency_contributions=agencies,
+        monitoring_checks=MonitoringFigures(
+            midway=CheckCounts(monitoring.midway_completed, monitoring.midway_concerns),
+            pre_review=CheckCounts(monitoring.pre_review_completed, monitoring.pre_review_concerns),
+            alerts=_zero_filled(monitoring.alerts, ALERT_ROLES, "alert role"),
+        ),
+        plans=PlanFigures(
+            started=plans.started,
+            second_or_subsequent=plans.second_or_subsequent,
+            ended=plans.ended,
+            ended_after_2_years_or_more=plans.ended_after_2_years_or_more,
+            open_by_category=_zero_filled(
+                plans.open_by_category, (*PLAN_CATEGORIES, NOT_RECORDED), "plan category"
+            ),
+        ),
+        late_conferences=tuple(
+            sorted(inputs.late_conferences, key=lambda c: (c.held_on, c.child_id, c.conference_id))
+        ),
+        data_quality=tuple(inputs.data_quality),
+        national=latest_on_or_before(inputs.period.end_on),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# JSON
+# --------------------------------------------------------------------------------------------
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _timeliness_json(figures: TimelinessFigures) -> dict[str, Any]:
+    return {
+        "held": figures.held,
+        "within_timescale": figures.within_timescale,
+        "out_of_timescale": figures.out_of_timescale,
+        "not_determinable": figures.not_determinable,
+        "compliance_percent": _number(figures.compliance_percent),
+    }
+
+
+def _codes_json(counts: Sequence[CodeCount]) -> dict[str, int]:
+    return {entry.code: entry.count for entry in counts}
+
+
+def report_to_json(report: Report) -> dict[str, Any]:
+    """The report as report-figures.md's JSON (plus the appendix, national figures, narrative)."""
+    # The narrative is generated from this same report; imported here to keep the modules
+    # acyclic (narrative reads figures).
+    from safeguard.domain.narrative import narrative_paragraphs
+
+    population = report.cp_population
+    unborn = report.unborn_initial_conferences
+    timeliness = report.timeliness
+    year = timeliness.last_complete_year
+    monitoring = report.monitoring_checks
+    plans = report.plans
+    participation = report.participation
+    return {
+        "period": {
+            "start": report.period.start_on.isoformat(),
+            "end": report.period.end_on.isoformat(),
+        },
+        "count_by": str(report.count_by),
+        "include_informal": report.include_informal,
+        "generated_on": report.generated_on.isoformat(),
+        "cp_population": {
+            "at_period_end": population.at_period_end,
+            "year_earlier": population.year_earlier,
+            "year_earlier_date": population.year_earlier_on.isoformat(),
+            "month_end_series": [
+                {"date": entry.on.isoformat(), "count": entry.count}
+                for entry in population.month_end_series
+            ],
+        },
+        "unborn_initial_conferences": {
+            "year_to_period_end": unborn.year_to_period_end,
+            "previous_year": unborn.previous_year,
+            "year_to_period_end_range": [
+                unborn.year_to_period_end_period.start_on.isoformat(),
+                unborn.year_to_period_end_period.end_on.isoformat(),
+            ],
+            "previous_year_range": [
+                unborn.previous_year_period.start_on.isoformat(),
+                unborn.previous_year_period.end_on.isoformat(),
+            ],
+        },
+        "conferences_by_month": {
+            str(entry.year): list(entry.months) for entry in report.conferences_by_month
+        },
+        "conferences_cumulative": {
+            str(entry.year): list(entry.months) for entry in report.conferences_cumulative
+        },
+        "timeliness": {
+            "last_complete_year": {
+                "name": year.name,
+                "start": year.start_on.isoformat(),
+                "end": year.end_on.isoformat(),
+                **_timeliness_json(year.figures),
+            },
+            "period": _timeliness_json(timeliness.period),
+            "period_by_type": {
+                str(entry.kind): _timeliness_json(entry.figures)
+                for entry in timeliness.period_by_type
+            },
+        },
+        "escalations_by_organisation": [
+            {"organisation": entry.organisation, "count": entry.count}
+            for entry in report.escalations_by_organisation
+        ],
+        "escalations_total": report.escalations_total,
+        "escalations_by_reason": _codes_json(report.escalations_by_reason),
+        "escalations_by_month": {
+            fy.name: {
+                "months": {month.abbreviation: month.count for month in fy.months},
+                "total": fy.total,
+            }
+            for fy in report.escalations_by_month
+        },
+        "participation": {
+            "conferences": participation.conferences,
+            "child_attended": participation.child_attended,
+            "advocate_involved": participation.advocate_involved,
+            "preparation_session": participation.preparation_session,
+            "views_shared_via": _codes_json(participation.views_shared_via),
+            "participation_code": _codes_json(participation.participation_code),
+        },
+        "agency_contributions": [
+            {
+                "organisation": agency.organisation,
+                "invited": agency.invited,
+                "report_received": agency.report_received,
+                "report_late": agency.report_late,
+                "attended": agency.attended,
+                "apologies": agency.apologies,
+                "no_report_no_apologies": agency.no_report_no_apologies,
+            }
+            for agency in report.agency_contributions
+        ],
+        "monitoring_checks": {
+            "midway": {
+                "completed": monitoring.midway.completed,
+                "concerns": monitoring.midway.concerns,
+            },
+            "pre_review": {
+                "completed": monitoring.pre_review.completed,
+                "concerns": monitoring.pre_review.concerns,
+            },
+            "alerts": _codes_json(monitoring.alerts),
+        },
+        "plans": {
+            "started": plans.started,
+            "second_or_subsequent": plans.second_or_subsequent,
+            "ended": plans.ended,
+            "ended_after_2_years_or_more": plans.ended_after_2_years_or_more,
+            "open_by_category": _codes_json(plans.open_by_category),
+        },
+        "data_quality": [
+            {"code": item.code, "message": item.message, "count": item.count}
+            for item in report.data_quality
+        ],
+        "late_conferences": [
+            {
+                "child_id": late.child_id,
+                "conference_id": late.conference_id,
+                "type": str(late.kind),
+                "due": late.due_on.isoformat(),
+                "held": late.held_on.isoformat(),
+                "days_late": late.days_late,
+                "unit": late.unit,
+                "reason_recorded": late.reason_recorded,
+            }
+            for late in report.late_conferences
+        ],
+        "national_comparison": None if report.national is None else report.national.to_json(),
+        "narrative": narrative_paragraphs(report),
+    }
