@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    DELETE = "delete", "Deleted"
+    IMPORT = "import", "Imported"
+    EXPORT = "export", "Exported"
+    DOWNLOAD = "download", "Downloaded"
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGN_OUT = "sign_out", "Signed out"
+    SEND = "send", "Sent"
+    RECOMPUTE = "recompute", "Recomputed"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail is append-only: entries cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("The audit trail is append-only: entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    """One thing somebody did. Append-only: the application never changes or deletes one."""
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    record_type = models.CharField(max_length=50, blank=True)
+    record_id = models.CharField(max_length=100, blank=True)
+    child_id = models.CharField(max_length=100, blank=True, db_index=True)
+    summary = models.CharField(max_length=500, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["actor_name", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.record_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit trail is append-only: entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only: entries cannot be deleted.")

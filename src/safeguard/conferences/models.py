@@ -1,0 +1,172 @@
+from django.db import models
+from django.db.models import Q
+
+from safeguard.cases.models import Child, Plan
+
+
+class Chair(models.Model):
+    """An Independent Child Protection Conference Chair, as named in the records."""
+
+    name = models.CharField(max_length=150, unique=True)
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="chair"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConferenceKind(models.TextChoices):
+    INITIAL = "initial", "Initial"
+    REVIEW = "review", "Review"
+    TRANSFER_IN = "transfer_in", "Transfer-in"
+
+
+class Outcome(models.TextChoices):
+    PLAN = "plan", "Plan made or continued"
+    NO_PLAN = "no_plan", "No plan (not made, or ended)"
+
+
+class ViewsSharedVia(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIRTUAL = "virtual", "Virtually"
+    ADVOCATE = "advocate", "Through an advocate"
+    WRITTEN = "written", "In writing"
+    OTHER = "other", "Another way"
+    NOT_OBTAINED = "not_obtained", "Not obtained"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class ParticipationCode(models.TextChoices):
+    PN0 = "PN0", "PN0: under 4"
+    PN1 = "PN1", "PN1: attends and speaks for self"
+    PN2 = "PN2", "PN2: attends, an advocate speaks"
+    PN3 = "PN3", "PN3: attends, conveys views non-verbally"
+    PN4 = "PN4", "PN4: attends, conveys no views"
+    PN5 = "PN5", "PN5: does not attend, briefs an advocate"
+    PN6 = "PN6", "PN6: does not attend, conveys views by another medium"
+    PN7 = "PN7", "PN7: does not attend, views not conveyed"
+
+
+class Verdict(models.TextChoices):
+    WITHIN = "within", "Within timescale"
+    OUT = "out", "Out of timescale"
+    NOT_DETERMINABLE = "not_determinable", "Not determinable"
+
+
+class Meeting(models.Model):
+    """One sitting on one date, at which one or more children (siblings) were discussed.
+
+    `reference` is the source system's meeting_id; a conference recorded without one is a
+    meeting by itself, referred to by its conference_id (`has_meeting_id` is then false), as
+    invitations.csv refers to it."""
+
+    reference = models.CharField(max_length=64, unique=True)
+    has_meeting_id = models.BooleanField(default=True)
+    held_on = models.DateField(db_index=True)
+
+    class Meta:
+        ordering = ["held_on", "reference"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Conference(models.Model):
+    """One child at one conference."""
+
+    conference_id = models.CharField(max_length=64, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="conferences")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="conferences")
+    kind = models.CharField(max_length=12, choices=ConferenceKind.choices)
+    held_on = models.DateField()
+    strategy_discussion_on = models.DateField(null=True, blank=True)
+    transfer_notification_on = models.DateField(null=True, blank=True)
+    chair = models.ForeignKey(Chair, null=True, blank=True, on_delete=models.PROTECT)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
+    child_attended = models.BooleanField(null=True, blank=True)
+    advocate_involved = models.BooleanField(null=True, blank=True)
+    views_shared_via = models.CharField(max_length=16, choices=ViewsSharedVia.choices, blank=True)
+    preparation_session = models.BooleanField(null=True, blank=True)
+    participation_code = models.CharField(
+        max_length=3, choices=ParticipationCode.choices, blank=True
+    )
+    out_of_timescale_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    # Timeliness, derived by safeguard.domain.timeliness and kept current by the services.
+    due_on = models.DateField(null=True, blank=True)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
+    days_late = models.IntegerField(null=True, blank=True)
+    days_late_unit = models.CharField(max_length=8, blank=True)
+    verdict_reason = models.CharField(max_length=300, blank=True)
+    verdict_missing = models.CharField(max_length=40, blank=True)
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="conferences"
+    )
+
+    class Meta:
+        ordering = ["held_on", "conference_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "kind", "held_on"], name="conference_unique_child_kind_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ConferenceKind.values), name="conference_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=["", *Verdict.values]), name="conference_verdict_known"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["held_on", "kind"]),
+            models.Index(fields=["verdict", "held_on"]),
+            models.Index(fields=["child", "held_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.conference_id
+
+    @property
+    def for_unborn_child(self) -> bool:
+        dob = self.child.date_of_birth
+        return dob is None or self.held_on < dob
+
+
+class ReportReceived(models.TextChoices):
+    YES = "yes", "Received"
+    LATE = "late", "Received late"
+    NO = "no", "Not received"
+
+
+class Invitation(models.Model):
+    """An agency invited to a meeting, and what it contributed."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    organisation_type = models.ForeignKey("escalations.OrganisationType", on_delete=models.PROTECT)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    report_requested = models.BooleanField(null=True, blank=True)
+    report_received = models.CharField(max_length=4, choices=ReportReceived.choices, blank=True)
+    attended = models.BooleanField(null=True, blank=True)
+    apologies = models.BooleanField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["meeting", "organisation_type__name", "organisation_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organisation_type", "organisation_name"],
+                name="invitation_unique_agency_per_meeting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_type} at {self.meeting}"
+
+    @property
+    def sent_no_report_and_no_apologies(self) -> bool:
+        return self.report_received in ("", "no") and not self.attended and not self.apologies

@@ -1,0 +1,31 @@
+"""Production settings: refuse to start without a secret key, allowed hosts and HTTPS."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = os.environ.get("SAFEGUARD_SECRET_KEY", "")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "SAFEGUARD_SECRET_KEY must be set to a random value of at least 50 characters."
+    )
+if os.environ.get("SAFEGUARD_DEBUG"):
+    raise ImproperlyConfigured("DEBUG cannot be switched on in production.")
+DEBUG = False
+if not ALLOWED_HOSTS:  # noqa: F405
+    raise ImproperlyConfigured("SAFEGUARD_ALLOWED_HOSTS must name the host(s) served.")
+
+SECURE_SSL_REDIRECT = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False

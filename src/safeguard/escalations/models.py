@@ -1,0 +1,68 @@
+from django.db import models
+from django.db.models import Q
+
+from safeguard.cases.models import Area, Child
+
+
+class OrganisationType(models.Model):
+    """The authority's own list of agency categories (e.g. "GP's", "PPU"), kept as data."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EscalationReason(models.TextChoices):
+    NO_REPORT_NO_APOLOGIES = "no_report_no_apologies", "No report and no apologies"
+    NO_REPORT = "no_report", "No report"
+    NO_APOLOGIES = "no_apologies", "No apologies"
+    LATE_REPORT = "late_report", "Late report"
+    NON_ATTENDANCE = "non_attendance", "Non-attendance"
+    PLAN_NOT_PROGRESSING = "plan_not_progressing", "Plan not progressing"
+    OTHER = "other", "Other"
+
+
+class Escalation(models.Model):
+    """A professional's escalation raised by a chair (the dispute-resolution process)."""
+
+    escalation_id = models.CharField(max_length=64, unique=True)
+    raised_on = models.DateField()
+    organisation_type = models.ForeignKey(OrganisationType, on_delete=models.PROTECT)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT)
+    reason = models.CharField(max_length=24, choices=EscalationReason.choices)
+    formal = models.BooleanField(default=True)
+    stage = models.PositiveSmallIntegerField(null=True, blank=True)
+    conference = models.ForeignKey(
+        "conferences.Conference", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT)
+    raised_by = models.ForeignKey(
+        "conferences.Chair", null=True, blank=True, on_delete=models.PROTECT
+    )
+    resolved_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["escalation_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=EscalationReason.values), name="escalation_reason_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__isnull=True) | Q(stage__in=[1, 2, 3]),
+                name="escalation_stage_1_to_3",
+            ),
+        ]
+        indexes = [models.Index(fields=["raised_on", "formal"])]
+
+    def __str__(self) -> str:
+        return self.escalation_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_on is None

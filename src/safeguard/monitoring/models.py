@@ -1,0 +1,56 @@
+from django.db import models
+from django.db.models import Q
+
+from safeguard.cases.models import Plan
+
+
+class CheckKind(models.TextChoices):
+    MIDWAY = "midway", "Midway check"
+    PRE_REVIEW = "pre_review", "Pre-review check"
+
+
+class CheckOutcome(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    CONCERNS = "concerns", "Concerns"
+
+
+class MonitoringCheck(models.Model):
+    """A chair's check between conferences that the plan is progressing."""
+
+    check_id = models.CharField(max_length=64, unique=True)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="checks")
+    kind = models.CharField(max_length=10, choices=CheckKind.choices)
+    completed_on = models.DateField()
+    chair = models.ForeignKey("conferences.Chair", null=True, blank=True, on_delete=models.PROTECT)
+    core_groups_on_track = models.BooleanField(null=True, blank=True)
+    visits_on_track = models.BooleanField(null=True, blank=True)
+    outcome = models.CharField(max_length=8, choices=CheckOutcome.choices)
+    alerted_social_worker = models.BooleanField(default=False)
+    alerted_practice_supervisor = models.BooleanField(default=False)
+    alerted_team_manager = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["check_id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=CheckKind.values), name="check_kind_known"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=CheckOutcome.values), name="check_outcome_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["completed_on", "kind"])]
+
+    def __str__(self) -> str:
+        return self.check_id
+
+    @property
+    def roles_alerted(self) -> list[str]:
+        return [
+            role
+            for role, alerted in (
+                ("social_worker", self.alerted_social_worker),
+                ("practice_supervisor", self.alerted_practice_supervisor),
+                ("team_manager", self.alerted_team_manager),
+            )
+            if alerted
+        ]
