@@ -144,10 +144,14 @@ class WorkingDayCalendar:
         )
 
 
-@cache
-def calendar_for(nation: Nation) -> WorkingDayCalendar:
+def calendar_for(nation: Nation | str) -> WorkingDayCalendar:
     """The shared working-day calendar for ``nation`` (built once per process, then reused)."""
-    return WorkingDayCalendar(Nation(nation))
+    return _calendar_of(Nation(nation))
+
+
+@cache
+def _calendar_of(nation: Nation) -> WorkingDayCalendar:
+    return WorkingDayCalendar(nation)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -465,7 +465,7 @@ _NATIONAL_RULE_SETS: dict[Nation, RuleSet] = {
 }
 
 
-def rule_set_for(nation: Nation | str = Nation.england, **overrides: object) -> RuleSet:
+def rule_set_for(nation: Nation | str = Nation.england, /, **overrides: object) -> RuleSet:
     """The rule set of ``nation``'s guidance, with any local settings in ``overrides``.
 
     ``overrides`` are RuleSet field names, e.g. ``rule_set_for("england",
