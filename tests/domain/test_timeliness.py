@@ -363,7 +363,10 @@ def test_a_second_plan_with_no_conference_of_its_own_does_not_borrow_the_first_p
         review("rcpc-1", date(2021, 4, 9)),
         review("rcpc-2", date(2022, 6, 1)),
     )
-    plans = [plan("plan-1", date(2021, 1, 11), date(2021, 10, 11)), plan("plan-2", date(2022, 3, 1))]
+    plans = [
+        plan("plan-1", date(2021, 1, 11), date(2021, 10, 11)),
+        plan("plan-2", date(2022, 3, 1)),
+    ]
     assessment = assess_child(conferences, plans, ENGLAND)["rcpc-2"]
     assert assessment.verdict is Verdict.not_determinable
     assert assessment.missing == "previous_conference"
