@@ -1,0 +1,281 @@
+"""The report's charts, drawn with matplotlib from the Report (never from the records).
+
+Each chart is a `Chart` (title, alt text, SVG for HTML/PDF, PNG for Word). SVG text has no XML
+prolog so it can be inlined in HTML.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+if not os.access(
+    os.environ.get("MPLCONFIGDIR", os.path.expanduser("~/.config/matplotlib")), os.W_OK
+):
+    os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="safeguard-mpl-")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from safeguard.domain.figures import MONTH_ABBREVIATIONS, Report  # noqa: E402
+
+# A restrained palette: navy first, then muted tones that stay distinct in greyscale print.
+PALETTE = (
+    "#1f3b63",
+    "#4f7cac",
+    "#8a9bb0",
+    "#c9a227",
+    "#6b8e6b",
+    "#a05a4f",
+    "#7d6b91",
+    "#2e8a8a",
+)
+TEXT = "#222222"
+GRID = "#d9d9d9"
+CALENDAR_MONTHS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+_RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.edgecolor": "#888888",
+    "axes.labelcolor": TEXT,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.titlecolor": TEXT,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": GRID,
+    "grid.linewidth": 0.6,
+    "xtick.color": TEXT,
+    "ytick.color": TEXT,
+    "legend.frameon": False,
+    "svg.fonttype": "none",  # text stays text in the SVG: searchable, selectable, crisp
+    "svg.hashsalt": "safeguard",  # stable element ids, so renders are reproducible
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    description: str  # alt text
+    svg: str  # empty when not asked for
+    png: bytes  # empty when not asked for
+
+
+def _new_figure(width: float = 7.0, height: float = 3.4) -> tuple[Figure, plt.Axes]:
+    with plt.rc_context(_RC):
+        figure = Figure(figsize=(width, height), layout="constrained")
+        axes = figure.add_subplot()
+    return figure, axes
+
+
+_PROLOG = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+
+
+_FORMATS: ContextVar[frozenset[str]] = ContextVar(
+    "chart_formats", default=frozenset({"svg", "png"})
+)
+
+
+def _finish(key: str, title: str, description: str, figure: Figure) -> Chart:
+    formats = _FORMATS.get()
+    svg_buffer = io.StringIO()
+    png_buffer = io.BytesIO()
+    with plt.rc_context(_RC):
+        if "svg" in formats:
+            figure.savefig(svg_buffer, format="svg", metadata={"Date": None})
+        if "png" in formats:
+            figure.savefig(png_buffer, format="png", dpi=150)
+    svg = _PROLOG.sub("", svg_buffer.getvalue(), count=1)
+    # Let the SVG scale to its container in HTML and PDF.
+    svg = re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", svg, count=1)
+    svg = svg.replace("<svg", f'<svg role="img" aria-label="{description}"', 1)
+    return Chart(key=key, title=title, description=description, svg=svg, png=png_buffer.getvalue())
+
+
+def _style_axes(axes: plt.Axes, title: str, xlabel: str, ylabel: str) -> None:
+    with plt.rc_context(_RC):
+        axes.set_title(title, loc="left", fontsize=11, fontweight="bold", color=TEXT)
+        axes.set_xlabel(xlabel)
+        axes.set_ylabel(ylabel)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_axisbelow(True)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        axes.grid(True, axis="y", color=GRID, linewidth=0.6)
+        axes.grid(False, axis="x")
+
+
+def on_plan_chart(report: Report) -> Chart:
+    series = report.cp_population.month_end_series
+    title = "Children subject to a CP plan at each month end"
+    with plt.rc_context(_RC):
+        figure, axes = _new_figure()
+        x = list(range(len(series)))
+        axes.plot(x, [s.count for s in series], color=PALETTE[0], linewidth=2, marker="o",
+                  markersize=2.5)  # fmt: skip
+        ticks = [i for i, s in enumerate(series) if s.on.month in (3, 9) or i == len(series) - 1]
+        axes.set_xticks(ticks, [series[i].on.strftime("%b %y") for i in ticks])
+        axes.set_ylim(bottom=0)
+        last = series[-1]
+        axes.annotate(f"{last.count:,}", (x[-1], last.count), textcoords="offset points",
+                      xytext=(0, 6), ha="center", color=PALETTE[0], fontweight="bold")  # fmt: skip
+        _style_axes(axes, title, "Month end", "Children on a plan")
+    first, final = series[0].on, series[-1].on
+    return _finish(
+        "on_plan",
+        title,
+        f"Line chart of children subject to a child protection plan at each month end from "
+        f"{first:%B %Y} to {final:%B %Y}",
+        figure,
+    )
+
+
+def _years_chart(key: str, title: str, ylabel: str, report: Report, cumulative: bool) -> Chart:
+    years = report.conferences_cumulative if cumulative else report.conferences_by_month
+    with plt.rc_context(_RC):
+        figure, axes = _new_figure(height=3.8)
+        for index, year in enumerate(years):
+            points = [(m, v) for m, v in enumerate(year.months) if v is not None]
+            latest = index == len(years) - 1
+            axes.plot(
+                [m for m, _ in points],
+                [v for _, v in points],
+                label=str(year.year),
+                color=PALETTE[index % len(PALETTE)],
+                linewidth=2.4 if latest else 1.3,
+                marker="o" if latest else None,
+                markersize=3,
+            )
+        axes.set_xticks(range(12), CALENDAR_MONTHS)
+        axes.set_ylim(bottom=0)
+        axes.legend(ncols=1, loc="center left", bbox_to_anchor=(1.0, 0.5), title="Year",
+                    fontsize=8)  # fmt: skip
+        _style_axes(axes, title, "Month", ylabel)
+    return _finish(
+        key,
+        title,
+        f"Line chart, one line per year {years[0].year} to {years[-1].year}: {ylabel.lower()}",
+        figure,
+    )
+
+
+def conferences_per_month_chart(report: Report) -> Chart:
+    return _years_chart(
+        "conferences_per_month",
+        "CP conferences held each month",
+        "Conferences held",
+        report,
+        cumulative=False,
+    )
+
+
+def conferences_cumulative_chart(report: Report) -> Chart:
+    return _years_chart(
+        "conferences_cumulative",
+        "Cumulative CP conferences in each year",
+        "Conferences held in the year so far",
+        report,
+        cumulative=True,
+    )
+
+
+def escalations_by_organisation_chart(report: Report) -> Chart:
+    entries = report.escalations_by_organisation
+    title = "Escalations raised in the period, by organisation"
+    height = max(2.2, 0.32 * len(entries) + 1.1)
+    with plt.rc_context(_RC):
+        figure, axes = _new_figure(height=height)
+        names = [e.organisation for e in reversed(entries)]
+        counts = [e.count for e in reversed(entries)]
+        bars = axes.barh(names, counts, color=PALETTE[1], height=0.65)
+        axes.bar_label(bars, padding=3, fontsize=8, color=TEXT)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _style_axes(axes, title, "Escalations", "Organisation")
+        axes.grid(True, axis="x", color=GRID, linewidth=0.6)
+        axes.grid(False, axis="y")
+        if not entries:
+            axes.text(0.5, 0.5, "No escalations in the period", transform=axes.transAxes,
+                      ha="center", va="center")  # fmt: skip
+    return _finish(
+        "escalations_by_organisation",
+        title,
+        "Horizontal bar chart of escalations raised in the period by organisation",
+        figure,
+    )
+
+
+def escalations_per_month_chart(report: Report) -> Chart:
+    years = report.escalations_by_month
+    title = "Escalations raised each month, by financial year"
+    with plt.rc_context(_RC):
+        figure, axes = _new_figure(height=3.6)
+        for index, fy in enumerate(years):
+            points = [
+                (m, month.count) for m, month in enumerate(fy.months) if month.count is not None
+            ]
+            latest = index == len(years) - 1
+            axes.plot(
+                [m for m, _ in points],
+                [v for _, v in points],
+                label=fy.name,
+                color=PALETTE[index % len(PALETTE)],
+                linewidth=2.4 if latest else 1.3,
+                marker="o" if latest else None,
+                markersize=3,
+            )
+        axes.set_xticks(range(12), MONTH_ABBREVIATIONS)
+        axes.set_ylim(bottom=0)
+        axes.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), title="Financial year",
+                    fontsize=8)  # fmt: skip
+        _style_axes(axes, title, "Month", "Escalations raised")
+    return _finish(
+        "escalations_per_month",
+        title,
+        f"Line chart of escalations raised each month, April to March, for financial years "
+        f"{years[0].name} to {years[-1].name}",
+        figure,
+    )
+
+
+CHART_BUILDERS = (
+    on_plan_chart,
+    conferences_per_month_chart,
+    conferences_cumulative_chart,
+    escalations_by_organisation_chart,
+    escalations_per_month_chart,
+)
+
+
+def report_charts(report: Report, *, formats: Iterable[str] = ("svg", "png")) -> dict[str, Chart]:
+    """Every chart of the report, by key, drawn in the formats asked for ("svg", "png")."""
+    token = _FORMATS.set(frozenset(formats))
+    try:
+        return {chart.key: chart for chart in (build(report) for build in CHART_BUILDERS)}
+    finally:
+        _FORMATS.reset(token)

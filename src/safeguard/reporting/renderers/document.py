@@ -1,0 +1,620 @@
+"""The report laid out once: sections, paragraphs, tables and figures, from the Report.
+
+Every renderer (HTML and PDF, Word, Excel) walks this same outline, so the formats carry the
+same tables with the same captions in the same order. Cells hold raw values (int, Decimal,
+date, str, None); each renderer formats them its own way (Excel keeps numbers as numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from safeguard.domain.figures import (
+    CALENDAR_MONTH_NAMES,
+    MONTH_ABBREVIATIONS,
+    NOT_RECORDED,
+    Report,
+)
+from safeguard.domain.narrative import (
+    ALERT_ROLE_LABELS,
+    CONFERENCE_KIND_LABELS,
+    COUNT_BY_DESCRIPTIONS,
+    ESCALATION_REASON_LABELS,
+    PARTICIPATION_CODE_LABELS,
+    PLAN_CATEGORY_LABELS,
+    VIEWS_SHARED_VIA_LABELS,
+    Narrative,
+    narrative_for,
+    ordinal_date,
+)
+from safeguard.domain.national_statistics import NationalFigures
+
+Cell = int | Decimal | date | str | None
+
+DEFAULT_AUTHORITY = "Safeguard demo authority"
+TITLE = "Child Protection Report"
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # also the Excel sheet's name
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    total_row: tuple[Cell, ...] | None = None
+    percent_columns: frozenset[int] = frozenset()  # Decimal cells shown with a % sign
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    chart_key: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    blocks: tuple[Table | Figure, ...] = ()
+    appendix: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    authority: str
+    period_text: str
+    produced_on_text: str
+    count_by_text: str
+    escalations_text: str
+    sections: tuple[Section, ...]
+    narrative: Narrative
+    numbering: dict[int, int] = field(default_factory=dict)  # id(block) -> table/figure number
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Table)]
+
+    def number_of(self, block: Table | Figure) -> int:
+        return self.numbering[id(block)]
+
+
+def _percent(value: Decimal | None) -> Decimal | None:
+    return value
+
+
+def _month_grid(report: Report) -> Table:
+    """Children on a plan at each month end: months down, calendar years across."""
+    series = report.cp_population.month_end_series
+    years = sorted({entry.on.year for entry in series})
+    by_month = {(entry.on.year, entry.on.month): entry.count for entry in series}
+    rows = tuple(
+        (name, *(by_month.get((year, month)) for year in years))
+        for month, name in enumerate(CALENDAR_MONTH_NAMES, start=1)
+    )
+    return Table(
+        key="On plan month ends",
+        caption="Children subject to a CP plan at the end of each month",
+        columns=("Month end", *(str(year) for year in years)),
+        rows=rows,
+    )
+
+
+def _years_table(key: str, caption: str, years) -> Table:  # noqa: ANN001
+    return Table(
+        key=key,
+        caption=caption,
+        columns=("Month", *(str(y.year) for y in years)),
+        rows=tuple(
+            (name, *(y.months[index] for y in years))
+            for index, name in enumerate(CALENDAR_MONTH_NAMES)
+        ),
+    )
+
+
+def _timeliness_row(label: str, figures) -> tuple[Cell, ...]:  # noqa: ANN001
+    return (
+        label,
+        figures.held,
+        figures.within_timescale,
+        figures.out_of_timescale,
+        figures.not_determinable,
+        figures.compliance_percent,
+    )
+
+
+def _national_table(report: Report, national: NationalFigures | None) -> Table:
+    plans = report.plans
+    population = report.cp_population
+    england = (
+        "England"
+        if national is None
+        else f"England, year ending {ordinal_date(national.year_ending_on)}"
+    )
+
+    def held(value):  # noqa: ANN001, ANN202
+        return "Not held" if national is None or value is None else value
+
+    rows: list[tuple[Cell, ...]] = [
+        (
+            "Children subject to a plan at the end of the period (England: at 31 March)",
+            population.at_period_end,
+            held(national and national.on_plan_at_31_march),
+        ),
+        (
+            "Plans started (this authority: in the period; England: in the year)",
+            plans.started,
+            held(national and national.plans_started),
+        ),
+        (
+            "Plans ended (this authority: in the period; England: in the year)",
+            plans.ended,
+            held(national and national.plans_ended),
+        ),
+        (
+            "Plans started that were a second or subsequent plan (%)",
+            plans.second_or_subsequent_percent,
+            held(national and national.second_or_subsequent_percent),
+        ),
+        (
+            "Plans ended that had lasted two years or more (%)",
+            plans.ended_after_2_years_or_more_percent,
+            held(national and national.ended_after_2_years_or_more_percent),
+        ),
+    ]
+    for category in plans.open_by_category:
+        if category.code == NOT_RECORDED:
+            continue
+        rows.append(
+            (
+                f"Children on a plan: {PLAN_CATEGORY_LABELS[category.code].lower()} (%)",
+                plans.open_category_percent(category.code),
+                held(national and national.category_percent(category.code)),
+            )
+        )
+    note = (
+        "England's figures are not held for any year ending on or before the period end."
+        if national is None
+        else (
+            f"Source for England: {national.source} ({national.release_url}). England's "
+            "categories are the initial category of the plans of children on a plan at 31 "
+            "March; this authority's are the latest category of the plans open at the end of "
+            "the period, as a share of those with a category recorded. 'Not held' marks a "
+            "figure not yet verified against the publication."
+        )
+    )
+    return Table(
+        key="National comparison",
+        caption="This authority's measures beside England's published figures",
+        columns=("Measure", "This authority", england),
+        rows=tuple(rows),
+        percent_columns=frozenset(),  # mixed rows: percentages are labelled in the measure
+        note=note,
+    )
+
+
+def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Document:
+    narrative = narrative_for(report)
+    period = report.period
+    population = report.cp_population
+    unborn = report.unborn_initial_conferences
+    timeliness = report.timeliness
+    year = timeliness.last_complete_year
+    participation = report.participation
+    monitoring = report.monitoring_checks
+    period_text = f"{ordinal_date(period.start_on)} – {ordinal_date(period.end_on)}"
+    span = f"{period.start_on:%B} – {period.end_on:%B %Y}"
+    kind = "formal and informal" if report.include_informal else "formal"
+
+    sections = [
+        Section(
+            "child-protection",
+            "Child Protection",
+            (*narrative.cp_population, *narrative.unborn),
+            (
+                Table(
+                    key="On plan",
+                    caption="Children subject to a CP plan",
+                    columns=("Date", "Children on a plan"),
+                    rows=(
+                        (population.year_earlier_on, population.year_earlier),
+                        (population.at_period_end_on, population.at_period_end),
+                    ),
+                ),
+                Figure("on_plan", "Children subject to a CP plan at each month end, three years"),
+                _month_grid(report),
+                Table(
+                    key="Unborn initial",
+                    caption="Initial CP conferences for unborn children",
+                    columns=("From", "To", "Initial conferences"),
+                    rows=(
+                        (
+                            unborn.previous_year_period.start_on,
+                            unborn.previous_year_period.end_on,
+                            unborn.previous_year,
+                        ),
+                        (
+                            unborn.year_to_period_end_period.start_on,
+                            unborn.year_to_period_end_period.end_on,
+                            unborn.year_to_period_end,
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        Section(
+            "population",
+            "Child Protection Population",
+            narrative.conferences,
+            (
+                _years_table(
+                    "Cumulative conferences",
+                    f"Cumulative number of CP conferences {report.conferences_cumulative[0].year}"
+                    f"–{report.conferences_cumulative[-1].year}",
+                    report.conferences_cumulative,
+                ),
+                Figure("conferences_cumulative", "Cumulative CP conferences in each year"),
+                _years_table(
+                    "Conferences per month",
+                    f"Number of CP conferences per month ({report.conferences_by_month[0].year}"
+                    f"–{report.conferences_by_month[-1].year})",
+                    report.conferences_by_month,
+                ),
+                Figure("conferences_per_month", "CP conferences held each month"),
+            ),
+        ),
+        Section(
+            "timeliness",
+            "Timeliness of conferences",
+            narrative.timeliness,
+            (
+                Table(
+                    key="Timeliness",
+                    caption=(
+                        f"Conferences within timescale: the last complete year ({year.name}) and "
+                        "this period, by type"
+                    ),
+                    columns=(
+                        "Conferences",
+                        "Held",
+                        "Within timescale",
+                        "Out of timescale",
+                        "Not determinable",
+                        "Compliance",
+                    ),
+                    rows=(
+                        _timeliness_row(f"Year {year.name}", year.figures),
+                        _timeliness_row("This period: all types", timeliness.period),
+                        *(
+                            _timeliness_row(
+                                f"This period: {CONFERENCE_KIND_LABELS[str(e.kind)].lower()}",
+                                e.figures,
+                            )
+                            for e in timeliness.period_by_type
+                        ),
+                    ),
+                    percent_columns=frozenset({5}),
+                    note=(
+                        "Compliance is the share held within timescale, rounded half-up to two "
+                        "decimal places; conferences that could not be assessed count as held "
+                        "but not within timescale. Every conference held out of timescale is "
+                        "listed in Appendix A."
+                    ),
+                ),
+            ),
+        ),
+        Section(
+            "participation",
+            "Children and young people's preparation and involvement in conferences",
+            narrative.participation,
+            (
+                Table(
+                    key="Participation",
+                    caption="Children's participation in conferences held in the period",
+                    columns=("Measure", "Conferences"),
+                    rows=(
+                        ("Conferences for children already born", participation.conferences),
+                        ("The child attended", participation.child_attended),
+                        ("An advocate was involved", participation.advocate_involved),
+                        (
+                            "Preparation session before the conference",
+                            participation.preparation_session,
+                        ),
+                    ),
+                ),
+                Table(
+                    key="Views shared",
+                    caption="How the child's views were shared",
+                    columns=("How views were shared", "Conferences"),
+                    rows=tuple(
+                        (VIEWS_SHARED_VIA_LABELS[c.code], c.count)
+                        for c in participation.views_shared_via
+                    ),
+                    total_row=("Total", sum(c.count for c in participation.views_shared_via)),
+                ),
+                Table(
+                    key="Participation codes",
+                    caption="Participation codes (PN0–PN7)",
+                    columns=("Participation code", "Conferences"),
+                    rows=tuple(
+                        (PARTICIPATION_CODE_LABELS[c.code], c.count)
+                        for c in participation.participation_code
+                    ),
+                    total_row=("Total", sum(c.count for c in participation.participation_code)),
+                ),
+            ),
+        ),
+        Section(
+            "monitoring",
+            "Activities between Child Protection Reviews",
+            (
+                "Chairs undertake a monitoring check at the midway point between conferences and "
+                "a check when preparing for reviews, to make sure that statutory tasks have been "
+                "undertaken and that the plan is progressing. Where there are concerns the chair "
+                "alerts the relevant member of the team.",
+                *narrative.monitoring,
+            ),
+            (
+                Table(
+                    key="Monitoring checks",
+                    caption="Chairs' monitoring checks completed in the period",
+                    columns=("Check", "Completed", "Concerns raised"),
+                    rows=(
+                        ("Midway", monitoring.midway.completed, monitoring.midway.concerns),
+                        (
+                            "Pre-review",
+                            monitoring.pre_review.completed,
+                            monitoring.pre_review.concerns,
+                        ),
+                    ),
+                ),
+                Table(
+                    key="Alerts",
+                    caption="Alerts raised by chairs, by role alerted",
+                    columns=("Role alerted", "Alerts"),
+                    rows=tuple((ALERT_ROLE_LABELS[a.code], a.count) for a in monitoring.alerts),
+                    total_row=("Total", monitoring.alerts_total),
+                ),
+            ),
+        ),
+        Section(
+            "escalations",
+            "Identifying good practice, problem resolution and escalation",
+            narrative.escalations,
+            (
+                Table(
+                    key="Escalations by organisation",
+                    caption=f"Child Protection Conference escalations raised in the period {span}",
+                    columns=("Organisation", "Number of escalations"),
+                    rows=tuple(
+                        (e.organisation, e.count) for e in report.escalations_by_organisation
+                    ),
+                    total_row=("Total escalations raised in this period", report.escalations_total),
+                ),
+                Figure(
+                    "escalations_by_organisation",
+                    "Escalations raised in the period, by organisation",
+                ),
+                Table(
+                    key="Escalations by reason",
+                    caption="Escalations raised in the period, by reason",
+                    columns=("Reason", "Number of escalations"),
+                    rows=tuple(
+                        (ESCALATION_REASON_LABELS[r.code], r.count)
+                        for r in report.escalations_by_reason
+                    ),
+                    total_row=("Total", sum(r.count for r in report.escalations_by_reason)),
+                ),
+                Table(
+                    key="Escalations per month",
+                    caption="Number of Child Protection Conference escalations raised each month",
+                    columns=("Month", *(fy.name for fy in report.escalations_by_month)),
+                    rows=tuple(
+                        (
+                            abbreviation,
+                            *(fy.months[index].count for fy in report.escalations_by_month),
+                        )
+                        for index, abbreviation in enumerate(MONTH_ABBREVIATIONS)
+                    ),
+                    total_row=("Total", *(fy.total for fy in report.escalations_by_month)),
+                ),
+                Figure("escalations_per_month", "Escalations raised each month, by financial year"),
+            ),
+        ),
+        Section(
+            "agencies",
+            "Agencies' contributions to conferences",
+            narrative.agencies,
+            (
+                Table(
+                    key="Agency contributions",
+                    caption="Agencies' contributions to meetings held in the period",
+                    columns=(
+                        "Organisation",
+                        "Invited",
+                        "Report received",
+                        "Report late",
+                        "Attended",
+                        "Apologies",
+                        "No report, no apologies",
+                    ),
+                    rows=tuple(
+                        (
+                            a.organisation,
+                            a.invited,
+                            a.report_received,
+                            a.report_late,
+                            a.attended,
+                            a.apologies,
+                            a.no_report_no_apologies,
+                        )
+                        for a in report.agency_contributions
+                    ),
+                    total_row=(
+                        "Total",
+                        *(
+                            sum(getattr(a, name) for a in report.agency_contributions)
+                            for name in (
+                                "invited",
+                                "report_received",
+                                "report_late",
+                                "attended",
+                                "apologies",
+                                "no_report_no_apologies",
+                            )
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        Section(
+            "national",
+            "Child protection plans and the national picture",
+            narrative.plans,
+            (
+                Table(
+                    key="Plans",
+                    caption="Child protection plans in the period",
+                    columns=("Measure", "Plans"),
+                    rows=(
+                        ("Plans started", report.plans.started),
+                        ("of which second or subsequent plans", report.plans.second_or_subsequent),
+                        ("Plans ended", report.plans.ended),
+                        (
+                            "of which lasted two years or more",
+                            report.plans.ended_after_2_years_or_more,
+                        ),
+                    ),
+                ),
+                Table(
+                    key="Open plans by category",
+                    caption="Plans open at the end of the period, by latest category of abuse",
+                    columns=("Category of abuse", "Plans"),
+                    rows=tuple(
+                        (PLAN_CATEGORY_LABELS[c.code], c.count)
+                        for c in report.plans.open_by_category
+                    ),
+                    total_row=("Total", report.plans.open_total),
+                ),
+                _national_table(report, report.national),
+            ),
+        ),
+        Section(
+            "data-quality",
+            "Data quality",
+            (
+                COUNT_BY_DESCRIPTIONS[str(report.count_by)],
+                f"Escalations: {kind} escalations are counted.",
+                "The items below are gaps or inconsistencies found in the records used for this "
+                "report. They do not change the figures above, but they limit what can be said."
+                if report.data_quality
+                else "No data quality issues were found in the records used for this report.",
+            ),
+            (
+                (
+                    Table(
+                        key="Data quality",
+                        caption="Data quality checks",
+                        columns=("Check", "Description", "Records"),
+                        rows=tuple((d.code, d.message, d.count) for d in report.data_quality),
+                    ),
+                )
+                if report.data_quality
+                else ()
+            ),
+        ),
+        Section(
+            "appendix-late",
+            "Appendix A: Conferences held out of timescale",
+            (
+                "Every conference held out of timescale in the last complete year and in this "
+                "period, with the reason recorded."
+                if report.late_conferences
+                else "No conference was held out of timescale in the last complete year or in "
+                "this period.",
+            ),
+            (
+                (
+                    Table(
+                        key="Late conferences",
+                        caption="Conferences held out of timescale",
+                        columns=(
+                            "Child ID",
+                            "Conference ID",
+                            "Type",
+                            "Due",
+                            "Held",
+                            "Days late",
+                            "Unit",
+                            "Reason recorded",
+                        ),
+                        rows=tuple(
+                            (
+                                c.child_id,
+                                c.conference_id,
+                                CONFERENCE_KIND_LABELS[str(c.kind)],
+                                c.due_on,
+                                c.held_on,
+                                c.days_late,
+                                c.unit,
+                                c.reason_recorded or "Not recorded",
+                            )
+                            for c in report.late_conferences
+                        ),
+                    ),
+                )
+                if report.late_conferences
+                else ()
+            ),
+            appendix=True,
+        ),
+    ]
+    numbering: dict[int, int] = {}
+    tables = figures = 0
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, Table):
+                tables += 1
+                numbering[id(block)] = tables
+            else:
+                figures += 1
+                numbering[id(block)] = figures
+    return Document(
+        title=TITLE,
+        authority=authority,
+        period_text=period_text,
+        produced_on_text=ordinal_date(report.generated_on),
+        count_by_text=COUNT_BY_DESCRIPTIONS[str(report.count_by)],
+        escalations_text=f"Escalations: {kind} only."
+        if not report.include_informal
+        else "Escalations: formal and informal.",
+        sections=tuple(sections),
+        narrative=narrative,
+        numbering=numbering,
+    )
+
+
+def format_cell(value: Cell, *, percent: bool = False) -> str:
+    """A cell as text for HTML and Word: 1,234; 99.45%; 30/09/2022; blank for None."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, Decimal):
+        text = f"{value:,.2f}" if value != value.to_integral_value() else f"{int(value):,}"
+        if value != value.to_integral_value() and value.as_tuple().exponent == -1:
+            text = f"{value:,.1f}"
+        return f"{text}%" if percent else text
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def is_number(value: Cell) -> bool:
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)

@@ -1,0 +1,124 @@
+"""The report as HTML: a standalone document (the download and WeasyPrint's input) and a body
+fragment the web app embeds. Templates render through a standalone Django template engine, so
+this works with or without Django settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.template import Context, Engine
+
+from safeguard.domain.figures import Report
+from safeguard.reporting.renderers.charts import Chart, report_charts
+from safeguard.reporting.renderers.document import (
+    DEFAULT_AUTHORITY,
+    Document,
+    Figure,
+    Table,
+    build_document,
+    format_cell,
+    is_number,
+)
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@cache
+def template_engine() -> Engine:
+    return Engine(dirs=[str(TEMPLATES)], autoescape=True, debug=False)
+
+
+def stylesheet() -> str:
+    return (TEMPLATES / "reporting" / "report.css").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    number: bool
+
+
+def _cells(row, percent_columns) -> list[_Cell]:  # noqa: ANN001
+    return [
+        _Cell(format_cell(value, percent=index in percent_columns), is_number(value))
+        for index, value in enumerate(row)
+    ]
+
+
+def _block_view(
+    document: Document, block: Table | Figure, charts: dict[str, Chart]
+) -> dict[str, Any]:
+    number = document.number_of(block)
+    if isinstance(block, Table):
+        return {
+            "is_table": True,
+            "number": str(number),
+            "caption": block.caption,
+            "columns": block.columns,
+            "rows": [_cells(row, block.percent_columns) for row in block.rows],
+            "total": _cells(block.total_row, block.percent_columns) if block.total_row else None,
+            "note": block.note,
+        }
+    return {
+        "is_table": False,
+        "number": str(number),
+        "caption": block.caption,
+        "svg": charts[block.chart_key].svg,
+    }
+
+
+def _context(document: Document, charts: dict[str, Chart]) -> dict[str, Any]:
+    return {
+        "title": document.title,
+        "authority": document.authority,
+        "period_text": document.period_text,
+        "produced_on_text": document.produced_on_text,
+        "count_by_text": document.count_by_text,
+        "escalations_text": document.escalations_text,
+        "sections": [
+            {
+                "key": section.key,
+                "title": section.title,
+                "appendix": section.appendix,
+                "paragraphs": section.paragraphs,
+                "blocks": [_block_view(document, block, charts) for block in section.blocks],
+            }
+            for section in document.sections
+        ],
+    }
+
+
+def _render(name: str, context: dict[str, Any]) -> str:
+    # No localisation: every value arrives as text, formatted by the renderer.
+    return (
+        template_engine().get_template(name).render(Context(context, use_l10n=False, use_tz=False))
+    )
+
+
+def render_document_body(document: Document, charts: dict[str, Chart]) -> str:
+    return _render("reporting/report_body.html", _context(document, charts))
+
+
+def render_report_body(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> str:
+    """The report's sections as an HTML fragment, for the web app to embed in its own page."""
+    return render_document_body(
+        build_document(report, authority=authority), report_charts(report, formats=("svg",))
+    )
+
+
+def render_document_html(document: Document, charts: dict[str, Chart]) -> str:
+    context = _context(document, charts)
+    context["body"] = _render("reporting/report_body.html", context)
+    context["css"] = stylesheet()
+    return _render("reporting/report.html", context)
+
+
+def render_html(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> str:
+    """The whole report as one standalone HTML document with its print stylesheet."""
+    return render_document_html(
+        build_document(report, authority=authority), report_charts(report, formats=("svg",))
+    )
