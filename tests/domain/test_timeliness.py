@@ -427,6 +427,12 @@ def test_a_child_with_two_conferences_under_one_key_is_refused() -> None:
         )
 
 
+def test_a_conference_kind_may_be_given_by_its_name_but_not_misspelt() -> None:
+    assert ConferenceFacts("rcpc", "review", date(2022, 4, 1)).kind is ConferenceKind.review  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'reveiw' is not a valid ConferenceKind"):
+        ConferenceFacts("rcpc", "reveiw", date(2022, 4, 1))  # type: ignore[arg-type]
+
+
 def test_every_assessment_is_frozen() -> None:
     assessment = assess_one(initial("icpc", date(2024, 1, 10), None))
     with pytest.raises(dataclasses.FrozenInstanceError):

@@ -46,6 +46,7 @@ __all__ = [
     "ConferenceFacts",
     "ConferenceKind",
     "DayUnit",
+    "GUIDANCE",
     "Guidance",
     "MissingFact",
     "PlanFacts",
@@ -200,6 +201,10 @@ class ConferenceFacts:
     held_on: dt.date
     strategy_discussion_on: dt.date | None = None
     transfer_notification_on: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        # Accept "review" as well as ConferenceKind.review; refuse anything else here, not later.
+        object.__setattr__(self, "kind", ConferenceKind(self.kind))
 
 
 @dataclass(frozen=True)
