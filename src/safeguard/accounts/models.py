@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 
 class Role(models.TextChoices):
@@ -13,6 +15,9 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.CHAIR)
+    # Raised by "sign out everywhere" and by a 2FA reset. It is part of the session
+    # verification hash, so raising it ends every session the user has, on every device.
+    session_epoch = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -23,3 +28,35 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def _session_hash(self, secret: str | None) -> str:
+        return salted_hmac(
+            "safeguard.accounts.User.session_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(None)
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(fallback_secret)
+
+
+class LiaisonCover(models.Model):
+    """What a Senior Liaison Officer may see: the escalations about the organisation types they
+    cover, in the areas they cover. Nothing else; never a child's name."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="liaison_cover")
+    organisation_types = models.ManyToManyField(
+        "escalations.OrganisationType", blank=True, related_name="+"
+    )
+    areas = models.ManyToManyField("cases.Area", blank=True, related_name="+")
+    all_areas = models.BooleanField(
+        default=False, help_text="Covers every area, including escalations with no area."
+    )
+
+    def __str__(self) -> str:
+        return f"Cover of {self.user}"

@@ -56,3 +56,15 @@ def field_changes(instance: models.Model, new_values: dict[str, Any]) -> dict[st
         for name, value in new_values.items()
         if getattr(instance, name) != value
     }
+
+
+def audit_child_viewed(*, actor: Any, child: Any) -> AuditEntry:
+    """Record that `actor` opened the page of `child` (call it from every child page view)."""
+    return audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        record_type="child",
+        record_id=child.child_id,
+        child_id=child.child_id,
+        summary="Viewed the child's page",
+    )

@@ -2,4 +2,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("safeguard.web.urls")),
+    path("", include("safeguard.accounts.urls")),
+    path("", include("safeguard.audit.urls")),
 ]

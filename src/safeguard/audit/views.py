@@ -1,0 +1,35 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from safeguard.accounts.access import Permission
+from safeguard.accounts.decorators import permission_required
+
+from .forms import AuditSearchForm
+from .selectors import audit_entries
+
+PAGE_SIZE = 50
+
+
+@permission_required(Permission.VIEW_AUDIT)
+def search(request: HttpRequest) -> HttpResponse:
+    """Read-only: the audit trail offers no way to change or delete an entry."""
+    form = AuditSearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid() or not form.is_bound:
+        filters = form.cleaned_data if form.is_bound else {}
+        user = filters.get("user")
+        entries = audit_entries(
+            child_id=filters.get("child_id") or None,
+            user_id=user.pk if user else None,
+            since=filters.get("since"),
+            until=filters.get("until"),
+        )
+        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/search.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )

@@ -1,0 +1,59 @@
+"""The service navigation: one list, each item shown to the roles whose permission it needs and
+only once its page exists (so a colleague's page appears when its URL name is added)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from safeguard.accounts.access import Permission, can, is_fully_signed_in
+
+
+@dataclasses.dataclass(frozen=True)
+class NavigationItem:
+    label: str
+    url_name: str
+    permission: Permission | None  # None: every signed-in user
+
+
+NAVIGATION = (
+    NavigationItem("Home", "web:home", None),
+    NavigationItem("Children", "cases:child-list", Permission.VIEW_CHILD),
+    NavigationItem("Escalations", "escalations:list", Permission.VIEW_ESCALATIONS),
+    NavigationItem("Reports", "reporting:index", Permission.VIEW_REPORTS),
+    NavigationItem("Import", "exchange:import", Permission.IMPORT),
+    NavigationItem("Administration", "accounts:users", Permission.ADMINISTER),
+    NavigationItem("Audit", "audit:search", Permission.VIEW_AUDIT),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class NavigationLink:
+    label: str
+    href: str
+    current: bool
+
+
+def navigation_for(request: HttpRequest) -> list[NavigationLink]:
+    user = getattr(request, "user", None)
+    if not is_fully_signed_in(user):
+        return []
+    links = []
+    for item in NAVIGATION:
+        if item.permission is not None and not can(user, item.permission):
+            continue
+        try:
+            href = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        current = request.path == href if href == "/" else request.path.startswith(href)
+        links.append(NavigationLink(item.label, href, current))
+    return links
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """Context processor: the navigation and the authority's name for the header."""
+    return {"navigation": navigation_for(request), "authority_name": settings.AUTHORITY_NAME}
