@@ -72,6 +72,14 @@ class Plan(models.Model):
     latest_category = models.CharField(max_length=3, choices=PlanCategory.choices, blank=True)
     version = models.PositiveIntegerField(default=1)
 
+    # The open plan's diary, derived by safeguard.domain.timeliness.plan_schedule and kept
+    # current with the conferences' verdicts; blank once the plan has ended.
+    last_conference_on = models.DateField(null=True, blank=True)
+    next_review_due_on = models.DateField(null=True, blank=True, db_index=True)
+    midway_check_due_on = models.DateField(null=True, blank=True, db_index=True)
+    pre_review_check_due_on = models.DateField(null=True, blank=True, db_index=True)
+    first_core_group_due_on = models.DateField(null=True, blank=True)
+
     class Meta:
         ordering = ["plan_id"]
         constraints = [

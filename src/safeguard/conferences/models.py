@@ -170,3 +170,27 @@ class Invitation(models.Model):
     @property
     def sent_no_report_and_no_apologies(self) -> bool:
         return self.report_received in ("", "no") and not self.attended and not self.apologies
+
+
+class RuleSetting(models.Model):
+    """The installation's timeliness rule set: its nation and the local settings (one row).
+
+    Blank local settings take the nation's documented defaults (docs/timeliness.md)."""
+
+    nation = models.CharField(max_length=20, default="england")
+    transfer_in_conference_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    first_core_group_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    pre_birth_conference_gestation_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    pre_review_check_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nation__in=["england", "wales", "scotland", "northern_ireland"]),
+                name="rule_setting_nation_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Rule set: {self.nation}"

@@ -1,0 +1,403 @@
+"""The `safeguard` command: thin subcommands over the services.
+
+Every subcommand sets Django up, applies migrations, and turns known failures into one plain
+sentence on standard error (exit status 1 for bad input, 2 for anything else); no stack trace
+reaches the person at the terminal (it goes to the log in the data folder instead)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+log = logging.getLogger("safeguard.cli")
+
+
+class UserError(Exception):
+    """A problem the person can fix; its message is shown as it is."""
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.config.settings.local")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _date(text: str) -> dt.date:
+    from safeguard.exchange.reader import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)"
+        ) from None
+
+
+def _today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+# ------------------------------------------------------------------------------------------
+# import / export
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from safeguard.exchange.importer import bundle_import
+    from safeguard.exchange.reader import BundleError
+
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=6, desc="Importing", unit="file", file=sys.stderr, leave=False)
+
+    def progress(step: str, rows: int) -> None:
+        if bar is not None:
+            bar.set_postfix_str(f"{step}: {rows} rows")
+            bar.update(1)
+
+    try:
+        result = bundle_import(
+            path=Path(args.path),
+            by=None,
+            replace=args.replace,
+            dry_run=args.dry_run,
+            progress=progress,
+        )
+    except BundleError as error:
+        raise UserError(str(error)) from None
+    finally:
+        if bar is not None:
+            bar.close()
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not result.ok:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        count = len(result.problems)
+        print(
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was imported.",
+            file=sys.stderr,
+        )
+        return 1
+    verb = "Would import" if args.dry_run else "Imported"
+    print(f"{verb} {args.path} ({result.rows} rows):")
+    for name, counts in result.files.items():
+        line = (
+            f"  {name:<22} {counts.added:>7} added {counts.changed:>7} changed "
+            f"{counts.unchanged:>7} unchanged"
+        )
+        if args.replace:
+            line += f" {counts.removed:>7} removed"
+        print(line)
+    if args.dry_run:
+        print("Nothing was written (--dry-run).")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from safeguard.exchange.exporter import bundle_export
+
+    counts = bundle_export(path=Path(args.path), by=None)
+    print(f"Exported to {args.path}:")
+    for name, count in counts.items():
+        print(f"  {name:<22} {count:>7} rows")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------
+# timeliness
+
+
+def cmd_timeliness(args: argparse.Namespace) -> int:
+    from safeguard.cases.models import Child
+    from safeguard.conferences.selectors import child_conferences
+    from safeguard.conferences.timeliness import timeliness_refresh
+
+    if args.recompute:
+        changed = timeliness_refresh(child_pks=None)
+        print(f"Recomputed timeliness for every conference: {changed} verdicts changed.")
+        return 0
+    if not args.child_id:
+        raise UserError("give a child id, or --recompute")
+    child = Child.objects.filter(child_id=args.child_id).first()
+    if child is None:
+        raise UserError(f"no child with id '{args.child_id}'")
+    rows = list(child_conferences(child=child))
+    if not rows:
+        print(f"Child {child.child_id} has no conferences recorded.")
+        return 0
+    print(f"Conferences of child {child.child_id}:")
+    for conference in rows:
+        due = conference.due_on.isoformat() if conference.due_on else "-"
+        late = ""
+        if conference.verdict == "out":
+            late = f", {conference.days_late} {conference.days_late_unit} days late"
+        print(
+            f"  {conference.held_on.isoformat()}  {conference.get_kind_display():<12} "
+            f"due {due:<10}  {conference.get_verdict_display()}{late}"
+        )
+        print(f"      {conference.verdict_reason}")
+    return 0
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from safeguard.conferences.selectors import due_items
+
+    as_of = args.as_of or _today()
+    upcoming, overdue = due_items(as_of=as_of, within_days=args.within, chair_name=args.chair)
+    print(
+        f"Falling due from {as_of.isoformat()} to "
+        f"{(as_of + dt.timedelta(days=args.within)).isoformat()} ({len(upcoming)}):"
+    )
+    for item in upcoming:
+        print(
+            f"  {item.due_on.isoformat()}  {item.kind.label:<18} child {item.child_id:<10} "
+            f"plan {item.plan_id:<10} {item.chair}"
+        )
+    print(f"Overdue ({len(overdue)}):")
+    for item in overdue:
+        days = (as_of - item.due_on).days
+        print(
+            f"  {item.due_on.isoformat()}  {item.kind.label:<18} child {item.child_id:<10} "
+            f"plan {item.plan_id:<10} {days} days overdue  {item.chair}"
+        )
+    return 0
+
+
+# ------------------------------------------------------------------------------------------
+# the report
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import json
+
+    from django.conf import settings
+
+    from safeguard.domain.figures import CountBy, report_to_json
+    from safeguard.domain.periods import Period, PeriodError, latest_completed_half_year
+    from safeguard.reporting.selectors import report_build
+
+    today = _today()
+    if (args.start is None) != (args.end is None):
+        raise UserError("give both --from and --to, or neither (the latest half-year)")
+    try:
+        period = Period(args.start, args.end) if args.start else latest_completed_half_year(today)
+    except PeriodError as error:
+        raise UserError(str(error)) from None
+    report = report_build(
+        period=period,
+        count_by=CountBy(args.count_by),
+        include_informal=args.include_informal,
+        generated_on=today,
+    )
+    if args.format == "json":
+        text = json.dumps(report_to_json(report), indent=1, ensure_ascii=False) + "\n"
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            print(f"Wrote {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+    from safeguard.reporting.renderers import ReportFormat, render
+
+    data = render(report, ReportFormat(args.format), authority=settings.AUTHORITY_NAME)
+    output = Path(
+        args.output or f"child-protection-report-{period.start_on}-{period.end_on}.{args.format}"
+    )
+    output.write_bytes(data)
+    print(f"Wrote {output} ({len(data):,} bytes)")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------
+# demo and serving
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from safeguard.demo.authority import write_demo_bundle
+    from safeguard.exchange.importer import bundle_import
+
+    with tempfile.TemporaryDirectory() as folder:
+        write_demo_bundle(Path(folder), seed=args.seed)
+        result = bundle_import(path=Path(folder), by=None, replace=True)
+    if not result.ok:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        raise UserError("the demo bundle did not import")
+    for name, counts in result.files.items():
+        print(f"  {name:<22} {counts.added + counts.changed + counts.unchanged:>7} records")
+    print("Demo authority loaded.")
+    _demo_accounts()
+    return 0
+
+
+def _demo_accounts() -> None:
+    try:
+        from safeguard.accounts.services import demo_accounts_ensure
+    except ImportError:
+        return
+    for line in demo_accounts_ensure():
+        print(line)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from gunicorn.app.base import BaseApplication
+
+    from safeguard.config.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("access_log_format", '%(t)s "%(m)s %(U)s" %(s)s %(M)sms')
+
+        def load(self):
+            return application
+
+    print(f"Safeguard is serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
+    Server().run()
+    return 0
+
+
+# ------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="safeguard",
+        description="Records, statutory timeliness and the Child Protection Report.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("import", cmd_import, "Import an exchange-format bundle (folder or .zip).")
+    sub.add_argument("path")
+    sub.add_argument(
+        "--replace",
+        action="store_true",
+        help="make the database equal to the bundle: remove what it does not hold",
+    )
+    sub.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+
+    sub = command("export", cmd_export, "Export every record as a bundle (folder or .zip).")
+    sub.add_argument("path")
+
+    sub = command(
+        "timeliness",
+        cmd_timeliness,
+        "Show a child's conferences with their due dates and verdicts.",
+    )
+    sub.add_argument("child_id", nargs="?")
+    sub.add_argument(
+        "--recompute",
+        action="store_true",
+        help="recompute every verdict (after changing the rule set or holidays)",
+    )
+
+    sub = command("due", cmd_due, "List reviews and checks falling due, then everything overdue.")
+    sub.add_argument("--within", type=int, default=28, metavar="DAYS")
+    sub.add_argument("--as-of", type=_date, metavar="DATE", help="count from DATE, not today")
+    sub.add_argument("--chair", help="only plans whose latest conference this chair held")
+
+    sub = command("report", cmd_report, "Produce the Child Protection Report.")
+    sub.add_argument("--from", dest="start", type=_date, metavar="DATE")
+    sub.add_argument("--to", dest="end", type=_date, metavar="DATE")
+    sub.add_argument("--format", choices=["html", "pdf", "docx", "xlsx", "json"], default="json")
+    sub.add_argument("-o", "--output", metavar="FILE")
+    sub.add_argument("--count-by", choices=["child", "meeting"], default="child")
+    sub.add_argument("--include-informal", action="store_true")
+
+    sub = command("demo", cmd_demo, "Load the demo authority (no real people).")
+    sub.add_argument("--seed", type=int, default=2022)
+
+    sub = command("serve", cmd_serve, "Serve the web application.")
+    sub.add_argument("--host", default="127.0.0.1")
+    sub.add_argument("--port", type=int, default=8000)
+    sub.add_argument("--workers", type=int, default=2)
+
+    for register in _extensions():
+        register(commands, command)
+    return parser
+
+
+def _extensions() -> list[Callable]:
+    """Subcommands that other apps contribute (users, audit, retention, census, digests...)."""
+    found = []
+    for module_name in (
+        "safeguard.accounts.commands",
+        "safeguard.audit.commands",
+        "safeguard.exchange.commands",
+        "safeguard.escalations.commands",
+    ):
+        try:
+            module = __import__(module_name, fromlist=["register"])
+        except ModuleNotFoundError:
+            continue
+        found.append(module.register)
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        _setup()
+        return args.handler(args)
+    except UserError as error:
+        print(f"safeguard: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("safeguard: interrupted; nothing half-written was kept.", file=sys.stderr)
+        return 130
+    except Exception:  # the last resort: a sentence for the person, the trace for the log
+        _write_trace()
+        print(
+            f"safeguard: the {args.command} command failed unexpectedly; the details are in "
+            f"{_trace_path()}. Nothing half-written was kept.",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _trace_path() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "safeguard-errors.log"
+
+
+def _write_trace() -> None:
+    import traceback
+
+    try:
+        path = _trace_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- {dt.datetime.now().isoformat()}\n{traceback.format_exc()}\n")
+    except Exception:  # noqa: S110 - the log is best effort; the message still goes out
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

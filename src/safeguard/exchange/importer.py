@@ -1,0 +1,348 @@
+"""`bundle_import`: bring an exchange-format bundle into the database, whole or not at all."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
+
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import audit_record
+from safeguard.cases.models import Area
+from safeguard.conferences.models import Chair, Meeting
+from safeguard.conferences.timeliness import timeliness_refresh
+from safeguard.escalations.models import OrganisationType
+
+from .reader import Bundle, Problem, Row, read_bundle
+from .records import (
+    CHILD_MAPPING,
+    CONFERENCE_MAPPING,
+    MAPPINGS,
+    PLAN_MAPPING,
+    Mapping,
+    natural_records,
+)
+from .schema import CONFERENCES, PLANS
+
+BATCH = 2000
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class FileCounts:
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, with problems, why it did nothing)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    files: dict[str, FileCounts] = field(default_factory=dict)
+    replace: bool = False
+    dry_run: bool = False
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(c.added or c.changed or c.removed for c in self.files.values())
+
+
+class _RollBack(Exception):
+    """Raised inside the transaction to undo a dry run or a late-found problem."""
+
+
+def bundle_import(
+    *,
+    path: Path,
+    by: Any | None,
+    replace: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Check the bundle at `path` whole; if it is clean, write it in one transaction.
+
+    Records are matched by their source ids (invitations by meeting and organisation): new ones
+    are added, differing ones changed, equal ones left alone. With `replace`, records that the
+    bundle does not hold are removed, so the database equals the bundle. With `dry_run`, the
+    counts are worked out and everything is rolled back."""
+    bundle = read_bundle(path)
+    result = ImportResult(
+        problems=list(bundle.problems),
+        warnings=list(bundle.warnings),
+        replace=replace,
+        dry_run=dry_run,
+        rows=bundle.row_count,
+    )
+    if not bundle.is_valid:
+        return result
+    try:
+        with transaction.atomic():
+            _write(bundle, result, replace=replace, progress=progress)
+            if result.problems:
+                raise _RollBack
+            audit_record(
+                actor=by,
+                action=AuditAction.IMPORT,
+                record_type="bundle",
+                record_id=Path(path).name,
+                summary=_summary_line(result),
+                changes={
+                    name: ([], [c.added, c.changed, c.unchanged, c.removed])
+                    for name, c in result.files.items()
+                },
+            )
+            if dry_run:
+                raise _RollBack
+    except _RollBack:
+        pass
+    except IntegrityError as error:
+        result.problems.append(
+            Problem("bundle", 0, "", f"the database refused the records: {_first_line(error)}")
+        )
+    except DatabaseError as error:
+        result.problems.append(
+            Problem("bundle", 0, "", f"the database failed during the import: {_first_line(error)}")
+        )
+    if result.problems:
+        result.files = {}
+    return result
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _summary_line(result: ImportResult) -> str:
+    parts = [
+        f"{name}: {c.added} added, {c.changed} changed, {c.unchanged} unchanged"
+        + (f", {c.removed} removed" if result.replace else "")
+        for name, c in result.files.items()
+    ]
+    return "; ".join(parts)
+
+
+def _lookup_pks(model, name_field: str, names: set[str]) -> dict[str, int]:
+    names = {n for n in names if n}
+    existing = dict(
+        model.objects.filter(**{f"{name_field}__in": names}).values_list(name_field, "pk")
+    )
+    missing = sorted(names - set(existing))
+    if missing:
+        model.objects.bulk_create([model(**{name_field: n}) for n in missing], batch_size=BATCH)
+        existing.update(
+            model.objects.filter(**{f"{name_field}__in": missing}).values_list(name_field, "pk")
+        )
+    return existing
+
+
+def _write(
+    bundle: Bundle, result: ImportResult, *, replace: bool, progress: Progress | None
+) -> None:
+    natural_rows: dict[str, list[tuple[Row, dict[str, Any]]]] = {
+        m.spec.filename: [(row, m.normalize(row.values)) for row in bundle.of(m.spec)]
+        for m in MAPPINGS
+    }
+    pks: dict[str, dict[str, int]] = {}
+    pks["area"] = _lookup_pks(
+        Area,
+        "name",
+        {v["area"] for _, v in natural_rows["children.csv"]}
+        | {v["area"] for _, v in natural_rows["escalations.csv"]},
+    )
+    pks["organisation_type"] = _lookup_pks(
+        OrganisationType,
+        "name",
+        {v["organisation_type"] for _, v in natural_rows["invitations.csv"]}
+        | {v["organisation_type"] for _, v in natural_rows["escalations.csv"]},
+    )
+    pks["chair"] = pks["raised_by"] = _lookup_pks(
+        Chair,
+        "name",
+        {v["chair"] for _, v in natural_rows["conferences.csv"]}
+        | {v["chair"] for _, v in natural_rows["monitoring_checks.csv"]}
+        | {v["raised_by"] for _, v in natural_rows["escalations.csv"]},
+    )
+
+    existing = {m.spec.filename: natural_records(m) for m in MAPPINGS}
+    touched_children: set[str] = set()
+
+    if not replace:
+        _check_against_kept_records(natural_rows, existing, result)
+        if result.problems:
+            return
+
+    if replace:
+        for mapping in reversed(MAPPINGS):
+            keep = {mapping.key(v) for _, v in natural_rows[mapping.spec.filename]}
+            gone = [
+                (pk, natural)
+                for key, (pk, natural) in existing[mapping.spec.filename].items()
+                if key not in keep
+            ]
+            if mapping in (PLAN_MAPPING, CONFERENCE_MAPPING):
+                touched_children |= {natural["child"] for _, natural in gone}
+            ids = [pk for pk, _ in gone]
+            for start in range(0, len(ids), BATCH):
+                mapping.model.objects.filter(pk__in=ids[start : start + BATCH]).delete()
+            result.files[mapping.spec.filename] = FileCounts(removed=len(ids))
+        Meeting.objects.filter(conferences__isnull=True).delete()
+
+    for mapping in MAPPINGS:
+        if mapping is CONFERENCE_MAPPING:
+            pks["meeting"] = _write_meetings(natural_rows[CONFERENCES.filename])
+        counts, changed_children = _write_records(
+            mapping, natural_rows[mapping.spec.filename], existing[mapping.spec.filename], pks
+        )
+        counts.removed = result.files[mapping.spec.filename].removed if replace else 0
+        result.files[mapping.spec.filename] = counts
+        if mapping in (PLAN_MAPPING, CONFERENCE_MAPPING):
+            touched_children |= changed_children
+        if mapping is CHILD_MAPPING:
+            pks["child"] = dict(CHILD_MAPPING.model.objects.values_list("child_id", "pk"))
+        elif mapping is PLAN_MAPPING:
+            pks["plan"] = dict(PLAN_MAPPING.model.objects.values_list("plan_id", "pk"))
+        elif mapping is CONFERENCE_MAPPING:
+            pks["conference"] = dict(
+                CONFERENCE_MAPPING.model.objects.values_list("conference_id", "pk")
+            )
+        if progress:
+            progress(mapping.spec.filename, len(natural_rows[mapping.spec.filename]))
+
+    child_pks = [pks["child"][c] for c in touched_children if c in pks["child"]]
+    timeliness_refresh(child_pks=child_pks)
+    if progress:
+        progress("timeliness", len(child_pks))
+
+
+def _write_meetings(rows: list[tuple[Row, dict[str, Any]]]) -> dict[str, int]:
+    wanted: dict[str, tuple[bool, Any]] = {}
+    for _, values in rows:
+        wanted[values["meeting"]] = (values["has_meeting_id"], values["held_on"])
+    current = {
+        ref: (pk, has_id, held_on)
+        for pk, ref, has_id, held_on in Meeting.objects.values_list(
+            "pk", "reference", "has_meeting_id", "held_on"
+        )
+    }
+    new = [
+        Meeting(reference=ref, has_meeting_id=has_id, held_on=held_on)
+        for ref, (has_id, held_on) in wanted.items()
+        if ref not in current
+    ]
+    Meeting.objects.bulk_create(new, batch_size=BATCH)
+    changed = []
+    for ref, (has_id, held_on) in wanted.items():
+        if ref in current and current[ref][1:] != (has_id, held_on):
+            changed.append(Meeting(pk=current[ref][0], has_meeting_id=has_id, held_on=held_on))
+    Meeting.objects.bulk_update(changed, ["has_meeting_id", "held_on"], batch_size=BATCH)
+    return dict(Meeting.objects.values_list("reference", "pk"))
+
+
+def _model_kwargs(
+    mapping: Mapping, natural: dict[str, Any], pks: dict[str, dict[str, int]]
+) -> dict:
+    values = mapping.to_model(natural)
+    for name in mapping.references():
+        reference = values.pop(name)
+        values[f"{name}_id"] = pks[name][reference] if reference else None
+    return values
+
+
+def _write_records(
+    mapping: Mapping,
+    rows: list[tuple[Row, dict[str, Any]]],
+    existing: dict[tuple, tuple[int, dict[str, Any]]],
+    pks: dict[str, dict[str, int]],
+) -> tuple[FileCounts, set[str]]:
+    counts = FileCounts()
+    new, changed = [], []
+    update_fields: list[str] = []
+    children: set[str] = set()
+    for _, natural in rows:
+        key = mapping.key(natural)
+        current = existing.get(key)
+        if current is None:
+            new.append(mapping.model(**_model_kwargs(mapping, natural, pks)))
+            counts.added += 1
+            children.add(natural.get("child", ""))
+        elif current[1] != natural:
+            values = _model_kwargs(mapping, natural, pks)
+            update_fields = [f for f in values if f not in mapping.key_fields]
+            changed.append(mapping.model(pk=current[0], **values))
+            counts.changed += 1
+            children.add(natural.get("child", ""))
+            children.add(current[1].get("child", ""))
+        else:
+            counts.unchanged += 1
+    mapping.model.objects.bulk_create(new, batch_size=BATCH)
+    if changed:
+        for obj in changed:
+            obj.version = F("version") + 1
+        mapping.model.objects.bulk_update(changed, [*update_fields, "version"], batch_size=BATCH)
+    children.discard("")
+    return counts, children
+
+
+def _check_against_kept_records(
+    natural_rows: dict[str, list[tuple[Row, dict[str, Any]]]],
+    existing: dict[str, dict[tuple, tuple[int, dict[str, Any]]]],
+    result: ImportResult,
+) -> None:
+    """Without --replace, records missing from the bundle stay: the bundle must fit beside them."""
+    plan_rows = natural_rows[PLANS.filename]
+    in_bundle = {PLAN_MAPPING.key(v) for _, v in plan_rows}
+    kept_plans: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for key, (_, natural) in existing[PLANS.filename].items():
+        if key not in in_bundle:
+            kept_plans[natural["child"]].append(natural)
+    for row, values in plan_rows:
+        for kept in kept_plans.get(values["child"], ()):
+            if _overlap(values, kept):
+                result.problems.append(
+                    Problem(
+                        PLANS.filename,
+                        row.line,
+                        "start_date",
+                        f"plan '{values['plan_id']}' overlaps plan '{kept['plan_id']}' of the "
+                        "same child, which is already recorded (import with --replace to "
+                        "remove records that the bundle does not hold)",
+                    )
+                )
+    conference_rows = natural_rows[CONFERENCES.filename]
+    in_bundle = {CONFERENCE_MAPPING.key(v) for _, v in conference_rows}
+    kept_conferences = {
+        (n["child"], n["kind"], n["held_on"]): n["conference_id"]
+        for key, (_, n) in existing[CONFERENCES.filename].items()
+        if key not in in_bundle
+    }
+    for row, values in conference_rows:
+        other = kept_conferences.get((values["child"], values["kind"], values["held_on"]))
+        if other:
+            result.problems.append(
+                Problem(
+                    CONFERENCES.filename,
+                    row.line,
+                    "date",
+                    f"duplicate conference: '{other}', already recorded, has the same child, "
+                    "type and date",
+                )
+            )
+
+
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    a_end, b_end = a["end_on"], b["end_on"]
+    return (a_end is None or a_end > b["start_on"]) and (b_end is None or b_end > a["start_on"])

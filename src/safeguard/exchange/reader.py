@@ -1,0 +1,483 @@
+"""Reading an exchange-format bundle (a folder or a .zip) and checking it whole.
+
+`read_bundle` never writes anything: it returns every row typed, or every problem found, each
+naming the file, line, column and reason, so that a person can mend the extract in one pass."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .schema import (
+    CHILDREN,
+    CONFERENCES,
+    ESCALATIONS,
+    FILES,
+    INVITATIONS,
+    MONITORING_CHECKS,
+    PLANS,
+    YES_NO_FALSE,
+    YES_NO_TRUE,
+    Cell,
+    Column,
+    FileSpec,
+)
+
+MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
+MAX_CELL_CHARACTERS = 10_000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UK_DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    filename: str
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        if self.line == 0:
+            return f"{self.filename}: {self.reason}"
+        return f"{self.filename}:{self.line}: {self.column or '-'}: {self.reason}"
+
+
+@dataclass
+class Row:
+    """One data row: its line in the file and its values keyed by the model's field names."""
+
+    line: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Bundle:
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems
+
+    def of(self, spec: FileSpec) -> list[Row]:
+        return self.rows.get(spec.filename, [])
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(rows) for rows in self.rows.values())
+
+
+class BundleError(Exception):
+    """The bundle could not be opened at all (not a folder or zip, unreadable)."""
+
+
+def _open_sources(path: Path) -> dict[str, bytes]:
+    wanted = {spec.filename for spec in FILES}
+    found: dict[str, bytes] = {}
+    if path.is_dir():
+        for child in path.iterdir():
+            if child.name.lower() in wanted and child.is_file():
+                if child.stat().st_size > MAX_FILE_BYTES:
+                    raise BundleError(f"{child.name}: the file is larger than 2 GB")
+                found[child.name.lower()] = child.read_bytes()
+        return found
+    if path.is_file() and zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                for info in archive.infolist():
+                    name = Path(info.filename).name.lower()
+                    if name in wanted and not info.is_dir():
+                        if info.file_size > MAX_FILE_BYTES:
+                            raise BundleError(f"{name}: the file is larger than 2 GB")
+                        found[name] = archive.read(info)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise BundleError(f"{path.name}: the zip file cannot be read ({error})") from error
+        return found
+    if not path.exists():
+        raise BundleError(f"{path}: no such folder or file")
+    raise BundleError(f"{path.name}: not a folder or a .zip file")
+
+
+def unescape_formula(text: str) -> str:
+    """Undo the apostrophe that `export` puts before a cell a spreadsheet would run."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
+def parse_date(text: str) -> dt.date:
+    """ISO YYYY-MM-DD or UK DD/MM/YYYY; nothing else."""
+    if _ISO_DATE.match(text):
+        return dt.date.fromisoformat(text)
+    if _UK_DATE.match(text):
+        day, month, year = text.split("/")
+        return dt.date(int(year), int(month), int(day))
+    raise ValueError
+
+
+def _parse_cell(column: Column, text: str) -> Any:
+    """The typed value of a non-blank cell; raises ValueError with a reason."""
+    match column.cell:
+        case Cell.TEXT:
+            value = unescape_formula(text) if column.free_text else text
+            if len(value) > column.max_length:
+                raise ValueError(f"longer than {column.max_length} characters")
+            return value
+        case Cell.DATE:
+            try:
+                return parse_date(text)
+            except ValueError:
+                raise ValueError(
+                    f"'{_shown(text)}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)"
+                ) from None
+        case Cell.YES_NO:
+            lowered = text.lower()
+            if lowered in YES_NO_TRUE:
+                return True
+            if lowered in YES_NO_FALSE:
+                return False
+            raise ValueError(f"'{_shown(text)}' is not yes or no")
+        case Cell.CHOICE:
+            for choice in column.choices:
+                if text == choice or text.lower() == choice.lower():
+                    return choice
+            raise ValueError(
+                f"'{_shown(text)}' is not a known code (expected one of {', '.join(column.choices)})"
+            )
+        case Cell.STAGE:
+            if text in ("1", "2", "3"):
+                return int(text)
+            raise ValueError(f"'{_shown(text)}' is not a stage (expected 1, 2 or 3)")
+        case Cell.ROLES:
+            roles = [part.strip() for part in text.split(";") if part.strip()]
+            unknown = [r for r in roles if r not in column.choices]
+            if unknown:
+                raise ValueError(
+                    f"'{_shown(unknown[0])}' is not a role (expected {', '.join(column.choices)})"
+                )
+            return tuple(r for r in column.choices if r in roles)
+    raise AssertionError(column.cell)
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _blank_value(column: Column) -> Any:
+    if column.cell in (Cell.DATE, Cell.YES_NO, Cell.STAGE):
+        return None
+    if column.cell is Cell.ROLES:
+        return ()
+    return ""
+
+
+def _read_rows(spec: FileSpec, data: bytes, bundle: Bundle) -> None:
+    filename = spec.filename
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        bundle.problems.append(
+            Problem(filename, line, "", "the file is not UTF-8 text (save it as CSV UTF-8)")
+        )
+        return
+    if "\x00" in text:
+        bundle.problems.append(Problem(filename, 0, "", "the file holds binary data, not CSV"))
+        return
+    csv.field_size_limit(MAX_CELL_CHARACTERS * 10)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[Row] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            bundle.problems.append(Problem(filename, 1, "", "the file is empty (no header row)"))
+            return
+        names = [name.strip().lower() for name in header]
+        known = set(spec.column_names)
+        for name in names:
+            if name and name not in known:
+                bundle.warnings.append(f"{filename}:1: {name}: unknown column ignored")
+        seen: set[str] = set()
+        for name in names:
+            if name in known and name in seen:
+                bundle.problems.append(Problem(filename, 1, name, "the column appears twice"))
+            seen.add(name)
+        missing = [c.name for c in spec.columns if c.required and c.name not in names]
+        for name in missing:
+            bundle.problems.append(Problem(filename, 1, name, "a required column is missing"))
+        if missing:
+            return
+        position = {name: index for index, name in enumerate(names) if name in known}
+        line = reader.line_num + 1
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
+                bundle.problems.append(
+                    Problem(
+                        filename,
+                        start,
+                        "",
+                        f"the row has {len(cells)} cells but the header has {len(names)}",
+                    )
+                )
+                continue
+            values: dict[str, Any] = {}
+            for column in spec.columns:
+                index = position.get(column.name)
+                raw = cells[index].strip() if index is not None and index < len(cells) else ""
+                if len(raw) > MAX_CELL_CHARACTERS:
+                    bundle.problems.append(
+                        Problem(filename, start, column.name, "the cell is too long")
+                    )
+                    continue
+                if raw == "":
+                    if column.required:
+                        bundle.problems.append(
+                            Problem(filename, start, column.name, "a value is required")
+                        )
+                    values[column.field] = _blank_value(column)
+                    continue
+                try:
+                    values[column.field] = _parse_cell(column, raw)
+                except ValueError as error:
+                    bundle.problems.append(Problem(filename, start, column.name, str(error)))
+            rows.append(Row(start, values))
+    except csv.Error as error:
+        bundle.problems.append(Problem(filename, reader.line_num, "", f"malformed CSV: {error}"))
+    bundle.rows[filename] = rows
+
+
+def read_bundle(path: Path) -> Bundle:
+    """Read and check a whole bundle. Raises BundleError only when it cannot be opened."""
+    sources = _open_sources(Path(path))
+    bundle = Bundle()
+    if CHILDREN.filename not in sources:
+        bundle.problems.append(
+            Problem(CHILDREN.filename, 0, "", "the file is required but missing from the bundle")
+        )
+    for spec in FILES:
+        if spec.filename in sources:
+            bundle.present.add(spec.filename)
+            _read_rows(spec, sources[spec.filename], bundle)
+    if not bundle.problems:
+        _check_references(bundle)
+    bundle.problems.sort(
+        key=lambda p: (
+            [s.filename for s in FILES].index(p.filename)
+            if p.filename in [s.filename for s in FILES]
+            else 99,
+            p.line,
+            p.column,
+            p.reason,
+        )
+    )
+    return bundle
+
+
+def meeting_reference(values: dict[str, Any], conference_id: str) -> str:
+    return values["meeting"] or conference_id
+
+
+def _duplicates(bundle: Bundle, spec: FileSpec, field_name: str) -> set[str]:
+    column = next(c.name for c in spec.columns if c.field == field_name)
+    first: dict[str, int] = {}
+    for row in bundle.of(spec):
+        key = row.values.get(field_name)
+        if key in first:
+            bundle.problems.append(
+                Problem(
+                    spec.filename,
+                    row.line,
+                    column,
+                    f"duplicate id '{_shown(key)}' (first on line {first[key]})",
+                )
+            )
+        else:
+            first[key] = row.line
+    return set(first)
+
+
+def _check_references(bundle: Bundle) -> None:
+    """Checks across rows and files, made once every cell has been read."""
+    problems = bundle.problems
+    children = _duplicates(bundle, CHILDREN, "child_id")
+    plan_ids = _duplicates(bundle, PLANS, "plan_id")
+    conference_ids = _duplicates(bundle, CONFERENCES, "conference_id")
+    _duplicates(bundle, ESCALATIONS, "escalation_id")
+    _duplicates(bundle, MONITORING_CHECKS, "check_id")
+
+    for row in bundle.of(CHILDREN):
+        born, expected = row.values["date_of_birth"], row.values["expected_date_of_birth"]
+        if born and born > dt.date(2100, 1, 1) or expected and expected > dt.date(2100, 1, 1):
+            problems.append(
+                Problem(CHILDREN.filename, row.line, "date_of_birth", "implausible date")
+            )
+
+    plans_by_child: dict[str, list[Row]] = defaultdict(list)
+    for row in bundle.of(PLANS):
+        values = row.values
+        if values["child"] not in children:
+            problems.append(
+                Problem(PLANS.filename, row.line, "child_id", f"unknown child '{values['child']}'")
+            )
+        if values["end_on"] and values["end_on"] < values["start_on"]:
+            problems.append(
+                Problem(PLANS.filename, row.line, "end_date", "the plan ends before it starts")
+            )
+            continue
+        plans_by_child[values["child"]].append(row)
+    for rows in plans_by_child.values():
+        for earlier, later in _overlapping(rows):
+            problems.append(
+                Problem(
+                    PLANS.filename,
+                    later.line,
+                    "start_date",
+                    f"plan '{later.values['plan_id']}' overlaps plan "
+                    f"'{earlier.values['plan_id']}' (line {earlier.line}) of the same child",
+                )
+            )
+
+    meeting_dates: dict[str, tuple[dt.date, int]] = {}
+    seen_conference: dict[tuple, int] = {}
+    solo_ids: set[str] = set()
+    for row in bundle.of(CONFERENCES):
+        values = row.values
+        if values["child"] not in children:
+            problems.append(
+                Problem(
+                    CONFERENCES.filename, row.line, "child_id", f"unknown child '{values['child']}'"
+                )
+            )
+        key = (values["child"], values["kind"], values["held_on"])
+        if key in seen_conference:
+            problems.append(
+                Problem(
+                    CONFERENCES.filename,
+                    row.line,
+                    "date",
+                    f"duplicate conference: the same child, type and date as line "
+                    f"{seen_conference[key]}",
+                )
+            )
+        else:
+            seen_conference[key] = row.line
+        if values["meeting"]:
+            held = meeting_dates.setdefault(values["meeting"], (values["held_on"], row.line))
+            if held[0] != values["held_on"]:
+                problems.append(
+                    Problem(
+                        CONFERENCES.filename,
+                        row.line,
+                        "date",
+                        f"meeting '{values['meeting']}' was held on {held[0].isoformat()} "
+                        f"(line {held[1]}); the rows of one meeting share its date",
+                    )
+                )
+        else:
+            solo_ids.add(values["conference_id"])
+    for clash in sorted(solo_ids & set(meeting_dates)):
+        problems.append(
+            Problem(
+                CONFERENCES.filename,
+                0,
+                "meeting_id",
+                f"'{clash}' is both a meeting_id and the conference_id of a conference without "
+                "one, so invitations.csv could not tell them apart",
+            )
+        )
+    meetings = set(meeting_dates) | solo_ids
+
+    seen_invitation: dict[tuple, int] = {}
+    for row in bundle.of(INVITATIONS):
+        values = row.values
+        if values["meeting"] not in meetings:
+            problems.append(
+                Problem(
+                    INVITATIONS.filename,
+                    row.line,
+                    "meeting_id",
+                    f"unknown meeting '{values['meeting']}' (not a meeting_id or conference_id "
+                    "of conferences.csv)",
+                )
+            )
+        key = (values["meeting"], values["organisation_type"], values["organisation_name"])
+        if key in seen_invitation:
+            problems.append(
+                Problem(
+                    INVITATIONS.filename,
+                    row.line,
+                    "organisation_name",
+                    f"duplicate invitation: the same meeting and organisation as line "
+                    f"{seen_invitation[key]}",
+                )
+            )
+        else:
+            seen_invitation[key] = row.line
+
+    for row in bundle.of(ESCALATIONS):
+        values = row.values
+        if values["conference"] and values["conference"] not in conference_ids:
+            problems.append(
+                Problem(
+                    ESCALATIONS.filename,
+                    row.line,
+                    "conference_id",
+                    f"unknown conference '{values['conference']}'",
+                )
+            )
+        if values["child"] and values["child"] not in children:
+            problems.append(
+                Problem(
+                    ESCALATIONS.filename, row.line, "child_id", f"unknown child '{values['child']}'"
+                )
+            )
+        if values["resolved_on"] and values["resolved_on"] < values["raised_on"]:
+            problems.append(
+                Problem(
+                    ESCALATIONS.filename,
+                    row.line,
+                    "resolved_date",
+                    "the escalation is resolved before it was raised",
+                )
+            )
+
+    for row in bundle.of(MONITORING_CHECKS):
+        if row.values["plan"] not in plan_ids:
+            problems.append(
+                Problem(
+                    MONITORING_CHECKS.filename,
+                    row.line,
+                    "plan_id",
+                    f"unknown plan '{row.values['plan']}'",
+                )
+            )
+
+
+def _overlapping(rows: list[Row]) -> Iterator[tuple[Row, Row]]:
+    """Pairs of plans of one child that overlap; a plan runs from its start up to its end."""
+    ordered = sorted(rows, key=lambda r: (r.values["start_on"], r.line))
+    latest: Row | None = None
+    for row in ordered:
+        if latest is not None:
+            latest_end = latest.values["end_on"]
+            if latest_end is None or latest_end > row.values["start_on"]:
+                yield latest, row
+                if latest_end is None or (
+                    row.values["end_on"] is not None and row.values["end_on"] <= latest_end
+                ):
+                    continue
+        latest = row

@@ -1,0 +1,414 @@
+"""The report's aggregates, counted in the database.
+
+Each function answers one part of `ReportInputs` with a handful of aggregate queries; none loops
+over every record in Python. `report_build` puts them together into the one `Report` object that
+every format renders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from safeguard.cases.models import Plan
+from safeguard.conferences.models import Conference, Invitation, Meeting
+from safeguard.domain.figures import (
+    ALERT_ROLES,
+    CONFERENCE_CALENDAR_YEARS,
+    ESCALATION_FINANCIAL_YEARS,
+    MONTH_END_SERIES_LENGTH,
+    NOT_RECORDED,
+    TWO_YEARS_IN_DAYS,
+    AgencyContribution,
+    CountBy,
+    DataQualityItem,
+    LateConference,
+    MonitoringCounts,
+    ParticipationCounts,
+    PlanCounts,
+    Report,
+    ReportInputs,
+    VerdictCounts,
+    build_report,
+)
+from safeguard.domain.periods import (
+    FinancialYear,
+    Period,
+    financial_year_of,
+    last_complete_financial_year,
+    month_ends,
+    year_earlier,
+)
+from safeguard.domain.timeliness import ConferenceKind
+from safeguard.escalations.models import Escalation
+from safeguard.monitoring.models import MonitoringCheck
+
+
+def _months_back(day: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` before the month of `day`."""
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _between(start_on: dt.date, end_on: dt.date, field: str = "held_on") -> Q:
+    return Q(**{f"{field}__gte": start_on, f"{field}__lte": end_on})
+
+
+def on_plan_counts(dates: list[dt.date]) -> dict[dt.date, int]:
+    """Children on a plan at the end of each day: start <= D and (no end or end > D)."""
+    aggregates = {
+        f"on_{index}": Count(
+            "pk", filter=Q(start_on__lte=day) & (Q(end_on__isnull=True) | Q(end_on__gt=day))
+        )
+        for index, day in enumerate(dates)
+    }
+    result = Plan.objects.aggregate(**aggregates)
+    return {day: result[f"on_{index}"] for index, day in enumerate(dates)}
+
+
+def _unborn_initials(start_on: dt.date, end_on: dt.date, count_by: CountBy) -> int:
+    rows = Conference.objects.filter(
+        _between(start_on, end_on),
+        Q(child__date_of_birth__isnull=True) | Q(held_on__lt=F("child__date_of_birth")),
+        kind=ConferenceKind.initial,
+    )
+    if count_by is CountBy.MEETING:
+        return rows.values("meeting").distinct().count()
+    return rows.count()
+
+
+def conferences_per_month(
+    start_on: dt.date, end_on: dt.date, count_by: CountBy
+) -> dict[tuple[int, int], int]:
+    rows: QuerySet = (
+        Meeting.objects.all() if count_by is CountBy.MEETING else Conference.objects.all()
+    )
+    grouped = (
+        rows.filter(_between(start_on, end_on))
+        .annotate(year=ExtractYear("held_on"), month=ExtractMonth("held_on"))
+        .values("year", "month")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {(row["year"], row["month"]): row["count"] for row in grouped}
+
+
+def timeliness_by_kind(
+    start_on: dt.date, end_on: dt.date, count_by: CountBy
+) -> dict[ConferenceKind, VerdictCounts]:
+    """Verdicts of the conferences (or meetings) held between the dates, by conference type.
+
+    A meeting is out of timescale when any of its rows is; otherwise not determinable when any
+    is; and its type is initial when any row is, else transfer-in when any is, else review."""
+    counts: dict[ConferenceKind, dict[str, int]] = {kind: {} for kind in ConferenceKind}
+    if count_by is CountBy.CHILD:
+        grouped = (
+            Conference.objects.filter(_between(start_on, end_on))
+            .values("kind", "verdict")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        for row in grouped:
+            verdict = row["verdict"] or "not_determinable"
+            kind_counts = counts[ConferenceKind(row["kind"])]
+            kind_counts[verdict] = kind_counts.get(verdict, 0) + row["count"]
+    else:
+
+        def any_row(**conditions) -> Exists:
+            return Exists(Conference.objects.filter(meeting=OuterRef("pk"), **conditions))
+
+        grouped = (
+            Meeting.objects.filter(_between(start_on, end_on))
+            .annotate(
+                any_out=any_row(verdict="out"),
+                any_undetermined=any_row(verdict__in=["not_determinable", ""]),
+                any_initial=any_row(kind=ConferenceKind.initial),
+                any_transfer_in=any_row(kind=ConferenceKind.transfer_in),
+            )
+            .values("any_out", "any_undetermined", "any_initial", "any_transfer_in")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        for row in grouped:
+            if row["any_initial"]:
+                kind = ConferenceKind.initial
+            elif row["any_transfer_in"]:
+                kind = ConferenceKind.transfer_in
+            else:
+                kind = ConferenceKind.review
+            if row["any_out"]:
+                verdict = "out"
+            elif row["any_undetermined"]:
+                verdict = "not_determinable"
+            else:
+                verdict = "within"
+            counts[kind][verdict] = counts[kind].get(verdict, 0) + row["count"]
+    return {kind: VerdictCounts(**values) for kind, values in counts.items()}
+
+
+def _escalations(include_informal: bool) -> QuerySet:
+    rows = Escalation.objects.all()
+    return rows if include_informal else rows.filter(formal=True)
+
+
+def escalation_counts(
+    period: Period, include_informal: bool
+) -> tuple[dict[str, int], dict[str, int], dict[tuple[int, int], int]]:
+    """By organisation and by reason in the period; per month over five financial years."""
+    in_period = _escalations(include_informal).filter(_between(*_dates(period), "raised_on"))
+    by_organisation = {
+        row["organisation_type__name"]: row["count"]
+        for row in in_period.values("organisation_type__name")
+        .annotate(count=Count("pk"))
+        .order_by()
+    }
+    by_reason = {
+        row["reason"]: row["count"]
+        for row in in_period.values("reason").annotate(count=Count("pk")).order_by()
+    }
+    last_year = financial_year_of(period.end_on)
+    first_year = FinancialYear(last_year.start_year - ESCALATION_FINANCIAL_YEARS + 1)
+    per_month = (
+        _escalations(include_informal)
+        .filter(_between(first_year.start_on, period.end_on, "raised_on"))
+        .annotate(year=ExtractYear("raised_on"), month=ExtractMonth("raised_on"))
+        .values("year", "month")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return by_organisation, by_reason, {(r["year"], r["month"]): r["count"] for r in per_month}
+
+
+def _dates(period: Period) -> tuple[dt.date, dt.date]:
+    return period.start_on, period.end_on
+
+
+def participation_counts(period: Period) -> ParticipationCounts:
+    """Conferences held in the period for children already born; always per child."""
+    rows = Conference.objects.filter(
+        _between(*_dates(period)),
+        child__date_of_birth__isnull=False,
+        held_on__gte=F("child__date_of_birth"),
+    )
+    totals = rows.aggregate(
+        conferences=Count("pk"),
+        child_attended=Count("pk", filter=Q(child_attended=True)),
+        advocate_involved=Count("pk", filter=Q(advocate_involved=True)),
+        preparation_session=Count("pk", filter=Q(preparation_session=True)),
+    )
+
+    def by(field: str) -> dict[str, int]:
+        return {
+            (row[field] or NOT_RECORDED): row["count"]
+            for row in rows.values(field).annotate(count=Count("pk")).order_by()
+        }
+
+    return ParticipationCounts(
+        **totals,
+        views_shared_via=by("views_shared_via"),
+        participation_code=by("participation_code"),
+    )
+
+
+def agency_contributions(period: Period) -> list[AgencyContribution]:
+    """Invitations to meetings held in the period, by organisation type."""
+    no_report = Q(report_received__in=["no", ""]) & ~Q(attended=True) & ~Q(apologies=True)
+    grouped = (
+        Invitation.objects.filter(_between(*_dates(period), "meeting__held_on"))
+        .values("organisation_type__name")
+        .annotate(
+            n_invited=Count("pk"),
+            n_report_received=Count("pk", filter=Q(report_received="yes")),
+            n_report_late=Count("pk", filter=Q(report_received="late")),
+            n_attended=Count("pk", filter=Q(attended=True)),
+            n_apologies=Count("pk", filter=Q(apologies=True)),
+            n_no_report_no_apologies=Count("pk", filter=no_report),
+        )
+        .order_by()
+    )
+    return [
+        AgencyContribution(
+            organisation=row["organisation_type__name"],
+            **{name[2:]: value for name, value in row.items() if name.startswith("n_")},
+        )
+        for row in grouped
+    ]
+
+
+def monitoring_counts(period: Period) -> MonitoringCounts:
+    checks = MonitoringCheck.objects.filter(_between(*_dates(period), "completed_on"))
+    totals = checks.aggregate(
+        midway_completed=Count("pk", filter=Q(kind="midway")),
+        midway_concerns=Count("pk", filter=Q(kind="midway", outcome="concerns")),
+        pre_review_completed=Count("pk", filter=Q(kind="pre_review")),
+        pre_review_concerns=Count("pk", filter=Q(kind="pre_review", outcome="concerns")),
+        **{role: Count("pk", filter=Q(**{f"alerted_{role}": True})) for role in ALERT_ROLES},
+    )
+    alerts = {role: totals.pop(role) for role in ALERT_ROLES}
+    return MonitoringCounts(**totals, alerts=alerts)
+
+
+def plan_counts(period: Period) -> PlanCounts:
+    start_on, end_on = _dates(period)
+    earlier_plan = Plan.objects.filter(child=OuterRef("child"), start_on__lt=OuterRef("start_on"))
+    totals = Plan.objects.aggregate(
+        started=Count("pk", filter=_between(start_on, end_on, "start_on")),
+        second_or_subsequent=Count(
+            "pk",
+            filter=_between(start_on, end_on, "start_on") & Q(Exists(earlier_plan)),
+        ),
+        ended=Count("pk", filter=_between(start_on, end_on, "end_on")),
+        ended_after_2_years_or_more=Count(
+            "pk",
+            filter=_between(start_on, end_on, "end_on")
+            & Q(end_on__gte=F("start_on") + dt.timedelta(days=TWO_YEARS_IN_DAYS)),
+        ),
+    )
+    open_at_end = Plan.objects.filter(
+        Q(start_on__lte=end_on), Q(end_on__isnull=True) | Q(end_on__gt=end_on)
+    )
+    by_category = {
+        (row["latest_category"] or NOT_RECORDED): row["count"]
+        for row in open_at_end.values("latest_category").annotate(count=Count("pk")).order_by()
+    }
+    return PlanCounts(**totals, open_by_category=by_category)
+
+
+def late_conferences(period: Period) -> list[LateConference]:
+    rows = (
+        Conference.objects.filter(_between(*_dates(period)), verdict="out")
+        .select_related("child__area")
+        .order_by("held_on", "conference_id")
+    )
+    return [
+        LateConference(
+            child_id=row.child.child_id,
+            conference_id=row.conference_id,
+            kind=ConferenceKind(row.kind),
+            due_on=row.due_on,
+            held_on=row.held_on,
+            days_late=(row.held_on - row.due_on).days,
+            unit=row.child.area.name if row.child.area else "",
+            reason_recorded=row.out_of_timescale_reason,
+        )
+        for row in rows
+    ]
+
+
+DATA_QUALITY_MISSING: Mapping[str, str] = {
+    "strategy_discussion_date": (
+        "Initial conferences whose timeliness cannot be determined: no strategy discussion date"
+    ),
+    "transfer_notification_date": (
+        "Transfer-in conferences whose timeliness cannot be determined: no transfer "
+        "notification date"
+    ),
+    "plan": "Review conferences with no child protection plan in force on their date",
+    "previous_conference": (
+        "Review conferences with no earlier conference in their plan to count from"
+    ),
+}
+
+
+def data_quality(period: Period) -> list[DataQualityItem]:
+    """Gaps that make figures uncertain, for conferences held in the period and open plans."""
+    items: list[DataQualityItem] = []
+    missing = (
+        Conference.objects.filter(_between(*_dates(period)), verdict="not_determinable")
+        .values("verdict_missing")
+        .annotate(count=Count("pk"))
+        .order_by("verdict_missing")
+    )
+    for row in missing:
+        code = row["verdict_missing"] or "unknown"
+        message = DATA_QUALITY_MISSING.get(
+            code, "Conferences whose timeliness cannot be determined"
+        )
+        items.append(
+            DataQualityItem(code=f"timeliness_{code}", message=message, count=row["count"])
+        )
+    starting_conference = Conference.objects.filter(
+        child=OuterRef("child"),
+        held_on=OuterRef("start_on"),
+        kind__in=[ConferenceKind.initial, ConferenceKind.transfer_in],
+    )
+    plans_without_start = (
+        Plan.objects.filter(_between(*_dates(period), "start_on"))
+        .exclude(Exists(starting_conference))
+        .count()
+    )
+    if plans_without_start:
+        items.append(
+            DataQualityItem(
+                code="plan_without_starting_conference",
+                message=(
+                    "Plans started in the period with no initial or transfer-in conference on "
+                    "their start date"
+                ),
+                count=plans_without_start,
+            )
+        )
+    return items
+
+
+def report_inputs(
+    *,
+    period: Period,
+    count_by: CountBy = CountBy.CHILD,
+    include_informal: bool = False,
+    generated_on: dt.date,
+) -> ReportInputs:
+    """Every aggregate the report needs, for `period`."""
+    end_on = period.end_on
+    dates = [*month_ends(end_on, MONTH_END_SERIES_LENGTH), year_earlier(end_on)]
+    year_start = _months_back(end_on, 11)
+    previous_start = _months_back(end_on, 23)
+    last_year = last_complete_financial_year(end_on)
+    by_organisation, by_reason, per_month = escalation_counts(period, include_informal)
+    return ReportInputs(
+        period=period,
+        count_by=count_by,
+        include_informal=include_informal,
+        on_plan_at=on_plan_counts(dates),
+        unborn_initial_year_to_period_end=_unborn_initials(year_start, end_on, count_by),
+        unborn_initial_previous_year=_unborn_initials(
+            previous_start, year_start - dt.timedelta(days=1), count_by
+        ),
+        conferences_per_month=conferences_per_month(
+            dt.date(end_on.year - CONFERENCE_CALENDAR_YEARS + 1, 1, 1), end_on, count_by
+        ),
+        timeliness_last_complete_year=timeliness_by_kind(
+            last_year.start_on, last_year.end_on, count_by
+        ),
+        timeliness_period=timeliness_by_kind(*_dates(period), count_by),
+        escalations_by_organisation=by_organisation,
+        escalations_by_reason=by_reason,
+        escalations_per_month=per_month,
+        participation=participation_counts(period),
+        agency_contributions=agency_contributions(period),
+        monitoring=monitoring_counts(period),
+        plans=plan_counts(period),
+        late_conferences=late_conferences(period),
+        data_quality=data_quality(period),
+        generated_on=generated_on,
+    )
+
+
+def report_build(
+    *,
+    period: Period,
+    count_by: CountBy = CountBy.CHILD,
+    include_informal: bool = False,
+    generated_on: dt.date,
+) -> Report:
+    """The report for `period`: one object that every format renders."""
+    return build_report(
+        report_inputs(
+            period=period,
+            count_by=count_by,
+            include_informal=include_informal,
+            generated_on=generated_on,
+        )
+    )
