@@ -1,0 +1,66 @@
+"""`safeguard audit` and `safeguard retention`: registered into the CLI by safeguard.cli."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .selectors import audit_entries, audit_entry_line
+
+    entries = audit_entries(
+        child_id=args.child, username=args.user, since=args.since, until=args.until
+    )
+    count = 0
+    for entry in entries.iterator():
+        print(audit_entry_line(entry))
+        count += 1
+    if count == 0:
+        print("No audit entries match.")
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .retention import retention_apply, retention_candidates
+
+    as_of = args.as_of or timezone.localdate()
+    years = settings.SAFEGUARD_RETENTION_YEARS
+    if args.dry_run:
+        candidates = retention_candidates(as_of=as_of)
+        for candidate in candidates:
+            print(f"{candidate.child_id}\tdue for deletion since {candidate.due_on.isoformat()}")
+        print(
+            f"{len(candidates)} child record(s) past the {years}-year retention period on "
+            f"{as_of.isoformat()}; nothing deleted (dry run)."
+        )
+        return 0
+    result = retention_apply(as_of=as_of, by=None)
+    print(
+        f"Deleted the records of {result.children} child(ren): {result.plans} plans, "
+        f"{result.conferences} conferences, {result.meetings} meetings, {result.checks} checks; "
+        f"{result.escalations_unlinked} escalations kept without the child. "
+        "Each deletion is in the audit trail."
+    )
+    return 0
+
+
+def register(commands: argparse._SubParsersAction, command: Callable) -> None:
+    from safeguard.cli import _date
+
+    sub = command("audit", cmd_audit, "Print the audit trail, newest first.")
+    sub.add_argument("--child", metavar="ID", help="entries about this child id")
+    sub.add_argument("--user", metavar="NAME", help="entries by this username")
+    sub.add_argument("--since", type=_date, metavar="DATE", help="on or after this date")
+    sub.add_argument("--until", type=_date, metavar="DATE", help="on or before this date")
+
+    sub = command(
+        "retention",
+        cmd_retention,
+        "Delete the records of children past the retention period (see --dry-run).",
+    )
+    sub.add_argument("--dry-run", action="store_true", help="list them, delete nothing")
+    sub.add_argument("--as-of", type=_date, metavar="DATE", help="instead of today")

@@ -1,0 +1,146 @@
+"""Retention: deleting a child's records once the authority's retention period has passed.
+
+The rule (docs/decisions/0004-retention.md): the retention clock starts on the later of the
+child's 18th birthday (by date of birth, or expected date of birth for an unborn child) and the
+last thing recorded about them (the end of their last plan, their last conference, a check on a
+plan). Their records are due for deletion SAFEGUARD_RETENTION_YEARS years after that. A child
+with a plan still open is never due; nor is a child for whom neither date is known.
+
+What goes: the child, their plans, the checks on those plans, their conferences, and meetings
+left with no conference (with those meetings' invitations). Escalations stay, for the agency
+figures, but lose their link to the child and conference. The audit trail stays (it holds ids,
+not names) and gains one entry per child deleted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
+
+from safeguard.cases.models import Child, Plan
+from safeguard.conferences.models import Conference, Meeting
+from safeguard.escalations.models import Escalation
+from safeguard.monitoring.models import MonitoringCheck
+
+from .models import AuditAction
+from .services import audit_record
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def retention_due_on(
+    *,
+    date_of_birth: dt.date | None,
+    last_recorded_on: dt.date | None,
+    has_open_plan: bool,
+    years: int,
+) -> dt.date | None:
+    """The first day on which a child's records are past retention, or None if never (yet)."""
+    if has_open_plan:
+        return None
+    starts = [d for d in (date_of_birth and _years_after(date_of_birth, 18), last_recorded_on) if d]
+    if not starts:
+        return None
+    return _years_after(max(starts), years)
+
+
+@dataclasses.dataclass(frozen=True)
+class RetentionCandidate:
+    child_pk: int
+    child_id: str
+    due_on: dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class RetentionResult:
+    children: int
+    plans: int
+    conferences: int
+    meetings: int
+    checks: int
+    escalations_unlinked: int
+
+
+def retention_candidates(*, as_of: dt.date, years: int | None = None) -> list[RetentionCandidate]:
+    """The children whose records are past retention on `as_of`, oldest first."""
+    years = settings.SAFEGUARD_RETENTION_YEARS if years is None else years
+    children = Child.objects.annotate(
+        last_plan_end_on=Max("plans__end_on"),
+        last_check_on=Max("plans__checks__completed_on"),
+        last_conference_on=Max("conferences__held_on"),
+        has_open_plan=Exists(Plan.objects.filter(child=OuterRef("pk"), end_on__isnull=True)),
+    ).values_list(
+        "pk",
+        "child_id",
+        "date_of_birth",
+        "expected_date_of_birth",
+        "last_plan_end_on",
+        "last_check_on",
+        "last_conference_on",
+        "has_open_plan",
+    )
+    candidates = []
+    for pk, child_id, born, expected, plan_end, check, conference, open_plan in children:
+        recorded = [d for d in (plan_end, check, conference) if d]
+        due_on = retention_due_on(
+            date_of_birth=born or expected,
+            last_recorded_on=max(recorded) if recorded else None,
+            has_open_plan=open_plan,
+            years=years,
+        )
+        if due_on is not None and due_on <= as_of:
+            candidates.append(RetentionCandidate(pk, child_id, due_on))
+    return sorted(candidates, key=lambda c: (c.due_on, c.child_id))
+
+
+@transaction.atomic
+def retention_apply(
+    *, as_of: dt.date, by: object | None, years: int | None = None
+) -> RetentionResult:
+    """Delete the records of every child past retention on `as_of`, with an audit entry each."""
+    counts = {field.name: 0 for field in dataclasses.fields(RetentionResult)}
+    for candidate in retention_candidates(as_of=as_of, years=years):
+        plans = Plan.objects.filter(child_id=candidate.child_pk)
+        conferences = Conference.objects.filter(child_id=candidate.child_pk)
+        meeting_ids = set(conferences.values_list("meeting_id", flat=True))
+        unlinked = Escalation.objects.filter(child_id=candidate.child_pk).update(
+            child=None, conference=None
+        )
+        Escalation.objects.filter(conference__in=conferences).update(conference=None)
+        checks, _ = MonitoringCheck.objects.filter(plan__in=plans).delete()
+        conference_count, _ = conferences.delete()
+        plan_count, _ = plans.delete()
+        meetings = Meeting.objects.filter(pk__in=meeting_ids, conferences__isnull=True)
+        meeting_count = meetings.count()
+        meetings.delete()
+        Child.objects.filter(pk=candidate.child_pk).delete()
+        audit_record(
+            actor=by,
+            action=AuditAction.DELETE,
+            record_type="child",
+            record_id=candidate.child_id,
+            child_id=candidate.child_id,
+            summary=(
+                f"Deleted under the retention rule (due {candidate.due_on.isoformat()}): "
+                f"{plan_count} plans, {conference_count} conferences, {checks} checks"
+            ),
+        )
+        for name, value in (
+            ("children", 1),
+            ("plans", plan_count),
+            ("conferences", conference_count),
+            ("meetings", meeting_count),
+            ("checks", checks),
+            ("escalations_unlinked", unlinked),
+        ):
+            counts[name] += value
+    return RetentionResult(**counts)

@@ -1,0 +1,148 @@
+"""Every URL the application serves, found from the URL resolver, with sample arguments; and
+the status each role gets for it. Shared by the role-matrix, CSRF and append-only tests."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from safeguard.accounts.models import Role
+
+ANONYMOUS = "anonymous"
+ROLES = [ANONYMOUS, *Role.values]
+SIGNED_IN = list(Role.values)
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name", or the route itself when it has no name
+    parameters: tuple[str, ...]
+
+
+def _parameters(pattern) -> tuple[str, ...]:
+    converters = getattr(pattern.pattern, "converters", None)
+    if converters:
+        return tuple(converters)
+    return tuple(pattern.pattern.regex.groupindex)
+
+
+def _walk(patterns, namespace: str, parameters: tuple[str, ...], route: str) -> Iterator[Route]:
+    for pattern in patterns:
+        here = parameters + _parameters(pattern)
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, ns, here, route + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            if pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            else:
+                name = f"(unnamed) {route}{pattern.pattern}"
+            yield Route(name, here)
+
+
+def all_routes() -> list[Route]:
+    """Every URL pattern of the project, by name (duplicates collapsed)."""
+    seen: dict[str, Route] = {}
+    for route in _walk(get_resolver().url_patterns, "", (), "/"):
+        seen.setdefault(route.name, route)
+    return sorted(seen.values(), key=lambda r: r.name)
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int = 200, **exceptions: int) -> dict[str, int]:
+    """Anonymous visitors are sent to sign in (302); every role gets `status` unless named."""
+    return {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, status), **exceptions}
+
+
+def only(*roles: str, status: int = 200, otherwise: int = 403) -> dict[str, int]:
+    """For the named roles `status`; other roles `otherwise`; anonymous 302 to sign in."""
+    return {ANONYMOUS: 302, **{r: (status if r in roles else otherwise) for r in SIGNED_IN}}
+
+
+C, BS, M, AN, LO, AU = (
+    Role.CHAIR,
+    Role.BUSINESS_SUPPORT,
+    Role.MANAGER,
+    Role.ANALYST,
+    Role.LIAISON_OFFICER,
+    Role.AUDITOR,
+)
+
+# The status a GET gets, by URL name and role. A page added without a row here fails the
+# role-matrix test: add the row (and, for a new URL parameter, a sample in test_role_matrix).
+EXPECTED: dict[str, dict[str, int]] = {
+    # public
+    "web:healthz": everyone(200),
+    "accounts:sign-in": {**everyone(302), ANONYMOUS: 200},  # signed in: off to home
+    "accounts:sign-in-code": everyone(302),  # without a password first: back to sign in
+    "accounts:enrol": everyone(200),  # with a valid one-time link
+    # anybody signed in
+    "web:home": signed_in(),
+    "accounts:account": signed_in(),
+    "accounts:recovery-codes": signed_in(),
+    "accounts:sign-out": signed_in(),
+    "accounts:sign-out-everywhere": signed_in(405),  # POST only
+    # records: the fetcher answers 404 to roles that may not see them
+    "web:child-detail": only(C, BS, M, otherwise=404),
+    # administration
+    "accounts:users": only(M),
+    "accounts:user-add": only(M),
+    "accounts:user-detail": only(M),
+    "accounts:user-edit": only(M),
+    "accounts:user-reset-two-factor": only(M),
+    # audit
+    "audit:search": only(M, AU),
+}
+
+
+def make_url_samples() -> dict[str, str]:
+    """Records to stand behind each URL parameter (created in the test database). A new URL
+    parameter needs a sample here."""
+    from django.urls import reverse
+
+    from safeguard.accounts.services import enrolment_link
+    from tests.factories import (
+        make_area,
+        make_child,
+        make_escalation,
+        make_organisation_type,
+        make_plan,
+        make_user,
+    )
+
+    area = make_area("Sample area")
+    child = make_child(child_id="SAMPLE-CHILD", area=area)
+    plan = make_plan(child=child)
+    escalation = make_escalation(
+        organisation_type=make_organisation_type("Sample agency"), area=area, child=child
+    )
+    subject = make_user(Role.CHAIR, username="sample-subject")
+    enrolling = make_user(Role.CHAIR, username="sample-enrolling", with_totp=False)
+    enrolling.set_unusable_password()
+    enrolling.save()
+    link = enrolment_link(user=enrolling)
+    enrol_prefix = reverse("accounts:enrol", kwargs={"uidb64": "U", "token": "T"})[: -len("U/T/")]
+    uidb64, token = link.split(enrol_prefix, 1)[1].strip("/").split("/")
+    return {
+        "child_id": child.child_id,
+        "plan_id": plan.plan_id,
+        "escalation_id": escalation.escalation_id,
+        "user_id": str(subject.pk),
+        "uidb64": uidb64,
+        "token": token,
+    }
+
+
+def url_for(route: Route, samples: dict[str, str]) -> str:
+    from django.urls import reverse
+
+    missing = [p for p in route.parameters if p not in samples]
+    assert not missing, f"{route.name}: add a sample for {missing} to make_url_samples()"
+    return reverse(route.name, kwargs={p: samples[p] for p in route.parameters})
