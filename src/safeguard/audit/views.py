@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import Permission
 from safeguard.accounts.decorators import permission_required
@@ -12,6 +13,7 @@ PAGE_SIZE = 50
 
 
 @permission_required(Permission.VIEW_AUDIT)
+@require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """Read-only: the audit trail offers no way to change or delete an entry."""
     form = AuditSearchForm(request.GET or None)

@@ -1,0 +1,67 @@
+"""Retention: a child's records go SAFEGUARD_RETENTION_YEARS after the later of their 18th
+birthday and the last thing recorded about them, never while a plan is open."""
+
+import datetime as dt
+
+import pytest
+
+from safeguard.audit.models import AuditAction, AuditEntry
+from safeguard.audit.retention import retention_apply, retention_candidates, retention_due_on
+from safeguard.cases.models import Child, Plan
+from safeguard.escalations.models import Escalation
+from tests.factories import make_child, make_escalation, make_plan
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    "born, last_recorded, open_plan, due",
+    [
+        (D(2000, 5, 1), D(2010, 1, 1), False, D(2043, 5, 1)),  # 18th birthday is later
+        (D(2000, 5, 1), D(2020, 1, 1), False, D(2045, 1, 1)),  # last plan ended after 18
+        (D(2000, 2, 29), None, False, D(2043, 2, 28)),  # a leap-day birthday
+        (None, D(2020, 1, 1), False, D(2045, 1, 1)),  # no date of birth: the records decide
+        (D(2000, 5, 1), D(2010, 1, 1), True, None),  # a plan still open
+        (None, None, False, None),  # nothing to count from
+    ],
+)
+def test_when_a_childs_records_are_due_for_deletion(born, last_recorded, open_plan, due):
+    assert (
+        retention_due_on(
+            date_of_birth=born, last_recorded_on=last_recorded, has_open_plan=open_plan, years=25
+        )
+        == due
+    )
+
+
+@pytest.mark.django_db
+def test_candidates_and_deletion_leave_an_audit_entry_and_keep_the_escalation():
+    old = make_child(child_id="OLD", date_of_birth=D(1980, 1, 1))
+    make_plan(child=old, start_on=D(1990, 1, 1), end_on=D(1991, 1, 1))
+    escalation = make_escalation(child=old)
+    young = make_child(child_id="YOUNG", date_of_birth=D(2015, 1, 1))
+    make_plan(child=young, start_on=D(2020, 1, 1), end_on=D(2021, 1, 1))
+    open_case = make_child(child_id="OPEN", date_of_birth=D(1980, 1, 1))
+    make_plan(child=open_case, start_on=D(1990, 1, 1))
+
+    as_of = D(2026, 1, 1)
+    assert [c.child_id for c in retention_candidates(as_of=as_of)] == ["OLD"]
+    assert Child.objects.count() == 3  # listing deletes nothing
+
+    result = retention_apply(as_of=as_of, by=None)
+    assert (result.children, result.plans, result.escalations_unlinked) == (1, 1, 1)
+    assert set(Child.objects.values_list("child_id", flat=True)) == {"YOUNG", "OPEN"}
+    assert not Plan.objects.filter(child__child_id="OLD").exists()
+    assert Escalation.objects.get(pk=escalation.pk).child is None
+    entry = AuditEntry.objects.get(action=AuditAction.DELETE)
+    assert entry.child_id == "OLD" and "retention" in entry.summary
+    assert retention_candidates(as_of=as_of) == []
+
+
+@pytest.mark.django_db
+def test_the_retention_period_is_a_setting(settings):
+    make_child(child_id="C", date_of_birth=D(2000, 1, 1))
+    settings.SAFEGUARD_RETENTION_YEARS = 5
+    assert [c.child_id for c in retention_candidates(as_of=D(2023, 1, 1))] == ["C"]
+    settings.SAFEGUARD_RETENTION_YEARS = 6
+    assert retention_candidates(as_of=D(2023, 1, 1)) == []
