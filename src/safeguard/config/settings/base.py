@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "safeguard.escalations",
     "safeguard.monitoring",
     "safeguard.exchange",
+    "safeguard.census",
     "safeguard.reporting",
     "safeguard.web",
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CensusConfig(AppConfig):
+    name = "safeguard.census"
+    label = "census"
+    verbose_name = "CIN census"
