@@ -79,7 +79,29 @@ def bundle_import(
     are added, differing ones changed, equal ones left alone. With `replace`, records that the
     bundle does not hold are removed, so the database equals the bundle. With `dry_run`, the
     counts are worked out and everything is rolled back."""
-    bundle = read_bundle(path)
+    return bundle_apply(
+        bundle=read_bundle(path),
+        source_name=Path(path).name,
+        by=by,
+        replace=replace,
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+def bundle_apply(
+    *,
+    bundle: Bundle,
+    source_name: str,
+    by: Any | None,
+    replace: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Write a bundle that has been read (from CSV files, a census file, ...), whole or not at all.
+
+    Other readers build a `Bundle` of rows in the exchange format's natural values and call this,
+    so every source goes through the same checks, matching, timeliness refresh and audit."""
     result = ImportResult(
         problems=list(bundle.problems),
         warnings=list(bundle.warnings),
@@ -98,7 +120,7 @@ def bundle_import(
                 actor=by,
                 action=AuditAction.IMPORT,
                 record_type="bundle",
-                record_id=Path(path).name,
+                record_id=source_name,
                 summary=_summary_line(result),
                 changes={
                     name: ([], [c.added, c.changed, c.unchanged, c.removed])

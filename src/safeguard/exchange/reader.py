@@ -65,6 +65,9 @@ class Bundle:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     present: set[str] = field(default_factory=set)
+    # files that could not be read row by row (encoding, missing column, malformed CSV): other
+    # files' references to them are not checked, to spare a cascade of follow-on messages
+    unreadable: set[str] = field(default_factory=set)
 
     @property
     def is_valid(self) -> bool:
@@ -191,9 +194,11 @@ def _read_rows(spec: FileSpec, data: bytes, bundle: Bundle) -> None:
         bundle.problems.append(
             Problem(filename, line, "", "the file is not UTF-8 text (save it as CSV UTF-8)")
         )
+        bundle.unreadable.add(filename)
         return
     if "\x00" in text:
         bundle.problems.append(Problem(filename, 0, "", "the file holds binary data, not CSV"))
+        bundle.unreadable.add(filename)
         return
     csv.field_size_limit(MAX_CELL_CHARACTERS * 10)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -202,6 +207,7 @@ def _read_rows(spec: FileSpec, data: bytes, bundle: Bundle) -> None:
         header = next(reader, None)
         if header is None:
             bundle.problems.append(Problem(filename, 1, "", "the file is empty (no header row)"))
+            bundle.unreadable.add(filename)
             return
         names = [name.strip().lower() for name in header]
         known = set(spec.column_names)
@@ -217,6 +223,7 @@ def _read_rows(spec: FileSpec, data: bytes, bundle: Bundle) -> None:
         for name in missing:
             bundle.problems.append(Problem(filename, 1, name, "a required column is missing"))
         if missing:
+            bundle.unreadable.add(filename)
             return
         position = {name: index for index, name in enumerate(names) if name in known}
         line = reader.line_num + 1
@@ -254,9 +261,11 @@ def _read_rows(spec: FileSpec, data: bytes, bundle: Bundle) -> None:
                     values[column.field] = _parse_cell(column, raw)
                 except ValueError as error:
                     bundle.problems.append(Problem(filename, start, column.name, str(error)))
+                    values[column.field] = None
             rows.append(Row(start, values))
     except csv.Error as error:
         bundle.problems.append(Problem(filename, reader.line_num, "", f"malformed CSV: {error}"))
+        bundle.unreadable.add(filename)
     bundle.rows[filename] = rows
 
 
@@ -272,8 +281,7 @@ def read_bundle(path: Path) -> Bundle:
         if spec.filename in sources:
             bundle.present.add(spec.filename)
             _read_rows(spec, sources[spec.filename], bundle)
-    if not bundle.problems:
-        _check_references(bundle)
+    check_references(bundle)
     bundle.problems.sort(
         key=lambda p: (
             [s.filename for s in FILES].index(p.filename)
@@ -310,29 +318,38 @@ def _duplicates(bundle: Bundle, spec: FileSpec, field_name: str) -> set[str]:
     return set(first)
 
 
-def _check_references(bundle: Bundle) -> None:
-    """Checks across rows and files, made once every cell has been read."""
+class _Known:
+    """The ids a file defines; everything counts as known when that file could not be read."""
+
+    def __init__(self, bundle: Bundle, spec: FileSpec, ids: set[str]) -> None:
+        self.everything = spec.filename in bundle.unreadable
+        self.ids = ids
+
+    def __contains__(self, value: object) -> bool:
+        return self.everything or value in self.ids
+
+
+def check_references(bundle: Bundle) -> None:
+    """Checks across rows and files. Values whose own cell failed (None) are passed over, so
+    each fault is reported once, by the check that owns it."""
     problems = bundle.problems
-    children = _duplicates(bundle, CHILDREN, "child_id")
-    plan_ids = _duplicates(bundle, PLANS, "plan_id")
-    conference_ids = _duplicates(bundle, CONFERENCES, "conference_id")
+    children = _Known(bundle, CHILDREN, _duplicates(bundle, CHILDREN, "child_id"))
+    plan_ids = _Known(bundle, PLANS, _duplicates(bundle, PLANS, "plan_id"))
+    conference_ids = _Known(bundle, CONFERENCES, _duplicates(bundle, CONFERENCES, "conference_id"))
     _duplicates(bundle, ESCALATIONS, "escalation_id")
     _duplicates(bundle, MONITORING_CHECKS, "check_id")
 
-    for row in bundle.of(CHILDREN):
-        born, expected = row.values["date_of_birth"], row.values["expected_date_of_birth"]
-        if born and born > dt.date(2100, 1, 1) or expected and expected > dt.date(2100, 1, 1):
-            problems.append(
-                Problem(CHILDREN.filename, row.line, "date_of_birth", "implausible date")
-            )
+    def unknown_child(spec: FileSpec, row: Row) -> None:
+        value = row.values.get("child")
+        if value and value not in children:
+            problems.append(Problem(spec.filename, row.line, "child_id", f"unknown child '{value}'"))
 
     plans_by_child: dict[str, list[Row]] = defaultdict(list)
     for row in bundle.of(PLANS):
         values = row.values
-        if values["child"] not in children:
-            problems.append(
-                Problem(PLANS.filename, row.line, "child_id", f"unknown child '{values['child']}'")
-            )
+        unknown_child(PLANS, row)
+        if values["start_on"] is None:
+            continue
         if values["end_on"] and values["end_on"] < values["start_on"]:
             problems.append(
                 Problem(PLANS.filename, row.line, "end_date", "the plan ends before it starts")
@@ -356,12 +373,11 @@ def _check_references(bundle: Bundle) -> None:
     solo_ids: set[str] = set()
     for row in bundle.of(CONFERENCES):
         values = row.values
-        if values["child"] not in children:
-            problems.append(
-                Problem(
-                    CONFERENCES.filename, row.line, "child_id", f"unknown child '{values['child']}'"
-                )
-            )
+        unknown_child(CONFERENCES, row)
+        if not values["meeting"] and values["conference_id"]:
+            solo_ids.add(values["conference_id"])
+        if values["held_on"] is None or values["kind"] is None:
+            continue
         key = (values["child"], values["kind"], values["held_on"])
         if key in seen_conference:
             problems.append(
@@ -387,24 +403,22 @@ def _check_references(bundle: Bundle) -> None:
                         f"(line {held[1]}); the rows of one meeting share its date",
                     )
                 )
-        else:
-            solo_ids.add(values["conference_id"])
     for clash in sorted(solo_ids & set(meeting_dates)):
         problems.append(
             Problem(
                 CONFERENCES.filename,
-                0,
+                meeting_dates[clash][1],
                 "meeting_id",
                 f"'{clash}' is both a meeting_id and the conference_id of a conference without "
                 "one, so invitations.csv could not tell them apart",
             )
         )
-    meetings = set(meeting_dates) | solo_ids
+    meetings = _Known(bundle, CONFERENCES, set(meeting_dates) | solo_ids)
 
     seen_invitation: dict[tuple, int] = {}
     for row in bundle.of(INVITATIONS):
         values = row.values
-        if values["meeting"] not in meetings:
+        if values["meeting"] and values["meeting"] not in meetings:
             problems.append(
                 Problem(
                     INVITATIONS.filename,
@@ -439,13 +453,9 @@ def _check_references(bundle: Bundle) -> None:
                     f"unknown conference '{values['conference']}'",
                 )
             )
-        if values["child"] and values["child"] not in children:
-            problems.append(
-                Problem(
-                    ESCALATIONS.filename, row.line, "child_id", f"unknown child '{values['child']}'"
-                )
-            )
-        if values["resolved_on"] and values["resolved_on"] < values["raised_on"]:
+        unknown_child(ESCALATIONS, row)
+        raised, resolved = values["raised_on"], values["resolved_on"]
+        if raised and resolved and resolved < raised:
             problems.append(
                 Problem(
                     ESCALATIONS.filename,
@@ -456,7 +466,7 @@ def _check_references(bundle: Bundle) -> None:
             )
 
     for row in bundle.of(MONITORING_CHECKS):
-        if row.values["plan"] not in plan_ids:
+        if row.values["plan"] and row.values["plan"] not in plan_ids:
             problems.append(
                 Problem(
                     MONITORING_CHECKS.filename,
