@@ -1,0 +1,68 @@
+# Safeguard: every target creates the virtual environment and front-end assets it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR ?= demo-report
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export SAFEGUARD_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: demo test test-sqlite test-postgres lint format bench bench-quick frontend clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+src/safeguard/web/static/govuk/govuk-frontend.min.css: package.json package-lock.json scripts/build_frontend.sh
+	bash scripts/build_frontend.sh
+
+frontend: src/safeguard/web/static/govuk/govuk-frontend.min.css
+
+## demo: load the demo authority into the embedded database, write its report, and serve it
+demo: $(STAMP) frontend
+	$(BIN)/safeguard demo
+	mkdir -p $(DEMO_DIR)
+	for format in pdf docx xlsx html json; do \
+	  $(BIN)/safeguard report --from 2022-04-01 --to 2022-09-30 --count-by meeting \
+	    --format $$format -o $(DEMO_DIR)/child-protection-report-2022-04-01-2022-09-30.$$format || exit 1; \
+	done
+	@echo "The seed period's report is in $(CURDIR)/$(DEMO_DIR)/"
+	$(BIN)/safeguard serve --host $(HOST) --port $(PORT)
+
+## test: lint, the import contract, then the whole suite on SQLite and (when one answers) PostgreSQL
+test: $(STAMP) frontend lint test-sqlite test-postgres
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test-sqlite: $(STAMP) frontend
+	DATABASE_URL= DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider
+
+# PostgreSQL: TEST_DATABASE_URL, else the machine's server on 127.0.0.1:5432 when it answers.
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+test-postgres: $(STAMP) frontend
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider -m "not browser"; \
+	else \
+	  echo "test-postgres: no PostgreSQL answers at $(TEST_DATABASE_URL); .ci/run starts one" >&2; \
+	  if [ -n "$$CI" ]; then exit 1; fi; \
+	fi
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP) frontend
+	$(BIN)/python -m bench.run
+
+bench-quick: $(STAMP) frontend
+	$(BIN)/python -m bench.run --quick
+
+clean:
+	rm -rf $(VENV) node_modules src/safeguard/web/static/govuk $(DEMO_DIR) .pytest_cache .ruff_cache
