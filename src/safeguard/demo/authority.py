@@ -392,7 +392,7 @@ class _Simulation:
     def _open_episode(self, held_on: dt.date, kind: str, makes_plan: bool) -> None:
         rng = self.rng
         family = None
-        if kind == "initial" and rng.random() < 0.13:
+        if kind == "initial" and rng.random() < 0.22:
             family = self._repeat_family(held_on)
         if family is None:
             family = self._new_family(held_on)
@@ -849,9 +849,9 @@ def _escalations(
             meeting
         )
     raised: list[dict[str, str]] = []
+    used: set[tuple[str, str]] = set()  # (meeting, organisation): one escalation each
     for month, count in _escalation_months():
         in_period = month >= (2022, 4)
-        used: set[tuple[str, str]] = set()
         meetings = meetings_by_month[month]
         for _ in range(count):
             if in_period:
@@ -874,8 +874,12 @@ def _escalations(
         meeting = rng.choice(meetings_by_month[month])
         organisation = _weighted(rng, ESCALATION_ORGANISATION_WEIGHTS)
         reason = _weighted(rng, (("late_report", 50), ("no_apologies", 30), ("other", 20)))
-        if not any(r["organisation_type"] == organisation for r in invitations[meeting.meeting_id]):
+        invited = any(
+            r["organisation_type"] == organisation for r in invitations[meeting.meeting_id]
+        )
+        if not invited or (meeting.meeting_id, organisation) in used:
             continue
+        used.add((meeting.meeting_id, organisation))
         raised.append(
             _escalation_row(rng, meeting, organisation, reason, invitations, rows_by_meeting, False)
         )
