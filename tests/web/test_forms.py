@@ -57,7 +57,7 @@ def test_fields_render_the_govuk_way_with_errors_marked():
     assert 'class="govuk-date-input"' in html and 'name="date_of_birth_month"' in html
     assert "govuk-date-input__input govuk-input--width-4 govuk-input--error" in html
     assert form.error_summary() == [
-        ("id_name", "This field is required."),
+        ("id_name", "Enter name"),
         ("id_date_of_birth_day", "Date of birth must be a real date"),
     ]
 

@@ -9,10 +9,14 @@ from .models import Role
 
 class SignInForm(GovukForm):
     username = forms.CharField(
-        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+        max_length=150,
+        error_messages={"required": "Enter your username"},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
     password = forms.CharField(
-        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -20,6 +24,7 @@ class CodeForm(GovukForm):
     code = forms.CharField(
         label="Code",
         max_length=20,
+        error_messages={"required": "Enter the code from your authenticator app"},
         help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "class": "govuk-input--width-10"}
@@ -67,12 +72,17 @@ class UserForm(GovukForm):
         required=False,
         widget=forms.EmailInput(attrs={"spellcheck": "false"}),
     )
-    role = forms.ChoiceField(choices=Role.choices, widget=forms.RadioSelect)
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a role"},
+    )
 
 
 class UserAddForm(UserForm):
     username = forms.CharField(
         max_length=150,
+        error_messages={"required": "Enter a username"},
         help_text="Letters, digits and @ . + - _ only.",
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )

@@ -117,6 +117,13 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             widget = field.widget
+            if (
+                field.error_messages.get("required")
+                == forms.Field.default_error_messages["required"]
+            ):  # the Design System's wording, unless the form gave its own
+                label = str(field.label or pretty_name(name)).lower()
+                verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
+                field.error_messages["required"] = f"{verb} {label}"
             if isinstance(widget, GovukDateWidget):
                 if field.label is None:  # the error messages name the field
                     field.label = pretty_name(name)
