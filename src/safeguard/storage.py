@@ -14,9 +14,7 @@ from django.db import connection, models
 BATCH = 5000
 
 
-def rows_update(
-    model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]
-) -> int:
+def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> int:
     """Set `fields` of the rows whose primary keys lead each tuple of `rows`.
 
     `fields` are column-backed field names (use `plan_id`, not `plan`)."""
@@ -34,7 +32,9 @@ def rows_update(
             f"{q} {t.replace('AUTOINCREMENT', '').replace('serial', 'integer')}"
             for q, t in zip(quoted, db_types, strict=True)
         )
-        cursor.execute(f"CREATE TEMPORARY TABLE {temporary} (row_pk bigint PRIMARY KEY, {definitions})")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {temporary} (row_pk bigint PRIMARY KEY, {definitions})"
+        )
         placeholders = ", ".join(["%s"] * (len(fields) + 1))
         prepared = [
             tuple(
@@ -47,10 +47,10 @@ def rows_update(
         ]
         iterator = iter(prepared)
         while batch := list(islice(iterator, BATCH)):
-            cursor.executemany(f"INSERT INTO {temporary} VALUES ({placeholders})", batch)
+            cursor.executemany(f"INSERT INTO {temporary} VALUES ({placeholders})", batch)  # noqa: S608 - names are quoted identifiers from the model, values are parameters
         assignments = ", ".join(f"{q} = {temporary}.{q}" for q in quoted)
         cursor.execute(
-            f"UPDATE {table} SET {assignments} FROM {temporary} "
+            f"UPDATE {table} SET {assignments} FROM {temporary} "  # noqa: S608 - quoted identifiers
             f"WHERE {table}.{connection.ops.quote_name(pk_column)} = {temporary}.row_pk"
         )
         cursor.execute(f"DROP TABLE {temporary}")

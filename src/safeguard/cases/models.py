@@ -100,3 +100,39 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.plan_id
+
+
+class AllocationRole(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    PRACTICE_SUPERVISOR = "practice_supervisor", "Practice supervisor"
+    TEAM_MANAGER = "team_manager", "Team manager"
+
+
+class Allocation(models.Model):
+    """Who holds a child's case, in which role, and from when (allocations.csv)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="allocations")
+    role = models.CharField(max_length=20, choices=AllocationRole.choices)
+    name = models.CharField(max_length=150)
+    email = models.EmailField(blank=True)
+    from_on = models.DateField()
+    to_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["child", "role", "from_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "role", "name", "from_on"], name="allocation_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(to_on__isnull=True) | Q(to_on__gte=F("from_on")),
+                name="allocation_ends_on_or_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=AllocationRole.values), name="allocation_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name} for {self.child}"

@@ -23,7 +23,6 @@ from safeguard.domain.timeliness import (
     plan_schedule,
     rule_set_for,
 )
-
 from safeguard.storage import rows_update
 
 from .models import Conference, RuleSetting

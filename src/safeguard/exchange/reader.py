@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .schema import (
+    ALLOCATIONS,
     CHILDREN,
     CONFERENCES,
     ESCALATIONS,
@@ -36,6 +37,7 @@ MAX_CELL_CHARACTERS = 10_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK_DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True, order=True)
@@ -162,6 +164,10 @@ def _parse_cell(column: Column, text: str) -> Any:
             if text in ("1", "2", "3"):
                 return int(text)
             raise ValueError(f"'{_shown(text)}' is not a stage (expected 1, 2 or 3)")
+        case Cell.EMAIL:
+            if len(text) > column.max_length or not _EMAIL.match(text):
+                raise ValueError(f"'{_shown(text)}' is not an email address")
+            return text
         case Cell.ROLES:
             roles = [part.strip() for part in text.split(";") if part.strip()]
             unknown = [r for r in roles if r not in column.choices]
@@ -342,7 +348,9 @@ def check_references(bundle: Bundle) -> None:
     def unknown_child(spec: FileSpec, row: Row) -> None:
         value = row.values.get("child")
         if value and value not in children:
-            problems.append(Problem(spec.filename, row.line, "child_id", f"unknown child '{value}'"))
+            problems.append(
+                Problem(spec.filename, row.line, "child_id", f"unknown child '{value}'")
+            )
 
     plans_by_child: dict[str, list[Row]] = defaultdict(list)
     for row in bundle.of(PLANS):
@@ -464,6 +472,31 @@ def check_references(bundle: Bundle) -> None:
                     "the escalation is resolved before it was raised",
                 )
             )
+
+    seen_allocation: dict[tuple, int] = {}
+    for row in bundle.of(ALLOCATIONS):
+        values = row.values
+        unknown_child(ALLOCATIONS, row)
+        start, end = values["from_on"], values["to_on"]
+        if start and end and end < start:
+            problems.append(
+                Problem(
+                    ALLOCATIONS.filename, row.line, "to", "the allocation ends before it starts"
+                )
+            )
+        key = (values["child"], values["role"], values["name"], start)
+        if key in seen_allocation:
+            problems.append(
+                Problem(
+                    ALLOCATIONS.filename,
+                    row.line,
+                    "from",
+                    f"duplicate allocation: the same child, role, name and start as line "
+                    f"{seen_allocation[key]}",
+                )
+            )
+        else:
+            seen_allocation[key] = row.line
 
     for row in bundle.of(MONITORING_CHECKS):
         if row.values["plan"] and row.values["plan"] not in plan_ids:

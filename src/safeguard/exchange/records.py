@@ -12,13 +12,14 @@ from typing import Any
 
 from django.db import models
 
-from safeguard.cases.models import Area, Child, Plan
+from safeguard.cases.models import Allocation, Area, Child, Plan
 from safeguard.conferences.models import Chair, Conference, Invitation, Meeting
 from safeguard.escalations.models import Escalation, OrganisationType
 from safeguard.monitoring.models import MonitoringCheck
 
 from .schema import (
     ALERT_ROLES,
+    ALLOCATIONS,
     CHILDREN,
     CONFERENCES,
     ESCALATIONS,
@@ -182,6 +183,13 @@ CHECK_MAPPING = Mapping(
     from_model=_check_from_model,
 )
 
+ALLOCATION_MAPPING = Mapping(
+    ALLOCATIONS,
+    Allocation,
+    _paths(_fields(ALLOCATIONS), {"child": "child__child_id"}),
+    ("child", "role", "name", "from_on"),
+)
+
 MAPPINGS: tuple[Mapping, ...] = (
     CHILD_MAPPING,
     PLAN_MAPPING,
@@ -189,6 +197,7 @@ MAPPINGS: tuple[Mapping, ...] = (
     INVITATION_MAPPING,
     ESCALATION_MAPPING,
     CHECK_MAPPING,
+    ALLOCATION_MAPPING,
 )
 
 

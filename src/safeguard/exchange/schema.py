@@ -24,6 +24,7 @@ class Cell(Enum):
     CHOICE = "choice"
     STAGE = "stage"
     ROLES = "roles"
+    EMAIL = "email"
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,20 @@ MONITORING_CHECKS = FileSpec(
     "check_id",
 )
 
+ALLOCATIONS = FileSpec(
+    "allocations.csv",
+    "allocation",
+    (
+        Column("child_id", "child", required=True, max_length=64),
+        Column("role", "role", Cell.CHOICE, required=True, choices=ALERT_ROLES),
+        Column("name", "name", required=True, free_text=True, max_length=150),
+        Column("email", "email", Cell.EMAIL, max_length=254),
+        Column("from", "from_on", Cell.DATE, required=True),
+        Column("to", "to_on", Cell.DATE),
+    ),
+    None,
+)
+
 FILES: tuple[FileSpec, ...] = (
     CHILDREN,
     PLANS,
@@ -178,4 +193,5 @@ FILES: tuple[FileSpec, ...] = (
     INVITATIONS,
     ESCALATIONS,
     MONITORING_CHECKS,
+    ALLOCATIONS,
 )
