@@ -1,0 +1,247 @@
+"""Recording conferences (one child or a sibling group at one meeting) and the agencies invited.
+
+A conference that makes a plan starts one; a review that ends the plan ends it on its date:
+chairs record the meeting, and the plans follow, as the exchange format describes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import audit_record, field_changes
+from safeguard.cases.models import Child, Plan
+from safeguard.escalations.models import OrganisationType
+from safeguard.storage import versioned_save
+
+from .models import Chair, Conference, ConferenceKind, Invitation, Meeting, Outcome
+from .timeliness import timeliness_refresh
+
+PARTICIPATION_FIELDS = (
+    "child_attended",
+    "advocate_involved",
+    "views_shared_via",
+    "preparation_session",
+    "participation_code",
+)
+
+
+def new_source_id(prefix: str) -> str:
+    """An id for a record made in Safeguard rather than imported (`SG-C-3F9A1C2B7D`)."""
+    return f"SG-{prefix}-{secrets.token_hex(5).upper()}"
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    children: Sequence[Child],
+    kind: str,
+    held_on: dt.date,
+    by: Any,
+    today: dt.date,
+    chair: Chair | None = None,
+    strategy_discussion_on: dt.date | None = None,
+    transfer_notification_on: dt.date | None = None,
+    outcome: str = "",
+    out_of_timescale_reason: str = "",
+    participation: Mapping[int, Mapping[str, Any]] | None = None,
+) -> Meeting:
+    """Record one meeting for one child or a sibling group, with a conference row per child."""
+    if not children:
+        raise ValidationError({"children": "Choose at least one child."})
+    if held_on > today:
+        raise ValidationError({"held_on": "The conference date must be today or in the past."})
+    for name, value in (
+        ("strategy_discussion_on", strategy_discussion_on),
+        ("transfer_notification_on", transfer_notification_on),
+    ):
+        if value is not None and value > held_on:
+            raise ValidationError({name: "This date must be on or before the conference date."})
+    duplicates = Conference.objects.filter(child__in=children, kind=kind, held_on=held_on)
+    if duplicates.exists():
+        taken = ", ".join(sorted(duplicates.values_list("child__child_id", flat=True)))
+        raise ValidationError(
+            {
+                "held_on": f"A {kind.replace('_', '-')} conference on this date is already recorded "
+                f"for {taken}."
+            }
+        )
+    meeting = Meeting.objects.create(reference=new_source_id("M"), held_on=held_on)
+    participation = participation or {}
+    for child in children:
+        conference = Conference.objects.create(
+            conference_id=new_source_id("C"),
+            child=child,
+            meeting=meeting,
+            kind=kind,
+            held_on=held_on,
+            strategy_discussion_on=strategy_discussion_on,
+            transfer_notification_on=transfer_notification_on,
+            chair=chair,
+            outcome=outcome,
+            out_of_timescale_reason=out_of_timescale_reason,
+            **{
+                k: v
+                for k, v in participation.get(child.pk, {}).items()
+                if k in PARTICIPATION_FIELDS
+            },
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.CREATE,
+            record_type="conference",
+            record_id=conference.conference_id,
+            child_id=child.child_id,
+            summary=f"{conference.get_kind_display()} conference on {held_on.isoformat()}",
+        )
+        _plan_follows_conference(conference=conference, by=by)
+    timeliness_refresh(child_pks=[c.pk for c in children])
+    return meeting
+
+
+def _plan_follows_conference(*, conference: Conference, by: Any) -> None:
+    """An initial or transfer-in conference that makes a plan starts one (unless one is open);
+    a conference that ends the plan ends the open plan on its date."""
+    child = conference.child
+    open_plan = Plan.objects.filter(child=child, end_on__isnull=True).first()
+    makes_plan = conference.outcome == Outcome.PLAN and conference.kind in (
+        ConferenceKind.INITIAL,
+        ConferenceKind.TRANSFER_IN,
+    )
+    if makes_plan and open_plan is None:
+        later = Plan.objects.filter(child=child, start_on__gt=conference.held_on).exists()
+        if later:
+            return
+        plan = Plan.objects.create(
+            plan_id=new_source_id("P"), child=child, start_on=conference.held_on
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.CREATE,
+            record_type="plan",
+            record_id=plan.plan_id,
+            child_id=child.child_id,
+            summary=f"Plan started by conference {conference.conference_id}",
+        )
+    elif (
+        conference.outcome == Outcome.NO_PLAN
+        and conference.kind == ConferenceKind.REVIEW
+        and open_plan is not None
+        and open_plan.start_on <= conference.held_on
+    ):
+        Plan.objects.filter(pk=open_plan.pk).update(
+            end_on=conference.held_on,
+            end_reason="Ended at a review conference",
+            version=open_plan.version + 1,
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.CHANGE,
+            record_type="plan",
+            record_id=open_plan.plan_id,
+            child_id=child.child_id,
+            changes={"end_on": (None, conference.held_on)},
+            summary=f"Plan ended by conference {conference.conference_id}",
+        )
+
+
+@transaction.atomic
+def conference_update(
+    *, conference: Conference, expected_version: int, by: Any, **values: Any
+) -> Conference:
+    held_on = values.get("held_on", conference.held_on)
+    kind = values.get("kind", conference.kind)
+    clash = (
+        Conference.objects.filter(child=conference.child, kind=kind, held_on=held_on)
+        .exclude(pk=conference.pk)
+        .exists()
+    )
+    if clash:
+        raise ValidationError(
+            {"held_on": "The child already has a conference of this type on this date."}
+        )
+    changes = field_changes(conference, values)
+    versioned_save(conference, expected_version=expected_version, values=values)
+    if "held_on" in changes:
+        Meeting.objects.filter(pk=conference.meeting_id).update(held_on=held_on)
+        Conference.objects.filter(meeting_id=conference.meeting_id).update(held_on=held_on)
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        record_type="conference",
+        record_id=conference.conference_id,
+        child_id=conference.child.child_id,
+        changes=changes,
+    )
+    timeliness_refresh(
+        child_pks=Conference.objects.filter(meeting_id=conference.meeting_id).values_list(
+            "child_id", flat=True
+        )
+    )
+    return conference
+
+
+@transaction.atomic
+def invitation_record(
+    *,
+    meeting: Meeting,
+    organisation_type: OrganisationType,
+    by: Any,
+    organisation_name: str = "",
+    report_requested: bool | None = None,
+    report_received: str = "",
+    attended: bool | None = None,
+    apologies: bool | None = None,
+) -> Invitation:
+    if Invitation.objects.filter(
+        meeting=meeting, organisation_type=organisation_type, organisation_name=organisation_name
+    ).exists():
+        raise ValidationError(
+            {"organisation_name": "This organisation is already recorded for this meeting."}
+        )
+    invitation = Invitation.objects.create(
+        meeting=meeting,
+        organisation_type=organisation_type,
+        organisation_name=organisation_name,
+        report_requested=report_requested,
+        report_received=report_received,
+        attended=attended,
+        apologies=apologies,
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        record_type="invitation",
+        record_id=str(invitation.pk),
+        summary=f"{organisation_type} invited to meeting {meeting.reference}",
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_update(
+    *, invitation: Invitation, expected_version: int, by: Any, **values: Any
+) -> Invitation:
+    changes = field_changes(invitation, values)
+    versioned_save(invitation, expected_version=expected_version, values=values)
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        record_type="invitation",
+        record_id=str(invitation.pk),
+        changes=changes,
+    )
+    return invitation
+
+
+def chair_named(name: str) -> Chair | None:
+    """The chair of that name, created on first use."""
+    name = name.strip()
+    if not name:
+        return None
+    return Chair.objects.get_or_create(name=name)[0]

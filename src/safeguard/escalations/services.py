@@ -1,0 +1,121 @@
+"""Recording professionals' escalations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import audit_record, field_changes
+from safeguard.cases.models import Area, Child
+from safeguard.storage import versioned_save
+
+from .models import Escalation, EscalationReason, OrganisationType
+
+
+def _new_escalation_id() -> str:
+    from safeguard.conferences.services import new_source_id
+
+    return new_source_id("E")
+
+
+@transaction.atomic
+def escalation_raise(
+    *,
+    raised_on: dt.date,
+    organisation_type: OrganisationType,
+    reason: str,
+    by: Any,
+    today: dt.date,
+    organisation_name: str = "",
+    area: Area | None = None,
+    formal: bool = True,
+    stage: int | None = 1,
+    conference: Any | None = None,
+    child: Child | None = None,
+    raised_by: Any | None = None,
+    resolved_on: dt.date | None = None,
+) -> Escalation:
+    if raised_on > today:
+        raise ValidationError({"raised_on": "The date raised must be today or in the past."})
+    if resolved_on is not None and resolved_on < raised_on:
+        raise ValidationError(
+            {"resolved_on": "An escalation cannot be resolved before it is raised."}
+        )
+    escalation = Escalation.objects.create(
+        escalation_id=_new_escalation_id(),
+        raised_on=raised_on,
+        organisation_type=organisation_type,
+        organisation_name=organisation_name,
+        area=area,
+        reason=reason,
+        formal=formal,
+        stage=stage,
+        conference=conference,
+        child=child,
+        raised_by=raised_by,
+        resolved_on=resolved_on,
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        record_type="escalation",
+        record_id=escalation.escalation_id,
+        child_id=child.child_id if child else "",
+        summary=f"Escalation to {organisation_type}: {escalation.get_reason_display()}",
+    )
+    return escalation
+
+
+@transaction.atomic
+def escalation_update(
+    *, escalation: Escalation, expected_version: int, by: Any, **values: Any
+) -> Escalation:
+    raised_on = values.get("raised_on", escalation.raised_on)
+    resolved_on = values.get("resolved_on", escalation.resolved_on)
+    if resolved_on is not None and resolved_on < raised_on:
+        raise ValidationError(
+            {"resolved_on": "An escalation cannot be resolved before it is raised."}
+        )
+    changes = field_changes(escalation, values)
+    versioned_save(escalation, expected_version=expected_version, values=values)
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        record_type="escalation",
+        record_id=escalation.escalation_id,
+        child_id=escalation.child.child_id if escalation.child else "",
+        changes=changes,
+    )
+    return escalation
+
+
+def escalation_raise_for_missing_report(
+    *, invitation: Any, by: Any, today: dt.date, raised_by: Any | None = None
+) -> list[Escalation]:
+    """The one-step escalation offered when an agency sent no report and no apologies: one
+    escalation per child discussed at the meeting, each linked to the child's conference."""
+    if not invitation.sent_no_report_and_no_apologies:
+        raise ValidationError(
+            "This agency sent a report, attended or gave apologies, so there is nothing to escalate."
+        )
+    conferences = invitation.meeting.conferences.select_related("child__area")
+    with transaction.atomic():
+        return [
+            escalation_raise(
+                raised_on=today,
+                organisation_type=invitation.organisation_type,
+                organisation_name=invitation.organisation_name,
+                reason=EscalationReason.NO_REPORT_NO_APOLOGIES,
+                area=conference.child.area,
+                conference=conference,
+                child=conference.child,
+                raised_by=raised_by or conference.chair,
+                by=by,
+                today=today,
+            )
+            for conference in conferences
+        ]
