@@ -95,27 +95,28 @@ def escalation_update(
 
 def escalation_raise_for_missing_report(
     *, invitation: Any, by: Any, today: dt.date, raised_by: Any | None = None
-) -> list[Escalation]:
+) -> Escalation:
     """The one-step escalation offered when an agency sent no report and no apologies: one
-    escalation per child discussed at the meeting, each linked to the child's conference."""
+    escalation for the meeting, linked to its first child's conference (as the authority's
+    extracts record them)."""
     if not invitation.sent_no_report_and_no_apologies:
         raise ValidationError(
             "This agency sent a report, attended or gave apologies, so there is nothing to escalate."
         )
-    conferences = invitation.meeting.conferences.select_related("child__area")
-    with transaction.atomic():
-        return [
-            escalation_raise(
-                raised_on=today,
-                organisation_type=invitation.organisation_type,
-                organisation_name=invitation.organisation_name,
-                reason=EscalationReason.NO_REPORT_NO_APOLOGIES,
-                area=conference.child.area,
-                conference=conference,
-                child=conference.child,
-                raised_by=raised_by or conference.chair,
-                by=by,
-                today=today,
-            )
-            for conference in conferences
-        ]
+    conference = (
+        invitation.meeting.conferences.select_related("child__area", "chair")
+        .order_by("conference_id")
+        .first()
+    )
+    return escalation_raise(
+        raised_on=today,
+        organisation_type=invitation.organisation_type,
+        organisation_name=invitation.organisation_name,
+        reason=EscalationReason.NO_REPORT_NO_APOLOGIES,
+        area=conference.child.area if conference else None,
+        conference=conference,
+        child=conference.child if conference else None,
+        raised_by=raised_by or (conference.chair if conference else None),
+        by=by,
+        today=today,
+    )
