@@ -41,9 +41,7 @@ class Section47Enquiry(models.Model):
     """A section 47 enquiry (<Section47>): started on the date of the strategy discussion that
     initiated it; the initial conference it led to, or that none was needed."""
 
-    child = models.ForeignKey(
-        Child, on_delete=models.CASCADE, related_name="section47_enquiries"
-    )
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="section47_enquiries")
     started_on = models.DateField()
     initial_conference_target_on = models.DateField(null=True, blank=True)
     initial_conference_on = models.DateField(null=True, blank=True)
