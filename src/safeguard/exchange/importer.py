@@ -17,6 +17,7 @@ from safeguard.cases.models import Area
 from safeguard.conferences.models import Chair, Meeting
 from safeguard.conferences.timeliness import timeliness_refresh
 from safeguard.escalations.models import OrganisationType
+from safeguard.storage import rows_insert
 
 from .reader import Bundle, Problem, Row, read_bundle
 from .records import (
@@ -298,7 +299,7 @@ def _write_records(
         key = mapping.key(natural)
         current = existing.get(key)
         if current is None:
-            new.append(mapping.model(**_model_kwargs(mapping, natural, pks)))
+            new.append(_model_kwargs(mapping, natural, pks))
             counts.added += 1
             children.add(natural.get("child", ""))
         elif current[1] != natural:
@@ -310,7 +311,7 @@ def _write_records(
             children.add(current[1].get("child", ""))
         else:
             counts.unchanged += 1
-    mapping.model.objects.bulk_create(new, batch_size=BATCH)
+    rows_insert(mapping.model, new)  # bulk_create's SQL compiling is most of an import's time
     if changed:
         for obj in changed:
             obj.version = F("version") + 1
