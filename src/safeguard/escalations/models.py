@@ -66,3 +66,102 @@ class Escalation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_on is None
+
+
+class SeniorLiaisonOfficer(models.Model):
+    """A partner agency's Senior Liaison Officer, who receives each quarter's digest of the
+    formal escalations raised within their cover (docs/decisions/0006-liaison-cover.md).
+
+    The cover is the organisation types crossed with the areas: an escalation is within it when
+    its organisation type is one of `organisation_types` and its area is one of `areas` (or it
+    has no area and `covers_unassigned_areas` is set)."""
+
+    name = models.CharField(max_length=150, unique=True)
+    email = models.EmailField()
+    cover_name = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="How the digest's subject names the cover, e.g. 'North (Health)'.",
+    )
+    organisation_types = models.ManyToManyField(
+        OrganisationType, blank=True, related_name="liaison_officers"
+    )
+    areas = models.ManyToManyField(Area, blank=True, related_name="liaison_officers")
+    covers_unassigned_areas = models.BooleanField(
+        default=False, help_text="Also covers the escalations recorded without an area."
+    )
+    user = models.OneToOneField(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="senior_liaison_officer",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NotificationKind(models.TextChoices):
+    DIGEST = "digest", "Escalations digest"
+    ALERT = "alert", "Alert after a chair's check"
+    REMINDER = "reminder", "Reminder to a chair"
+
+
+class Notification(models.Model):
+    """One email that Safeguard sent (or tried to send): a digest, an alert or a reminder.
+
+    `key` names what the email is about ("digest:2022Q3:<officer>", "alert:<check id>",
+    "reminder:<date>:<chair>"), so the same email is never sent twice. The row is created in the
+    transaction that sends the email: a failed sending leaves no row and can be tried again. An
+    alert that found nobody to send to is kept with `sent_at` empty and a note saying why.
+    Subjects and bodies never hold a child's name (child ids only)."""
+
+    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
+    key = models.CharField(max_length=200, unique=True)
+    subject = models.CharField(max_length=300)
+    recipients = models.JSONField(default=list, blank=True)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    officer = models.ForeignKey(
+        SeniorLiaisonOfficer,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
+    chair = models.ForeignKey(
+        "conferences.Chair", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    monitoring_check = models.ForeignKey(
+        "monitoring.MonitoringCheck",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
+    child_id = models.CharField(max_length=64, blank=True)
+    sent_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_kind_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def delivered(self) -> bool:
+        return self.sent_at is not None
