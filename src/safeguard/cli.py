@@ -26,8 +26,11 @@ def _setup() -> None:
     import django
     from django.core.management import call_command
 
+    from django.conf import settings
+
     django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
+    if getattr(settings, "SAFEGUARD_CLI_MIGRATES", True):
+        call_command("migrate", verbosity=0, interactive=False)
 
 
 def _date(text: str) -> dt.date:

@@ -8,3 +8,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True  # no collectstatic for tests; serve from the finders
+SAFEGUARD_CLI_MIGRATES = False  # pytest-django has built the test database

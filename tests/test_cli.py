@@ -1,0 +1,93 @@
+"""The `safeguard` command as a person at a terminal uses it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from safeguard.cli import main
+from tests.bundles import child, conference, plan, write_bundle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def authority(tmp_path):
+    return write_bundle(
+        tmp_path / "bundle",
+        children=[child("C1"), child("C2")],
+        cp_plans=[plan("P1", "C1", "2022-01-10"), plan("P2", "C2", "2022-08-01")],
+        conferences=[
+            conference("K1", "C1", "initial", "2022-01-10", strategy_discussion_date="2021-12-20"),
+            conference("K2", "C1", "review", "2022-04-11"),
+            conference("K3", "C2", "initial", "2022-08-01"),
+        ],
+    )
+
+
+def test_import_prints_a_summary_per_file_and_again_reports_everything_unchanged(authority, capsys):
+    assert main(["import", str(authority)]) == 0
+    assert re.search(r"conferences.csv +3 added +0 changed +0 unchanged", capsys.readouterr().out)
+
+    assert main(["import", str(authority)]) == 0
+    assert re.search(r"conferences.csv +0 added +0 changed +3 unchanged", capsys.readouterr().out)
+
+
+def test_a_faulty_bundle_prints_each_problem_and_exits_with_status_1(tmp_path, capsys):
+    faulty = write_bundle(tmp_path, children=[child("C1", date_of_birth="yesterday")])
+
+    assert main(["import", str(faulty)]) == 1
+
+    err = capsys.readouterr().err
+    assert "children.csv:2: date_of_birth: 'yesterday' is not a date" in err
+    assert "1 problem found; nothing was imported." in err
+
+
+def test_a_path_that_is_not_a_bundle_is_one_plain_sentence(tmp_path, capsys):
+    assert main(["import", str(tmp_path / "nowhere")]) == 1
+    assert capsys.readouterr().err.startswith("safeguard: ")
+
+
+def test_timeliness_prints_a_childs_conferences_with_due_dates_verdicts_and_reasons(
+    authority, capsys
+):
+    main(["import", str(authority)])
+    capsys.readouterr()
+
+    assert main(["timeliness", "C1"]) == 0
+
+    out = capsys.readouterr().out
+    assert "2022-01-10  Initial      due 2022-01-13  Within timescale" in out
+    assert "2022-04-11  Review       due 2022-04-10  Out of timescale, 1 calendar days late" in out
+
+
+def test_due_lists_what_falls_due_soonest_first_then_what_is_overdue(authority, capsys):
+    main(["import", str(authority)])
+    capsys.readouterr()
+
+    assert main(["due", "--within", "28", "--as-of", "2022-09-20"]) == 0
+
+    out = capsys.readouterr().out
+    upcoming, overdue = out.split("Overdue")
+    assert re.search(r"2022-10-11  Review conference +child C1", upcoming)
+    assert re.search(r"2022-10-18  Pre-review check +child C2", upcoming)
+    # C2's midway check fell due halfway between 1 August and 1 November
+    assert re.search(r"2022-09-16  Midway check +child C2 +plan P2 +4 days overdue", overdue)
+
+
+def test_report_json_goes_to_standard_output(authority, capsys):
+    main(["import", str(authority)])
+    capsys.readouterr()
+
+    assert main(["report", "--from", "2022-04-01", "--to", "2022-09-30"]) == 0
+
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["cp_population"]["at_period_end"] == 2
+    assert figures["timeliness"]["period"]["out_of_timescale"] == 1
+
+
+def test_a_period_that_is_not_whole_months_is_refused_with_a_clear_message(capsys):
+    assert main(["report", "--from", "2022-04-02", "--to", "2022-09-30"]) == 1
+    assert "must start on the first day of a month" in capsys.readouterr().err
