@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from safeguard.cases.models import Child, Plan
+from safeguard.storage import rows_insert, rows_update
 
 from .models import CinEpisode, PlanCensusDetail, Section47Enquiry
 
@@ -61,15 +62,15 @@ def _upsert(
         child_pk = child_pks[child_id]
         current = held.get((child_pk, on))
         if current is None:
-            new.append(model(child_id=child_pk, **{key_field: on}, **values))
+            new.append({"child_id": child_pk, key_field: on, **values})
             counts.added += 1
         elif any(current[f] != values[f] for f in fields):
-            changed.append(model(pk=current["pk"], **values))
+            changed.append((current["pk"], *(values[f] for f in fields)))
             counts.changed += 1
         else:
             counts.unchanged += 1
-    model.objects.bulk_create(new, batch_size=BATCH)
-    model.objects.bulk_update(changed, list(fields), batch_size=BATCH)
+    rows_insert(model, new)
+    rows_update(model, fields, changed)
     return counts
 
 
@@ -115,14 +116,14 @@ def census_records_write(
     for key, previous in previous_plans.items():
         plan_pk = plan_pks[key]
         if plan_pk not in held:
-            new.append(PlanCensusDetail(plan_id=plan_pk, previous_plans=previous))
+            new.append({"plan_id": plan_pk, "previous_plans": previous})
             counts.added += 1
         elif held[plan_pk] != previous:
-            changed.append(PlanCensusDetail(pk=held_pks[plan_pk], previous_plans=previous))
+            changed.append((held_pks[plan_pk], previous))
             counts.changed += 1
         else:
             counts.unchanged += 1
-    PlanCensusDetail.objects.bulk_create(new, batch_size=BATCH)
-    PlanCensusDetail.objects.bulk_update(changed, ["previous_plans"], batch_size=BATCH)
+    rows_insert(PlanCensusDetail, new)
+    rows_update(PlanCensusDetail, ["previous_plans"], changed)
     result["plan census details"] = counts
     return result

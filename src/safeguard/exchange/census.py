@@ -348,11 +348,12 @@ class _Reader:
     def _extract(self, element: etree._Element) -> None:
         result = self.result
         line = element.sourceline
-        identifiers = element.find("ChildIdentifiers")
-        child_id = _text(identifiers, "LAchildID")
+        parts = _parts(element)
+        identifiers = _parts(parts["ChildIdentifiers"][0])
+        child_id = _value(identifiers, "LAchildID")
         if child_id in self.seen_children:
             self.problem(
-                identifiers.find("LAchildID").sourceline,
+                identifiers["LAchildID"][0].sourceline,
                 "LAchildID",
                 f"child '{child_id}' appears twice (first on line {self.seen_children[child_id]})",
             )
@@ -362,16 +363,17 @@ class _Reader:
             self.problem(line, "LAchildID", "longer than 64 characters")
             return
         if result.version is SchemaVersion.CIN_2024:
-            sex = GENDER_CURRENT_TO_SEX.get(_text(identifiers, "GenderCurrent"), "")
+            sex = GENDER_CURRENT_TO_SEX.get(_value(identifiers, "GenderCurrent"), "")
         else:
-            sex = _text(identifiers, "Sex")
+            sex = _value(identifiers, "Sex")
+        characteristics = _parts(parts["ChildCharacteristics"][0])
         result.sourced.children[child_id] = (
             line,
             {
-                "date_of_birth": _date(identifiers.findtext("PersonBirthDate")),
-                "expected_date_of_birth": _date(identifiers.findtext("ExpectedPersonBirthDate")),
+                "date_of_birth": _date(_value(identifiers, "PersonBirthDate")),
+                "expected_date_of_birth": _date(_value(identifiers, "ExpectedPersonBirthDate")),
                 "sex": sex,
-                "ethnicity": _text(element, "ChildCharacteristics/Ethnicity"),
+                "ethnicity": _value(characteristics, "Ethnicity"),
             },
         )
 
@@ -379,69 +381,69 @@ class _Reader:
         initials: dict[dt.date, tuple[int, dt.date | None]] = {}
         plan_starts: set[dt.date] = set()
         reviews: dict[dt.date, int] = {}
-        for episode in element.iterfind("CINdetails"):
-            referral_on = _date(episode.findtext("CINreferralDate"))
+        for episode_element in parts.get("CINdetails", ()):
+            episode = _parts(episode_element)
+            referral_on = _date(_value(episode, "CINreferralDate"))
             key = (child_id, referral_on)
             if key in result.episodes:
                 self.problem(
-                    episode.sourceline,
+                    episode_element.sourceline,
                     "CINreferralDate",
                     "two CINdetails with the same referral date",
                 )
                 continue
-            episode_icpc = _date(episode.findtext("DateOfInitialCPC"))
+            episode_icpc = _date(_value(episode, "DateOfInitialCPC"))
             result.episodes[key] = {
-                "referral_source": _text(episode, "ReferralSource"),
-                "primary_need_code": _text(episode, "PrimaryNeedCode"),
-                "closure_on": _date(episode.findtext("CINclosureDate")),
-                "closure_reason": _text(episode, "ReasonForClosure"),
-                "referral_nfa": _yes(episode.findtext("ReferralNFA")),
+                "referral_source": _value(episode, "ReferralSource"),
+                "primary_need_code": _value(episode, "PrimaryNeedCode"),
+                "closure_on": _date(_value(episode, "CINclosureDate")),
+                "closure_reason": _value(episode, "ReasonForClosure"),
+                "referral_nfa": _yes(_value(episode, "ReferralNFA")),
                 "initial_conference_on": episode_icpc,
             }
             if episode_icpc:
-                initials.setdefault(
-                    episode_icpc, (episode.find("DateOfInitialCPC").sourceline, None)
-                )
-            for enquiry in episode.iterfind("Section47"):
-                started_on = _date(enquiry.findtext("S47ActualStartDate"))
-                conference_on = _date(enquiry.findtext("DateOfInitialCPC"))
+                initials.setdefault(episode_icpc, (episode["DateOfInitialCPC"][0].sourceline, None))
+            for enquiry_element in episode.get("Section47", ()):
+                enquiry = _parts(enquiry_element)
+                started_on = _date(_value(enquiry, "S47ActualStartDate"))
+                conference_on = _date(_value(enquiry, "DateOfInitialCPC"))
                 if (child_id, started_on) in result.enquiries:
                     self.problem(
-                        enquiry.sourceline,
+                        enquiry_element.sourceline,
                         "S47ActualStartDate",
                         "two section 47 enquiries of the child start on the same day",
                     )
                     continue
                 if conference_on and conference_on < started_on:
                     self.problem(
-                        enquiry.find("DateOfInitialCPC").sourceline,
+                        enquiry["DateOfInitialCPC"][0].sourceline,
                         "DateOfInitialCPC",
                         "the initial conference is before the section 47 enquiry started",
                     )
                     continue
                 result.enquiries[(child_id, started_on)] = {
-                    "initial_conference_target_on": _date(enquiry.findtext("InitialCPCtarget")),
+                    "initial_conference_target_on": _date(_value(enquiry, "InitialCPCtarget")),
                     "initial_conference_on": conference_on,
-                    "icpc_not_required": _yes(enquiry.findtext("ICPCnotRequired")),
+                    "icpc_not_required": _yes(_value(enquiry, "ICPCnotRequired")),
                 }
                 if conference_on:
                     earlier = initials.get(conference_on)
                     # The strategy discussion that initiated the enquiry nearest the conference.
                     if earlier is None or earlier[1] is None or earlier[1] < started_on:
                         initials[conference_on] = (
-                            enquiry.find("DateOfInitialCPC").sourceline,
+                            enquiry["DateOfInitialCPC"][0].sourceline,
                             started_on,
                         )
-            for plan in episode.iterfind("ChildProtectionPlans"):
-                start_on = _date(plan.findtext("CPPstartDate"))
-                end_on = _date(plan.findtext("CPPendDate"))
-                plan_line = plan.sourceline
+            for plan_element in episode.get("ChildProtectionPlans", ()):
+                plan = _parts(plan_element)
+                start_on = _date(_value(plan, "CPPstartDate"))
+                plan_line = plan_element.sourceline
                 if (child_id, start_on) in result.previous_plans:
                     self.problem(
                         plan_line, "CPPstartDate", "two plans of the child start on the same day"
                     )
                     continue
-                previous = plan.findtext("NumberOfPreviousCPP")
+                previous = _value(plan, "NumberOfPreviousCPP")
                 result.previous_plans[(child_id, start_on)] = int(previous) if previous else None
                 plan_starts.add(start_on)
                 result.sourced.plans.append(
@@ -450,21 +452,23 @@ class _Reader:
                         {
                             "child": child_id,
                             "start_on": start_on,
-                            "end_on": end_on,
-                            "initial_category": _text(plan, "InitialCategoryOfAbuse"),
-                            "latest_category": _text(plan, "LatestCategoryOfAbuse"),
+                            "end_on": _date(_value(plan, "CPPendDate")),
+                            "initial_category": _value(plan, "InitialCategoryOfAbuse"),
+                            "latest_category": _value(plan, "LatestCategoryOfAbuse"),
                         },
                     )
                 )
-                for review in plan.iterfind("Reviews/CPPreviewDate"):
-                    held_on = _date(review.text)
-                    if held_on in reviews:
-                        result.warnings.append(
-                            f"{result.name}:{review.sourceline}: CPPreviewDate: child "
-                            f"'{child_id}' has two reviews on {held_on}; one conference is recorded"
-                        )
-                        continue
-                    reviews[held_on] = review.sourceline
+                for reviews_element in plan.get("Reviews", ()):
+                    for review in reviews_element:
+                        held_on = _date(review.text)
+                        if held_on in reviews:
+                            result.warnings.append(
+                                f"{result.name}:{review.sourceline}: CPPreviewDate: child "
+                                f"'{child_id}' has two reviews on {held_on}; one conference "
+                                "is recorded"
+                            )
+                            continue
+                        reviews[held_on] = review.sourceline
         for held_on, (conference_line, strategy_on) in sorted(initials.items()):
             result.sourced.conferences.append(
                 (
@@ -482,6 +486,21 @@ class _Reader:
             result.sourced.conferences.append(
                 (review_line, {"child": child_id, "kind": "review", "held_on": held_on})
             )
+
+
+def _parts(element: etree._Element) -> dict[str, list[etree._Element]]:
+    """An element's children by tag: one walk instead of a path search per field."""
+    parts: dict[str, list[etree._Element]] = {}
+    for child in element:
+        parts.setdefault(child.tag, []).append(child)
+    return parts
+
+
+def _value(parts: dict[str, list[etree._Element]], tag: str) -> str:
+    found = parts.get(tag)
+    if not found:
+        return ""
+    return (found[0].text or "").strip()
 
 
 def census_read(path: Path) -> CensusFile:
