@@ -1,0 +1,147 @@
+"""Writes about chairs' monitoring checks.
+
+`monitoring_check_record` records a chair's midway or pre-review check. When the chair has
+concerns, it then alerts the workers allocated to the child in the roles the chair chose
+(safeguard.escalations.services.check_alerts_send): after the check is saved, so that a mail
+server that is down never loses the chair's check; the outcome says who was alerted and who
+could not be."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import audit_record
+from safeguard.cases.models import AllocationRole, Plan
+from safeguard.conferences.models import Chair
+from safeguard.escalations.services import AlertOutcome, check_alerts_send
+
+from .models import CheckKind, CheckOutcome, MonitoringCheck
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CheckRecorded:
+    check: MonitoringCheck
+    alert: AlertOutcome | None  # None: no concerns, so nobody was alerted
+    alert_error: str = ""  # the alert could not be sent (the check is saved all the same)
+
+    @property
+    def message(self) -> str:
+        """What to tell the chair who recorded the check."""
+        text = f"{self.check.get_kind_display()} recorded."
+        if self.alert_error:
+            return f"{text} The alert could not be sent ({self.alert_error}); tell the workers."
+        if self.alert is not None:
+            return f"{text} {self.alert.message}"
+        return text
+
+
+def _validate(
+    *,
+    plan: Plan,
+    kind: str,
+    completed_on: dt.date,
+    outcome: str,
+    alerted_roles: list[str],
+    concern: str,
+    today: dt.date | None,
+) -> None:
+    errors: dict[str, str] = {}
+    if kind not in CheckKind.values:
+        errors["kind"] = "Choose a midway or a pre-review check."
+    if outcome not in CheckOutcome.values:
+        errors["outcome"] = "Say whether the plan is on track or there are concerns."
+    if completed_on < plan.start_on or (plan.end_on and completed_on >= plan.end_on):
+        errors["completed_on"] = "The date of the check must fall while the plan is open."
+    elif today is not None and completed_on > today:
+        errors["completed_on"] = "The date of the check must be today or in the past."
+    unknown = sorted(set(alerted_roles) - set(AllocationRole.values))
+    if unknown:
+        errors["alerted_roles"] = f"Unknown roles: {', '.join(unknown)}."
+    elif outcome == CheckOutcome.CONCERNS:
+        if not alerted_roles:
+            errors["alerted_roles"] = "Choose who to alert about the concerns."
+        if not concern.strip():
+            errors["concern"] = "Describe the concern."
+    elif outcome == CheckOutcome.ON_TRACK and alerted_roles:
+        errors["alerted_roles"] = "A plan that is on track alerts nobody."
+    if errors:
+        raise ValidationError(errors)
+
+
+def monitoring_check_record(
+    *,
+    plan: Plan,
+    kind: str,
+    completed_on: dt.date,
+    chair: Chair | None,
+    core_groups_on_track: bool | None,
+    visits_on_track: bool | None,
+    outcome: str,
+    alerted_roles: Iterable[str] = (),
+    concern: str = "",
+    by: Any | None,
+    base_url: str | None = None,
+    today: dt.date | None = None,
+) -> CheckRecorded:
+    """Record a chair's check of `plan`; with concerns, alert the allocated workers.
+
+    `alerted_roles` are AllocationRole values. `concern` goes into the alert only (the check
+    itself has no place for it), without the child's names. `today`, when given, refuses a
+    check dated in the future."""
+    roles = list(dict.fromkeys(alerted_roles))
+    _validate(
+        plan=plan,
+        kind=kind,
+        completed_on=completed_on,
+        outcome=outcome,
+        alerted_roles=roles,
+        concern=concern,
+        today=today,
+    )
+    with transaction.atomic():
+        check = MonitoringCheck.objects.create(
+            check_id=f"SG-{uuid.uuid4().hex[:12].upper()}",
+            plan=plan,
+            kind=kind,
+            completed_on=completed_on,
+            chair=chair,
+            core_groups_on_track=core_groups_on_track,
+            visits_on_track=visits_on_track,
+            outcome=outcome,
+            alerted_social_worker=AllocationRole.SOCIAL_WORKER in roles,
+            alerted_practice_supervisor=AllocationRole.PRACTICE_SUPERVISOR in roles,
+            alerted_team_manager=AllocationRole.TEAM_MANAGER in roles,
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.CREATE,
+            record_type="monitoring check",
+            record_id=check.check_id,
+            child_id=plan.child.child_id,
+            summary=f"Recorded a {check.get_kind_display().lower()} of plan {plan.plan_id}: "
+            f"{check.get_outcome_display().lower()}",
+            changes={
+                "completed_on": (None, completed_on),
+                "outcome": (None, outcome),
+                "alerted": (None, ";".join(roles)),
+            },
+        )
+    if outcome != CheckOutcome.CONCERNS:
+        return CheckRecorded(check, None)
+    try:
+        alert = check_alerts_send(check=check, concern=concern, by=by, base_url=base_url)
+    except OSError as error:  # smtplib's errors are OSErrors: the server is down or refused
+        log.warning("alert for check %s not sent: %s", check.check_id, error)
+        return CheckRecorded(check, None, alert_error="the mail server did not accept it")
+    return CheckRecorded(check, alert)
