@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic authorities at three sizes, on SQLite and PostgreSQL (`make bench`)."""

@@ -1,0 +1,227 @@
+"""One measurement, run in its own process so that its peak memory is its own.
+
+`python -m bench.worker STEP --bundle DIR [--end DATE] [--repeat N]`, with DATABASE_URL naming
+the database and DJANGO_SETTINGS_MODULE=bench.settings. Prints one line `BENCH-RESULT {json}`.
+
+Steps: synth, import, reimport, timeliness, report, pages. Each (except synth) migrates first,
+outside the timing."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import statistics
+import time
+from pathlib import Path
+
+RESULT_PREFIX = "BENCH-RESULT "
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def step_synth(args: argparse.Namespace) -> dict:
+    from safeguard.exchange.synthetic import write_synthetic_bundle
+
+    started = time.perf_counter()
+    counts = write_synthetic_bundle(
+        Path(args.bundle), children=args.children, years=args.years, seed=args.seed, end_on=args.end
+    )
+    return {"seconds": time.perf_counter() - started, "rows": sum(counts.values()), "files": counts}
+
+
+def _import(args: argparse.Namespace) -> dict:
+    _setup()
+    from safeguard.exchange.importer import bundle_import
+
+    started = time.perf_counter()
+    result = bundle_import(path=Path(args.bundle), by=None)
+    seconds = time.perf_counter() - started
+    if not result.ok:
+        raise SystemExit("the bundle did not import: " + "; ".join(map(str, result.problems[:5])))
+    return {
+        "seconds": seconds,
+        "rows": result.rows,
+        "rows_per_second": result.rows / seconds,
+        "changed_anything": result.changed_anything,
+        "files": {n: [c.added, c.changed, c.unchanged] for n, c in result.files.items()},
+    }
+
+
+def step_import(args: argparse.Namespace) -> dict:
+    return _import(args)
+
+
+def step_reimport(args: argparse.Namespace) -> dict:
+    return _import(args)
+
+
+def step_timeliness(args: argparse.Namespace) -> dict:
+    _setup()
+    from safeguard.conferences.models import Conference
+    from safeguard.conferences.timeliness import installation_rule_set, timeliness_refresh
+
+    # Force every verdict to be rewritten: a stored reason that differs from the computed one.
+    Conference.objects.update(verdict_reason="")
+    _ = installation_rule_set().calendar  # built once per process (0.3 s): not part of a recompute
+    started = time.perf_counter()
+    rewritten = timeliness_refresh(child_pks=None)
+    seconds = time.perf_counter() - started
+    conferences = Conference.objects.count()
+    started = time.perf_counter()
+    unchanged = timeliness_refresh(child_pks=None)
+    return {
+        "seconds": seconds,
+        "conferences": conferences,
+        "rewritten": rewritten,
+        "seconds_per_100k": seconds / max(1, conferences) * 100_000,
+        "unchanged_seconds": time.perf_counter() - started,
+        "unchanged_rewritten": unchanged,
+    }
+
+
+def _period(end_on: dt.date):
+    from safeguard.domain.periods import latest_completed_half_year
+
+    return latest_completed_half_year(end_on + dt.timedelta(days=1))
+
+
+def step_report(args: argparse.Namespace) -> dict:
+    _setup()
+    from django.conf import settings
+
+    from safeguard.domain.figures import report_to_json
+    from safeguard.reporting.renderers import ReportFormat, render
+    from safeguard.reporting.selectors import report_build
+
+    period = _period(args.end)
+
+    def build():
+        return report_build(period=period, generated_on=args.end)
+
+    timings: dict[str, list[float]] = {"build": [], "json": [], "pdf": [], "docx": []}
+    report = build()  # warm: imports, the calendar, matplotlib's fonts
+    render(report, ReportFormat.pdf, authority=settings.AUTHORITY_NAME)
+    for fmt, repeat in (("json", args.repeat), ("pdf", 1), ("docx", 1)):
+        for _ in range(repeat):
+            started = time.perf_counter()
+            report = build()
+            built = time.perf_counter()
+            render(report, ReportFormat(fmt), authority=settings.AUTHORITY_NAME)
+            timings[fmt].append(time.perf_counter() - started)
+            timings["build"].append(built - started)
+    figures = report_to_json(report)
+    return {
+        "period": [period.start_on.isoformat(), period.end_on.isoformat()],
+        "build_seconds": statistics.median(timings["build"]),
+        "json_seconds": statistics.median(timings["json"]),
+        "pdf_seconds": statistics.median(timings["pdf"]),
+        "docx_seconds": statistics.median(timings["docx"]),
+        "on_plan_at_period_end": figures["cp_population"]["at_period_end"],
+        "held_in_period": figures["timeliness"]["period"]["held"],
+    }
+
+
+def _signed_in_client():
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from safeguard.accounts.models import Role, User
+
+    user, _ = User.objects.get_or_create(username="bench-manager", defaults={"role": Role.MANAGER})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Authenticator app", defaults={"confirmed": True}
+    )
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def step_pages(args: argparse.Namespace) -> dict:
+    _setup()
+    from django.db.models import Count
+
+    from safeguard.cases.models import Child
+
+    client = _signed_in_client()
+    busiest = Child.objects.annotate(n=Count("conferences")).order_by("-n", "child_id").first()
+    pages = {
+        "worklist": "/",
+        "child": f"/children/{busiest.child_id}/" if busiest else None,
+        "report page": "/reports/",
+    }
+    result: dict[str, dict] = {}
+    for name, url in pages.items():
+        if url is None:
+            result[name] = {"status": None}
+            continue
+        first = client.get(url)  # warm: templates, the calendar
+        if first.status_code != 200:
+            result[name] = {"status": first.status_code, "url": url}
+            continue
+        timings = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 200, (url, response.status_code)
+        result[name] = {
+            "status": 200,
+            "url": url,
+            "median": statistics.median(timings),
+            "p95": _percentile(timings, 0.95),
+            "requests": len(timings),
+        }
+    return {"pages": result}
+
+
+STEPS = {
+    "synth": step_synth,
+    "import": step_import,
+    "reimport": step_reimport,
+    "timeliness": step_timeliness,
+    "report": step_report,
+    "pages": step_pages,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.worker")
+    parser.add_argument("step", choices=sorted(STEPS))
+    parser.add_argument("--bundle", required=True)
+    parser.add_argument("--children", type=int, default=0)
+    parser.add_argument("--years", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--end", type=dt.date.fromisoformat, default=dt.date(2025, 3, 31))
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    result = STEPS[args.step](args)
+    result["peak_rss_mib"] = _peak_rss_mib()
+    print(RESULT_PREFIX + json.dumps(result, default=str), flush=True)
+
+
+if __name__ == "__main__":
+    main()
