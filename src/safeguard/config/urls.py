@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("safeguard.web.urls")),
     path("", include("safeguard.accounts.urls")),
     path("", include("safeguard.audit.urls")),
+    path("", include("safeguard.escalations.urls")),
 ]
