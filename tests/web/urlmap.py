@@ -99,6 +99,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:user-reset-two-factor": only(M),
     # audit
     "audit:search": only(M, AU),
+    # emails sent (a liaison officer sees only their own digests)
+    "escalations:notifications": only(M, LO),
 }
 
 
