@@ -32,13 +32,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from safeguard.audit.models import AuditAction
-from safeguard.audit.services import audit_record
-from safeguard.cases.models import Allocation, AllocationRole, Area
+from safeguard.audit.services import audit_record, field_changes
+from safeguard.cases.models import Allocation, AllocationRole, Area, Child
 from safeguard.conferences.models import Chair
 from safeguard.conferences.selectors import due_items
 from safeguard.conferences.timeliness import installation_rule_set
 from safeguard.domain.calendar import calendar_for
 from safeguard.monitoring.models import MonitoringCheck
+from safeguard.storage import versioned_save
 
 from .emails import (
     AlertContent,
@@ -47,7 +48,14 @@ from .emails import (
     digest_message,
     reminder_message,
 )
-from .models import Notification, NotificationKind, OrganisationType, SeniorLiaisonOfficer
+from .models import (
+    Escalation,
+    EscalationReason,
+    Notification,
+    NotificationKind,
+    OrganisationType,
+    SeniorLiaisonOfficer,
+)
 from .quarters import Quarter
 from .selectors import digest_build
 
@@ -506,3 +514,112 @@ def demo_liaison_officers_ensure() -> list[str]:
         )
         lines.append(f"  Senior Liaison Officer {name}: {cover_name}")
     return lines
+
+
+# ---- recording escalations (restored: dropped by the issue-7 rewrite of this module) -------
+
+
+def _new_escalation_id() -> str:
+    from safeguard.conferences.services import new_source_id
+
+    return new_source_id("E")
+
+
+@transaction.atomic
+def escalation_raise(
+    *,
+    raised_on: dt.date,
+    organisation_type: OrganisationType,
+    reason: str,
+    by: Any,
+    today: dt.date,
+    organisation_name: str = "",
+    area: Area | None = None,
+    formal: bool = True,
+    stage: int | None = 1,
+    conference: Any | None = None,
+    child: Child | None = None,
+    raised_by: Any | None = None,
+    resolved_on: dt.date | None = None,
+) -> Escalation:
+    if raised_on > today:
+        raise ValidationError({"raised_on": "The date raised must be today or in the past."})
+    if resolved_on is not None and resolved_on < raised_on:
+        raise ValidationError(
+            {"resolved_on": "An escalation cannot be resolved before it is raised."}
+        )
+    escalation = Escalation.objects.create(
+        escalation_id=_new_escalation_id(),
+        raised_on=raised_on,
+        organisation_type=organisation_type,
+        organisation_name=organisation_name,
+        area=area,
+        reason=reason,
+        formal=formal,
+        stage=stage,
+        conference=conference,
+        child=child,
+        raised_by=raised_by,
+        resolved_on=resolved_on,
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        record_type="escalation",
+        record_id=escalation.escalation_id,
+        child_id=child.child_id if child else "",
+        summary=f"Escalation to {organisation_type}: {escalation.get_reason_display()}",
+    )
+    return escalation
+
+
+@transaction.atomic
+def escalation_update(
+    *, escalation: Escalation, expected_version: int, by: Any, **values: Any
+) -> Escalation:
+    raised_on = values.get("raised_on", escalation.raised_on)
+    resolved_on = values.get("resolved_on", escalation.resolved_on)
+    if resolved_on is not None and resolved_on < raised_on:
+        raise ValidationError(
+            {"resolved_on": "An escalation cannot be resolved before it is raised."}
+        )
+    changes = field_changes(escalation, values)
+    versioned_save(escalation, expected_version=expected_version, values=values)
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        record_type="escalation",
+        record_id=escalation.escalation_id,
+        child_id=escalation.child.child_id if escalation.child else "",
+        changes=changes,
+    )
+    return escalation
+
+
+def escalation_raise_for_missing_report(
+    *, invitation: Any, by: Any, today: dt.date, raised_by: Any | None = None
+) -> Escalation:
+    """The one-step escalation offered when an agency sent no report and no apologies: one
+    escalation for the meeting, linked to its first child's conference (as the authority's
+    extracts record them)."""
+    if not invitation.sent_no_report_and_no_apologies:
+        raise ValidationError(
+            "This agency sent a report, attended or gave apologies, so there is nothing to escalate."
+        )
+    conference = (
+        invitation.meeting.conferences.select_related("child__area", "chair")
+        .order_by("conference_id")
+        .first()
+    )
+    return escalation_raise(
+        raised_on=today,
+        organisation_type=invitation.organisation_type,
+        organisation_name=invitation.organisation_name,
+        reason=EscalationReason.NO_REPORT_NO_APOLOGIES,
+        area=conference.child.area if conference else None,
+        conference=conference,
+        child=conference.child if conference else None,
+        raised_by=raised_by or (conference.chair if conference else None),
+        by=by,
+        today=today,
+    )
