@@ -19,6 +19,9 @@ How it is built, and why in this order:
    plan at the end of 30 September 2021 and 2022 are exactly the seed's figures.
 4. Children, plans, conference rows with participation, invitations, escalations (tied to an
    invitation with no report and no apologies) and chairs' monitoring checks follow.
+5. Allocations (the social worker, practice supervisor and team manager of each plan open since
+   April 2021, from each area's fictional team) come from a random generator of their own, so
+   adding them changed none of the records above.
 
 Every review is held on or before its due date (Working Together 2023: 3 months after an initial
 or transfer-in conference, then every 6 months) except four reviews in FY 2021/22, which the
@@ -180,6 +183,22 @@ ESCALATION_REASONS = (
     ("no_apologies", 3),
     ("other", 2),
 )
+
+# The fictional workers that allocations.csv names. Their names share nothing with the
+# children's (a test checks), so an email that greets a worker never seems to name a child.
+WORKER_GIVEN_NAMES = (
+    "Alison", "Bernadette", "Caroline", "Deborah", "Fiona", "Gillian", "Janine", "Karen",
+    "Lorraine", "Michelle", "Nicola", "Paula", "Sandra", "Tracey", "Wendy", "Andrew", "Brian",
+    "Craig", "Darren", "Ian", "Keith", "Martin", "Neil", "Paul", "Stuart", "Wayne",
+)  # fmt: skip
+WORKER_FAMILY_NAMES = (
+    "Ashdown", "Brennan", "Carver", "Delaney", "Ellison", "Fairbrother", "Gillespie", "Hartley",
+    "Iqbal", "Jarvis", "Kendrick", "Lomax", "Maddox", "Nightingale", "Oldfield", "Pemberton",
+    "Quinlan", "Radcliffe", "Stanton", "Thorne", "Underwood", "Vickers", "Whitfield", "Yates",
+)  # fmt: skip
+TEAM_SIZES = (("team_manager", 1), ("practice_supervisor", 2), ("social_worker", 5))
+ALLOCATIONS_FROM = dt.date(2021, 4, 1)  # plans open on or after this day get allocations
+ALLOCATION_SEED_OFFSET = 7_000_007  # allocations draw from their own generator
 
 # England and Wales bank holidays of the simulated years: meetings avoid them (cosmetic only).
 _BANK_HOLIDAYS_TEXT = """
@@ -1023,6 +1042,68 @@ def _monitoring_checks(
     return rows
 
 
+def _teams(rng: random.Random) -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """Each area's team: (name, email) of its team manager, practice supervisors and workers."""
+    people = [(g, f) for g in WORKER_GIVEN_NAMES for f in WORKER_FAMILY_NAMES]
+    rng.shuffle(people)
+    teams: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for area in AREAS:
+        teams[area] = {}
+        for role, size in TEAM_SIZES:
+            chosen = [people.pop() for _ in range(size)]
+            teams[area][role] = [
+                (f"{given} {family}", f"{given.lower()}.{family.lower()}@example.org")
+                for given, family in chosen
+            ]
+    return teams
+
+
+def _allocations(
+    seed: int, sim: _Simulation, plan_rows: list[dict[str, str]], plan_ids: dict[int, list[str]]
+) -> list[dict[str, str]]:
+    """Who held each plan's case: a team manager, a practice supervisor and a social worker of
+    the family's area, for the whole plan; about one long plan in four changes social worker."""
+    rng = random.Random(seed + ALLOCATION_SEED_OFFSET)
+    teams = _teams(rng)
+    child_of_plan = {row["plan_id"]: row["child_id"] for row in plan_rows}
+    rows: list[dict[str, str]] = []
+    for episode in sorted(sim.episodes, key=lambda e: (e.start_on, e.number)):
+        if not episode.makes_plan or (episode.end_on and episode.end_on < ALLOCATIONS_FROM):
+            continue
+        team = teams[episode.family.area]
+        start_on, end_on = episode.start_on, episode.end_on
+        spans: dict[str, list[tuple[tuple[str, str], dt.date, dt.date | None]]] = {
+            role: [(rng.choice(team[role]), start_on, end_on)]
+            for role in ("social_worker", "practice_supervisor", "team_manager")
+        }
+        last_on = end_on or PERIOD_END
+        if (last_on - start_on).days > 120 and rng.random() < 0.25:
+            change_on = start_on + dt.timedelta(
+                days=rng.randint(60, (last_on - start_on).days - 30)
+            )
+            first = spans["social_worker"][0][0]
+            second = rng.choice([w for w in team["social_worker"] if w != first])
+            spans["social_worker"] = [
+                (first, start_on, change_on - dt.timedelta(days=1)),
+                (second, change_on, end_on),
+            ]
+        for plan_id in plan_ids[episode.number]:
+            for role, held in spans.items():
+                for (name, email), from_on, to_on in held:
+                    rows.append(
+                        {
+                            "child_id": child_of_plan[plan_id],
+                            "role": role,
+                            "name": name,
+                            "email": email,
+                            "from": _iso(from_on),
+                            "to": _iso(to_on),
+                        }
+                    )
+    rows.sort(key=lambda r: (r["child_id"], r["role"], r["from"], r["name"]))
+    return rows
+
+
 # --- the bundle ------------------------------------------------------------------------------
 
 
@@ -1109,6 +1190,7 @@ def build_demo_tables(seed: int = DEFAULT_SEED) -> dict[str, list[dict[str, str]
         "invitations.csv": invitation_rows,
         "escalations.csv": escalation_rows,
         "monitoring_checks.csv": check_rows,
+        "allocations.csv": _allocations(seed, sim, plan_rows, plan_ids),
     }
 
 
@@ -1139,11 +1221,12 @@ COLUMNS = {
         "check_id", "plan_id", "kind", "date_completed", "chair", "core_groups_on_track",
         "visits_on_track", "outcome", "alerted",
     ),
+    "allocations.csv": ("child_id", "role", "name", "email", "from", "to"),
 }  # fmt: skip
 
 
 def write_demo_bundle(folder: pathlib.Path, *, seed: int = DEFAULT_SEED) -> None:
-    """Write the demo authority's exchange-format bundle (six CSV files) into ``folder``.
+    """Write the demo authority's exchange-format bundle (seven CSV files) into ``folder``.
 
     The same seed always writes the same bytes. The records reproduce the seed report's figures
     when counted by meeting for 1 April - 30 September 2022; a seed for which the simulation
