@@ -11,6 +11,7 @@ for England's). `rows_insert` prepares one INSERT statement and hands the rows t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from itertools import islice
 
@@ -38,10 +39,16 @@ def _preparer(field: models.Field):
     """A function preparing `field`'s values for the database, as `get_db_prep_save` does."""
     unchanged = _UNCHANGED.get(type(field).__name__)
     prepare = field.get_db_prep_save
+    # A date for a date field: get_db_prep_save comes down to the backend's adapter.
+    adapt_date = (
+        connection.ops.adapt_datefield_value if type(field).__name__ == "DateField" else None
+    )
 
     def prepared(value):
         if value is None or (unchanged is not None and type(value) is unchanged):
             return value
+        if adapt_date is not None and type(value) is dt.date:
+            return adapt_date(value)
         return prepare(value, connection)
 
     return prepared
@@ -105,13 +112,9 @@ def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence
             f"CREATE TEMPORARY TABLE {temporary} (row_pk bigint PRIMARY KEY, {definitions})"
         )
         placeholders = ", ".join(["%s"] * (len(fields) + 1))
+        preparers = [_preparer(f) for f in [model._meta.pk, *map(model._meta.get_field, fields)]]
         prepared = [
-            tuple(
-                field.get_db_prep_save(value, connection)
-                for field, value in zip(
-                    [model._meta.pk, *(model._meta.get_field(n) for n in fields)], row, strict=True
-                )
-            )
+            tuple(prepare(value) for prepare, value in zip(preparers, row, strict=True))
             for row in rows
         ]
         iterator = iter(prepared)
