@@ -1,4 +1,6 @@
-"""The DfE and Ofsted files in ../shared/standards, beside the clone (as CI has them)."""
+"""Fixtures for the DfE and Ofsted files in ../shared/standards, beside the clone (as CI has them).
+
+Use with `from tests.census.standards import *  # noqa: F403`."""
 
 from __future__ import annotations
 
