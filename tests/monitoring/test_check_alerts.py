@@ -1,0 +1,177 @@
+"""A chair's check with concerns alerts the workers allocated to the child in the roles the chair
+chose: by email, naming the child by id only, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from safeguard.audit.models import AuditAction, AuditEntry
+from safeguard.cases.models import Allocation
+from safeguard.conferences.models import Chair
+from safeguard.escalations.models import Notification, NotificationKind
+from safeguard.escalations.services import Delivery, check_alerts_send
+from safeguard.monitoring.models import MonitoringCheck
+from safeguard.monitoring.services import monitoring_check_record
+from tests.factories import make_child, make_plan
+
+pytestmark = pytest.mark.django_db
+
+GIVEN, FAMILY = "Philomena", "Quartermaine"
+CHECKED_ON = dt.date(2022, 9, 5)
+
+
+@pytest.fixture
+def plan():
+    child = make_child(child_id="C-ALERT", given_name=GIVEN, family_name=FAMILY)
+    plan = make_plan(child=child, plan_id="P-ALERT", start_on=dt.date(2022, 3, 1))
+    for role, name, email, from_on, to_on in (
+        ("social_worker", "Old Worker", "old@example.org", dt.date(2022, 3, 1), dt.date(2022, 6, 30)),
+        ("social_worker", "Sam Sutton", "sam.sutton@example.org", dt.date(2022, 7, 1), None),
+        ("practice_supervisor", "Pat Pryor", "pat.pryor@example.org", dt.date(2022, 3, 1), None),
+        ("team_manager", "Tina Tate", "", dt.date(2022, 3, 1), None),  # no email
+    ):  # fmt: skip
+        Allocation.objects.create(
+            child=child, role=role, name=name, email=email, from_on=from_on, to_on=to_on
+        )
+    return plan
+
+
+@pytest.fixture
+def chair():
+    return Chair.objects.create(name="Helen Ashworth", email="helen.ashworth@example.org")
+
+
+def _record(plan, chair, *, roles=("social_worker", "practice_supervisor"), **overrides):
+    values = {
+        "plan": plan,
+        "kind": "midway",
+        "completed_on": CHECKED_ON,
+        "chair": chair,
+        "core_groups_on_track": False,
+        "visits_on_track": True,
+        "outcome": "concerns",
+        "alerted_roles": roles,
+        "concern": f"No core group since July; {GIVEN} {FAMILY.upper()} was not seen at home.",
+        "by": None,
+        "base_url": "https://safeguard.example.org/",
+    }
+    return monitoring_check_record(**{**values, **overrides})
+
+
+def test_the_alerted_roles_receive_one_email_with_the_child_id_the_concern_and_a_link(plan, chair):
+    recorded = _record(plan, chair)
+    (message,) = mail.outbox
+    assert message.to == [
+        "Sam Sutton <sam.sutton@example.org>",  # the social worker on the day, not the old one
+        "Pat Pryor <pat.pryor@example.org>",
+    ]
+    assert message.subject == "Concerns after the midway check: child C-ALERT"
+    assert "child C-ALERT (plan P-ALERT) on 5 September 2022" in message.body
+    assert "Helen Ashworth completed the midway check" in message.body
+    assert "No core group since July" in message.body
+    assert "Core group meetings on track: No" in message.body
+    assert "https://safeguard.example.org/children/C-ALERT/" in message.body
+    assert recorded.alert.delivery is Delivery.SENT
+    assert recorded.message.startswith("Midway check recorded. Alert sent to Sam Sutton")
+
+
+def test_the_alert_never_holds_the_childs_name_even_when_the_concern_does(plan, chair):
+    _record(plan, chair)
+    (message,) = mail.outbox
+    notification = Notification.objects.get()
+    for text in (message.subject, message.body, notification.subject, notification.body):
+        assert GIVEN.lower() not in text.lower() and FAMILY.lower() not in text.lower()
+    assert "[name removed] [name removed] was not seen at home" in message.body
+
+
+def test_the_check_is_recorded_with_the_roles_alerted_and_audited(plan, chair):
+    recorded = _record(plan, chair)
+    check = MonitoringCheck.objects.get()
+    assert check == recorded.check
+    assert check.roles_alerted == ["social_worker", "practice_supervisor"]
+    assert AuditEntry.objects.filter(
+        action=AuditAction.CREATE, record_type="monitoring check", child_id="C-ALERT"
+    ).exists()
+    sent = AuditEntry.objects.get(action=AuditAction.SEND)
+    assert sent.child_id == "C-ALERT" and sent.record_id == f"alert:{check.check_id}"
+
+
+def test_an_alert_is_sent_once_however_often_it_is_asked_for(plan, chair):
+    recorded = _record(plan, chair)
+    again = check_alerts_send(check=recorded.check, concern="again", by=None)
+    assert again.delivery is Delivery.ALREADY_SENT
+    assert len(mail.outbox) == 1
+    assert Notification.objects.filter(kind=NotificationKind.ALERT).count() == 1
+
+
+def test_a_role_with_nobody_to_email_is_named_to_the_chair_and_noted(plan, chair):
+    recorded = _record(plan, chair, roles=("social_worker", "team_manager"))
+    (message,) = mail.outbox
+    assert message.to == ["Sam Sutton <sam.sutton@example.org>"]
+    assert recorded.alert.missing_roles == ("Team manager",)
+    assert "allocated to the child as team manager" in recorded.message
+    assert "team manager" in Notification.objects.get().note
+
+
+def test_an_alert_with_nobody_to_send_to_is_recorded_as_undelivered_and_sent_once_someone_is(
+    plan, chair
+):
+    recorded = _record(plan, chair, roles=("team_manager",))
+    assert mail.outbox == []
+    assert recorded.alert.delivery is Delivery.UNDELIVERED
+    notification = Notification.objects.get()
+    assert notification.sent_at is None and notification.recipients == []
+    assert "Nobody with an email address is allocated" in recorded.message
+    Allocation.objects.filter(role="team_manager").update(email="tina.tate@example.org")
+    retried = check_alerts_send(check=recorded.check, concern="Visits have slipped.", by=None)
+    assert retried.delivery is Delivery.SENT
+    assert mail.outbox[0].to == ["Tina Tate <tina.tate@example.org>"]
+
+
+def test_a_check_on_track_alerts_nobody(plan, chair):
+    recorded = _record(plan, chair, outcome="on_track", roles=(), concern="")
+    assert recorded.alert is None and mail.outbox == []
+    assert recorded.message == "Midway check recorded."
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"roles": ()}, "alerted_roles"),
+        ({"concern": "  "}, "concern"),
+        ({"outcome": "on_track"}, "alerted_roles"),
+        ({"roles": ("social_worker", "director")}, "alerted_roles"),
+        ({"completed_on": dt.date(2022, 2, 1)}, "completed_on"),
+        ({"kind": "annual"}, "kind"),
+    ],
+)
+def test_a_check_that_does_not_add_up_is_refused_and_nothing_is_sent(plan, chair, overrides, field):
+    with pytest.raises(ValidationError) as error:
+        _record(plan, chair, **overrides)
+    assert field in error.value.message_dict
+    assert not MonitoringCheck.objects.exists() and mail.outbox == []
+
+
+def test_a_check_dated_in_the_future_is_refused_when_today_is_given(plan, chair):
+    with pytest.raises(ValidationError):
+        _record(plan, chair, today=CHECKED_ON - dt.timedelta(days=1))
+
+
+class RefusingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("down")
+
+
+def test_a_mail_server_that_is_down_does_not_lose_the_check(plan, chair, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    recorded = _record(plan, chair)
+    assert MonitoringCheck.objects.filter(pk=recorded.check.pk).exists()
+    assert "could not be sent" in recorded.message
+    assert not Notification.objects.exists()  # so a later try can still send it
