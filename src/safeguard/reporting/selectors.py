@@ -43,6 +43,7 @@ from safeguard.domain.periods import (
 )
 from safeguard.domain.timeliness import ConferenceKind
 from safeguard.escalations.models import Escalation
+from safeguard.exchange.dfe_rules import dfe_rule_failures
 from safeguard.monitoring.models import MonitoringCheck
 
 
@@ -350,6 +351,7 @@ def data_quality(period: Period) -> list[DataQualityItem]:
                 count=plans_without_start,
             )
         )
+    items.extend(dfe_rule_failures(period))
     return items
 
 
