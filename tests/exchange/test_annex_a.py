@@ -1,0 +1,185 @@
+"""Ofsted Annex A: Lists 5 and 7 exported with Ofsted's headings; List 7 imported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from safeguard.cases.models import Child, Plan
+from safeguard.census.models import PlanCensusDetail
+from safeguard.conferences.models import Conference
+from safeguard.exchange.annex_a import LIST_5, LIST_7, annex_a_export, annex_a_import
+from safeguard.exchange.census import census_import
+from tests.census.standards import *  # noqa: F403
+
+pytestmark = pytest.mark.django_db
+AS_OF = dt.date(2024, 3, 31)
+
+
+def _yml_lists(path) -> dict[str, list[str]]:
+    """The `sort_order` headings of annex-a-columns.yml (a small, regular YAML file)."""
+    lists: dict[str, list[str]] = {}
+    section, current = None, None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if raw and not raw.startswith(" "):
+            section = raw.rstrip(":").strip()
+            continue
+        if section != "sort_order" or not raw.strip():
+            continue
+        text = raw.strip()
+        if text.startswith("- "):
+            lists[current].append(text[2:].strip().strip('"'))
+        else:
+            current = text.rstrip(":")
+            lists[current] = []
+    return lists
+
+
+def test_the_headings_are_those_of_annex_a_columns_yml(annex_a_columns):
+    lists = _yml_lists(annex_a_columns)
+    assert list(LIST_5) == lists["List 5"]
+    assert list(LIST_7) == lists["List 7"]
+
+
+def _sheet_rows(path, name):
+    workbook = load_workbook(path, read_only=True)
+    rows = [list(r) for r in workbook[name].iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def test_list_7_holds_the_children_on_a_plan_and_the_plans_ended_in_six_months(
+    example_census, tmp_path
+):
+    census_import(path=example_census, by=None)
+    out = tmp_path / "annex-a.xlsx"
+
+    counts = annex_a_export(path=out, as_of=AS_OF, by=None)
+
+    rows = _sheet_rows(out, "List 7")
+    assert rows[0] == list(LIST_7)
+    open_plans = Plan.objects.filter(end_on__isnull=True).count()
+    ended = Plan.objects.filter(end_on__gte=dt.date(2023, 9, 30), end_on__lte=AS_OF).count()
+    assert counts["List 7"] == len(rows) - 1 == open_plans + ended
+    by_child = {row[0]: row for row in rows[1:]}
+    assert by_child["CH000004"][6].date() == dt.date(2023, 9, 15)
+    assert by_child["CH000004"][7] == "Emotional abuse"
+    assert by_child["CH000004"][11].date() == dt.date(2023, 12, 18)  # latest review
+    assert by_child["CH000004"][1] == "b) Female"
+
+
+def test_list_5_holds_the_section_47_enquiries_and_initial_conferences_in_six_months(
+    example_census, tmp_path
+):
+    census_import(path=example_census, by=None)
+    out = tmp_path / "annex-a.xlsx"
+
+    counts = annex_a_export(path=out, as_of=AS_OF, by=None)
+
+    rows = _sheet_rows(out, "List 5")
+    assert rows[0] == list(LIST_5)
+    window = (dt.date(2023, 9, 30), AS_OF)
+    expected = {
+        (c.child.child_id, c.held_on)
+        for c in Conference.objects.filter(kind="initial").select_related("child")
+        if window[0] <= c.held_on <= window[1]
+        or (c.strategy_discussion_on and window[0] <= c.strategy_discussion_on)
+    }
+    got = {(row[0], row[8].date()) for row in rows[1:] if row[8]}
+    assert got == expected
+    assert counts["List 5"] == len(rows) - 1
+    edge = next(row for row in rows[1:] if row[0] == "EDGE06")
+    assert edge[6].date() == dt.date(2024, 3, 11)
+    assert edge[9] == "Yes"  # the conference made a plan
+
+
+def test_list_7_exported_then_imported_into_an_empty_database_makes_the_same_plans(
+    example_census, tmp_path, django_db_blocker
+):
+    census_import(path=example_census, by=None)
+    out = tmp_path / "annex-a.xlsx"
+    annex_a_export(path=out, as_of=AS_OF, by=None)
+    plans = sorted(
+        Plan.objects.filter(end_on__isnull=True).values_list(
+            "child__child_id", "start_on", "initial_category"
+        )
+    )
+    Conference.objects.all().delete()
+    Plan.objects.all().delete()
+    Child.objects.all().delete()
+
+    result = annex_a_import(path=out, by=None)
+
+    assert result.ok, result.problems
+    assert (
+        sorted(
+            Plan.objects.filter(end_on__isnull=True).values_list(
+                "child__child_id", "start_on", "initial_category"
+            )
+        )
+        == plans
+    )
+    assert PlanCensusDetail.objects.count() == Plan.objects.count()
+
+
+def test_list_7_headings_are_matched_whatever_their_case_and_spacing(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "list  7"
+    sheet.append(
+        [
+            "child unique id",
+            "  GENDER ",
+            "child protection plan start date",
+            "INITIAL CATEGORY OF ABUSE",
+            "Number of previous child protection plans",
+        ]
+    )
+    sheet.append(["A1", "a) Male", dt.datetime(2024, 1, 8), "Neglect", 2])
+    path = tmp_path / "list7.xlsx"
+    workbook.save(path)
+
+    result = annex_a_import(path=path, by=None)
+
+    assert result.ok, result.problems
+    plan = Plan.objects.get()
+    assert (plan.child.child_id, plan.child.sex, plan.start_on, plan.initial_category) == (
+        "A1",
+        "M",
+        dt.date(2024, 1, 8),
+        "NEG",
+    )
+    assert plan.plan_id == "AA-A1-CPP-2024-01-08"
+    assert plan.census_detail.previous_plans == 2
+
+
+def test_the_ofsted_sample_list_7_imports(annex_a_sample):
+    result = annex_a_import(path=annex_a_sample, by=None)
+
+    assert result.ok, result.problems
+    assert result.files["plans"].added == Plan.objects.count() > 0
+    assert Conference.objects.filter(kind="review").exists()
+
+
+def test_a_faulty_list_7_row_is_named_and_nothing_is_written(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "List 7"
+    sheet.append(
+        ["Child Unique ID", "Child Protection Plan Start Date", "Latest Category of Abuse"]
+    )
+    sheet.append(["A1", "2024-01-08", "Neglect"])
+    sheet.append(["A2", "not a date", "Bullying"])
+    path = tmp_path / "list7.xlsx"
+    workbook.save(path)
+
+    result = annex_a_import(path=path, by=None)
+
+    assert not result.ok
+    named = {(p.line, p.column) for p in result.problems}
+    assert named == {(3, "Child Protection Plan Start Date"), (3, "Latest Category of Abuse")}
+    assert all(re.search(r"\[List 7\]", p.filename) for p in result.problems)
+    assert not Child.objects.exists()
