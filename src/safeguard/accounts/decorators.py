@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from .access import Permission, can, is_fully_signed_in
 
@@ -44,6 +44,30 @@ class AccessRule:
             raise PermissionDenied
         if self.roles and user.role not in self.roles:
             raise PermissionDenied
+        return None
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiAccessRule(AccessRule):
+    """The rule for JSON endpoints: a client that is not signed in gets 401 with a JSON error
+    (not the sign-in page's redirect), and the wrong role a JSON 403. The API uses the browser
+    session (docs/security.md, "The API")."""
+
+    def check(self, request: HttpRequest) -> HttpResponse | None:
+        if self.public:
+            return None
+        user = request.user
+        if not is_fully_signed_in(user):
+            response = JsonResponse(
+                {"error": "Sign in to Safeguard first: the API uses your signed-in session."},
+                status=401,
+            )
+            response["WWW-Authenticate"] = 'Session realm="Safeguard"'
+            return response
+        if (self.permissions and not any(can(user, p) for p in self.permissions)) or (
+            self.roles and user.role not in self.roles
+        ):
+            return JsonResponse({"error": "Your role does not include this."}, status=403)
         return None
 
 
@@ -82,6 +106,11 @@ def signed_in_required(view: Callable) -> Callable:
 def permission_required(*permissions: Permission) -> Callable[[Callable], Callable]:
     """Signed in, with a role that holds any one of `permissions`."""
     return _with_rule(AccessRule(permissions=frozenset(permissions)))
+
+
+def api_permission_required(*permissions: Permission) -> Callable[[Callable], Callable]:
+    """For JSON endpoints: as `permission_required`, answering 401/403 in JSON, never a redirect."""
+    return _with_rule(ApiAccessRule(permissions=frozenset(permissions)))
 
 
 def role_required(*roles: str) -> Callable[[Callable], Callable]:
