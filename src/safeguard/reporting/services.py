@@ -1,0 +1,91 @@
+"""Handing the report out: each download (a file, or the JSON through the API) is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import audit_record
+from safeguard.domain.figures import CountBy, Report, report_to_json
+from safeguard.domain.periods import Period
+from safeguard.reporting.renderers import ReportFormat, render
+from safeguard.reporting.selectors import report_build
+
+DOWNLOAD_FORMATS = (ReportFormat.pdf, ReportFormat.docx, ReportFormat.xlsx, ReportFormat.json)
+FORMAT_NAMES = {
+    ReportFormat.pdf: "PDF",
+    ReportFormat.docx: "Word",
+    ReportFormat.xlsx: "Excel",
+    ReportFormat.json: "JSON",
+}
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def report_file_name(period: Period, report_format: ReportFormat) -> str:
+    """child-protection-report-2022-04-01-2022-09-30.pdf, as the CLI names it."""
+    return f"child-protection-report-{period.start_on}-{period.end_on}.{report_format.extension}"
+
+
+def _describe(report: Report, how: str) -> str:
+    informal = "formal and informal escalations" if report.include_informal else "formal only"
+    return (
+        f"Child Protection Report {report.period}, counted by {report.count_by}, {informal}: {how}"
+    )
+
+
+def report_download(
+    *,
+    period: Period,
+    count_by: CountBy,
+    include_informal: bool,
+    report_format: ReportFormat,
+    by: Any,
+    generated_on: dt.date,
+) -> ReportFile:
+    """The report rendered as `report_format`, with an audit entry for the download."""
+    report = report_build(
+        period=period,
+        count_by=count_by,
+        include_informal=include_informal,
+        generated_on=generated_on,
+    )
+    content = render(report, report_format, authority=settings.AUTHORITY_NAME)
+    filename = report_file_name(period, report_format)
+    audit_record(
+        actor=by,
+        action=AuditAction.DOWNLOAD,
+        record_type="report",
+        record_id=filename,
+        summary=_describe(report, f"downloaded as {FORMAT_NAMES[report_format]}"),
+    )
+    return ReportFile(filename=filename, media_type=report_format.media_type, content=content)
+
+
+def report_json_for_api(
+    *, period: Period, count_by: CountBy, include_informal: bool, by: Any, generated_on: dt.date
+) -> dict[str, Any]:
+    """The report's figures as the JSON contract (the CLI's `--format json`), audited."""
+    report = report_build(
+        period=period,
+        count_by=count_by,
+        include_informal=include_informal,
+        generated_on=generated_on,
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.DOWNLOAD,
+        record_type="report",
+        record_id=report_file_name(period, ReportFormat.json),
+        summary=_describe(report, "read through the API"),
+    )
+    return report_to_json(report)
