@@ -89,8 +89,29 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:recovery-codes": signed_in(),
     "accounts:sign-out": signed_in(),
     "accounts:sign-out-everywhere": signed_in(405),  # POST only
-    # records: the fetcher answers 404 to roles that may not see them
-    "web:child-detail": only(C, BS, M, otherwise=404),
+    "web:worklist": only(C, BS, M),  # ?show= names the section; without it, 404
+    # children and plans (issue 5): a record's fetcher answers 404 to roles that may not see it
+    "cases:child-list": only(C, BS, M),
+    "cases:child-add": only(BS),
+    "cases:child-detail": only(C, BS, M, otherwise=404),
+    "cases:child-edit": only(BS),
+    "cases:plan-add": only(BS),
+    "cases:plan-edit": only(BS),
+    # conferences, agencies invited, the one-step escalation of a missing report
+    "conferences:meeting-record": only(C, BS, M),
+    "conferences:meeting-detail": only(C, BS, M, otherwise=404),
+    "conferences:conference-edit": only(C, BS, M),
+    "conferences:invitation-add": only(C, M),
+    "conferences:invitation-edit": only(C, M),
+    "conferences:invitation-escalate": only(C, M),
+    # chairs' checks
+    "monitoring:check-record": only(C, M),
+    # escalations: a liaison officer sees the log of their cover (the sample is outside it: 404)
+    "escalations:list": only(C, M, LO),
+    "escalations:export": only(C, M, LO),
+    "escalations:raise": only(C, M),
+    "escalations:detail": only(C, M, LO, otherwise=403) | {LO: 404},
+    "escalations:edit": only(C, M),
     # administration
     "accounts:users": only(M),
     "accounts:user-add": only(M),
@@ -99,6 +120,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:user-reset-two-factor": only(M),
     # audit
     "audit:search": only(M, AU),
+    # reports (issue 4): the page, its downloads, and the JSON API (401, not a redirect)
+    "reporting:index": only(M, AN),
+    "reporting:download": only(M, AN),
+    "reporting:api-report": {**only(M, AN), ANONYMOUS: 401},
     # emails sent (a liaison officer sees only their own digests)
     "escalations:notifications": only(M, LO),
 }
@@ -139,6 +164,7 @@ def make_url_samples() -> dict[str, str]:
         "user_id": str(subject.pk),
         "uidb64": uidb64,
         "token": token,
+        "report_format": "json",
     }
 
 

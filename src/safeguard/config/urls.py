@@ -4,5 +4,9 @@ urlpatterns = [
     path("", include("safeguard.web.urls")),
     path("", include("safeguard.accounts.urls")),
     path("", include("safeguard.audit.urls")),
+    path("", include("safeguard.cases.urls")),
+    path("", include("safeguard.conferences.urls")),
+    path("", include("safeguard.monitoring.urls")),
+    path("", include("safeguard.reporting.urls")),
     path("", include("safeguard.escalations.urls")),
 ]
