@@ -27,6 +27,7 @@ import sqlite3
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -286,7 +287,7 @@ def _read_manifest(path: Path, archive: zipfile.ZipFile) -> Manifest:
         raise _not_ours(path, "it is a zip file without a Safeguard manifest")
     try:
         data = json.loads(archive.read(MANIFEST).decode("utf-8"))
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, zlib.error, OSError) as error:
         raise _damaged(path, f"the manifest cannot be read: {error}") from None
     except (UnicodeDecodeError, ValueError):
         raise _damaged(path, "the manifest is not valid JSON") from None
@@ -336,7 +337,7 @@ def _extract_checked(
                     raise _damaged(path, "the data is longer than the manifest records")
                 digest.update(block)
                 out.write(block)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
         raise _damaged(path, f"the data cannot be read: {error}") from None
     if digest.hexdigest() != manifest.payload_sha256:
         raise _damaged(path, "the data does not match the checksum in its manifest")
@@ -348,6 +349,10 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
         raise BackupError(f"{path}: no such file")
     try:
         if not zipfile.is_zipfile(path):
+            with path.open("rb") as handle:
+                start = handle.read(4)
+            if start == b"PK\x03\x04":
+                raise _damaged(path, "the archive is incomplete or corrupt")
             raise _not_ours(path, "it is not a backup archive")
         return zipfile.ZipFile(path)
     except zipfile.BadZipFile as error:
