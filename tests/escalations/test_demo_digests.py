@@ -89,7 +89,7 @@ def _total_in(path: Path) -> int:
         "Child protection conference escalations, July-September 2022: "
     )
     body = message.get_content()
-    listed = len(re.findall(r"^  \d{1,2} [A-Z][a-z]{2} 2022  ", body, flags=re.M))
+    listed = len(re.findall(r"^  \d{1,2} [A-Z][a-z]{2} 2022 +E", body, flags=re.M))
     match = re.search(r"^  Total +(\d+)$", body, flags=re.M)
     assert (int(match[1]) if match else 0) == listed
     return listed

@@ -376,7 +376,7 @@ def check_alerts_send(
         visits_on_track=check.visits_on_track,
         concern=text_without_names(concern.strip(), (child.given_name, child.family_name))
         or "(no details were given)",
-        link=base_url + reverse("web:child-detail", kwargs={"child_id": child.child_id}),
+        link=base_url + reverse("cases:child-detail", kwargs={"child_id": child.child_id}),
     )
     message = alert_message(content=content, recipients=recipients)
     note = ""
@@ -495,9 +495,13 @@ DEMO_LIAISON_OFFICERS = (
 
 
 def demo_liaison_officers_ensure() -> list[str]:
-    """Give the demo authority its Senior Liaison Officers (after the demo bundle's import)."""
+    """Give the demo authority its Senior Liaison Officers (after the demo bundle's import), and
+    its chairs example.org addresses for their reminders (the bundle names chairs only)."""
     every_area = list(Area.objects.values_list("name", flat=True))
     lines = []
+    for chair in Chair.objects.filter(email=""):
+        chair.email = f"{slugify(chair.name).replace('-', '.')}@example.org"
+        chair.save(update_fields=["email"])
     for name, email, cover_name, types, areas, unassigned in DEMO_LIAISON_OFFICERS:
         for type_name in types:
             OrganisationType.objects.get_or_create(name=type_name)
