@@ -89,7 +89,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:recovery-codes": signed_in(),
     "accounts:sign-out": signed_in(),
     "accounts:sign-out-everywhere": signed_in(405),  # POST only
-    "web:worklist": only(C, BS, M),  # ?show= names the section; without it, 404
+    "web:worklist": only(C, BS, M),
     # children and plans (issue 5): a record's fetcher answers 404 to roles that may not see it
     "cases:child-list": only(C, BS, M),
     "cases:child-add": only(BS),
@@ -150,6 +150,7 @@ def make_url_samples() -> dict[str, str]:
     escalation = make_escalation(
         organisation_type=make_organisation_type("Sample agency"), area=area, child=child
     )
+    meeting, conference, invitation = make_meeting_samples(child=child)
     subject = make_user(Role.CHAIR, username="sample-subject")
     enrolling = make_user(Role.CHAIR, username="sample-enrolling", with_totp=False)
     enrolling.set_unusable_password()
@@ -161,11 +162,36 @@ def make_url_samples() -> dict[str, str]:
         "child_id": child.child_id,
         "plan_id": plan.plan_id,
         "escalation_id": escalation.escalation_id,
+        "reference": meeting.reference,
+        "conference_id": conference.conference_id,
+        "invitation_id": str(invitation.pk),
         "user_id": str(subject.pk),
         "uidb64": uidb64,
         "token": token,
         "report_format": "json",
     }
+
+
+def make_meeting_samples(*, child):
+    """A meeting with the child's conference and an agency invited (for the conference pages)."""
+    import datetime as dt
+
+    from safeguard.conferences.models import Conference, Invitation, Meeting
+    from tests.factories import make_organisation_type
+
+    meeting = Meeting.objects.create(reference="SAMPLE-MEETING", held_on=dt.date(2022, 1, 10))
+    conference = Conference.objects.create(
+        conference_id="SAMPLE-CONFERENCE",
+        child=child,
+        meeting=meeting,
+        kind="initial",
+        held_on=meeting.held_on,
+        outcome="plan",
+    )
+    invitation = Invitation.objects.create(
+        meeting=meeting, organisation_type=make_organisation_type("Sample agency")
+    )
+    return meeting, conference, invitation
 
 
 def url_for(route: Route, samples: dict[str, str]) -> str:

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
 
+from safeguard.accounts.access import Permission, can
 from safeguard.cases.models import Child, Plan
+from safeguard.escalations.models import Escalation, EscalationReason
 from safeguard.monitoring.models import MonitoringCheck
 
-from .models import Conference
+from .models import Conference, Invitation, Meeting, ReportReceived
 
 
 class DueKind(StrEnum):
@@ -87,4 +90,79 @@ def child_conferences(*, child: Child):
         Conference.objects.filter(child=child)
         .select_related("chair", "meeting", "plan")
         .order_by("held_on", "conference_id")
+    )
+
+
+# ---- access-checked fetchers for the conference pages ----------------------------------------
+# A meeting, a conference and an invitation are part of children's records: whoever may not
+# see children gets the same 404 as for a record that does not exist.
+
+
+def _may_see_children(user) -> bool:
+    return can(user, Permission.VIEW_CHILD)
+
+
+def meeting_get_for_user(*, user, reference: str) -> Meeting:
+    if not _may_see_children(user):
+        raise Http404("No such meeting.")
+    try:
+        return Meeting.objects.get(reference=reference)
+    except Meeting.DoesNotExist:
+        raise Http404("No such meeting.") from None
+
+
+def conference_get_for_user(*, user, conference_id: str) -> Conference:
+    if not _may_see_children(user):
+        raise Http404("No such conference.")
+    try:
+        return Conference.objects.select_related("child", "meeting", "chair").get(
+            conference_id=conference_id
+        )
+    except Conference.DoesNotExist:
+        raise Http404("No such conference.") from None
+
+
+def invitation_get_for_user(*, user, invitation_id: int) -> Invitation:
+    if not _may_see_children(user):
+        raise Http404("No such invitation.")
+    try:
+        return Invitation.objects.select_related("meeting", "organisation_type").get(
+            pk=invitation_id
+        )
+    except Invitation.DoesNotExist:
+        raise Http404("No such invitation.") from None
+
+
+def meeting_conferences(*, meeting: Meeting):
+    """The children's conferences at `meeting`, by child id."""
+    return meeting.conferences.select_related("child", "chair", "plan").order_by("child__child_id")
+
+
+def meeting_invitations(*, meeting: Meeting):
+    return meeting.invitations.select_related("organisation_type").order_by(
+        "organisation_type__name", "organisation_name"
+    )
+
+
+def missing_report_escalation(*, invitation: Invitation):
+    """The escalation already raised for this agency's missing report at this meeting, if any."""
+    return (
+        Escalation.objects.filter(
+            conference__meeting_id=invitation.meeting_id,
+            organisation_type_id=invitation.organisation_type_id,
+            organisation_name=invitation.organisation_name,
+            reason=EscalationReason.NO_REPORT_NO_APOLOGIES,
+        )
+        .order_by("escalation_id")
+        .first()
+    )
+
+
+def offers_missing_report_escalation(invitation: Invitation) -> bool:
+    """Whether the invitation records, explicitly, that the agency sent no report and gave no
+    apologies (and did not attend): then raising the escalation is offered in one step."""
+    return (
+        invitation.report_received == ReportReceived.NO
+        and invitation.apologies is False
+        and not invitation.attended
     )

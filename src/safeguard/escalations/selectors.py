@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from safeguard.accounts.access import escalations_visible_to
 from safeguard.accounts.models import Role
 
 from .models import Escalation, EscalationReason, Notification, NotificationKind
@@ -157,3 +159,88 @@ def notifications_visible_to(*, user: Any) -> QuerySet[Notification]:
     if role == Role.LIAISON_OFFICER:
         return notifications.filter(kind=NotificationKind.DIGEST, officer__user=user)
     return notifications.none()
+
+
+# ---- the escalations log (issue 5) ------------------------------------------------------------
+
+
+class EscalationStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+INFORMAL = "informal"  # the stage filter's value for informal escalations (they have no stage)
+
+
+def escalation_log(
+    *,
+    user: Any,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    organisation_type: Any | None = None,
+    area: Any | None = None,
+    stage: str = "",
+    status: str = "",
+    raised_by: Any | None = None,
+) -> QuerySet[Escalation]:
+    """The escalations `user` may see (escalations_visible_to), raised between `since` and
+    `until`, filtered by organisation type, area, stage ("1"-"3" or "informal"), status and the chair
+    who raised them; oldest first."""
+    rows = escalations_visible_to(user=user).select_related(
+        "organisation_type", "area", "raised_by", "child"
+    )
+    if since:
+        rows = rows.filter(raised_on__gte=since)
+    if until:
+        rows = rows.filter(raised_on__lte=until)
+    if organisation_type is not None:
+        rows = rows.filter(organisation_type=organisation_type)
+    if area is not None:
+        rows = rows.filter(area=area)
+    if stage == INFORMAL:
+        rows = rows.filter(formal=False)
+    elif stage:
+        rows = rows.filter(formal=True, stage=int(stage))
+    if raised_by is not None:
+        rows = rows.filter(raised_by=raised_by)
+    if status == EscalationStatus.OPEN:
+        rows = rows.filter(resolved_on__isnull=True)
+    elif status == EscalationStatus.RESOLVED:
+        rows = rows.filter(resolved_on__isnull=False)
+    return rows.order_by("raised_on", "escalation_id")
+
+
+ESCALATION_CSV_HEADER = (
+    "escalation_id",
+    "raised_on",
+    "organisation_type",
+    "organisation_name",
+    "area",
+    "reason",
+    "formal",
+    "stage",
+    "status",
+    "resolved_on",
+    "raised_by",
+)
+
+
+def escalation_csv_rows(*, escalations: QuerySet[Escalation], with_child: bool):
+    """The header and one row per escalation for the CSV export; the child's id only
+    `with_child` (never for a Senior Liaison Officer), and never a child's name."""
+    yield ESCALATION_CSV_HEADER + (("child_id",) if with_child else ())
+    for row in escalations.iterator(chunk_size=2000):
+        values = (
+            row.escalation_id,
+            row.raised_on.isoformat(),
+            row.organisation_type.name,
+            row.organisation_name,
+            row.area.name if row.area else "",
+            row.get_reason_display(),
+            "yes" if row.formal else "no",
+            row.stage or "",
+            EscalationStatus.OPEN if row.resolved_on is None else EscalationStatus.RESOLVED,
+            row.resolved_on.isoformat() if row.resolved_on else "",
+            row.raised_by.name if row.raised_by else "",
+        )
+        yield values + ((row.child.child_id if row.child else "",) if with_child else ())

@@ -6,3 +6,10 @@ app_name = "escalations"
 urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
 ]
+urlpatterns += [
+    path("escalations/", views.escalation_list, name="list"),
+    path("escalations/export.csv", views.escalation_export, name="export"),
+    path("escalations/raise/", views.escalation_raise_page, name="raise"),
+    path("escalations/<str:escalation_id>/", views.escalation_detail, name="detail"),
+    path("escalations/<str:escalation_id>/edit/", views.escalation_edit, name="edit"),
+]

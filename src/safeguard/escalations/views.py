@@ -1,13 +1,30 @@
+import csv
+
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from safeguard.accounts.decorators import role_required
+from safeguard.accounts.access import (
+    Permission,
+    can,
+    escalation_get_for_user,
+    permissions_of,
+)
+from safeguard.accounts.decorators import permission_required, role_required
 from safeguard.accounts.models import Role
+from safeguard.audit.models import AuditAction
+from safeguard.audit.services import audit_record
+from safeguard.cases.selectors import chair_of
+from safeguard.web.editing import attempt_save, initial_from
 
+from .forms import EscalationEditForm, EscalationFilterForm, EscalationRaiseForm
 from .models import NotificationKind
-from .selectors import notifications_visible_to
+from .selectors import escalation_csv_rows, escalation_log, notifications_visible_to
+from .services import escalation_raise, escalation_update
 
 PAGE_SIZE = 50
 
@@ -31,4 +48,137 @@ def notifications(request: HttpRequest) -> HttpResponse:
             "kinds": NotificationKind.choices,
             "all_kinds": request.user.role == Role.MANAGER,
         },
+    )
+
+
+# ---- the escalations log, raising and editing (issue 5) ----------------------------------------
+
+
+def _log_filters(form: EscalationFilterForm) -> dict:
+    values = form.cleaned_data if form.is_bound else {}
+    return {
+        "since": values.get("since"),
+        "until": values.get("until"),
+        "organisation_type": values.get("organisation_type"),
+        "area": values.get("area"),
+        "stage": values.get("stage", ""),
+        "status": values.get("status", ""),
+        "raised_by": values.get("raised_by"),
+    }
+
+
+@permission_required(Permission.VIEW_ESCALATIONS)
+@require_GET
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    """The escalations log, filtered; a Senior Liaison Officer sees their cover, without
+    children."""
+    form = EscalationFilterForm(request.GET or None)
+    page = None
+    if not form.is_bound or form.is_valid():
+        rows = escalation_log(user=request.user, **_log_filters(form))
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "escalations/escalation_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "may": permissions_of(request.user),
+        },
+    )
+
+
+@permission_required(Permission.VIEW_ESCALATIONS)
+@require_GET
+def escalation_export(request: HttpRequest) -> HttpResponse:
+    """The log as filtered, as CSV (with children's ids only for those who may see them)."""
+    form = EscalationFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return redirect(reverse("escalations:list") + "?" + request.GET.urlencode())
+    rows = escalation_log(user=request.user, **_log_filters(form))
+    with_child = can(request.user, Permission.VIEW_ALL_ESCALATIONS)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="escalations-{timezone.localdate().isoformat()}.csv"'
+    )
+    writer = csv.writer(response)
+    count = -1
+    for count, row in enumerate(escalation_csv_rows(escalations=rows, with_child=with_child)):  # noqa: B007
+        writer.writerow(row)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        record_type="escalations",
+        summary=f"Exported the escalations log as CSV: {count} escalations"
+        + (f" ({request.GET.urlencode()})" if request.GET else ""),
+    )
+    return response
+
+
+@permission_required(Permission.EDIT_ESCALATION)
+def escalation_raise_page(request: HttpRequest) -> HttpResponse:
+    form = EscalationRaiseForm(
+        request.POST or None,
+        initial={
+            "child": request.GET.get("child", ""),
+            "raised_on": timezone.localdate(),
+            "formal": True,
+            "stage": 1,
+            "raised_by": chair_of(request.user),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        done = attempt_save(
+            form,
+            lambda: escalation_raise(
+                by=request.user, today=timezone.localdate(), **form.cleaned_data
+            ),
+        )
+        if done.saved:
+            messages.success(request, f"Escalation {done.result.escalation_id} raised")
+            return redirect("escalations:detail", escalation_id=done.result.escalation_id)
+    return render(request, "escalations/escalation_form.html", {"form": form, "escalation": None})
+
+
+@permission_required(Permission.VIEW_ESCALATIONS)
+@require_GET
+def escalation_detail(request: HttpRequest, escalation_id: str) -> HttpResponse:
+    escalation = escalation_get_for_user(user=request.user, escalation_id=escalation_id)
+    return render(
+        request,
+        "escalations/escalation_detail.html",
+        {"escalation": escalation, "may": permissions_of(request.user)},
+    )
+
+
+@permission_required(Permission.EDIT_ESCALATION)
+def escalation_edit(request: HttpRequest, escalation_id: str) -> HttpResponse:
+    escalation = escalation_get_for_user(user=request.user, escalation_id=escalation_id)
+    form = EscalationEditForm(
+        request.POST or None,
+        initial={**initial_from(escalation, EscalationEditForm), "version": escalation.version},
+    )
+    context = {}
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        done = attempt_save(
+            form,
+            lambda: escalation_update(
+                escalation=escalation,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                **values,
+            ),
+        )
+        if done.saved:
+            messages.success(request, f"Escalation {escalation.escalation_id} saved")
+            return redirect("escalations:detail", escalation_id=escalation.escalation_id)
+        context = done.context
+    return render(
+        request,
+        "escalations/escalation_form.html",
+        {"form": form, "escalation": escalation, **context},
     )

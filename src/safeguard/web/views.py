@@ -1,10 +1,14 @@
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
-from safeguard.accounts.access import child_get_for_user
-from safeguard.accounts.decorators import public, signed_in_required
-from safeguard.audit.services import audit_child_viewed
+from safeguard.accounts.access import Permission, can
+from safeguard.accounts.decorators import permission_required, public, signed_in_required
+from safeguard.cases.forms import WorklistChairForm
+from safeguard.cases.selectors import WORKLIST_SECTIONS, with_child_names, worklist_for
 
 
 @public
@@ -19,21 +23,74 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+HOME_ROWS = 5  # the soonest items of each worklist section on the home page
+WORKLIST_PAGE_SIZE = 50
+
+
+def _worklist(request: HttpRequest):
+    """The user's worklist (their own as a chair; a chosen chair's or everyone's otherwise)."""
+    form = WorklistChairForm(request.GET or None)
+    chosen = form.cleaned_data.get("chair") if form.is_valid() else None
+    worklist = worklist_for(user=request.user, as_of=timezone.localdate(), chair=chosen)
+    return form, worklist
+
+
 @signed_in_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
-
-
-# ---- children --------------------------------------------------------------------------------
-
-
-@signed_in_required
-def child_detail(request: HttpRequest, child_id: str) -> HttpResponse:
-    """A child's page. The fetcher answers 404 to roles that may not see children."""
-    child = child_get_for_user(user=request.user, child_id=child_id)
-    audit_child_viewed(actor=request.user, child=child)
+    """Home: the worklist for those who work with children's records; links for the others."""
+    if not can(request.user, Permission.VIEW_CHILD):
+        return render(request, "web/home.html", {"worklist": None})
+    form, worklist = _worklist(request)
+    sections = [
+        {
+            "name": name,
+            "title": title,
+            "count": len(worklist.section(name)),
+            "items": with_child_names(worklist.section(name)[:HOME_ROWS]),
+        }
+        for name, title in WORKLIST_SECTIONS.items()
+    ]
+    escalations = None
+    if worklist.open_escalations is not None:
+        escalations = {
+            "count": worklist.open_escalations.count(),
+            "items": list(worklist.open_escalations[:HOME_ROWS]),
+        }
     return render(
         request,
-        "web/child_detail.html",
-        {"child": child, "plans": child.plans.order_by("start_on")},
+        "web/home.html",
+        {
+            "form": form,
+            "worklist": worklist,
+            "sections": sections,
+            "escalations": escalations,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@permission_required(Permission.VIEW_CHILD)
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    """One section of the worklist in full, a page at a time."""
+    show = request.GET.get("show") or "reviews-due"
+    if show not in WORKLIST_SECTIONS:
+        raise Http404("No such list.")
+    form, worklist = _worklist(request)
+    page = Paginator(worklist.section(show), WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/worklist.html",
+        {
+            "form": form,
+            "worklist": worklist,
+            "title": WORKLIST_SECTIONS[show],
+            "show": show,
+            "items": with_child_names(list(page)),
+            "page": page,
+            "query": query.urlencode(),
+        },
     )

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django import forms
+
+from safeguard.conferences.models import Chair
+from safeguard.web.editing import VersionField
+from safeguard.web.forms import GovukDateField, GovukForm
+
+from .models import Area, PlanCategory, Sex
+
+
+class ChildSearchForm(GovukForm):
+    q = forms.CharField(
+        label="Child id or name",
+        max_length=100,
+        help_text="For example, C00123 or Amelia Smith",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+        error_messages={"required": "Enter a child id or name"},
+    )
+
+
+class ChildForm(GovukForm):
+    given_name = forms.CharField(label="Given name", max_length=100, required=False)
+    family_name = forms.CharField(label="Family name", max_length=100, required=False)
+    date_of_birth = GovukDateField(
+        label="Date of birth", required=False, help_text="For example, 27 3 2016"
+    )
+    expected_date_of_birth = GovukDateField(
+        label="Expected date of birth",
+        required=False,
+        help_text="Only for an unborn child",
+    )
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=[("", "Not recorded"), *Sex.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    ethnicity = forms.CharField(
+        label="Ethnicity code",
+        max_length=4,
+        required=False,
+        help_text="The census code, for example WBRI",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+    )
+    area = forms.ModelChoiceField(
+        label="Area", queryset=Area.objects.all(), required=False, empty_label="Not recorded"
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_of_birth") and cleaned.get("expected_date_of_birth"):
+            self.add_error(
+                "expected_date_of_birth",
+                "Leave the expected date of birth empty once the child is born",
+            )
+        return cleaned
+
+
+class ChildAddForm(ChildForm):
+    child_id = forms.CharField(
+        label="Child id",
+        max_length=64,
+        help_text="The id in the case management system",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+    field_order = ["child_id"]
+
+
+class ChildEditForm(ChildForm):
+    version = VersionField()
+
+
+class PlanForm(GovukForm):
+    start_on = GovukDateField(label="Start date", help_text="For example, 10 4 2024")
+    end_on = GovukDateField(
+        label="End date", required=False, help_text="Leave empty while the plan is open"
+    )
+    end_reason = forms.CharField(label="Reason the plan ended", max_length=200, required=False)
+    initial_category = forms.ChoiceField(
+        label="Initial category of abuse",
+        choices=[("", "Not recorded"), *PlanCategory.choices],
+        required=False,
+    )
+    latest_category = forms.ChoiceField(
+        label="Latest category of abuse",
+        choices=[("", "Not recorded"), *PlanCategory.choices],
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start_on, end_on = cleaned.get("start_on"), cleaned.get("end_on")
+        if start_on and end_on and end_on < start_on:
+            self.add_error("end_on", "End date must be the same as or after the start date")
+        return cleaned
+
+
+class PlanEditForm(PlanForm):
+    version = VersionField()
+
+
+class WorklistChairForm(GovukForm):
+    """A manager (or anyone not linked to a chair) chooses whose worklist to see."""
+
+    chair = forms.ModelChoiceField(
+        label="Chair", queryset=Chair.objects.all(), required=False, empty_label="All chairs"
+    )

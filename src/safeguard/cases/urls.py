@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("children/", views.child_list, name="child-list"),
+    path("children/add/", views.child_add, name="child-add"),
+    path("children/<str:child_id>/", views.child_detail, name="child-detail"),
+    path("children/<str:child_id>/edit/", views.child_edit, name="child-edit"),
+    path("children/<str:child_id>/plans/add/", views.plan_add, name="plan-add"),
+    path("plans/<str:plan_id>/edit/", views.plan_edit, name="plan-edit"),
+]

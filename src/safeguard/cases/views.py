@@ -1,0 +1,146 @@
+"""Pages about children and their plans. Each binds a form, calls one service or selector, and
+renders or redirects; records are fetched through the access-checked fetchers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from safeguard.accounts.access import Permission, child_get_for_user, permissions_of
+from safeguard.accounts.decorators import permission_required, signed_in_required
+from safeguard.audit.services import audit_child_viewed
+from safeguard.conferences.services import new_source_id
+from safeguard.web.editing import attempt_save, initial_from
+
+from .forms import ChildAddForm, ChildEditForm, ChildSearchForm, PlanEditForm, PlanForm
+from .selectors import child_record, children_matching, plan_get_for_user
+from .services import child_create, child_update, plan_create, plan_update
+
+PAGE_SIZE = 25
+
+
+def _values(form) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if k not in ("version", "child_id")}
+
+
+@permission_required(Permission.VIEW_CHILD)
+@require_GET
+def child_list(request: HttpRequest) -> HttpResponse:
+    """Find a child by id or name."""
+    form = ChildSearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid():
+        children = children_matching(text=form.cleaned_data["q"])
+        page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/child_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "may": permissions_of(request.user)},
+    )
+
+
+@permission_required(Permission.EDIT_CHILD)
+def child_add(request: HttpRequest) -> HttpResponse:
+    form = ChildAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = attempt_save(
+            form,
+            lambda: child_create(
+                child_id=form.cleaned_data["child_id"].strip(), by=request.user, **_values(form)
+            ),
+        )
+        if done.saved:
+            messages.success(request, f"Child {done.result.child_id} recorded")
+            return redirect("cases:child-detail", child_id=done.result.child_id)
+    return render(request, "cases/child_form.html", {"form": form, "child": None})
+
+
+@signed_in_required
+@require_GET
+def child_detail(request: HttpRequest, child_id: str) -> HttpResponse:
+    """A child's page. The fetcher answers 404 to roles that may not see children."""
+    child = child_get_for_user(user=request.user, child_id=child_id)
+    audit_child_viewed(actor=request.user, child=child)
+    return render(
+        request,
+        "cases/child_detail.html",
+        {
+            "record": child_record(child=child),
+            "child": child,
+            "may": permissions_of(request.user),
+        },
+    )
+
+
+@permission_required(Permission.EDIT_CHILD)
+def child_edit(request: HttpRequest, child_id: str) -> HttpResponse:
+    child = child_get_for_user(user=request.user, child_id=child_id)
+    form = ChildEditForm(
+        request.POST or None, initial={**initial_from(child, ChildEditForm), "version": child.version}
+    )
+    context = {}
+    if request.method == "POST" and form.is_valid():
+        done = attempt_save(
+            form,
+            lambda: child_update(
+                child=child,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                **_values(form),
+            ),
+        )
+        if done.saved:
+            messages.success(request, "Child's details saved")
+            return redirect("cases:child-detail", child_id=child.child_id)
+        context = done.context
+    return render(request, "cases/child_form.html", {"form": form, "child": child, **context})
+
+
+@permission_required(Permission.EDIT_PLAN)
+def plan_add(request: HttpRequest, child_id: str) -> HttpResponse:
+    child = child_get_for_user(user=request.user, child_id=child_id)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = attempt_save(
+            form,
+            lambda: plan_create(
+                child=child, plan_id=new_source_id("P"), by=request.user, **_values(form)
+            ),
+        )
+        if done.saved:
+            messages.success(request, "Plan recorded")
+            return redirect("cases:child-detail", child_id=child.child_id)
+    return render(request, "cases/plan_form.html", {"form": form, "child": child, "plan": None})
+
+
+@permission_required(Permission.EDIT_PLAN)
+def plan_edit(request: HttpRequest, plan_id: str) -> HttpResponse:
+    plan = plan_get_for_user(user=request.user, plan_id=plan_id)
+    form = PlanEditForm(
+        request.POST or None, initial={**initial_from(plan, PlanEditForm), "version": plan.version}
+    )
+    context = {}
+    if request.method == "POST" and form.is_valid():
+        done = attempt_save(
+            form,
+            lambda: plan_update(
+                plan=plan,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                **_values(form),
+            ),
+        )
+        if done.saved:
+            messages.success(request, f"Plan {plan.plan_id} saved")
+            return redirect("cases:child-detail", child_id=plan.child.child_id)
+        context = done.context
+    return render(
+        request,
+        "cases/plan_form.html",
+        {"form": form, "child": plan.child, "plan": plan, **context},
+    )

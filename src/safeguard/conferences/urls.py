@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "conferences"
+urlpatterns = [
+    path("conferences/record/", views.meeting_record_page, name="meeting-record"),
+    path(
+        "conferences/<str:conference_id>/edit/", views.conference_edit, name="conference-edit"
+    ),
+    path("meetings/<str:reference>/", views.meeting_detail, name="meeting-detail"),
+    path(
+        "meetings/<str:reference>/invitations/add/",
+        views.invitation_add,
+        name="invitation-add",
+    ),
+    path("invitations/<int:invitation_id>/edit/", views.invitation_edit, name="invitation-edit"),
+    path(
+        "invitations/<int:invitation_id>/escalate/",
+        views.invitation_escalate,
+        name="invitation-escalate",
+    ),
+]

@@ -1,0 +1,218 @@
+"""Pages for recording conferences (one child or a sibling group at one meeting), the agencies
+invited and what each contributed, and the one-step escalation of a missing report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from safeguard.accounts.access import Permission, can, permissions_of
+from safeguard.accounts.decorators import permission_required, signed_in_required
+from safeguard.cases.selectors import chair_of
+from safeguard.escalations.services import escalation_raise_for_missing_report
+from safeguard.web.editing import attempt_save, initial_from
+
+from .forms import (
+    ConferenceEditForm,
+    InvitationEditForm,
+    InvitationForm,
+    MeetingRecordForm,
+)
+from .selectors import (
+    conference_get_for_user,
+    invitation_get_for_user,
+    meeting_conferences,
+    meeting_get_for_user,
+    meeting_invitations,
+    missing_report_escalation,
+    offers_missing_report_escalation,
+)
+from .services import (
+    PARTICIPATION_FIELDS,
+    conference_update,
+    invitation_record,
+    invitation_update,
+    meeting_record,
+)
+
+
+def _after_invitation_saved(request: HttpRequest, invitation) -> HttpResponse:
+    """Back to the meeting; or, when the agency sent no report and no apologies, to the offer
+    to raise the escalation."""
+    if (
+        offers_missing_report_escalation(invitation)
+        and can(request.user, Permission.EDIT_ESCALATION)
+        and missing_report_escalation(invitation=invitation) is None
+    ):
+        return redirect("conferences:invitation-escalate", invitation_id=invitation.pk)
+    return redirect("conferences:meeting-detail", reference=invitation.meeting.reference)
+
+
+@permission_required(Permission.EDIT_CONFERENCE)
+def meeting_record_page(request: HttpRequest) -> HttpResponse:
+    """Record a conference for one child, or for a sibling group at one meeting."""
+    chair = chair_of(request.user)
+    form = MeetingRecordForm(
+        request.POST or None,
+        initial={"children": request.GET.get("children", ""), "chair": chair},
+    )
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        children = values.pop("children")
+        participation = {k: values.pop(k) for k in PARTICIPATION_FIELDS}
+        done = attempt_save(
+            form,
+            lambda: meeting_record(
+                children=children,
+                by=request.user,
+                today=timezone.localdate(),
+                participation={
+                    child.pk: {k: v for k, v in participation.items() if v is not None}
+                    for child in children
+                },
+                **values,
+            ),
+        )
+        if done.saved:
+            count = len(children)
+            messages.success(
+                request,
+                f"Conference recorded for {count} child{'ren' if count > 1 else ''}",
+            )
+            return redirect("conferences:meeting-detail", reference=done.result.reference)
+    return render(request, "conferences/meeting_record.html", {"form": form})
+
+
+@signed_in_required
+@require_GET
+def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """One meeting: the children discussed and the agencies invited."""
+    meeting = meeting_get_for_user(user=request.user, reference=reference)
+    invitations = list(meeting_invitations(meeting=meeting))
+    offers = {
+        i.pk
+        for i in invitations
+        if offers_missing_report_escalation(i) and missing_report_escalation(invitation=i) is None
+    }
+    return render(
+        request,
+        "conferences/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "conferences": meeting_conferences(meeting=meeting),
+            "invitations": invitations,
+            "offers": offers,
+            "may": permissions_of(request.user),
+        },
+    )
+
+
+@permission_required(Permission.EDIT_CONFERENCE)
+def conference_edit(request: HttpRequest, conference_id: str) -> HttpResponse:
+    conference = conference_get_for_user(user=request.user, conference_id=conference_id)
+    form = ConferenceEditForm(
+        request.POST or None,
+        initial={**initial_from(conference, ConferenceEditForm), "version": conference.version},
+    )
+    context = {}
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        done = attempt_save(
+            form,
+            lambda: conference_update(
+                conference=conference,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                **values,
+            ),
+        )
+        if done.saved:
+            messages.success(request, f"Conference for {conference.child.child_id} saved")
+            return redirect("cases:child-detail", child_id=conference.child.child_id)
+        context = done.context
+    return render(
+        request,
+        "conferences/conference_edit.html",
+        {"form": form, "conference": conference, **context},
+    )
+
+
+@permission_required(Permission.EDIT_INVITATION)
+def invitation_add(request: HttpRequest, reference: str) -> HttpResponse:
+    meeting = meeting_get_for_user(user=request.user, reference=reference)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = attempt_save(
+            form,
+            lambda: invitation_record(meeting=meeting, by=request.user, **form.cleaned_data),
+        )
+        if done.saved:
+            messages.success(request, f"{done.result.organisation_type} recorded")
+            return _after_invitation_saved(request, done.result)
+    return render(
+        request,
+        "conferences/invitation_form.html",
+        {"form": form, "meeting": meeting, "invitation": None},
+    )
+
+
+@permission_required(Permission.EDIT_INVITATION)
+def invitation_edit(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = invitation_get_for_user(user=request.user, invitation_id=invitation_id)
+    form = InvitationEditForm(
+        request.POST or None,
+        initial={**initial_from(invitation, InvitationEditForm), "version": invitation.version},
+    )
+    context = {}
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        done = attempt_save(
+            form,
+            lambda: invitation_update(
+                invitation=invitation,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                **values,
+            ),
+        )
+        if done.saved:
+            messages.success(request, f"{invitation.organisation_type} saved")
+            return _after_invitation_saved(request, invitation)
+        context = done.context
+    return render(
+        request,
+        "conferences/invitation_form.html",
+        {"form": form, "meeting": invitation.meeting, "invitation": invitation, **context},
+    )
+
+
+@permission_required(Permission.EDIT_ESCALATION)
+def invitation_escalate(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """The offer, in one step, to escalate an agency that sent no report and no apologies."""
+    invitation = invitation_get_for_user(user=request.user, invitation_id=invitation_id)
+    existing = missing_report_escalation(invitation=invitation)
+    offered = offers_missing_report_escalation(invitation) and existing is None
+    if request.method == "POST" and offered:
+        escalation = escalation_raise_for_missing_report(
+            invitation=invitation,
+            by=request.user,
+            today=timezone.localdate(),
+            raised_by=chair_of(request.user),
+        )
+        messages.success(request, f"Escalation {escalation.escalation_id} raised")
+        return redirect("escalations:detail", escalation_id=escalation.escalation_id)
+    return render(
+        request,
+        "conferences/invitation_escalate.html",
+        {
+            "invitation": invitation,
+            "meeting": invitation.meeting,
+            "conferences": meeting_conferences(meeting=invitation.meeting),
+            "existing": existing,
+            "offered": offered,
+            "today": timezone.localdate(),
+        },
+    )

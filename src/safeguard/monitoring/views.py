@@ -1,0 +1,38 @@
+"""Recording a chair's midway or pre-review check of a plan."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from safeguard.accounts.access import Permission
+from safeguard.accounts.decorators import permission_required
+from safeguard.cases.selectors import chair_of, plan_get_for_user
+from safeguard.web.editing import attempt_save
+
+from .forms import CheckForm
+from .services import monitoring_check_record
+
+
+@permission_required(Permission.EDIT_CHECK)
+def check_record(request: HttpRequest, plan_id: str) -> HttpResponse:
+    plan = plan_get_for_user(user=request.user, plan_id=plan_id)
+    form = CheckForm(request.POST or None, initial={"chair": chair_of(request.user)})
+    if request.method == "POST" and form.is_valid():
+        done = attempt_save(
+            form,
+            lambda: monitoring_check_record(
+                plan=plan,
+                by=request.user,
+                base_url=settings.SAFEGUARD_BASE_URL,
+                today=timezone.localdate(),
+                **form.cleaned_data,
+            ),
+        )
+        if done.saved:
+            messages.success(request, done.result.message)
+            return redirect("cases:child-detail", child_id=plan.child.child_id)
+    return render(request, "monitoring/check_form.html", {"form": form, "plan": plan})
