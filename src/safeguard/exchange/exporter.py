@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,35 +46,55 @@ def _cell(column: Column, value: Any) -> str:
     return formula_safe(text) if column.free_text else text
 
 
-def _csv_text(mapping: Mapping) -> tuple[str, int]:
+RowTransform = Callable[[Mapping, dict[str, Any]], dict[str, Any]]
+"""Rewrites a record's natural values before they are written (the pseudonymised export)."""
+
+
+def _csv_text(mapping: Mapping, transform: RowTransform | None = None) -> tuple[str, int]:
     records = natural_records(mapping)
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(mapping.spec.column_names)
+    rows = []
     for key in sorted(records):
         natural = dict(records[key][1])
         if "has_meeting_id" in natural and not natural.pop("has_meeting_id"):
             natural["meeting"] = ""
-        writer.writerow([_cell(c, natural[c.field]) for c in mapping.spec.columns])
+        if transform is not None:
+            natural = transform(mapping, natural)
+        rows.append([_cell(c, natural[c.field]) for c in mapping.spec.columns])
+    if transform is not None:
+        rows.sort()  # by the values written: the order of the original ids is not kept
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(mapping.spec.column_names)
+    writer.writerows(rows)
     return buffer.getvalue(), len(records)
 
 
-def bundle_export(*, path: Path, by: Any | None) -> dict[str, int]:
+def bundle_export(
+    *,
+    path: Path,
+    by: Any | None,
+    transform: RowTransform | None = None,
+    description: str = "",
+) -> dict[str, int]:
     """Write every file of the bundle to `path` (a folder, or a .zip when it ends in .zip).
 
-    Returns the number of rows written per file."""
+    `transform`, when given, rewrites each record before it is written, and `description`
+    says so in the audit entry. Returns the number of rows written per file."""
     path = Path(path)
     counts: dict[str, int] = {}
     with transaction.atomic():  # one consistent snapshot of every file
         files = {}
         for mapping in MAPPINGS:
-            files[mapping.spec.filename], counts[mapping.spec.filename] = _csv_text(mapping)
+            files[mapping.spec.filename], counts[mapping.spec.filename] = _csv_text(
+                mapping, transform
+            )
+        summary = ", ".join(f"{name}: {n} rows" for name, n in counts.items())
         audit_record(
             actor=by,
             action=AuditAction.EXPORT,
             record_type="bundle",
             record_id=path.name,
-            summary=", ".join(f"{name}: {n} rows" for name, n in counts.items()),
+            summary=f"{description}: {summary}" if description else summary,
         )
     if path.suffix.lower() == ".zip":
         path.parent.mkdir(parents=True, exist_ok=True)
