@@ -24,9 +24,8 @@ class UserError(Exception):
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.config.settings.local")
     import django
-    from django.core.management import call_command
-
     from django.conf import settings
+    from django.core.management import call_command
 
     django.setup()
     if getattr(settings, "SAFEGUARD_CLI_MIGRATES", True):
@@ -249,10 +248,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _demo_accounts() -> None:
-    try:
-        from safeguard.accounts.services import demo_accounts_ensure
-    except ImportError:
-        return
+    from safeguard.accounts.demo import demo_accounts_ensure
+
     for line in demo_accounts_ensure():
         print(line)
 

@@ -327,3 +327,56 @@ def test_export_writes_formula_like_cells_safely_and_rows_in_id_order(tmp_path):
     # a conference recorded without a meeting_id is exported without one
     assert conferences[6].split(",")[2] == ""
     assert (tmp_path / "out" / "escalations.csv").read_text().splitlines()[1].split(",")[6] == "yes"
+
+
+def test_replace_can_move_a_kept_record_away_from_a_child_that_the_bundle_removes(tmp_path):
+    bundle_import(path=_clean_bundle(tmp_path / "old"), by=None)
+    # K3 now belongs to C2, and C1 (with its plan and other conferences) has gone
+    moved = write_bundle(
+        tmp_path / "new",
+        children=[child("C2")],
+        cp_plans=[plan("P2", "C2", "2022-01-10")],
+        conferences=[
+            conference("K2", "C2", "initial", "2022-01-10", meeting_id="M1", outcome="plan"),
+            conference("K3", "C2", "review", "2022-04-08", meeting_id="M2"),
+        ],
+    )
+
+    result = bundle_import(path=moved, by=None, replace=True)
+
+    assert result.ok, [str(p) for p in result.problems]
+    assert Conference.objects.get(conference_id="K3").child.child_id == "C2"
+    assert list(Child.objects.values_list("child_id", flat=True)) == ["C2"]
+
+
+def test_two_conferences_that_swap_dates_in_a_newer_extract_are_both_changed(tmp_path):
+    children = [child("C1")]
+    first = [
+        conference("K1", "C1", "review", "2022-04-01"),
+        conference("K2", "C1", "review", "2022-05-01"),
+    ]
+    bundle_import(path=write_bundle(tmp_path / "a", children=children, conferences=first), by=None)
+    escalation = {
+        "escalation_id": "E1",
+        "date_raised": "2022-05-02",
+        "organisation_type": "PPU",
+        "reason": "other",
+        "conference_id": "K2",
+    }
+    swapped = [
+        conference("K1", "C1", "review", "2022-05-01"),
+        conference("K2", "C1", "review", "2022-04-01"),
+    ]
+
+    result = bundle_import(
+        path=write_bundle(
+            tmp_path / "b", children=children, conferences=swapped, escalations=[escalation]
+        ),
+        by=None,
+    )
+
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.files["conferences.csv"].changed == 2
+    assert Conference.objects.get(conference_id="K1").held_on == dt.date(2022, 5, 1)
+    assert Conference.objects.get(conference_id="K1").version == 2
+    assert Escalation.objects.get().conference.conference_id == "K2"

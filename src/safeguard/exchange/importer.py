@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F
 
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
@@ -17,7 +16,7 @@ from safeguard.cases.models import Area
 from safeguard.conferences.models import Chair, Meeting
 from safeguard.conferences.timeliness import timeliness_refresh
 from safeguard.escalations.models import OrganisationType
-from safeguard.storage import rows_insert
+from safeguard.storage import rows_update
 
 from .reader import Bundle, Problem, Row, read_bundle
 from .records import (
@@ -146,7 +145,9 @@ def bundle_apply(
 
 
 def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    text = str(error.args[0] if error.args else error).strip()
+    line = text.splitlines()[0] if text else type(error).__name__
+    return line if len(line) <= 200 else line[:197] + "..."
 
 
 def _summary_line(result: ImportResult) -> str:
@@ -208,21 +209,22 @@ def _write(
         if result.problems:
             return
 
+    # With --replace, records the bundle does not hold go. Conferences go first, so that a new
+    # conference cannot collide with an old one on (child, type, date); everything else goes
+    # after the writes, when no kept record still refers to it.
+    gone: dict[str, list[int]] = {}
     if replace:
-        for mapping in reversed(MAPPINGS):
+        for mapping in MAPPINGS:
             keep = {mapping.key(v) for _, v in natural_rows[mapping.spec.filename]}
-            gone = [
+            leaving = [
                 (pk, natural)
                 for key, (pk, natural) in existing[mapping.spec.filename].items()
                 if key not in keep
             ]
             if mapping in (PLAN_MAPPING, CONFERENCE_MAPPING):
-                touched_children |= {natural["child"] for _, natural in gone}
-            ids = [pk for pk, _ in gone]
-            for start in range(0, len(ids), BATCH):
-                mapping.model.objects.filter(pk__in=ids[start : start + BATCH]).delete()
-            result.files[mapping.spec.filename] = FileCounts(removed=len(ids))
-        Meeting.objects.filter(conferences__isnull=True).delete()
+                touched_children |= {natural["child"] for _, natural in leaving}
+            gone[mapping.spec.filename] = [pk for pk, _ in leaving]
+        _delete(CONFERENCE_MAPPING, gone[CONFERENCES.filename])
 
     for mapping in MAPPINGS:
         if mapping is CONFERENCE_MAPPING:
@@ -230,7 +232,7 @@ def _write(
         counts, changed_children = _write_records(
             mapping, natural_rows[mapping.spec.filename], existing[mapping.spec.filename], pks
         )
-        counts.removed = result.files[mapping.spec.filename].removed if replace else 0
+        counts.removed = len(gone.get(mapping.spec.filename, ()))
         result.files[mapping.spec.filename] = counts
         if mapping in (PLAN_MAPPING, CONFERENCE_MAPPING):
             touched_children |= changed_children
@@ -245,10 +247,29 @@ def _write(
         if progress:
             progress(mapping.spec.filename, len(natural_rows[mapping.spec.filename]))
 
+    if replace:
+        for mapping in reversed(MAPPINGS):
+            if mapping is not CONFERENCE_MAPPING:
+                _delete(mapping, gone[mapping.spec.filename])
+        Meeting.objects.filter(conferences__isnull=True).delete()
+
     child_pks = [pks["child"][c] for c in touched_children if c in pks["child"]]
     timeliness_refresh(child_pks=child_pks)
     if progress:
         progress("timeliness", len(child_pks))
+
+
+def _versions_of(mapping: Mapping, pks: list[int]) -> dict[int, int]:
+    versions: dict[int, int] = {}
+    for start in range(0, len(pks), BATCH):
+        batch = mapping.model.objects.filter(pk__in=pks[start : start + BATCH])
+        versions.update(batch.values_list("pk", "version"))
+    return versions
+
+
+def _delete(mapping: Mapping, pks: list[int]) -> None:
+    for start in range(0, len(pks), BATCH):
+        mapping.model.objects.filter(pk__in=pks[start : start + BATCH]).delete()
 
 
 def _write_meetings(rows: list[tuple[Row, dict[str, Any]]]) -> dict[str, int]:
@@ -292,30 +313,51 @@ def _write_records(
     pks: dict[str, dict[str, int]],
 ) -> tuple[FileCounts, set[str]]:
     counts = FileCounts()
-    new, changed = [], []
+    new, changed, rewritten = [], [], []
     update_fields: list[str] = []
     children: set[str] = set()
     for _, natural in rows:
         key = mapping.key(natural)
         current = existing.get(key)
         if current is None:
-            new.append(_model_kwargs(mapping, natural, pks))
+            new.append(mapping.model(**_model_kwargs(mapping, natural, pks)))
             counts.added += 1
             children.add(natural.get("child", ""))
         elif current[1] != natural:
             values = _model_kwargs(mapping, natural, pks)
             update_fields = [f for f in values if f not in mapping.key_fields]
-            changed.append(mapping.model(pk=current[0], **values))
+            instance = mapping.model(pk=current[0], **values)
+            if any(current[1][f] != natural[f] for f in mapping.unique_fields):
+                rewritten.append(instance)
+            else:
+                changed.append(instance)
             counts.changed += 1
             children.add(natural.get("child", ""))
             children.add(current[1].get("child", ""))
         else:
             counts.unchanged += 1
-    rows_insert(mapping.model, new)  # bulk_create's SQL compiling is most of an import's time
+    if rewritten:
+        # A record whose other unique fields change (two conferences swapping dates, say) could
+        # collide with another mid-update; it is deleted and inserted again under the same
+        # primary key. Foreign keys are checked at commit, so nothing pointing at it breaks.
+        ids = [obj.pk for obj in rewritten]
+        versions = _versions_of(mapping, ids)
+        for start in range(0, len(ids), BATCH):
+            batch = mapping.model.objects.filter(pk__in=ids[start : start + BATCH])
+            batch._raw_delete(mapping.model.objects.db)
+        for obj in rewritten:
+            obj.version = versions[obj.pk] + 1
+    mapping.model.objects.bulk_create([*new, *rewritten], batch_size=BATCH)
     if changed:
-        for obj in changed:
-            obj.version = F("version") + 1
-        mapping.model.objects.bulk_update(changed, [*update_fields, "version"], batch_size=BATCH)
+        versions = _versions_of(mapping, [obj.pk for obj in changed])
+        rows_update(
+            mapping.model,
+            [*update_fields, "version"],
+            [
+                (obj.pk, *(getattr(obj, f) for f in update_fields), versions[obj.pk] + 1)
+                for obj in changed
+            ],
+        )
     children.discard("")
     return counts, children
 

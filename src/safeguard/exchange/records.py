@@ -53,6 +53,8 @@ class Mapping:
     normalize: Callable[[dict[str, Any]], dict[str, Any]] = lambda values: dict(values)
     # natural form -> model field values (references still natural)
     to_model: Callable[[dict[str, Any]], dict[str, Any]] = lambda values: dict(values)
+    # fields of another unique constraint: a record changing them is rewritten in place
+    unique_fields: tuple[str, ...] = ()
     # values() row -> natural form
     from_model: Callable[[dict[str, Any]], dict[str, Any]] = lambda values: dict(values)
 
@@ -115,6 +117,7 @@ CONFERENCE_MAPPING = Mapping(
     ("conference_id",),
     normalize=_conference_normalize,
     to_model=_conference_to_model,
+    unique_fields=("child", "kind", "held_on"),
 )
 INVITATION_MAPPING = Mapping(
     INVITATIONS,
