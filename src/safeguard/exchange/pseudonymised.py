@@ -69,9 +69,8 @@ DECISIONS: dict[str, tuple[Treatment, str]] = {
     "date_of_birth": (Treatment.MONTH, ""),
     "expected_date_of_birth": (Treatment.MONTH, ""),
     # kept: categories, codes, areas, agency types and the dates the figures count from
-    **{
-        name: (Treatment.KEEP, "")
-        for name in (
+    **dict.fromkeys(
+        (
             "sex",
             "ethnicity",
             "area",
@@ -106,8 +105,9 @@ DECISIONS: dict[str, tuple[Treatment, str]] = {
             "role",
             "from_on",
             "to_on",
-        )
-    },
+        ),
+        (Treatment.KEEP, ""),
+    ),
 }
 PREFIXES = {
     "child": "C",
@@ -139,9 +139,7 @@ class Pseudonymiser:
         self._key = key
 
     def pseudonym(self, namespace: str, value: str) -> str:
-        digest = hmac.new(
-            self._key, f"{namespace}\x1f{value}".encode(), hashlib.sha256
-        ).hexdigest()
+        digest = hmac.new(self._key, f"{namespace}\x1f{value}".encode(), hashlib.sha256).hexdigest()
         return f"{PREFIXES[namespace]}-{digest[:DIGEST_CHARACTERS]}"
 
     def value(self, field: str, value: Any) -> Any:
