@@ -58,3 +58,20 @@ def test_a_liaison_officer_who_is_no_recorded_officer_sees_none(sent, signed_in_
     make_officer("Someone Else", types=[], areas=[])
     page = signed_in_client(Role.LIAISON_OFFICER).get(URL).content.decode()
     assert "0 emails" in page and "No emails have been sent." in page
+
+
+def test_a_chair_sees_the_reminders_sent_to_them_and_nothing_else(sent, signed_in_client):
+    from safeguard.conferences.models import Chair
+
+    client = signed_in_client(Role.CHAIR)
+    chair = Chair.objects.create(name="Helen Ashworth", email="h@example.org", user=client.user)
+    Notification.objects.create(
+        kind=NotificationKind.REMINDER, key="reminder:2022-09-26:1", chair=chair,
+        subject="Child protection reviews and checks due by 10 October 2022: 1 for Helen Ashworth",
+        recipients=["Helen Ashworth <h@example.org>"], body="...",
+        created_at=dt.datetime(2022, 9, 26, tzinfo=dt.UTC),
+        sent_at=dt.datetime(2022, 9, 26, tzinfo=dt.UTC),
+    )  # fmt: skip
+    page = client.get(URL).content.decode()
+    assert "1 email" in page and "1 for Helen Ashworth" in page
+    assert "North (Health)" not in page and "child C-Q3-1" not in page

@@ -11,8 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from safeguard.accounts.access import escalations_visible_to
-from safeguard.accounts.models import Role
+from safeguard.accounts.access import Permission, can, escalations_visible_to
 
 from .models import Escalation, EscalationReason, Notification, NotificationKind
 from .models import SeniorLiaisonOfficer as Officer
@@ -150,15 +149,18 @@ def liaison_cover_check(*, quarter: Quarter) -> CoverCheck:
 
 
 def notifications_visible_to(*, user: Any) -> QuerySet[Notification]:
-    """Every digest, alert and reminder for a service manager; a Senior Liaison Officer's own
-    digests to a liaison officer; nothing to anybody else."""
+    """Every digest, alert and reminder to those who administer the service (managers); to
+    others who may see escalations, the emails sent to them: a Senior Liaison Officer's own
+    digests, a chair's own reminders; nothing to anybody else."""
     notifications = Notification.objects.select_related("officer", "chair")
-    role = getattr(user, "role", None)
-    if role == Role.MANAGER:
+    if can(user, Permission.ADMINISTER):
         return notifications
-    if role == Role.LIAISON_OFFICER:
-        return notifications.filter(kind=NotificationKind.DIGEST, officer__user=user)
-    return notifications.none()
+    if not can(user, Permission.VIEW_ESCALATIONS):
+        return notifications.none()
+    return notifications.filter(
+        Q(kind=NotificationKind.DIGEST, officer__user=user)
+        | Q(kind=NotificationKind.REMINDER, chair__user=user)
+    )
 
 
 # ---- the escalations log (issue 5) ------------------------------------------------------------

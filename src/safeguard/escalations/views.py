@@ -14,8 +14,7 @@ from safeguard.accounts.access import (
     escalation_get_for_user,
     permissions_of,
 )
-from safeguard.accounts.decorators import permission_required, role_required
-from safeguard.accounts.models import Role
+from safeguard.accounts.decorators import permission_required
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.selectors import chair_of
@@ -29,11 +28,11 @@ from .services import escalation_raise, escalation_update
 PAGE_SIZE = 50
 
 
-@role_required(Role.MANAGER, Role.LIAISON_OFFICER)
+@permission_required(Permission.ADMINISTER, Permission.VIEW_ESCALATIONS)
 @require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
-    """Every digest, alert and reminder sent, with its recipients (a Senior Liaison Officer
-    sees only their own digests)."""
+    """Every digest, alert and reminder sent, with its recipients, for managers; the emails
+    sent to them for liaison officers (their digests) and chairs (their reminders)."""
     rows = notifications_visible_to(user=request.user)
     kind = request.GET.get("kind", "")
     if kind in NotificationKind.values:
@@ -46,7 +45,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
             "page": page,
             "kind": kind,
             "kinds": NotificationKind.choices,
-            "all_kinds": request.user.role == Role.MANAGER,
+            "all_kinds": can(request.user, Permission.ADMINISTER),
         },
     )
 
