@@ -124,8 +124,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reporting:index": only(M, AN),
     "reporting:download": only(M, AN),
     "reporting:api-report": {**only(M, AN), ANONYMOUS: 401},
-    # emails sent (a liaison officer sees only their own digests)
-    "escalations:notifications": only(M, LO),
+    # emails sent: managers all; liaison officers their digests, chairs their reminders
+    "escalations:notifications": only(C, M, LO),
 }
 
 
