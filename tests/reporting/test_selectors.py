@@ -157,6 +157,10 @@ def test_timeliness_by_meeting_is_out_when_any_row_is_out(tmp_path):
     assert by_meeting["period_by_type"]["initial"]["not_determinable"] == 1
     assert by_meeting["last_complete_year"]["start"] == "2021-04-01"
     assert by_meeting["last_complete_year"]["held"] == 1  # M1, January 2022
+    appendix = figures(period=period)["late_conferences"]
+    assert [(c["conference_id"], c["due"], c["held"], c["days_late"]) for c in appendix] == [
+        ("R3", "2022-10-10", "2022-10-11", 1)
+    ]
 
 
 def test_escalations_count_formal_ones_unless_informal_are_included(tmp_path):

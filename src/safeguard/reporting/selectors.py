@@ -278,8 +278,14 @@ def plan_counts(period: Period) -> PlanCounts:
 
 
 def late_conferences(period: Period) -> list[LateConference]:
+    """Conferences held out of timescale in the last complete financial year or the period
+    (the report's appendix covers both, as its timeliness section does)."""
+    last_year = last_complete_financial_year(period.end_on)
     rows = (
-        Conference.objects.filter(_between(*_dates(period)), verdict="out")
+        Conference.objects.filter(
+            _between(*_dates(period)) | _between(last_year.start_on, last_year.end_on),
+            verdict="out",
+        )
         .select_related("child__area")
         .order_by("held_on", "conference_id")
     )
