@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +92,38 @@ def test_report_json_goes_to_standard_output(authority, capsys):
 def test_a_period_that_is_not_whole_months_is_refused_with_a_clear_message(capsys):
     assert main(["report", "--from", "2022-04-02", "--to", "2022-09-30"]) == 1
     assert "must start on the first day of a month" in capsys.readouterr().err
+
+
+def test_report_fills_the_authoritys_own_word_template(authority, tmp_path, capsys):
+    from docx import Document
+
+    template = Path(__file__).resolve().parents[1] / "docs" / "examples" / "report-template.docx"
+    main(["import", str(authority)])
+    output = tmp_path / "branded.docx"
+
+    assert (
+        main(
+            [
+                "report",
+                "--from",
+                "2022-04-01",
+                "--to",
+                "2022-09-30",
+                "--format",
+                "docx",
+                "--template",
+                str(template),
+                "-o",
+                str(output),
+            ]
+        )
+        == 0
+    )
+
+    text = "\n".join(p.text for p in Document(output).paragraphs)
+    assert "The number of children subject to a CP Plan on 30th September 2022 was 2" in text
+
+
+def test_a_template_for_another_format_is_refused(capsys):
+    assert main(["report", "--format", "pdf", "--template", "x.docx"]) == 1
+    assert "--template is for the Word format" in capsys.readouterr().err

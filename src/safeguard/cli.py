@@ -213,7 +213,21 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     from safeguard.reporting.renderers import ReportFormat, render
 
-    data = render(report, ReportFormat(args.format), authority=settings.AUTHORITY_NAME)
+    if args.template:
+        if args.format != "docx":
+            raise UserError("--template is for the Word format: add --format docx")
+        if not Path(args.template).is_file():
+            raise UserError(f"{args.template}: no such template file")
+        from safeguard.reporting.renderers.docx import render_into_template
+
+        try:
+            data = render_into_template(
+                report, args.template, authority=settings.AUTHORITY_NAME
+            )
+        except Exception as error:  # docxtpl reports template mistakes as Jinja errors
+            raise UserError(f"{args.template}: the template could not be filled: {error}") from None
+    else:
+        data = render(report, ReportFormat(args.format), authority=settings.AUTHORITY_NAME)
     output = Path(
         args.output or f"child-protection-report-{period.start_on}-{period.end_on}.{args.format}"
     )
@@ -336,6 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", metavar="FILE")
     sub.add_argument("--count-by", choices=["child", "meeting"], default="child")
     sub.add_argument("--include-informal", action="store_true")
+    sub.add_argument("--template", metavar="DOCX",
+                     help="with --format docx: fill the authority's own Word template (docxtpl)")
 
     sub = command("demo", cmd_demo, "Load the demo authority (no real people).")
     sub.add_argument("--seed", type=int, default=2022)
