@@ -124,6 +124,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reporting:index": only(M, AN),
     "reporting:download": only(M, AN),
     "reporting:api-report": {**only(M, AN), ANONYMOUS: 401},
+    # import and exports (issues 5 and 6); downloads are POST-only
+    "exchange:import": only(BS),
+    "exchange:import-confirm": only(BS, status=405),
+    "exchange:export": only(BS, M, AN),
+    "exchange:export-bundle": only(BS, M, status=405),
+    "exchange:export-pseudonymised": only(M, AN, status=405),
     # emails sent: managers all; liaison officers their digests, chairs their reminders
     "escalations:notifications": only(C, M, LO),
 }

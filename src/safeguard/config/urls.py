@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("safeguard.conferences.urls")),
     path("", include("safeguard.monitoring.urls")),
     path("", include("safeguard.reporting.urls")),
+    path("", include("safeguard.exchange.urls")),
     path("", include("safeguard.escalations.urls")),
 ]
