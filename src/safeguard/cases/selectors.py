@@ -28,7 +28,9 @@ WORKLIST_DAYS = 28
 def children_matching(*, text: str) -> QuerySet[Child]:
     """Children whose id starts with `text`, or whose names contain each of its words."""
     text = text.strip()
-    children = Child.objects.select_related("area").order_by("family_name", "given_name", "child_id")
+    children = Child.objects.select_related("area").order_by(
+        "family_name", "given_name", "child_id"
+    )
     if not text:
         return children.none()
     by_name = Q()

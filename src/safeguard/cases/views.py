@@ -40,7 +40,12 @@ def child_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/child_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "may": permissions_of(request.user)},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "may": permissions_of(request.user),
+        },
     )
 
 
@@ -81,7 +86,8 @@ def child_detail(request: HttpRequest, child_id: str) -> HttpResponse:
 def child_edit(request: HttpRequest, child_id: str) -> HttpResponse:
     child = child_get_for_user(user=request.user, child_id=child_id)
     form = ChildEditForm(
-        request.POST or None, initial={**initial_from(child, ChildEditForm), "version": child.version}
+        request.POST or None,
+        initial={**initial_from(child, ChildEditForm), "version": child.version},
     )
     context = {}
     if request.method == "POST" and form.is_valid():

@@ -108,7 +108,9 @@ class MeetingRecordForm(ConferenceFields):
     field_order = ["children"]
 
     def clean_children(self) -> list[Child]:
-        ids = list(dict.fromkeys(i for i in re.split(r"[\s,;]+", self.cleaned_data["children"]) if i))
+        ids = list(
+            dict.fromkeys(i for i in re.split(r"[\s,;]+", self.cleaned_data["children"]) if i)
+        )
         if not ids:
             raise forms.ValidationError("Enter the child id of each child discussed")
         found = {c.child_id: c for c in Child.objects.filter(child_id__in=ids)}

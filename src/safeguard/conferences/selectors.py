@@ -134,8 +134,16 @@ def invitation_get_for_user(*, user, invitation_id: int) -> Invitation:
 
 
 def meeting_conferences(*, meeting: Meeting):
-    """The children's conferences at `meeting`, by child id."""
-    return meeting.conferences.select_related("child", "chair", "plan").order_by("child__child_id")
+    """The children's conferences at `meeting`, by child id, each with the next review due on
+    the child's open plan (`next_review_due_on`)."""
+    open_plan = Plan.objects.filter(child=OuterRef("child"), end_on__isnull=True).order_by(
+        "-start_on"
+    )
+    return (
+        meeting.conferences.select_related("child", "chair")
+        .annotate(next_review_due_on=Subquery(open_plan.values("next_review_due_on")[:1]))
+        .order_by("child__child_id")
+    )
 
 
 def meeting_invitations(*, meeting: Meeting):

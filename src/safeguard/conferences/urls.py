@@ -5,9 +5,7 @@ from . import views
 app_name = "conferences"
 urlpatterns = [
     path("conferences/record/", views.meeting_record_page, name="meeting-record"),
-    path(
-        "conferences/<str:conference_id>/edit/", views.conference_edit, name="conference-edit"
-    ),
+    path("conferences/<str:conference_id>/edit/", views.conference_edit, name="conference-edit"),
     path("meetings/<str:reference>/", views.meeting_detail, name="meeting-detail"),
     path(
         "meetings/<str:reference>/invitations/add/",

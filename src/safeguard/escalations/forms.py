@@ -32,7 +32,11 @@ class EscalationFilterForm(GovukForm):
     )
     status = forms.ChoiceField(
         label="Open or resolved",
-        choices=[("", "All"), (EscalationStatus.OPEN, "Open"), (EscalationStatus.RESOLVED, "Resolved")],
+        choices=[
+            ("", "All"),
+            (EscalationStatus.OPEN, "Open"),
+            (EscalationStatus.RESOLVED, "Resolved"),
+        ],
         required=False,
     )
     raised_by = forms.ModelChoiceField(

@@ -76,7 +76,9 @@ def stale_comparison(
         else:
             theirs = getattr(current, name, None)
         yours = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
-        rows.append(ChangedField(str(field.label or name), shown(field, theirs), shown(field, yours)))
+        rows.append(
+            ChangedField(str(field.label or name), shown(field, theirs), shown(field, yours))
+        )
     data = form.data.copy()
     data["version"] = str(current.version)
     form.data = data
@@ -117,6 +119,4 @@ def attempt_save(form: forms.Form, save: Any, **stale_kwargs: Any) -> Attempt:
 
 def initial_from(record: models.Model, form_class: type[forms.Form]) -> dict[str, Any]:
     """The form's initial values from `record`'s attributes of the same names."""
-    return {
-        name: getattr(record, name) for name in form_class.base_fields if hasattr(record, name)
-    }
+    return {name: getattr(record, name) for name in form_class.base_fields if hasattr(record, name)}

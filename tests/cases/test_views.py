@@ -1,0 +1,345 @@
+"""The pages about children: finding one, a child's record in time order, the worklist, and
+edits that refuse the later of two saves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from safeguard.accounts.models import Role
+from safeguard.audit.models import AuditAction, AuditEntry
+from safeguard.cases.models import Plan
+from safeguard.conferences.models import Chair, Conference, Invitation, Meeting
+from safeguard.monitoring.models import MonitoringCheck
+from tests.factories import (
+    make_area,
+    make_child,
+    make_escalation,
+    make_organisation_type,
+    make_plan,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+# ---- finding a child ---------------------------------------------------------------------------
+
+
+def test_a_child_is_found_by_id_or_by_any_part_of_their_names(signed_in_client):
+    make_child(child_id="C-100", given_name="Amelia", family_name="Stone")
+    make_child(child_id="C-200", given_name="Bo", family_name="Stonehouse")
+    make_child(child_id="D-300", given_name="Cara", family_name="Reed")
+    client = signed_in_client(Role.CHAIR)
+
+    by_id = client.get("/children/", {"q": "C-1"}).content.decode()
+    by_name = client.get("/children/", {"q": "stone"}).content.decode()
+    by_both_names = client.get("/children/", {"q": "amelia stone"}).content.decode()
+
+    assert "C-100" in by_id and "C-200" not in by_id
+    assert "C-100" in by_name and "C-200" in by_name and "D-300" not in by_name
+    assert "C-100" in by_both_names and "C-200" not in by_both_names
+
+
+def test_an_empty_search_shows_the_govuk_error_summary(signed_in_client):
+    page = signed_in_client(Role.BUSINESS_SUPPORT).get("/children/", {"q": ""}).content.decode()
+    assert "There is a problem" in page
+    assert '<a href="#id_q">Enter a child id or name</a>' in page
+
+
+def test_an_analyst_never_sees_a_child(signed_in_client):
+    make_child(child_id="C-1")
+    client = signed_in_client(Role.ANALYST)
+    assert client.get("/children/", {"q": "C-1"}).status_code == 403
+    assert client.get("/children/C-1/").status_code == 404
+
+
+# ---- a child's page ----------------------------------------------------------------------------
+
+
+def child_with_history(n: int, child_id: str = "C-HIST"):
+    """A child with `n` conferences, checks, agencies invited and escalations."""
+    child = make_child(child_id=child_id, area=make_area("North"))
+    chair = Chair.objects.get_or_create(name="Jo Chair")[0]
+    gp = make_organisation_type("GP")
+    plan = make_plan(child=child, start_on=dt.date(2020, 1, 6))
+    for i in range(n):
+        held_on = dt.date(2020, 1, 6) + dt.timedelta(days=30 * i)
+        meeting = Meeting.objects.create(reference=f"{child_id}-M{i}", held_on=held_on)
+        Conference.objects.create(
+            conference_id=f"{child_id}-C{i}",
+            child=child,
+            meeting=meeting,
+            kind="initial" if i == 0 else "review",
+            held_on=held_on,
+            chair=chair,
+            outcome="plan",
+            due_on=held_on,
+            verdict="out",
+            days_late=3,
+            days_late_unit="working",
+            verdict_reason=f"Reason number {i}",
+            plan=plan,
+        )
+        Invitation.objects.create(
+            meeting=meeting, organisation_type=gp, organisation_name=f"Surgery {i}"
+        )
+        MonitoringCheck.objects.create(
+            check_id=f"{child_id}-K{i}",
+            plan=plan,
+            kind="midway",
+            completed_on=held_on + dt.timedelta(days=10),
+            chair=chair,
+            outcome="on_track",
+        )
+        make_escalation(child=child, organisation_type=gp, raised_on=held_on, raised_by=chair)
+    return child
+
+
+def test_a_childs_page_shows_plans_conferences_checks_agencies_and_escalations(signed_in_client):
+    child = child_with_history(2)
+    client = signed_in_client(Role.CHAIR)
+
+    page = client.get(f"/children/{child.child_id}/").content.decode()
+
+    assert "6 January 2020" in page  # plan start and first conference, long dates
+    assert "Out of timescale" in page and "3 working days late" in page
+    assert "Reason number 0" in page and "Reason number 1" in page
+    assert page.index("Reason number 0") < page.index("Reason number 1")  # in time order
+    assert "Surgery 0" in page and "Surgery 1" in page
+    assert "Midway check" in page and "On track" in page
+    assert page.count("/escalations/E") == 2
+    assert AuditEntry.objects.filter(
+        action=AuditAction.VIEW, child_id=child.child_id, actor=client.user
+    ).exists()
+
+
+def test_the_childs_page_costs_the_same_queries_for_3_or_30_records_of_each_kind(
+    signed_in_client, django_assert_max_num_queries
+):
+    few, many = child_with_history(3, "C-FEW"), child_with_history(30, "C-MANY")
+    client = signed_in_client(Role.MANAGER)
+    client.get(f"/children/{few.child_id}/")  # warm the session
+    with django_assert_max_num_queries(14) as few_queries:
+        client.get(f"/children/{few.child_id}/")
+    with django_assert_max_num_queries(len(few_queries)) as many_queries:
+        assert "Reason number 29" in client.get(f"/children/{many.child_id}/").content.decode()
+    assert len(many_queries) == len(few_queries)
+
+
+def test_roles_see_only_the_links_for_what_they_may_record(signed_in_client):
+    child = child_with_history(1)
+    chair_page = signed_in_client(Role.CHAIR).get(f"/children/{child.child_id}/").content.decode()
+    support_page = (
+        signed_in_client(Role.BUSINESS_SUPPORT).get(f"/children/{child.child_id}/").content.decode()
+    )
+    assert "Raise an escalation" in chair_page and "Record a plan" not in chair_page
+    assert "Record a plan" in support_page and "Raise an escalation" not in support_page
+    assert "/escalations/" not in support_page.split("Escalations</h2>")[1]
+
+
+# ---- recording and editing ---------------------------------------------------------------------
+
+
+def date_fields(name: str, day: dt.date | None) -> dict[str, str]:
+    if day is None:
+        return {f"{name}_day": "", f"{name}_month": "", f"{name}_year": ""}
+    return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
+
+
+def child_form(**values) -> dict:
+    data = {
+        "given_name": "Amelia",
+        "family_name": "Stone",
+        **date_fields("date_of_birth", dt.date(2016, 3, 27)),
+        **date_fields("expected_date_of_birth", None),
+        "sex": "F",
+        "ethnicity": "WBRI",
+        "area": "",
+    }
+    data.update(values)
+    return data
+
+
+def test_business_support_records_a_child(signed_in_client):
+    client = signed_in_client(Role.BUSINESS_SUPPORT)
+    response = client.post("/children/add/", child_form(child_id="C-NEW"))
+    assert response.status_code == 302 and response["Location"] == "/children/C-NEW/"
+    assert "27 March 2016" in client.get("/children/C-NEW/").content.decode()
+
+
+def test_a_date_with_a_missing_part_gets_the_govuk_message_beside_the_field(signed_in_client):
+    client = signed_in_client(Role.BUSINESS_SUPPORT)
+    data = child_form(child_id="C-NEW", date_of_birth_month="")
+    page = client.post("/children/add/", data).content.decode()
+    assert '<a href="#id_date_of_birth_day">Date of birth must include a month</a>' in page
+    assert 'id="id_date_of_birth-error"' in page
+    assert "<title>Error: " in page
+
+
+def test_the_later_of_two_saves_of_a_child_is_refused_and_shows_the_other_change(
+    signed_in_client,
+):
+    child = make_child(child_id="C-TWO", given_name="Amelia")
+    first = signed_in_client(Role.BUSINESS_SUPPORT)
+    second = signed_in_client(Role.BUSINESS_SUPPORT)
+    version = child.version
+
+    saved = first.post("/children/C-TWO/edit/", child_form(given_name="Amy", version=version))
+    refused = second.post("/children/C-TWO/edit/", child_form(given_name="Emilia", version=version))
+
+    assert saved.status_code == 302
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Somebody else changed this record" in page
+    assert "Amy" in page and "Emilia" in page  # theirs beside yours
+    child.refresh_from_db()
+    assert child.given_name == "Amy"
+    assert f'name="version" value="{child.version}"' in page  # saving again is deliberate
+    again = second.post(
+        "/children/C-TWO/edit/", child_form(given_name="Emilia", version=child.version)
+    )
+    assert again.status_code == 302
+
+
+def test_a_plan_cannot_end_before_it_starts(signed_in_client):
+    plan = make_plan(child=make_child(), start_on=dt.date(2024, 4, 10))
+    response = signed_in_client(Role.BUSINESS_SUPPORT).post(
+        f"/plans/{plan.plan_id}/edit/",
+        {
+            **date_fields("start_on", dt.date(2024, 4, 10)),
+            **date_fields("end_on", dt.date(2024, 4, 1)),
+            "version": plan.version,
+        },
+    )
+    assert "End date must be the same as or after the start date" in response.content.decode()
+    assert Plan.objects.get(pk=plan.pk).end_on is None
+
+
+def test_business_support_ends_a_plan(signed_in_client):
+    plan = make_plan(child=make_child(), start_on=dt.date(2024, 4, 10))
+    response = signed_in_client(Role.BUSINESS_SUPPORT).post(
+        f"/plans/{plan.plan_id}/edit/",
+        {
+            **date_fields("start_on", dt.date(2024, 4, 10)),
+            **date_fields("end_on", dt.date(2024, 9, 2)),
+            "end_reason": "Ended at a review",
+            "version": plan.version,
+        },
+    )
+    assert response.status_code == 302
+    assert Plan.objects.get(pk=plan.pk).end_on == dt.date(2024, 9, 2)
+
+
+# ---- the worklist ------------------------------------------------------------------------------
+
+
+def open_plan_due(
+    *, chair: Chair, review_in_days: int, child_id: str, midway_in_days: int | None = None
+) -> Plan:
+    today = timezone.localdate()
+    child = make_child(child_id=child_id, given_name=f"Given{child_id}")
+    plan = make_plan(
+        child=child,
+        start_on=today - dt.timedelta(days=60),
+        next_review_due_on=today + dt.timedelta(days=review_in_days),
+        midway_check_due_on=(
+            today + dt.timedelta(days=midway_in_days) if midway_in_days is not None else None
+        ),
+        last_conference_on=today - dt.timedelta(days=60),
+    )
+    meeting = Meeting.objects.create(reference=f"M-{child_id}", held_on=plan.start_on)
+    Conference.objects.create(
+        conference_id=f"CONF-{child_id}",
+        child=child,
+        meeting=meeting,
+        kind="initial",
+        held_on=plan.start_on,
+        chair=chair,
+        outcome="plan",
+    )
+    return plan
+
+
+def test_a_chairs_worklist_holds_their_own_reviews_checks_and_escalations(signed_in_client):
+    client = signed_in_client(Role.CHAIR)
+    mine = Chair.objects.create(name="Jo Chair", user=client.user)
+    other = Chair.objects.create(name="Sam Other")
+    due = open_plan_due(chair=mine, review_in_days=10, child_id="MINE-1", midway_in_days=-2)
+    open_plan_due(chair=mine, review_in_days=-5, child_id="MINE-2")
+    open_plan_due(chair=mine, review_in_days=40, child_id="MINE-LATER")
+    open_plan_due(chair=other, review_in_days=3, child_id="THEIRS-1")
+    make_escalation(raised_by=mine, raised_on=dt.date(2024, 4, 10))
+    make_escalation(raised_by=mine, raised_on=dt.date(2024, 4, 11), resolved_on=dt.date(2024, 5, 1))
+    make_escalation(raised_by=other)
+
+    page = client.get("/").content.decode()
+
+    assert "Your worklist" in page
+    assert "<strong>1</strong> reviews due in the next four weeks" in page
+    assert "<strong>1</strong> overdue reviews" in page
+    assert "<strong>1</strong> midway and pre-review checks due" in page
+    assert "<strong>1</strong> open escalation you raised" in page
+    assert long_date(due.next_review_due_on) in page
+    assert "MINE-1" in page and "MINE-2" in page
+    assert "THEIRS-1" not in page and "MINE-LATER" not in page
+    assert "10 April 2024" in page
+
+
+def test_a_manager_sees_everyones_worklist_and_can_choose_a_chair(signed_in_client):
+    jo, sam = Chair.objects.create(name="Jo Chair"), Chair.objects.create(name="Sam Other")
+    open_plan_due(chair=jo, review_in_days=10, child_id="JO-1")
+    open_plan_due(chair=sam, review_in_days=12, child_id="SAM-1")
+    client = signed_in_client(Role.MANAGER)
+
+    everyone = client.get("/").content.decode()
+    sams = client.get("/", {"chair": sam.pk}).content.decode()
+
+    assert "JO-1" in everyone and "SAM-1" in everyone
+    assert "SAM-1" in sams and "JO-1" not in sams
+    full = client.get("/worklist/", {"show": "reviews-due", "chair": sam.pk}).content.decode()
+    assert "SAM-1" in full and "JO-1" not in full
+
+
+def test_the_worklist_lists_the_soonest_on_home_and_every_item_on_its_own_page(signed_in_client):
+    jo = Chair.objects.create(name="Jo Chair")
+    for i in range(8):
+        open_plan_due(chair=jo, review_in_days=1 + i, child_id=f"R-{i}")
+    client = signed_in_client(Role.MANAGER)
+    home = client.get("/").content.decode()
+    assert "R-4" in home and "R-5" not in home and "See all 8" in home
+    full = client.get("/worklist/", {"show": "reviews-due"}).content.decode()
+    assert all(f"R-{i}" in full for i in range(8))
+    assert client.get("/worklist/", {"show": "nonsense"}).status_code == 404
+
+
+def test_the_worklist_costs_the_same_queries_for_3_or_30_plans(
+    signed_in_client, django_assert_max_num_queries
+):
+    client = signed_in_client(Role.CHAIR)
+    jo = Chair.objects.create(name="Jo Chair", user=client.user)
+
+    def load():
+        return client.get("/").content.decode()
+
+    for i in range(3):
+        open_plan_due(chair=jo, review_in_days=i - 1, child_id=f"A-{i}", midway_in_days=i)
+        make_escalation(raised_by=jo)
+    load()
+    with django_assert_max_num_queries(20) as few:
+        load()
+    for i in range(27):
+        open_plan_due(chair=jo, review_in_days=i + 2, child_id=f"B-{i}", midway_in_days=i)
+        make_escalation(raised_by=jo)
+    with django_assert_max_num_queries(len(few)):
+        assert "<strong>30</strong> open escalations you raised" in load()
+
+
+def test_roles_without_childrens_records_get_a_home_page_of_links(signed_in_client):
+    page = signed_in_client(Role.ANALYST).get("/").content.decode()
+    assert "Worklist" not in page and "<h1" in page
