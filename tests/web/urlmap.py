@@ -130,6 +130,19 @@ EXPECTED: dict[str, dict[str, int]] = {
     "exchange:export": only(BS, M, AN),
     "exchange:export-bundle": only(BS, M, status=405),
     "exchange:export-pseudonymised": only(M, AN, status=405),
+    # administration of reference data and the rule set (managers)
+    "administration:index": only(M),
+    "administration:organisation-types": only(M),
+    "administration:organisation-type-edit": only(M),
+    "administration:areas": only(M),
+    "administration:area-edit": only(M),
+    "administration:chairs": only(M),
+    "administration:chair-add": only(M),
+    "administration:chair-edit": only(M),
+    "administration:liaison-officers": only(M),
+    "administration:liaison-officer-add": only(M),
+    "administration:liaison-officer-edit": only(M),
+    "administration:rules": only(M),
     # emails sent: managers all; liaison officers their digests, chairs their reminders
     "escalations:notifications": only(C, M, LO),
 }
@@ -141,6 +154,8 @@ def make_url_samples() -> dict[str, str]:
     from django.urls import reverse
 
     from safeguard.accounts.services import enrolment_link
+    from safeguard.conferences.models import Chair
+    from safeguard.escalations.models import SeniorLiaisonOfficer
     from tests.factories import (
         make_area,
         make_child,
@@ -175,6 +190,14 @@ def make_url_samples() -> dict[str, str]:
         "uidb64": uidb64,
         "token": token,
         "report_format": "json",
+        "organisation_type_id": str(escalation.organisation_type_id),
+        "area_id": str(area.pk),
+        "chair_id": str(Chair.objects.get_or_create(name="Sample chair")[0].pk),
+        "officer_id": str(
+            SeniorLiaisonOfficer.objects.get_or_create(
+                name="Sample officer", defaults={"email": "officer@example.org"}
+            )[0].pk
+        ),
     }
 
 

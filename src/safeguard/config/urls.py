@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("safeguard.monitoring.urls")),
     path("", include("safeguard.reporting.urls")),
     path("", include("safeguard.exchange.urls")),
+    path("", include("safeguard.administration.urls")),
     path("", include("safeguard.escalations.urls")),
 ]

@@ -16,7 +16,7 @@ from safeguard.accounts.access import Permission, can, is_fully_signed_in
 class NavigationItem:
     label: str
     url_name: str
-    permission: Permission | None  # None: every signed-in user
+    permission: Permission | tuple[Permission, ...] | None  # any one; None: every signed-in user
 
 
 NAVIGATION = (
@@ -25,7 +25,10 @@ NAVIGATION = (
     NavigationItem("Escalations", "escalations:list", Permission.VIEW_ESCALATIONS),
     NavigationItem("Reports", "reporting:index", Permission.VIEW_REPORTS),
     NavigationItem("Import", "exchange:import", Permission.IMPORT),
-    NavigationItem("Administration", "accounts:users", Permission.ADMINISTER),
+    NavigationItem(
+        "Exports", "exchange:export", (Permission.EXPORT_RECORDS, Permission.EXPORT_PSEUDONYMISED)
+    ),
+    NavigationItem("Administration", "administration:index", Permission.ADMINISTER),
     NavigationItem("Audit", "audit:search", Permission.VIEW_AUDIT),
 )
 
@@ -43,7 +46,8 @@ def navigation_for(request: HttpRequest) -> list[NavigationLink]:
         return []
     links = []
     for item in NAVIGATION:
-        if item.permission is not None and not can(user, item.permission):
+        wanted = (item.permission,) if isinstance(item.permission, Permission) else item.permission
+        if wanted is not None and not any(can(user, permission) for permission in wanted):
             continue
         try:
             href = reverse(item.url_name)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "safeguard.exchange",
     "safeguard.census",
     "safeguard.reporting",
+    "safeguard.administration",
     "safeguard.web",
 ]
 
