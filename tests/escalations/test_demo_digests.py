@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from safeguard.cases.models import Allocation, Area, Child, Plan
+from safeguard.conferences.models import Chair
 from safeguard.domain.periods import Period
 from safeguard.escalations.models import Escalation, OrganisationType, SeniorLiaisonOfficer
 from safeguard.escalations.quarters import Quarter
@@ -40,6 +41,10 @@ def demo_authority(django_db_setup, django_db_blocker, tmp_path_factory):
         empty = tmp_path_factory.mktemp("empty")
         (empty / "children.csv").write_text("child_id\n")
         bundle_import(path=empty, by=None, replace=True)
+        # what the import and the demo set up beside the bundle's records
+        Chair.objects.all().delete()
+        OrganisationType.objects.all().delete()
+        Area.objects.all().delete()
 
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
