@@ -21,6 +21,7 @@ def cmd_digests(args: argparse.Namespace) -> int:
     import sys
 
     from django.core.exceptions import ValidationError
+    from django.utils import timezone
 
     from safeguard.cli import UserError
 
@@ -44,7 +45,7 @@ def cmd_digests(args: argparse.Namespace) -> int:
         else:
             print(
                 f"Already sent to {', '.join(outcome.recipients)} on "
-                f"{outcome.sent_at:%d/%m/%Y %H:%M}; not sent again"
+                f"{timezone.localtime(outcome.sent_at):%d/%m/%Y %H:%M}; not sent again"
             )
     cover = liaison_cover_check(quarter=quarter)
     in_digests = sum(outcome.total for outcome in outcomes)
