@@ -575,6 +575,16 @@ def test_the_midway_check_is_halfway_in_calendar_days_rounded_down() -> None:
     assert midway_check_due_on(date(2022, 1, 1), date(2022, 1, 3)) == date(2022, 1, 2)
 
 
+def test_a_midway_check_that_falls_on_a_weekend_or_bank_holiday_is_due_the_working_day_before():
+    rules = ENGLAND
+    # a working day stays as it is: Tuesday 5 July 2022
+    assert midway_check_due_on(date(2022, 4, 5), date(2022, 10, 5), rules) == date(2022, 7, 5)
+    # halfway is Saturday 8 October 2022: due Friday 7 October
+    assert midway_check_due_on(date(2022, 7, 8), date(2023, 1, 8), rules) == date(2022, 10, 7)
+    # halfway is the August bank holiday, Monday 29 August 2022: due Friday 26 August
+    assert midway_check_due_on(date(2022, 7, 29), date(2022, 9, 29), rules) == date(2022, 8, 26)
+
+
 def test_the_schedule_of_a_new_plan_counts_from_its_initial_conference() -> None:
     conferences = [initial("icpc", date(2022, 9, 26), date(2022, 9, 5))]
     schedule = plan_schedule(plan("plan", date(2022, 9, 26)), conferences, ENGLAND)

@@ -547,12 +547,23 @@ def pre_review_check_due_on(review_due_on: dt.date, rules: RuleSet) -> dt.date:
     return rules.calendar.add_working_days(review_due_on, -rules.pre_review_check_working_days)
 
 
-def midway_check_due_on(last_conference_on: dt.date, next_review_due_on: dt.date) -> dt.date:
+def midway_check_due_on(
+    last_conference_on: dt.date, next_review_due_on: dt.date, rules: RuleSet | None = None
+) -> dt.date:
     """When the chair's midway check is due: halfway between the last conference and the next
-    review's due date, in calendar days rounded down (the unit's practice; decision 0002)."""
-    return last_conference_on + dt.timedelta(
+    review's due date, in calendar days rounded down (the unit's practice; decision 0002).
+
+    Given the rule set, a halfway day that is a weekend or bank holiday moves back to the
+    working day before it: a check is work done on a working day."""
+    halfway_on = last_conference_on + dt.timedelta(
         days=(next_review_due_on - last_conference_on).days // 2
     )
+    if rules is None:
+        return halfway_on
+    calendar = rules.calendar
+    while not calendar.is_working_day(halfway_on) and halfway_on > last_conference_on:
+        halfway_on -= dt.timedelta(days=1)
+    return halfway_on
 
 
 # --------------------------------------------------------------------------------------------
@@ -820,7 +831,7 @@ def plan_schedule(
         next_review_due_on = review_conference_due_on(
             latest_conference.held_on, latest_conference.kind, rules
         )
-        midway_on = midway_check_due_on(latest_conference.held_on, next_review_due_on)
+        midway_on = midway_check_due_on(latest_conference.held_on, next_review_due_on, rules)
         pre_review_on = pre_review_check_due_on(next_review_due_on, rules)
     return PlanSchedule(
         plan_key=plan.key,
