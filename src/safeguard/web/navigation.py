@@ -29,6 +29,11 @@ NAVIGATION = (
         "Exports", "exchange:export", (Permission.EXPORT_RECORDS, Permission.EXPORT_PSEUDONYMISED)
     ),
     NavigationItem("Administration", "administration:index", Permission.ADMINISTER),
+    NavigationItem(
+        "Emails sent",
+        "escalations:notifications",
+        (Permission.ADMINISTER, Permission.VIEW_ESCALATIONS),
+    ),
     NavigationItem("Audit", "audit:search", Permission.VIEW_AUDIT),
 )
 
