@@ -64,7 +64,7 @@ def test_a_chair_signs_in_with_password_and_a_real_totp_code(page, live_server):
     page.get_by_label("Code").fill(totp_code(totp_device_of(user)))
     page.get_by_role("button", name="Sign in").click()
 
-    assert page.get_by_role("heading", name="Safeguard", exact=True).is_visible()
+    assert page.get_by_role("heading", name="Worklist", exact=True).is_visible()
     assert page.get_by_text("Signed in as chair.browser").is_visible()
     _shot(page, "home-chair")
     assert AuditEntry.objects.filter(action=AuditAction.SIGN_IN, actor=user).exists()

@@ -100,7 +100,8 @@ def test_the_form_asks_for_the_type_and_outcome_in_govuk_words(signed_in_client,
         )
         .content.decode()
     )
-    assert "Select type of conference" in page and "Select outcome" in page
+    assert "Select the type of conference" in page
+    assert "Select the outcome of the conference" in page
 
 
 def record_meeting(client, children="SIB-1, SIB-2"):

@@ -34,7 +34,10 @@ class ConferenceFields(GovukForm):
     """What is recorded about a conference, for one child or for each child of a group."""
 
     kind = forms.ChoiceField(
-        label="Type of conference", choices=ConferenceKind.choices, widget=forms.RadioSelect
+        label="Type of conference",
+        choices=ConferenceKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of conference"},
     )
     held_on = GovukDateField(label="Date of the conference", help_text="For example, 10 4 2024")
     strategy_discussion_on = GovukDateField(
@@ -54,6 +57,7 @@ class ConferenceFields(GovukForm):
         label="Outcome",
         choices=Outcome.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select the outcome of the conference"},
         help_text="A plan made at an initial or transfer-in conference starts a plan; "
         "a review that ends the plan ends it on the conference date",
     )
