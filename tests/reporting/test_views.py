@@ -100,8 +100,8 @@ def test_a_period_is_chosen_by_month_and_year_and_counted_by_meeting(manager, tm
             {**APRIL_TO_SEPTEMBER_2022, "end_month": "3"},
             "A period cannot end (31 March 2022) before it starts (1 April 2022).",
         ),
-        ({**APRIL_TO_SEPTEMBER_2022, "start_year": ""}, "From the start of must include a year"),
-        ({**APRIL_TO_SEPTEMBER_2022, "end_month": "13"}, "To the end of must be a real month"),
+        ({**APRIL_TO_SEPTEMBER_2022, "start_year": ""}, "Start month must include a year"),
+        ({**APRIL_TO_SEPTEMBER_2022, "end_month": "13"}, "End month must be a real month"),
         (
             {**APRIL_TO_SEPTEMBER_2022, "end_month": "", "end_year": ""},
             "Enter the month the report",
@@ -308,3 +308,9 @@ def test_generated_on_is_today(manager):
     assert figures["generated_on"] == dt.date.today().isoformat() or figures["generated_on"] == (
         timezone.localdate().isoformat()
     )
+
+
+def test_counting_by_child_is_shown_chosen_when_the_query_does_not_say(manager):
+    page = manager.get("/reports/", APRIL_TO_SEPTEMBER_2022).content.decode()
+
+    assert re.search(r'<input type="radio" name="count_by" value="child"[^>]*checked', page)

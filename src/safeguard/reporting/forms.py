@@ -91,10 +91,15 @@ class GovukMonthField(forms.Field):
 
 class ReportForm(GovukForm):
     start = GovukMonthField(
-        label="From the start of", required=False, help_text="For example, 4 2022"
+        label="Start month",
+        required=False,
+        help_text="The report starts on the 1st of this month. For example, 4 2022",
     )
     end = GovukMonthField(
-        label="To the end of", required=False, month_end=True, help_text="For example, 9 2022"
+        label="End month",
+        required=False,
+        month_end=True,
+        help_text="The report ends on the last day of this month. For example, 9 2022",
     )
     count_by = forms.ChoiceField(
         label="Count conferences by",
@@ -107,9 +112,12 @@ class ReportForm(GovukForm):
     )
     include_informal = forms.BooleanField(label="Include informal escalations", required=False)
 
-    def __init__(self, *args: Any, today: dt.date, **kwargs: Any):
+    def __init__(self, data: Any = None, *args: Any, today: dt.date, **kwargs: Any):
         self.today = today
-        super().__init__(*args, **kwargs)
+        if data is not None and not data.get("count_by"):
+            data = data.copy()  # counting by child is the default: show it chosen
+            data["count_by"] = CountBy.CHILD.value
+        super().__init__(data, *args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
