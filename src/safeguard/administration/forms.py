@@ -63,6 +63,7 @@ class LiaisonOfficerForm(GovukForm):
         label="Areas covered",
         queryset=Area.objects.all(),
         required=False,
+        help_text="Areas are added on Administration, Areas.",
         widget=forms.CheckboxSelectMultiple,
     )
     covers_unassigned_areas = forms.BooleanField(
