@@ -45,7 +45,7 @@ class Pages:
 
 
 def date(page, legend: str, day: dt.date) -> None:
-    group = page.get_by_role("group", name=legend)
+    group = page.get_by_role("group", name=legend, exact=True)
     group.get_by_label("Day").fill(str(day.day))
     group.get_by_label("Month").fill(str(day.month))
     group.get_by_label("Year").fill(str(day.year))
@@ -177,5 +177,65 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
     assert AuditEntry.objects.filter(actor=manager, action=AuditAction.EXPORT).exists() or (
         AuditEntry.objects.filter(actor=manager).filter(summary__icontains="download").exists()
     )
+
+    assert pages.problems == {}, json.dumps(pages.problems, indent=1)
+
+
+def test_the_other_record_pages_pass_axe_with_their_errors_and_a_refused_stale_save(
+    page, live_server
+):
+    from safeguard.cases.services import child_update
+    from tests.factories import make_escalation, make_plan
+
+    today = timezone.localdate()
+    child = make_child(child_id="C-AXE", area=make_area("North"))
+    plan = make_plan(child=child, start_on=today - dt.timedelta(days=40))
+    escalation = make_escalation(child=child, organisation_type=make_organisation_type("GP"))
+    pages = Pages(page)
+
+    support = make_user(Role.BUSINESS_SUPPORT, username="support.axe")
+    _sign_in(page, live_server, support)
+    for name, path in [
+        ("child-add", "/children/add/"),
+        ("plan-edit", f"/plans/{plan.plan_id}/edit/"),
+        ("plan-add", "/children/C-AXE/plans/add/"),
+    ]:
+        page.goto(live_server.url + path)
+        pages.look(name)
+    page.goto(f"{live_server.url}/children/add/")
+    page.get_by_role("group", name="Date of birth", exact=True).get_by_label("Day").fill("31")
+    page.get_by_role("button", name="Save").click()
+    pages.look("child-add-errors")
+    page.get_by_role("link", name="Date of birth must include a month and a year").click()
+    assert page.evaluate("document.activeElement.id") == "id_date_of_birth_day"
+
+    page.goto(f"{live_server.url}/children/C-AXE/edit/")
+    page.get_by_label("Given name").fill("Mine")
+    child_update(child=child, expected_version=child.version, by=None, given_name="Theirs")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Somebody else changed this record").is_visible()
+    pages.look("stale-save", guide=True)
+    page.get_by_role("button", name="Sign out").click()
+
+    manager = make_user(Role.MANAGER, username="manager.axe")
+    _sign_in(page, live_server, manager)
+    for name, path in [
+        ("home-manager-worklist", "/"),
+        ("worklist-page", "/worklist/?show=checks-due"),
+        ("check-record", f"/plans/{plan.plan_id}/checks/add/"),
+        ("escalation-raise", "/escalations/raise/?child=C-AXE"),
+        ("escalation-edit", f"/escalations/{escalation.escalation_id}/edit/"),
+    ]:
+        page.goto(live_server.url + path)
+        pages.look(name)
+    page.goto(f"{live_server.url}/plans/{plan.plan_id}/checks/add/")
+    page.get_by_role("button", name="Record the check").click()
+    assert page.get_by_role("link", name="Select check").is_visible()
+    page.get_by_role("radio", name="Midway check").check()
+    date(page, "Date of the check", today)
+    page.get_by_role("radio", name="Concerns").check()
+    page.get_by_role("button", name="Record the check").click()
+    assert page.get_by_text("Choose who to alert about the concerns.").first.is_visible()
+    pages.look("check-errors", guide=True)
 
     assert pages.problems == {}, json.dumps(pages.problems, indent=1)

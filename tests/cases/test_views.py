@@ -179,6 +179,7 @@ def test_a_date_with_a_missing_part_gets_the_govuk_message_beside_the_field(sign
     page = client.post("/children/add/", data).content.decode()
     assert '<a href="#id_date_of_birth_day">Date of birth must include a month</a>' in page
     assert 'id="id_date_of_birth-error"' in page
+    assert 'id="id_date_of_birth_day"' in page  # the link leads to the day box
     assert "<title>Error: " in page
 
 

@@ -67,6 +67,18 @@ class GovukDateWidget(forms.MultiWidget):
     def id_for_label(self, id_: str) -> str:
         return f"{id_}_day" if id_ else id_
 
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        # Django numbers the boxes (id_x_0); name them (id_x_day), as the labels and the error
+        # summary's links expect.
+        context = super().get_context(name, value, attrs)
+        base_id = context["widget"]["attrs"].get("id")
+        if base_id:
+            for subwidget, part in zip(
+                context["widget"]["subwidgets"], ("day", "month", "year"), strict=True
+            ):
+                subwidget["attrs"]["id"] = f"{base_id}_{part}"
+        return context
+
 
 class GovukDateField(forms.Field):
     """A date from GOV.UK day, month and year boxes, with the Design System's error messages
