@@ -47,7 +47,8 @@ class GovukMonthWidget(GovukDateWidget):
         return [None, None]
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
+        # MultiWidget's own context: GovukDateWidget's names three boxes, this has two.
+        context = forms.MultiWidget.get_context(self, name, value, attrs)
         # Name the boxes' ids as their names (id_end_month), so the error summary can link them.
         for subwidget, suffix in zip(
             context["widget"]["subwidgets"], self.widgets_names, strict=True
