@@ -16,7 +16,7 @@ from safeguard.cases.models import Area
 from safeguard.conferences.models import Chair, Meeting
 from safeguard.conferences.timeliness import timeliness_refresh
 from safeguard.escalations.models import OrganisationType
-from safeguard.storage import rows_update
+from safeguard.storage import rows_insert, rows_update
 
 from .reader import Bundle, Problem, Row, read_bundle
 from .records import (
@@ -320,7 +320,7 @@ def _write_records(
         key = mapping.key(natural)
         current = existing.get(key)
         if current is None:
-            new.append(mapping.model(**_model_kwargs(mapping, natural, pks)))
+            new.append(_model_kwargs(mapping, natural, pks))
             counts.added += 1
             children.add(natural.get("child", ""))
         elif current[1] != natural:
@@ -347,7 +347,9 @@ def _write_records(
             batch._raw_delete(mapping.model.objects.db)
         for obj in rewritten:
             obj.version = versions[obj.pk] + 1
-    mapping.model.objects.bulk_create([*new, *rewritten], batch_size=BATCH)
+    # New records go in through rows_insert: bulk_create's SQL compiling was most of an import.
+    rows_insert(mapping.model, new)
+    mapping.model.objects.bulk_create(rewritten, batch_size=BATCH)
     if changed:
         versions = _versions_of(mapping, [obj.pk for obj in changed])
         rows_update(
