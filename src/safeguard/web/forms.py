@@ -73,10 +73,8 @@ class GovukDateWidget(forms.MultiWidget):
         context = super().get_context(name, value, attrs)
         base_id = context["widget"]["attrs"].get("id")
         if base_id:
-            for subwidget, part in zip(
-                context["widget"]["subwidgets"], ("day", "month", "year"), strict=True
-            ):
-                subwidget["attrs"]["id"] = f"{base_id}_{part}"
+            for subwidget in context["widget"]["subwidgets"]:
+                subwidget["attrs"]["id"] = base_id + subwidget["name"][len(name) :]
         return context
 
 
