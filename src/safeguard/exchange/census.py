@@ -201,6 +201,26 @@ def _text(element: etree._Element, path: str) -> str:
     return (element.findtext(path) or "").strip()
 
 
+def _declares_doctype(path: Path) -> bool:
+    """Whether the prolog, however long (comments can pad it), declares a DOCTYPE: parsed up to
+    the root element's start only, with entities, DTDs and the network all left alone."""
+    context = etree.iterparse(
+        str(path),
+        events=("start",),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    )
+    try:
+        for _, element in context:
+            docinfo = element.getroottree().docinfo
+            return bool(docinfo.doctype) or docinfo.internalDTD is not None
+    except etree.XMLSyntaxError:
+        return False  # the full read reports it, with its line
+    return False
+
+
 class _Reader:
     def __init__(self, path: Path, name: str) -> None:
         self.path = path
@@ -216,7 +236,7 @@ class _Reader:
     def read(self) -> CensusFile:
         with self.path.open("rb") as handle:
             prolog = handle.read(PROLOG_BYTES)
-        if re.search(rb"<!(DOCTYPE|ENTITY)", prolog):
+        if re.search(rb"<!(DOCTYPE|ENTITY)", prolog) or _declares_doctype(self.path):
             self.problem(
                 1,
                 "",

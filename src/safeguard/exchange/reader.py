@@ -253,8 +253,15 @@ def _read_rows(spec: FileSpec, data: bytes, bundle: Bundle) -> None:
                 raw = cells[index].strip() if index is not None and index < len(cells) else ""
                 if len(raw) > MAX_CELL_CHARACTERS:
                     bundle.problems.append(
-                        Problem(filename, start, column.name, "the cell is too long")
+                        Problem(
+                            filename,
+                            start,
+                            column.name,
+                            f"the cell is too long ({len(raw):,} characters; at most "
+                            f"{MAX_CELL_CHARACTERS:,})",
+                        )
                     )
+                    values[column.field] = None
                     continue
                 if raw == "":
                     if column.required:
