@@ -2,12 +2,14 @@
 siblings, see their first review's due date on the worklist, record that the GP sent no report
 and no apologies and raise the escalation in one step; then the report is downloaded. Every
 page passes axe-core; the escalation is raised with the keyboard alone. Screenshots of the main
-pages go to test-results/screenshots/ (and the visible part of a few to docs/images/ for the user guide)."""
+pages go to test-results/screenshots/ (and, with SAFEGUARD_GUIDE_IMAGES=1, the visible part of a few to docs/images/ for the
+user guide)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -36,7 +38,8 @@ class Pages:
     def look(self, name: str, *, guide: bool = False) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"journey-{name}.png"), full_page=True)
-        if guide:  # the user guide's pictures: the visible part only, to keep them small
+        if guide and os.environ.get("SAFEGUARD_GUIDE_IMAGES"):
+            # the user guide's pictures, when asked for: the visible part only, to keep them small
             GUIDE_IMAGES.mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=str(GUIDE_IMAGES / f"{name}.png"), scale="css")
         violations = _axe_violations(self.page)
