@@ -2,8 +2,8 @@
 siblings, see their first review's due date on the worklist, record that the GP sent no report
 and no apologies and raise the escalation in one step; then the report is downloaded. Every
 page passes axe-core; the escalation is raised with the keyboard alone. Screenshots of the main
-pages go to test-results/screenshots/ (and, with SAFEGUARD_GUIDE_IMAGES=1, the visible part of a few to docs/images/ for the
-user guide)."""
+pages go to test-results/screenshots/ (and, with SAFEGUARD_GUIDE_IMAGES=1, the visible part of a
+few to docs/images/ for the user guide)."""
 
 from __future__ import annotations
 
