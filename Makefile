@@ -66,3 +66,9 @@ bench-quick: $(STAMP) frontend
 
 clean:
 	rm -rf $(VENV) node_modules src/safeguard/web/static/govuk $(DEMO_DIR) .pytest_cache .ruff_cache
+
+## loadtest: 20 people for 2 minutes against gunicorn and a throwaway PostgreSQL database on
+## loopback (LOADTEST_SECONDS to shorten); checks every record written; figures into docs/operations.md
+.PHONY: loadtest
+loadtest: $(STAMP) frontend
+	BIN=$(BIN) bash loadtest/run.sh
