@@ -121,9 +121,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     # audit
     "audit:search": only(M, AU),
     # reports (issue 4): the page, its downloads, and the JSON API (401, not a redirect)
-    "reporting:index": only(M, AN),
-    "reporting:download": only(M, AN),
-    "reporting:api-report": {**only(M, AN), ANONYMOUS: 401},
+    "reporting:index": only(C, M, AN),
+    "reporting:download": only(C, M, AN),
+    "reporting:api-report": {**only(C, M, AN), ANONYMOUS: 401},
     # import and exports (issues 5 and 6); downloads are POST-only
     "exchange:import": only(BS),
     "exchange:import-confirm": only(BS, status=405),

@@ -41,6 +41,8 @@ P = Permission
 _CHAIR = frozenset(
     {
         P.VIEW_CHILD,
+        P.VIEW_REPORTS,  # the chair downloads the report; it holds nothing a chair
+        # may not already see (decision 0003)
         P.EDIT_CONFERENCE,
         P.EDIT_INVITATION,
         P.EDIT_CHECK,
