@@ -18,6 +18,7 @@ from typing import Any
 
 from safeguard.domain.national_statistics import NationalFigures, latest_on_or_before
 from safeguard.domain.periods import (
+    MONTH_NAMES,
     Period,
     financial_year_of,
     last_complete_financial_year,
@@ -73,20 +74,7 @@ MONTH_ABBREVIATIONS: tuple[str, ...] = (
     "Feb",
     "Mar",
 )
-CALENDAR_MONTH_NAMES: tuple[str, ...] = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+CALENDAR_MONTH_NAMES: tuple[str, ...] = MONTH_NAMES
 
 MONTH_END_SERIES_LENGTH = 36
 CONFERENCE_CALENDAR_YEARS = 8

@@ -13,6 +13,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from safeguard.domain.periods import MONTH_NAMES
+
 if TYPE_CHECKING:
     from safeguard.domain.figures import Report, TimelinessFigures
 
@@ -87,20 +89,6 @@ COUNT_BY_DESCRIPTIONS: dict[str, str] = {
     ),
 }
 
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _TENTH = Decimal("0.1")
 
 
@@ -115,11 +103,11 @@ def ordinal(number: int) -> str:
 
 def ordinal_date(day: date) -> str:
     """ "30th September 2022", as the unit writes dates in its reports."""
-    return f"{ordinal(day.day)} {_MONTH_NAMES[day.month - 1]} {day.year}"
+    return f"{ordinal(day.day)} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def month_year(day: date) -> str:
-    return f"{_MONTH_NAMES[day.month - 1]} {day.year}"
+    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def number(value: int) -> str:
@@ -216,7 +204,7 @@ def conference_sentences(report: Report) -> tuple[str, ...]:
     months = (
         f"In January {this_year.year}"
         if month_index == 0
-        else f"Between January and {_MONTH_NAMES[month_index]} {this_year.year}"
+        else f"Between January and {MONTH_NAMES[month_index]} {this_year.year}"
     )
     verb = "was" if this_total == 1 else "were"
     return (

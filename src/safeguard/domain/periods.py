@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 __all__ = [
+    "MONTH_NAMES",
     "FinancialYear",
     "Period",
     "PeriodError",
@@ -26,7 +27,7 @@ __all__ = [
     "year_earlier",
 ]
 
-_MONTH_NAMES = (
+MONTH_NAMES: tuple[str, ...] = (
     "January",
     "February",
     "March",
@@ -47,7 +48,7 @@ FINANCIAL_YEAR_FIRST_MONTH = 4
 
 def long_date(day: dt.date) -> str:
     """``day`` as people write it in a report, "5 September 2022" (no locale involved)."""
-    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def month_end(day: dt.date) -> dt.date:
@@ -74,7 +75,7 @@ class Period:
         if self.start_on.day != 1:
             raise PeriodError(
                 f"A period must start on the first day of a month; {long_date(self.start_on)} "
-                f"is not. Did you mean 1 {_MONTH_NAMES[self.start_on.month - 1]} "
+                f"is not. Did you mean 1 {MONTH_NAMES[self.start_on.month - 1]} "
                 f"{self.start_on.year}?"
             )
         if self.end_on != month_end(self.end_on):
