@@ -204,7 +204,28 @@ def _machine() -> dict[str, str]:
     }
 
 
-def run_size(size: Size, databases: list[str], repeat: int, scratch: Path) -> list[Column]:
+def _save(path: Path | None, machine: dict, columns: list[Column]) -> None:
+    """The raw results so far (written after every step, so a run cut short keeps them)."""
+    if path is None:
+        return
+    data = {
+        "machine": machine,
+        "columns": [
+            {"size": c.size.name, "database": c.database, "synth": c.synth, "steps": c.steps,
+             "skipped": c.skipped}
+            for c in columns
+        ],
+    }  # fmt: skip
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def run_size(
+    size: Size,
+    databases: list[str],
+    repeat: int,
+    scratch: Path,
+    save=lambda columns: None,
+) -> list[Column]:
     bundle = scratch / f"{size.name}-bundle"
     env = dict(os.environ)
     env.update(DJANGO_SETTINGS_MODULE="bench.settings", SAFEGUARD_DATA_DIR=str(scratch / "data"))
@@ -234,6 +255,7 @@ def run_size(size: Size, databases: list[str], repeat: int, scratch: Path) -> li
             for step in ("import", "reimport", "timeliness", "report", "pages"):
                 print(f"bench: {size.title}, {database}: {step}", file=sys.stderr)
                 column.steps[step] = _run_step(step, env, bundle, size, repeat)
+                save(columns)
                 if "error" in column.steps[step]:
                     print(f"bench:   {column.steps[step]['error']}", file=sys.stderr)
                     if step == "import":
@@ -411,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"{', '.join(SIZES)} or NAME=CHILDREN:YEARS[:sqlite+postgresql]")  # fmt: skip
     parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgresql"),
                         default=["sqlite", "postgresql"])  # fmt: skip
-    parser.add_argument("--repeat", type=int, default=30, help="requests per page (default 30)")
+    parser.add_argument("--repeat", type=int, default=20, help="requests per page (default 20)")
     parser.add_argument("--no-docs", action="store_true", help="print only; leave the docs alone")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the raw results")
     args = parser.parse_args(argv)
@@ -422,32 +444,20 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="safeguard-bench-") as folder:
         for size in sizes:
             databases = [d for d in args.databases if d in size.databases]
-            columns += run_size(size, databases, args.repeat, Path(folder))
+            done = list(columns)
+            columns += run_size(
+                size,
+                databases,
+                args.repeat,
+                Path(folder),
+                lambda new, done=done: _save(args.json, machine, [*done, *new]),
+            )
     body = table(columns)
     command = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
     text = _document(machine, body, command.strip())
     print(text.replace(START + "\n", "").replace("\n" + END, ""))
     print(f"(the run took {time.perf_counter() - started:,.0f} s)", file=sys.stderr)
-    if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    "machine": machine,
-                    "columns": [
-                        {
-                            "size": c.size.name,
-                            "database": c.database,
-                            "synth": c.synth,
-                            "steps": c.steps,
-                            "skipped": c.skipped,
-                        }
-                        for c in columns
-                    ],
-                },  # fmt: skip
-                indent=1,
-            ),
-            encoding="utf-8",
-        )
+    _save(args.json, machine, columns)
     if not args.no_docs:
         write_docs(text)
         print(f"Wrote {DOCS.relative_to(ROOT)}", file=sys.stderr)
