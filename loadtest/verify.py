@@ -169,13 +169,13 @@ def main() -> int:
     p95 = summary["work"]["p95"]
     failures = summary["everything"]["failures"]
     ok = not faults and failures == 0 and p95 < P95_LIMIT_MS and sum(counts.values()) > 0
-    if args.record and ok:
-        record(args.record, text)
-    print(
-        "PASS" if ok else "FAIL",
-        f"(failures {failures}, 95th percentile of the work {p95:.0f} ms, limit {P95_LIMIT_MS} ms, "
-        f"{len(faults)} record faults)",
+    verdict = (
+        f"{'PASS' if ok else 'FAIL'} (failures {failures}, 95th percentile of the work "
+        f"{p95:.0f} ms, limit {P95_LIMIT_MS} ms, {len(faults)} record faults)"
     )
+    if args.record:  # a full-length run is recorded whatever its verdict
+        record(args.record, f"{text}\n\nVerdict: **{verdict}**.")
+    print(verdict)
     return 0 if ok else 1
 
 
