@@ -221,9 +221,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         from safeguard.reporting.renderers.docx import render_into_template
 
         try:
-            data = render_into_template(
-                report, args.template, authority=settings.AUTHORITY_NAME
-            )
+            data = render_into_template(report, args.template, authority=settings.AUTHORITY_NAME)
         except Exception as error:  # docxtpl reports template mistakes as Jinja errors
             raise UserError(f"{args.template}: the template could not be filled: {error}") from None
     else:
@@ -350,8 +348,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", metavar="FILE")
     sub.add_argument("--count-by", choices=["child", "meeting"], default="child")
     sub.add_argument("--include-informal", action="store_true")
-    sub.add_argument("--template", metavar="DOCX",
-                     help="with --format docx: fill the authority's own Word template (docxtpl)")
+    sub.add_argument(
+        "--template",
+        metavar="DOCX",
+        help="with --format docx: fill the authority's own Word template (docxtpl)",
+    )
 
     sub = command("demo", cmd_demo, "Load the demo authority (no real people).")
     sub.add_argument("--seed", type=int, default=2022)

@@ -20,9 +20,9 @@ from safeguard.escalations.models import OrganisationType
 from .models import LiaisonCover, Role, User
 from .services import _recovery_codes_replace
 
-DEMO_PASSWORD = "demo-safeguard-2022"
+DEMO_PASSWORD = "demo-safeguard-2022"  # noqa: S105 - published for the demo only
 # A fixed, published secret: demo accounts are for trying the software, never for real records.
-DEMO_TOTP_SECRET_HEX = "3132333435363738393031323334353637383930"
+DEMO_TOTP_SECRET_HEX = "3132333435363738393031323334353637383930"  # noqa: S105
 DEMO_ACCOUNTS = (
     ("chair", Role.CHAIR, "Demo", "Chair"),
     ("support", Role.BUSINESS_SUPPORT, "Demo", "Support"),
