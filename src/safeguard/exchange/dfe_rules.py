@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Q
 
@@ -40,6 +41,11 @@ class Scope:
             and (self.start_on is None or day >= self.start_on)
             and (day <= self.end_on)
         )
+
+    @cached_property
+    def plans(self) -> dict[str, list[_Plan]]:
+        """Every child's plans up to `end_on`, read once for all the rules of one check."""
+        return _plans(self)
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ def rule_2885(scope: Scope) -> list[str]:
     )
     return [
         plan.child_id
-        for plans in _plans(scope).values()
+        for plans in scope.plans.values()
         for plan in plans
         if scope.holds(plan.start_on) and (plan.child_id, plan.start_on) not in conferences
     ]
@@ -88,7 +94,7 @@ def rule_8940(scope: Scope) -> list[str]:
     """8940: no plan starts between another plan's start and its end (or the reference date,
     while it is open), the end day included as the DfE counts it."""
     failing = []
-    for plans in _plans(scope).values():
+    for plans in scope.plans.values():
         for plan in plans:
             for other in plans:
                 if other is plan or not scope.holds(plan.start_on):
@@ -105,7 +111,7 @@ def rule_8940(scope: Scope) -> list[str]:
 def rule_8935(scope: Scope) -> list[str]:
     """8935: a child has at most one open plan (no end date) at the reference date."""
     failing = []
-    for child_id, plans in _plans(scope).items():
+    for child_id, plans in scope.plans.items():
         open_plans = [p for p in plans if p.end_on is None or p.end_on > scope.end_on]
         if len(open_plans) > 1:
             failing.extend([child_id] * (len(open_plans) - 1))
@@ -115,7 +121,7 @@ def rule_8935(scope: Scope) -> list[str]:
 def rule_8841(scope: Scope) -> list[str]:
     """8841: a review conference is held after its plan's start, never on or before it: each
     review in the period falls after the start of a plan of the child, on or before its end."""
-    plans = _plans(scope)
+    plans = scope.plans
     failing = []
     reviews = Conference.objects.filter(kind="review", held_on__lte=scope.end_on)
     if scope.start_on:
@@ -133,7 +139,7 @@ def rule_8840(scope: Scope) -> list[str]:
     """8840: a plan does not start and end on the same day."""
     return [
         plan.child_id
-        for plans in _plans(scope).values()
+        for plans in scope.plans.values()
         for plan in plans
         if plan.end_on == plan.start_on and scope.holds(plan.end_on)
     ]
@@ -183,7 +189,7 @@ def rule_8730(scope: Scope) -> list[str]:
 
 def previous_plans_consistent(scope: Scope) -> list[str]:
     """NumberOfPreviousCPP is not fewer than the child's earlier plans that are held here."""
-    plans = _plans(scope)
+    plans = scope.plans
     failing = []
     rows = PlanCensusDetail.objects.filter(
         previous_plans__isnull=False, plan__start_on__lte=scope.end_on

@@ -7,9 +7,12 @@ prolog so it can be inlined in HTML.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -27,7 +30,11 @@ from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from safeguard.domain.figures import MONTH_ABBREVIATIONS, Report  # noqa: E402
+from safeguard.domain.figures import (  # noqa: E402
+    MONTH_ABBREVIATIONS,
+    Report,
+    report_to_json,
+)
 
 # A restrained palette: navy first, then muted tones that stay distinct in greyscale print.
 PALETTE = (
@@ -272,10 +279,28 @@ CHART_BUILDERS = (
 )
 
 
+_DRAWN: OrderedDict[tuple[str, frozenset[str]], dict[str, Chart]] = OrderedDict()
+_DRAWN_LOCK = threading.Lock()
+_DRAWN_KEPT = 16
+
+
 def report_charts(report: Report, *, formats: Iterable[str] = ("svg", "png")) -> dict[str, Chart]:
-    """Every chart of the report, by key, drawn in the formats asked for ("svg", "png")."""
+    """Every chart of the report, by key, drawn in the formats asked for ("svg", "png").
+
+    Drawing takes seconds and the same report is often asked for again (the report page, then
+    its downloads), so the last few sets drawn are kept, keyed by the report's figures."""
+    key = (json.dumps(report_to_json(report), sort_keys=True, default=str), frozenset(formats))
+    with _DRAWN_LOCK:
+        if key in _DRAWN:
+            _DRAWN.move_to_end(key)
+            return _DRAWN[key]
     token = _FORMATS.set(frozenset(formats))
     try:
-        return {chart.key: chart for chart in (build(report) for build in CHART_BUILDERS)}
+        charts = {chart.key: chart for chart in (build(report) for build in CHART_BUILDERS)}
     finally:
         _FORMATS.reset(token)
+    with _DRAWN_LOCK:
+        _DRAWN[key] = charts
+        while len(_DRAWN) > _DRAWN_KEPT:
+            _DRAWN.popitem(last=False)
+    return charts
