@@ -160,3 +160,12 @@ def make_liaison_officer(
     cover.organisation_types.set(organisation_types)
     cover.areas.set(areas)
     return user
+
+
+def database_emptied_after_module() -> None:
+    """Empty every table, as pytest-django does after a transactional test: for module-scoped
+    fixtures that load a whole authority outside the per-test transactions. (The audit trail
+    offers no way to delete an entry; a test database's flush is not the application.)"""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)

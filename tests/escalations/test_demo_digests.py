@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from safeguard.cases.models import Allocation, Area, Child, Plan
-from safeguard.conferences.models import Chair
 from safeguard.domain.periods import Period
 from safeguard.escalations.models import Escalation, OrganisationType, SeniorLiaisonOfficer
 from safeguard.escalations.quarters import Quarter
@@ -29,6 +28,7 @@ SEED_Q3_ESCALATIONS = 5 + 9 + 8  # the seed's July, August and September 2022
 def demo_authority(django_db_setup, django_db_blocker, tmp_path_factory):
     from safeguard.demo.authority import write_demo_bundle
     from safeguard.exchange.importer import bundle_import
+    from tests.factories import database_emptied_after_module
 
     folder = tmp_path_factory.mktemp("demo")
     write_demo_bundle(folder)
@@ -37,14 +37,7 @@ def demo_authority(django_db_setup, django_db_blocker, tmp_path_factory):
         assert result.ok, [str(p) for p in result.problems[:5]]
         demo_liaison_officers_ensure()
         yield
-        SeniorLiaisonOfficer.objects.all().delete()
-        empty = tmp_path_factory.mktemp("empty")
-        (empty / "children.csv").write_text("child_id\n")
-        bundle_import(path=empty, by=None, replace=True)
-        # what the import and the demo set up beside the bundle's records
-        Chair.objects.all().delete()
-        OrganisationType.objects.all().delete()
-        Area.objects.all().delete()
+        database_emptied_after_module()
 
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]

@@ -13,6 +13,7 @@ from safeguard.domain.figures import CountBy, report_to_json
 from safeguard.domain.periods import Period
 from safeguard.exchange.importer import bundle_import
 from safeguard.reporting.selectors import report_build
+from tests.factories import database_emptied_after_module
 
 SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "seed-figures.json"
 PERIOD = Period(dt.date(2022, 4, 1), dt.date(2022, 9, 30))
@@ -26,12 +27,7 @@ def demo_authority(django_db_setup, django_db_blocker, tmp_path_factory):
         result = bundle_import(path=folder, by=None)
         assert result.ok, [str(p) for p in result.problems[:5]]
         yield
-        bundle_import(path=_empty(tmp_path_factory.mktemp("empty")), by=None, replace=True)
-
-
-def _empty(folder: Path) -> Path:
-    (folder / "children.csv").write_text("child_id\n")
-    return folder
+        database_emptied_after_module()
 
 
 def _report(count_by: CountBy) -> dict:
