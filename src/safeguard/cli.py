@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import logging
 import os
 import sys
@@ -367,21 +368,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXTENSIONS = (
+    "safeguard.accounts.commands",
+    "safeguard.audit.commands",
+    "safeguard.exchange.commands",
+    "safeguard.escalations.commands",
+    "safeguard.operations.commands",
+)
+
+
 def _extensions() -> list[Callable]:
-    """Subcommands that other apps contribute (users, audit, retention, census, digests...)."""
-    found = []
-    for module_name in (
-        "safeguard.accounts.commands",
-        "safeguard.audit.commands",
-        "safeguard.exchange.commands",
-        "safeguard.escalations.commands",
-    ):
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError:
-            continue
-        found.append(module.register)
-    return found
+    """Subcommands that other apps contribute (users, audit, census, digests, backups...)."""
+    return [importlib.import_module(name).register for name in EXTENSIONS]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
