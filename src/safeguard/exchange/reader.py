@@ -105,13 +105,36 @@ def _open_sources(path: Path) -> dict[str, bytes]:
                     if name in wanted and not info.is_dir():
                         if info.file_size > MAX_FILE_BYTES:
                             raise BundleError(f"{name}: the file is larger than 2 GB")
-                        found[name] = archive.read(info)
+                        found[name] = _read_member(archive, info, name)
         except (zipfile.BadZipFile, OSError) as error:
             raise BundleError(f"{path.name}: the zip file cannot be read ({error})") from error
         return found
     if not path.exists():
         raise BundleError(f"{path}: no such folder or file")
     raise BundleError(f"{path.name}: not a folder or a .zip file")
+
+
+# CSV compresses about ten to one; a member that inflates far beyond that is a zip bomb.
+MAX_COMPRESSION_RATIO = 200
+_CHUNK = 1024 * 1024
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    """A member's bytes, read in chunks and refused as soon as it inflates past what its
+    compressed size allows (the sizes a zip declares can be forged)."""
+    allowed = min(MAX_FILE_BYTES, max(info.compress_size * MAX_COMPRESSION_RATIO, 16 * _CHUNK))
+    parts: list[bytes] = []
+    read = 0
+    with archive.open(info) as member:
+        while chunk := member.read(_CHUNK):
+            read += len(chunk)
+            if read > allowed:
+                raise BundleError(
+                    f"{name}: the file inflates to more than {allowed:,} bytes from "
+                    f"{info.compress_size:,} compressed; it is refused as a zip bomb"
+                )
+            parts.append(chunk)
+    return b"".join(parts)
 
 
 def unescape_formula(text: str) -> str:
