@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from safeguard.cases.models import Plan
 from safeguard.census.models import PlanCensusDetail, Section47Enquiry
@@ -79,15 +79,15 @@ def _plans(scope: Scope) -> dict[str, list[_Plan]]:
 
 def rule_2885(scope: Scope) -> list[str]:
     """2885: a plan starting in the period starts on the day of an initial conference."""
-    conferences = set(
-        Conference.objects.filter(kind__in=ICPC_KINDS).values_list("child__child_id", "held_on")
+    starting_conference = Conference.objects.filter(
+        child=OuterRef("child"), held_on=OuterRef("start_on"), kind__in=ICPC_KINDS
     )
-    return [
-        plan.child_id
-        for plans in scope.plans.values()
-        for plan in plans
-        if scope.holds(plan.start_on) and (plan.child_id, plan.start_on) not in conferences
-    ]
+    plans = Plan.objects.filter(start_on__lte=scope.end_on).exclude(Exists(starting_conference))
+    if scope.start_on:
+        plans = plans.filter(start_on__gte=scope.start_on)
+    return list(
+        plans.order_by("child__child_id", "start_on").values_list("child__child_id", flat=True)
+    )
 
 
 def rule_8940(scope: Scope) -> list[str]:
