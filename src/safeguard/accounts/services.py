@@ -257,16 +257,20 @@ def _sign_in(*, request: HttpRequest, user: User, device: Any, summary: str) -> 
     )
 
 
+def _audit_sign_out(user: User, summary: str) -> None:
+    audit_record(
+        actor=user,
+        action=AuditAction.SIGN_OUT,
+        record_type="user",
+        record_id=str(user.pk),
+        summary=summary,
+    )
+
+
 def sign_out(*, request: HttpRequest) -> None:
     user = request.user
     if user.is_authenticated:
-        audit_record(
-            actor=user,
-            action=AuditAction.SIGN_OUT,
-            record_type="user",
-            record_id=str(user.pk),
-            summary="Signed out",
-        )
+        _audit_sign_out(user, "Signed out")
     auth.logout(request)
 
 
@@ -275,13 +279,7 @@ def sign_out_everywhere(*, request: HttpRequest) -> None:
     """End every session the user has, on every device, this one included."""
     user = request.user
     User.objects.filter(pk=user.pk).update(session_epoch=user.session_epoch + 1)
-    audit_record(
-        actor=user,
-        action=AuditAction.SIGN_OUT,
-        record_type="user",
-        record_id=str(user.pk),
-        summary="Signed out everywhere",
-    )
+    _audit_sign_out(user, "Signed out everywhere")
     auth.logout(request)
 
 

@@ -13,7 +13,7 @@ from safeguard.audit.services import audit_record, field_changes
 from safeguard.conferences.timeliness import timeliness_refresh
 from safeguard.storage import versioned_save
 
-from .models import Area, Child, Plan
+from .models import Child, Plan
 
 CHILD_FIELDS = (
     "given_name",
@@ -130,11 +130,3 @@ def plan_update(*, plan: Plan, expected_version: int, by: Any, **values: Any) ->
     )
     timeliness_refresh(child_pks=[plan.child_id])
     return plan
-
-
-def area_named(name: str) -> Area | None:
-    """The area of that name, created on first use (areas are the authority's own list)."""
-    name = name.strip()
-    if not name:
-        return None
-    return Area.objects.get_or_create(name=name)[0]
