@@ -7,12 +7,13 @@ temporary table and applies them with one UPDATE ... FROM (SQLite 3.33+, Postgre
 Django's `bulk_create` spends most of its time compiling SQL: one placeholder expression and one
 `get_db_prep_save` per cell (about 0.3 ms a row, so 3 s for an authority's 30,000 rows and hours
 for England's). `rows_insert` prepares one INSERT statement and hands the rows to the driver's
-`executemany`; the values are prepared once per field kind, exactly as Django would."""
+`executemany` (on PostgreSQL, to COPY); the values are prepared once per field kind, exactly as
+Django would."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import islice
 
 from django.db import connection, models
@@ -85,9 +86,19 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict]) -> int:
         return tuple(out)
 
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, [values(row) for row in rows[start : start + BATCH]])
+        if connection.vendor == "postgresql":
+            _copy_rows(cursor, table, columns, map(values, rows))
+        else:
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(sql, [values(row) for row in rows[start : start + BATCH]])
     return len(rows)
+
+
+def _copy_rows(cursor, table: str, columns: str, rows: Iterable[tuple]) -> None:
+    """PostgreSQL's COPY: several times faster than executemany's INSERTs for many rows."""
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> int:
@@ -117,9 +128,12 @@ def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence
             tuple(prepare(value) for prepare, value in zip(preparers, row, strict=True))
             for row in rows
         ]
-        iterator = iter(prepared)
-        while batch := list(islice(iterator, BATCH)):
-            cursor.executemany(f"INSERT INTO {temporary} VALUES ({placeholders})", batch)  # noqa: S608 - names are quoted identifiers from the model, values are parameters
+        if connection.vendor == "postgresql":
+            _copy_rows(cursor, temporary, ", ".join(["row_pk", *quoted]), prepared)
+        else:
+            iterator = iter(prepared)
+            while batch := list(islice(iterator, BATCH)):
+                cursor.executemany(f"INSERT INTO {temporary} VALUES ({placeholders})", batch)  # noqa: S608 - names are quoted identifiers from the model, values are parameters
         assignments = ", ".join(f"{q} = {temporary}.{q}" for q in quoted)
         cursor.execute(
             f"UPDATE {table} SET {assignments} FROM {temporary} "  # noqa: S608 - quoted identifiers
