@@ -17,7 +17,12 @@ def cmd_synth(args: argparse.Namespace) -> int:
     if args.children < 1 or args.years < 1:
         raise UserError("--children and --years must be at least 1")
     counts = write_synthetic_bundle(
-        Path(args.out), children=args.children, years=args.years, seed=args.seed, end_on=args.end
+        Path(args.out),
+        children=args.children,
+        years=args.years,
+        seed=args.seed,
+        end_on=args.end,
+        id_prefix=args.id_prefix,
     )
     print(f"Wrote a synthetic authority to {args.out} ({sum(counts.values()):,} rows):")
     for name, count in counts.items():
@@ -158,6 +163,12 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     sub.add_argument("--years", type=int, default=8, metavar="Y", help="history span (default 8)")
     sub.add_argument("--seed", type=int, default=0, metavar="S")
     sub.add_argument("--out", required=True, metavar="DIR", help="the folder to write")
+    sub.add_argument(
+        "--id-prefix",
+        default="",
+        metavar="TEXT",
+        help="put before every id, so that several authorities can be pooled in one database",
+    )
     sub.add_argument(
         "--end",
         type=_date,

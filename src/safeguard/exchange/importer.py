@@ -201,11 +201,18 @@ def _write(
         | {v["raised_by"] for _, v in natural_rows["escalations.csv"]},
     )
 
-    existing = {m.spec.filename: natural_records(m) for m in MAPPINGS}
+    # Without --replace only the records that the bundle names are read, so an import's memory
+    # follows the size of the bundle, not of the database (a region pooling its authorities).
+    existing = {
+        m.spec.filename: natural_records(m)
+        if replace
+        else _records_named(m, natural_rows[m.spec.filename])
+        for m in MAPPINGS
+    }
     touched_children: set[str] = set()
 
     if not replace:
-        _check_against_kept_records(natural_rows, existing, result)
+        _check_against_kept_records(natural_rows, result)
         if result.problems:
             return
 
@@ -237,13 +244,11 @@ def _write(
         if mapping in (PLAN_MAPPING, CONFERENCE_MAPPING):
             touched_children |= changed_children
         if mapping is CHILD_MAPPING:
-            pks["child"] = dict(CHILD_MAPPING.model.objects.values_list("child_id", "pk"))
+            pks["child"] = _pks_named(mapping, natural_rows[mapping.spec.filename])
         elif mapping is PLAN_MAPPING:
-            pks["plan"] = dict(PLAN_MAPPING.model.objects.values_list("plan_id", "pk"))
+            pks["plan"] = _pks_named(mapping, natural_rows[mapping.spec.filename])
         elif mapping is CONFERENCE_MAPPING:
-            pks["conference"] = dict(
-                CONFERENCE_MAPPING.model.objects.values_list("conference_id", "pk")
-            )
+            pks["conference"] = _pks_named(mapping, natural_rows[mapping.spec.filename])
         if progress:
             progress(mapping.spec.filename, len(natural_rows[mapping.spec.filename]))
 
@@ -257,6 +262,37 @@ def _write(
     timeliness_refresh(child_pks=child_pks)
     if progress:
         progress("timeliness", len(child_pks))
+
+
+def _in_batches(queryset, path: str, values: set) -> list:
+    """`queryset` filtered to `path IN values`, a batch at a time (databases cap parameters)."""
+    ordered = sorted(v for v in values if v is not None)
+    return [
+        queryset.filter(**{f"{path}__in": ordered[start : start + BATCH]})
+        for start in range(0, len(ordered), BATCH)
+    ]
+
+
+def _records_named(
+    mapping: Mapping, rows: list[tuple[Row, dict[str, Any]]]
+) -> dict[tuple, tuple[int, dict[str, Any]]]:
+    """The recorded records whose keys' first field the bundle's rows name, in natural form."""
+    first = mapping.key_fields[0]
+    records: dict[tuple, tuple[int, dict[str, Any]]] = {}
+    for batch in _in_batches(
+        mapping.model.objects.all(), mapping.paths[first], {v[first] for _, v in rows}
+    ):
+        records.update(natural_records(mapping, batch))
+    return records
+
+
+def _pks_named(mapping: Mapping, rows: list[tuple[Row, dict[str, Any]]]) -> dict[str, int]:
+    """Source id -> primary key, for the records of the bundle's rows (written by now)."""
+    (id_field,) = mapping.key_fields
+    pks: dict[str, int] = {}
+    for batch in _in_batches(mapping.model.objects.all(), id_field, {v[id_field] for _, v in rows}):
+        pks.update(batch.values_list(id_field, "pk"))
+    return pks
 
 
 def _versions_of(mapping: Mapping, pks: list[int]) -> dict[int, int]:
@@ -278,7 +314,8 @@ def _write_meetings(rows: list[tuple[Row, dict[str, Any]]]) -> dict[str, int]:
         wanted[values["meeting"]] = (values["has_meeting_id"], values["held_on"])
     current = {
         ref: (pk, has_id, held_on)
-        for pk, ref, has_id, held_on in Meeting.objects.values_list(
+        for batch in _in_batches(Meeting.objects.all(), "reference", set(wanted))
+        for pk, ref, has_id, held_on in batch.values_list(
             "pk", "reference", "has_meeting_id", "held_on"
         )
     }
@@ -293,7 +330,11 @@ def _write_meetings(rows: list[tuple[Row, dict[str, Any]]]) -> dict[str, int]:
         if ref in current and current[ref][1:] != (has_id, held_on):
             changed.append(Meeting(pk=current[ref][0], has_meeting_id=has_id, held_on=held_on))
     Meeting.objects.bulk_update(changed, ["has_meeting_id", "held_on"], batch_size=BATCH)
-    return dict(Meeting.objects.values_list("reference", "pk"))
+    return {
+        reference: pk
+        for batch in _in_batches(Meeting.objects.all(), "reference", set(wanted))
+        for reference, pk in batch.values_list("reference", "pk")
+    }
 
 
 def _model_kwargs(
@@ -365,15 +406,13 @@ def _write_records(
 
 
 def _check_against_kept_records(
-    natural_rows: dict[str, list[tuple[Row, dict[str, Any]]]],
-    existing: dict[str, dict[tuple, tuple[int, dict[str, Any]]]],
-    result: ImportResult,
+    natural_rows: dict[str, list[tuple[Row, dict[str, Any]]]], result: ImportResult
 ) -> None:
     """Without --replace, records missing from the bundle stay: the bundle must fit beside them."""
     plan_rows = natural_rows[PLANS.filename]
     in_bundle = {PLAN_MAPPING.key(v) for _, v in plan_rows}
     kept_plans: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for key, (_, natural) in existing[PLANS.filename].items():
+    for key, (_, natural) in _records_of_children(PLAN_MAPPING, plan_rows).items():
         if key not in in_bundle:
             kept_plans[natural["child"]].append(natural)
     for row, values in plan_rows:
@@ -393,7 +432,7 @@ def _check_against_kept_records(
     in_bundle = {CONFERENCE_MAPPING.key(v) for _, v in conference_rows}
     kept_conferences = {
         (n["child"], n["kind"], n["held_on"]): n["conference_id"]
-        for key, (_, n) in existing[CONFERENCES.filename].items()
+        for key, (_, n) in _records_of_children(CONFERENCE_MAPPING, conference_rows).items()
         if key not in in_bundle
     }
     for row, values in conference_rows:
@@ -408,6 +447,18 @@ def _check_against_kept_records(
                     "type and date",
                 )
             )
+
+
+def _records_of_children(
+    mapping: Mapping, rows: list[tuple[Row, dict[str, Any]]]
+) -> dict[tuple, tuple[int, dict[str, Any]]]:
+    """The recorded plans or conferences of the children that the bundle's rows name."""
+    records: dict[tuple, tuple[int, dict[str, Any]]] = {}
+    for batch in _in_batches(
+        mapping.model.objects.all(), "child__child_id", {v["child"] for _, v in rows}
+    ):
+        records.update(natural_records(mapping, batch))
+    return records
 
 
 def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:

@@ -151,10 +151,11 @@ class _Child:
     date_of_birth: dt.date | None
     expected_date_of_birth: dt.date | None
     born_on: dt.date  # the birth, even when it falls after the extract's end
+    prefix: str = ""
 
     @property
     def child_id(self) -> str:
-        return f"C{self.number:0{ID_DIGITS}d}"
+        return f"{self.prefix}C{self.number:0{ID_DIGITS}d}"
 
 
 @dataclass(eq=False)
@@ -208,9 +209,17 @@ def _working_day_on_or_after(day: dt.date) -> dt.date:
 
 class _Authority:
     def __init__(
-        self, folder: pathlib.Path, *, children: int, years: int, seed: int, end_on: dt.date
+        self,
+        folder: pathlib.Path,
+        *,
+        children: int,
+        years: int,
+        seed: int,
+        end_on: dt.date,
+        id_prefix: str = "",
     ) -> None:
         self.rng = random.Random(seed)
+        self.prefix = id_prefix
         self.total_children = children
         self.end_on = end_on
         self.start_on = add_months(end_on, -12 * years) + _ONE_DAY
@@ -348,6 +357,7 @@ class _Authority:
         sex = rng.choice("MF")
         known = born_on <= self.end_on
         return _Child(
+            prefix=self.prefix,
             number=self.ids.next("child"),
             given_name=rng.choice(GIVEN_NAMES_M if sex == "M" else GIVEN_NAMES_F) if known else "",
             family_name=family_name,
@@ -457,7 +467,7 @@ class _Authority:
             self._write(
                 PLANS.filename,
                 [
-                    f"P{number:0{ID_DIGITS}d}",
+                    f"{self.prefix}P{number:0{ID_DIGITS}d}",
                     child.child_id,
                     _iso(start_on),
                     _iso(end_on),
@@ -467,7 +477,9 @@ class _Authority:
                 ],
             )
         for number, _, end_on, _, meetings in plans.values():
-            self._checks(family, f"P{number:0{ID_DIGITS}d}", meetings, end_on is None, kind)
+            self._checks(
+                family, f"{self.prefix}P{number:0{ID_DIGITS}d}", meetings, end_on is None, kind
+            )
         return finished_on, True
 
     # -- one meeting: a conference row per child, the invitations, perhaps an escalation --
@@ -487,10 +499,10 @@ class _Authority:
         rng = self.rng
         chair = family.chair if rng.random() < 0.94 else rng.choice(CHAIRS)
         with_id = len(members) > 1 or rng.random() >= NO_MEETING_ID_CHANCE
-        meeting_id = f"M{self.ids.next('meeting'):0{ID_DIGITS}d}" if with_id else ""
+        meeting_id = f"{self.prefix}M{self.ids.next('meeting'):0{ID_DIGITS}d}" if with_id else ""
         first_conference = ""
         for child in members:
-            conference_id = f"CF{self.ids.next('conference'):0{ID_DIGITS}d}"
+            conference_id = f"{self.prefix}CF{self.ids.next('conference'):0{ID_DIGITS}d}"
             first_conference = first_conference or conference_id
             self._write(
                 CONFERENCES.filename,
@@ -550,7 +562,7 @@ class _Authority:
             self._write(
                 ESCALATIONS.filename,
                 [
-                    f"E{self.ids.next('escalation'):0{ID_DIGITS}d}",
+                    f"{self.prefix}E{self.ids.next('escalation'):0{ID_DIGITS}d}",
                     _iso(raised_on),
                     organisation,
                     name,
@@ -665,7 +677,7 @@ class _Authority:
                 self._write(
                     MONITORING_CHECKS.filename,
                     [
-                        f"MC{self.ids.next('check'):0{ID_DIGITS}d}",
+                        f"{self.prefix}MC{self.ids.next('check'):0{ID_DIGITS}d}",
                         plan_id,
                         kind,
                         _iso(completed_on),
@@ -700,11 +712,14 @@ def write_synthetic_bundle(
     years: int,
     seed: int,
     end_on: dt.date | None = None,
+    id_prefix: str = "",
 ) -> dict[str, int]:
     """Write a synthetic authority of `children` children whose records span the `years` years
     ending on `end_on` (default DEFAULT_END_ON) as an exchange-format bundle in `folder`.
 
-    Deterministic: the same arguments write the same bytes. Returns the rows written per file."""
+    Deterministic: the same arguments write the same bytes. Returns the rows written per file.
+    `id_prefix` starts every id, so that several authorities' bundles can be pooled in one
+    database (a region, or England, loaded authority by authority)."""
     if children < 1:
         raise ValueError("children must be at least 1")
     if years < 1:
@@ -715,6 +730,7 @@ def write_synthetic_bundle(
         years=years,
         seed=seed,
         end_on=end_on or DEFAULT_END_ON,
+        id_prefix=id_prefix,
     )
     with authority:
         authority.run()
