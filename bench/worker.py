@@ -48,10 +48,32 @@ def step_synth(args: argparse.Namespace) -> dict:
     from safeguard.exchange.synthetic import write_synthetic_bundle
 
     started = time.perf_counter()
-    counts = write_synthetic_bundle(
-        Path(args.bundle), children=args.children, years=args.years, seed=args.seed, end_on=args.end
-    )
+    counts: dict[str, int] = {}
+    # England is many authorities pooled: one bundle each, with their own ids, imported in turn.
+    for index, (folder, children) in enumerate(_authorities(args), start=1):
+        prefix = f"A{index:03d}-" if args.authorities > 1 else ""
+        written = write_synthetic_bundle(
+            folder,
+            children=children,
+            years=args.years,
+            seed=args.seed + index - 1,
+            end_on=args.end,
+            id_prefix=prefix,
+        )
+        for name, count in written.items():
+            counts[name] = counts.get(name, 0) + count
     return {"seconds": time.perf_counter() - started, "rows": sum(counts.values()), "files": counts}
+
+
+def _authorities(args: argparse.Namespace) -> list[tuple[Path, int]]:
+    """The bundle folder of each authority and its number of children."""
+    if args.authorities <= 1:
+        return [(Path(args.bundle), args.children)]
+    share, extra = divmod(args.children, args.authorities)
+    return [
+        (Path(args.bundle) / f"authority-{index:03d}", share + (1 if index <= extra else 0))
+        for index in range(1, args.authorities + 1)
+    ]
 
 
 def _import(args: argparse.Namespace) -> dict:
@@ -59,18 +81,29 @@ def _import(args: argparse.Namespace) -> dict:
     from safeguard.exchange.importer import bundle_import
 
     started, cpu = time.perf_counter(), _cpu_seconds()
-    result = bundle_import(path=Path(args.bundle), by=None)
+    rows, changed, files = 0, False, {}
+    for folder, _ in _authorities(args):
+        result = bundle_import(path=folder, by=None)
+        if not result.ok:
+            raise SystemExit(
+                f"{folder.name} did not import: " + "; ".join(map(str, result.problems[:5]))
+            )
+        rows += result.rows
+        changed = changed or result.changed_anything
+        for name, c in result.files.items():
+            total = files.setdefault(name, [0, 0, 0])
+            for i, value in enumerate((c.added, c.changed, c.unchanged)):
+                total[i] += value
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    if not result.ok:
-        raise SystemExit("the bundle did not import: " + "; ".join(map(str, result.problems[:5])))
     return {
         "seconds": seconds,
-        "rows": result.rows,
-        "rows_per_second": result.rows / seconds,
+        "rows": rows,
+        "rows_per_second": rows / seconds,
         # On a shared machine the wall time waits for the CPU; the CPU time does not.
         "cpu_seconds": cpu,
-        "changed_anything": result.changed_anything,
-        "files": {n: [c.added, c.changed, c.unchanged] for n, c in result.files.items()},
+        "changed_anything": changed,
+        "files": files,
+        "authorities": max(1, args.authorities),
     }
 
 
@@ -228,6 +261,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--end", type=dt.date.fromisoformat, default=dt.date(2025, 3, 31))
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--authorities", type=int, default=1)
     args = parser.parse_args()
     result = STEPS[args.step](args)
     result["peak_rss_mib"] = _peak_rss_mib()
