@@ -264,9 +264,20 @@ def _write(
         progress("timeliness", len(child_pks))
 
 
+# Reading a whole table is cheaper than filtering it by thousands of names, and costs little
+# memory when the table is not much bigger than the bundle (an authority's own database).
+WHOLE_TABLE_UP_TO = 4
+
+
 def _in_batches(queryset, path: str, values: set) -> list:
-    """`queryset` filtered to `path IN values`, a batch at a time (databases cap parameters)."""
+    """The records of `queryset` whose `path` is one of `values`, as querysets to read in turn:
+    filtered a batch at a time (databases cap parameters) when the table is large, else the whole
+    table (the caller matches by key, so extra records are simply not used)."""
     ordered = sorted(v for v in values if v is not None)
+    if not ordered:
+        return []
+    if queryset.count() <= WHOLE_TABLE_UP_TO * len(ordered):
+        return [queryset]
     return [
         queryset.filter(**{f"{path}__in": ordered[start : start + BATCH]})
         for start in range(0, len(ordered), BATCH)
@@ -319,12 +330,14 @@ def _write_meetings(rows: list[tuple[Row, dict[str, Any]]]) -> dict[str, int]:
             "pk", "reference", "has_meeting_id", "held_on"
         )
     }
-    new = [
-        Meeting(reference=ref, has_meeting_id=has_id, held_on=held_on)
-        for ref, (has_id, held_on) in wanted.items()
-        if ref not in current
-    ]
-    Meeting.objects.bulk_create(new, batch_size=BATCH)
+    rows_insert(
+        Meeting,
+        [
+            {"reference": ref, "has_meeting_id": has_id, "held_on": held_on}
+            for ref, (has_id, held_on) in wanted.items()
+            if ref not in current
+        ],
+    )
     changed = []
     for ref, (has_id, held_on) in wanted.items():
         if ref in current and current[ref][1:] != (has_id, held_on):
