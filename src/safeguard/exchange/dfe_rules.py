@@ -8,12 +8,11 @@ them (`dfe_rule_failures`). A number the DfE source could not confirm is said to
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from safeguard.cases.models import Plan
 from safeguard.census.models import PlanCensusDetail, Section47Enquiry
@@ -42,10 +41,10 @@ class Scope:
             and (day <= self.end_on)
         )
 
-    @cached_property
-    def plans(self) -> dict[str, list[_Plan]]:
-        """Every child's plans up to `end_on`, read once for all the rules of one check."""
-        return _plans(self)
+    def dated(self, field: str) -> Q:
+        """The records whose `field` falls in the scope."""
+        within = Q(**{f"{field}__lte": self.end_on})
+        return within & Q(**{f"{field}__gte": self.start_on}) if self.start_on else within
 
 
 @dataclass(frozen=True)
@@ -59,22 +58,12 @@ class RuleFailure:
         return f"DfE rule {self.rule}: {self.message}"
 
 
-@dataclass(frozen=True)
-class _Plan:
-    child_id: str
-    plan_id: str
-    start_on: dt.date
-    end_on: dt.date | None
+# Each rule is one query: the plans known at the reference date are those started by then, and
+# a plan's end is never before its start (a database constraint), which the queries rely on.
 
 
-def _plans(scope: Scope) -> dict[str, list[_Plan]]:
-    by_child: dict[str, list[_Plan]] = defaultdict(list)
-    rows = Plan.objects.filter(start_on__lte=scope.end_on).values_list(
-        "child__child_id", "plan_id", "start_on", "end_on"
-    )
-    for child_id, plan_id, start_on, end_on in rows.order_by("child__child_id", "start_on"):
-        by_child[child_id].append(_Plan(child_id, plan_id, start_on, end_on))
-    return by_child
+def _child_ids(rows: QuerySet, child: str = "child__child_id") -> list[str]:
+    return list(rows.order_by().values_list(child, flat=True))
 
 
 def rule_2885(scope: Scope) -> list[str]:
@@ -82,67 +71,51 @@ def rule_2885(scope: Scope) -> list[str]:
     starting_conference = Conference.objects.filter(
         child=OuterRef("child"), held_on=OuterRef("start_on"), kind__in=ICPC_KINDS
     )
-    plans = Plan.objects.filter(start_on__lte=scope.end_on).exclude(Exists(starting_conference))
-    if scope.start_on:
-        plans = plans.filter(start_on__gte=scope.start_on)
-    return list(
-        plans.order_by("child__child_id", "start_on").values_list("child__child_id", flat=True)
+    return _child_ids(
+        Plan.objects.filter(scope.dated("start_on")).exclude(Exists(starting_conference))
     )
 
 
 def rule_8940(scope: Scope) -> list[str]:
     """8940: no plan starts between another plan's start and its end (or the reference date,
-    while it is open), the end day included as the DfE counts it."""
-    failing = []
-    for plans in scope.plans.values():
-        for plan in plans:
-            for other in plans:
-                if other is plan or not scope.holds(plan.start_on):
-                    continue
-                until = other.end_on if other.end_on is not None else scope.end_on
-                if other.start_on <= plan.start_on <= until and (
-                    other.start_on != plan.start_on or other.plan_id < plan.plan_id
-                ):
-                    failing.append(plan.child_id)
-                    break
-    return failing
+    while it is open), the end day included as the DfE counts it. Of plans starting on the same
+    day, all but one fail."""
+    overlapped_by = (
+        Plan.objects.filter(child=OuterRef("child"), start_on__lte=OuterRef("start_on"))
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=OuterRef("start_on")))
+        .filter(Q(start_on__lt=OuterRef("start_on")) | Q(pk__lt=OuterRef("pk")))
+    )
+    return _child_ids(Plan.objects.filter(scope.dated("start_on"), Exists(overlapped_by)))
 
 
 def rule_8935(scope: Scope) -> list[str]:
     """8935: a child has at most one open plan (no end date) at the reference date."""
-    failing = []
-    for child_id, plans in scope.plans.items():
-        open_plans = [p for p in plans if p.end_on is None or p.end_on > scope.end_on]
-        if len(open_plans) > 1:
-            failing.extend([child_id] * (len(open_plans) - 1))
-    return failing
+    open_by_child = (
+        Plan.objects.filter(start_on__lte=scope.end_on)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gt=scope.end_on))
+        .values("child__child_id")
+        .annotate(open_plans=Count("pk"))
+        .filter(open_plans__gt=1)
+        .order_by()
+    )
+    return [row["child__child_id"] for row in open_by_child for _ in range(row["open_plans"] - 1)]
 
 
 def rule_8841(scope: Scope) -> list[str]:
     """8841: a review conference is held after its plan's start, never on or before it: each
     review in the period falls after the start of a plan of the child, on or before its end."""
-    plans = scope.plans
-    failing = []
-    reviews = Conference.objects.filter(kind="review", held_on__lte=scope.end_on)
-    if scope.start_on:
-        reviews = reviews.filter(held_on__gte=scope.start_on)
-    for child_id, held_on in reviews.values_list("child__child_id", "held_on"):
-        if not any(
-            p.start_on < held_on and (p.end_on is None or held_on <= p.end_on)
-            for p in plans.get(child_id, ())
-        ):
-            failing.append(child_id)
-    return failing
+    covering_plan = Plan.objects.filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=OuterRef("held_on")),
+        child=OuterRef("child"),
+        start_on__lt=OuterRef("held_on"),
+    )
+    reviews = Conference.objects.filter(scope.dated("held_on"), kind="review")
+    return _child_ids(reviews.exclude(Exists(covering_plan)))
 
 
 def rule_8840(scope: Scope) -> list[str]:
     """8840: a plan does not start and end on the same day."""
-    return [
-        plan.child_id
-        for plans in scope.plans.values()
-        for plan in plans
-        if plan.end_on == plan.start_on and scope.holds(plan.end_on)
-    ]
+    return _child_ids(Plan.objects.filter(scope.dated("end_on"), end_on=F("start_on")))
 
 
 def rule_8875(scope: Scope) -> list[str]:
@@ -189,18 +162,21 @@ def rule_8730(scope: Scope) -> list[str]:
 
 def previous_plans_consistent(scope: Scope) -> list[str]:
     """NumberOfPreviousCPP is not fewer than the child's earlier plans that are held here."""
-    plans = scope.plans
-    failing = []
+    earlier_plans = (
+        Plan.objects.filter(child=OuterRef("plan__child"), start_on__lt=OuterRef("plan__start_on"))
+        .order_by()
+        .values("child")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     rows = PlanCensusDetail.objects.filter(
-        previous_plans__isnull=False, plan__start_on__lte=scope.end_on
-    ).values_list("plan__child__child_id", "plan__start_on", "plan__end_on", "previous_plans")
-    for child_id, start_on, end_on, previous in rows:
-        if scope.start_on and end_on is not None and end_on < scope.start_on:
-            continue
-        earlier = sum(1 for p in plans.get(child_id, ()) if p.start_on < start_on)
-        if previous < earlier:
-            failing.append(child_id)
-    return failing
+        previous_plans__isnull=False,
+        plan__start_on__lte=scope.end_on,
+        previous_plans__lt=Coalesce(Subquery(earlier_plans), 0),
+    )
+    if scope.start_on:
+        rows = rows.filter(Q(plan__end_on__isnull=True) | Q(plan__end_on__gte=scope.start_on))
+    return _child_ids(rows, "plan__child__child_id")
 
 
 @dataclass(frozen=True)

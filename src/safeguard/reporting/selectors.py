@@ -7,10 +7,11 @@ every format renders."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Mapping
 
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Cast, Substr
+from django.db.models.functions import Cast, Greatest, Substr
 
 from safeguard.cases.models import Plan
 from safeguard.conferences.models import Conference, Invitation, Meeting
@@ -58,15 +59,31 @@ def _between(start_on: dt.date, end_on: dt.date, field: str = "held_on") -> Q:
 
 
 def on_plan_counts(dates: list[dt.date]) -> dict[dt.date, int]:
-    """Children on a plan at the end of each day: start <= D and (no end or end > D)."""
-    aggregates = {
-        f"on_{index}": Count(
-            "pk", filter=Q(start_on__lte=day) & (Q(end_on__isnull=True) | Q(end_on__gt=day))
-        )
-        for index, day in enumerate(dates)
-    }
-    result = Plan.objects.aggregate(**aggregates)
-    return {day: result[f"on_{index}"] for index, day in enumerate(dates)}
+    """Children on a plan at the end of each day: start <= D and (no end or end > D).
+
+    That is the plans started by D less those started and ended by D, so both are counted per
+    day in two grouped queries (a few thousand rows) and summed up to each date, rather than one
+    conditional count per date over every plan."""
+    started = Plan.objects.values_list("start_on").annotate(count=Count("pk")).order_by()
+    finished = (
+        Plan.objects.filter(end_on__isnull=False)
+        .annotate(off_on=Greatest("start_on", "end_on"))
+        .values_list("off_on")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    started_by, finished_by = _running_totals(started), _running_totals(finished)
+    return {day: started_by(day) - finished_by(day) for day in dates}
+
+
+def _running_totals(per_day: QuerySet) -> Callable[[dt.date], int]:
+    """From (day, count) rows, the function giving the total of the counts up to a day."""
+    days, totals, total = [], [], 0
+    for day, count in sorted(per_day):
+        total += count
+        days.append(day)
+        totals.append(total)
+    return lambda day: totals[index - 1] if (index := bisect_right(days, day)) else 0
 
 
 def _unborn_initials(start_on: dt.date, end_on: dt.date, count_by: CountBy) -> int:
