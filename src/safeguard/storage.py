@@ -33,6 +33,9 @@ _UNCHANGED = {
     "PositiveSmallIntegerField": int,
     "SmallIntegerField": int,
     "BigIntegerField": int,
+    "AutoField": int,
+    "BigAutoField": int,
+    "SmallAutoField": int,
 }
 
 

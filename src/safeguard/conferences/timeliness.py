@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import compress
+from operator import ne
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 
-from safeguard.cases.models import Plan
+from safeguard.cases.models import Child, Plan
 from safeguard.domain.timeliness import (
-    Assessment,
     ConferenceFacts,
     ConferenceKind,
     PlanFacts,
@@ -64,26 +66,34 @@ def installation_rule_set() -> RuleSet:
     return rule_set_for(setting.nation, **overrides)
 
 
-def _stored(assessment: Assessment, plan_pks: dict[str, int]) -> tuple:
-    return (
-        assessment.due_on,
-        assessment.verdict.value,
-        assessment.days_late,
-        assessment.unit.value if assessment.days_late is not None else "",
-        assessment.reason[:300],
-        assessment.missing.value if assessment.missing else "",
-        plan_pks.get(assessment.plan_key) if assessment.plan_key else None,
-    )
+def _in_children(child_pks: list[int]) -> tuple[str, list[int]]:
+    """A WHERE clause selecting the rows of `child_pks` (sorted), and its parameters.
+
+    A dense block of keys is read as one key range (the caller ignores rows of other children in
+    it): a range scan on the child index, instead of a list of thousands of parameters."""
+    first, last = child_pks[0], child_pks[-1]
+    if last - first < 4 * len(child_pks):
+        return "child_id BETWEEN %s AND %s", [first, last]
+    return f"child_id IN ({', '.join(['%s'] * len(child_pks))})", child_pks
+
+
+def _select(model: type[Model], fields: tuple[str, ...], where: str) -> str:
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {where}"  # noqa: S608 - names from the model
 
 
 def timeliness_refresh(*, child_pks: Iterable[int] | None, rules: RuleSet | None = None) -> int:
-    """Recompute the verdicts of the conferences of `child_pks` (None: every child).
+    """Recompute the verdicts of the conferences of `child_pks` (None: every child), and the
+    diary of each open plan of those children.
 
     Stores only what changed; returns the number of conferences whose verdict was rewritten."""
     rules = rules or installation_rule_set()
     if child_pks is None:
-        child_pks = Conference.objects.values_list("child_id", flat=True).distinct().order_by()
-    pending = sorted(set(child_pks))
+        pending = list(Child.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        pending = sorted(set(child_pks))
     rewritten = 0
     with transaction.atomic():
         for start in range(0, len(pending), CHUNK):
@@ -91,55 +101,68 @@ def timeliness_refresh(*, child_pks: Iterable[int] | None, rules: RuleSet | None
     return rewritten
 
 
+_KINDS = {kind.value: kind for kind in ConferenceKind}
+CONFERENCE_FIELDS = (
+    "id",
+    "child_id",
+    "kind",
+    "held_on",
+    "strategy_discussion_on",
+    "transfer_notification_on",
+    *STORED_FIELDS,
+)
+PLAN_FIELDS = ("id", "child_id", "start_on", "end_on", *SCHEDULE_FIELDS)
+
+
 def _refresh_chunk(child_pks: list[int], rules: RuleSet) -> int:
+    where, parameters = _in_children(child_pks)
     conferences: dict[int, list[tuple]] = defaultdict(list)
-    for row in Conference.objects.filter(child_id__in=child_pks).values_list(
-        "pk",
-        "child_id",
-        "kind",
-        "held_on",
-        "strategy_discussion_on",
-        "transfer_notification_on",
-        *STORED_FIELDS,
-    ):
-        conferences[row[1]].append(row)
-    plans: dict[int, list[PlanFacts]] = defaultdict(list)
-    plan_pks: dict[str, int] = {}
-    stored_schedules: dict[int, tuple] = {}
-    for pk, child_pk, start_on, end_on, *schedule in Plan.objects.filter(
-        child_id__in=child_pks
-    ).values_list("pk", "child_id", "start_on", "end_on", *SCHEDULE_FIELDS):
-        plans[child_pk].append(PlanFacts(key=str(pk), start_on=start_on, end_on=end_on))
-        plan_pks[str(pk)] = pk
-        stored_schedules[pk] = tuple(schedule)
-    changed: list[tuple] = []
+    plans: dict[int, list[tuple]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(_select(Conference, CONFERENCE_FIELDS, where), parameters)
+        for row in cursor.fetchall():
+            conferences[row[1]].append(row)
+        cursor.execute(_select(Plan, PLAN_FIELDS, where), parameters)
+        for row in cursor.fetchall():
+            plans[row[1]].append(row)
+    changed: dict[tuple[bool, ...], list[tuple]] = defaultdict(list)
     changed_plans: list[tuple] = []
     for child_pk in child_pks:
-        rows = conferences.get(child_pk, [])
+        rows = conferences.get(child_pk, ())
+        child_plans = plans.get(child_pk, ())
+        if not rows and not child_plans:
+            continue
         facts = [
-            ConferenceFacts(
-                key=str(row[0]),
-                kind=ConferenceKind(row[2]),
-                held_on=row[3],
-                strategy_discussion_on=row[4],
-                transfer_notification_on=row[5],
-            )
-            for row in rows
+            ConferenceFacts(str(row[0]), _KINDS[row[2]], row[3], row[4], row[5]) for row in rows
         ]
-        child_plans = plans.get(child_pk, [])
-        assessments = assess_child(facts, child_plans, rules)
+        plan_facts = [PlanFacts(str(plan[0]), plan[2], plan[3]) for plan in child_plans]
+        assessments = assess_child(facts, plan_facts, rules)
         for row in rows:
-            stored = _stored(assessments[str(row[0])], plan_pks)
-            if stored != tuple(row[6:]):
-                changed.append((row[0], *stored))
-        for plan in child_plans:
-            schedule = _schedule(plan, facts, rules)
-            pk = plan_pks[plan.key]
-            if schedule != stored_schedules[pk]:
-                changed_plans.append((pk, *schedule))
-    rows_update(Conference, STORED_FIELDS, changed)
+            assessment = assessments[str(row[0])]
+            days_late = assessment.days_late
+            # Plain text, not the vocabulary's members (`_value_` is the member's str value).
+            stored = (
+                assessment.due_on,
+                assessment.verdict._value_,
+                days_late,
+                assessment.unit._value_ if days_late is not None else "",
+                assessment.reason[:300],
+                assessment.missing._value_ if assessment.missing else "",
+                int(assessment.plan_key) if assessment.plan_key else None,
+            )
+            if stored != row[6:]:
+                # Write only the columns that differ: rewriting an unchanged verdict or date still
+                # updates its index. Rows are grouped by which columns differ.
+                differs = tuple(map(ne, stored, row[6:]))
+                changed[differs].append((row[0], *compress(stored, differs)))
+        for plan, facts_of_plan in zip(child_plans, plan_facts, strict=True):
+            schedule = _schedule(facts_of_plan, facts, rules)
+            if schedule != plan[4:]:
+                changed_plans.append((plan[0], *schedule))
+    for differs, values in changed.items():
+        rows_update(Conference, tuple(compress(STORED_FIELDS, differs)), values)
     rows_update(Plan, SCHEDULE_FIELDS, changed_plans)
-    return len(changed)
+    return sum(map(len, changed.values()))
 
 
 def _schedule(plan: PlanFacts, conferences: list[ConferenceFacts], rules: RuleSet) -> tuple:

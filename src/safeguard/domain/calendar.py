@@ -164,5 +164,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.year * 12 + (day.month - 1) + months
     year, month_zero_based = divmod(month_index, 12)
     month = month_zero_based + 1
+    if day.day <= 28:  # every month has the day: no need to ask how long it is
+        return dt.date(year, month, day.day)
     last_day = _stdlib_calendar.monthrange(year, month)[1]
     return dt.date(year, month, min(day.day, last_day))

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cached_property, lru_cache
 
 from safeguard.domain.calendar import Nation, WorkingDayCalendar, add_months, calendar_for
 from safeguard.domain.periods import long_date
@@ -136,6 +137,10 @@ SCOTLAND_PRE_BIRTH_GESTATION_WEEK = 28
 Protection in Scotland 2021, updated 2023, paragraph 3.142 and Appendix D)."""
 
 
+# A recompute writes three dates into every verdict's reason; the same dates recur.
+_long_date = lru_cache(maxsize=8192)(long_date)
+
+
 # --------------------------------------------------------------------------------------------
 # Vocabulary
 # --------------------------------------------------------------------------------------------
@@ -204,7 +209,8 @@ class ConferenceFacts:
 
     def __post_init__(self) -> None:
         # Accept "review" as well as ConferenceKind.review; refuse anything else here, not later.
-        object.__setattr__(self, "kind", ConferenceKind(self.kind))
+        if type(self.kind) is not ConferenceKind:
+            object.__setattr__(self, "kind", ConferenceKind(self.kind))
 
 
 @dataclass(frozen=True)
@@ -339,7 +345,7 @@ class RuleSet:
                 f"{FULL_TERM_GESTATION_WEEKS}, got {week!r}."
             )
 
-    @property
+    @cached_property
     def calendar(self) -> WorkingDayCalendar:
         """The working-day calendar of this rule set's nation."""
         return calendar_for(self.nation)
@@ -353,7 +359,12 @@ class RuleSet:
 
         Where a local setting differs from the nation's default the citation says so.
         """
-        return _rule_of(self, RuleName(name))
+        return self._rules[RuleName(name)]
+
+    @cached_property
+    def _rules(self) -> dict[RuleName, Rule]:
+        # Built once per rule set: assessing a conference only looks its rule up.
+        return {name: self._build_rule(name) for name in RuleName}
 
     def _build_rule(self, name: RuleName) -> Rule:
         national = _NATIONAL_RULE_SETS[self.nation]
@@ -417,11 +428,6 @@ class RuleSet:
                 != (national.first_review_months, national.later_review_months),
             ),
         )
-
-
-@cache
-def _rule_of(rules: RuleSet, name: RuleName) -> Rule:
-    return rules._build_rule(name)
 
 
 def _cite(citation: str, *, changed: bool) -> str:
@@ -605,12 +611,12 @@ def plan_in_force_for_review(plans: Iterable[PlanFacts], review_on: dt.date) -> 
     """The plan a review held on ``review_on`` belongs to: the child's latest plan (by start date,
     then key) with ``start_on <= review_on`` and no end or ``end_on >= review_on``. A review that
     ends a plan on the plan's end date still belongs to it (report-figures.md)."""
-    in_force = [
-        plan
-        for plan in plans
-        if plan.start_on <= review_on and (plan.end_on is None or plan.end_on >= review_on)
-    ]
-    return max(in_force, key=_plan_order, default=None)
+    latest = None
+    for plan in plans:
+        in_force = plan.start_on <= review_on and (plan.end_on is None or plan.end_on >= review_on)
+        if in_force and (latest is None or _plan_order(plan) > _plan_order(latest)):
+            latest = plan
+    return latest
 
 
 def previous_conference_in_plan(
@@ -644,8 +650,8 @@ def _judge(
             days_late = (held_on - due_on).days
         outcome = f"{_days(days_late, rule.unit)} late"
     reason = (
-        f"Due {rule.timescale} {counted_from}: {long_date(due_on)}. "
-        f"Held {long_date(held_on)}, {outcome}."
+        f"Due {rule.timescale} {counted_from}: {_long_date(due_on)}. "
+        f"Held {_long_date(held_on)}, {outcome}."
     )
     return Assessment(
         conference_key=conference.key,
@@ -680,7 +686,7 @@ def _not_determinable(
 
 
 def _assess_initial(conference: ConferenceFacts, rules: RuleSet) -> Assessment:
-    rule = rules.rule(RuleName.initial_conference)
+    rule = rules._rules[RuleName.initial_conference]
     if conference.strategy_discussion_on is None:
         counted_from = rules.initial_conference_counted_from.removeprefix("the ")
         return _not_determinable(
@@ -691,12 +697,12 @@ def _assess_initial(conference: ConferenceFacts, rules: RuleSet) -> Assessment:
         )
     due_on = initial_conference_due_on(conference.strategy_discussion_on, rules)
     return _judge(
-        conference, rule, due_on, f"on {long_date(conference.strategy_discussion_on)}", rules
+        conference, rule, due_on, f"on {_long_date(conference.strategy_discussion_on)}", rules
     )
 
 
 def _assess_transfer_in(conference: ConferenceFacts, rules: RuleSet) -> Assessment:
-    rule = rules.rule(RuleName.transfer_in_conference)
+    rule = rules._rules[RuleName.transfer_in_conference]
     if conference.transfer_notification_on is None:
         return _not_determinable(
             conference,
@@ -706,32 +712,37 @@ def _assess_transfer_in(conference: ConferenceFacts, rules: RuleSet) -> Assessme
         )
     due_on = transfer_in_conference_due_on(conference.transfer_notification_on, rules)
     return _judge(
-        conference, rule, due_on, f"on {long_date(conference.transfer_notification_on)}", rules
+        conference, rule, due_on, f"on {_long_date(conference.transfer_notification_on)}", rules
     )
 
 
 def _assess_review(
     conference: ConferenceFacts,
     conferences: Sequence[ConferenceFacts],
+    held_ons: Sequence[dt.date],
     plans: Sequence[PlanFacts],
     rules: RuleSet,
 ) -> Assessment:
+    """``conferences`` in (date, key) order and ``held_ons`` their dates."""
     plan = plan_in_force_for_review(plans, conference.held_on)
     if plan is None:
         return _not_determinable(
             conference,
-            rules.rule(RuleName.review_conference),
+            rules._rules[RuleName.review_conference],
             MissingFact.plan,
-            f"no child protection plan in force on {long_date(conference.held_on)}",
+            f"no child protection plan in force on {_long_date(conference.held_on)}",
         )
-    previous = previous_conference_in_plan(conferences, plan, conference.held_on)
-    if previous is None:
+    # previous_conference_in_plan, by bisection: the last conference held before this one's
+    # date is the latest by (date, key); if it precedes the plan's start, so do all before it.
+    earlier = bisect_left(held_ons, conference.held_on)
+    previous = conferences[earlier - 1] if earlier else None
+    if previous is None or previous.held_on < plan.start_on:
         return _not_determinable(
             conference,
-            rules.rule(RuleName.review_conference),
+            rules._rules[RuleName.review_conference],
             MissingFact.previous_conference,
             "no earlier conference recorded in the plan that started on "
-            f"{long_date(plan.start_on)}",
+            f"{_long_date(plan.start_on)}",
             plan_key=plan.key,
         )
     name = (
@@ -740,12 +751,12 @@ def _assess_review(
         else RuleName.first_review_conference
     )
     due_on = review_conference_due_on(previous.held_on, previous.kind, rules)
-    previous_kind = previous.kind.value.replace("_", "-")
+    previous_kind = previous.kind.replace("_", "-")  # a StrEnum is its value
     return _judge(
         conference,
-        rules.rule(name),
+        rules._rules[name],
         due_on,
-        f"({previous_kind}) on {long_date(previous.held_on)}",
+        f"({previous_kind}) on {_long_date(previous.held_on)}",
         rules,
         plan_key=plan.key,
         previous_conference_key=previous.key,
@@ -772,6 +783,7 @@ def assess_child(
     and the returned dict follows the conference order.
     """
     ordered_conferences = _sorted_unique(conferences)
+    held_ons = [conference.held_on for conference in ordered_conferences]
     ordered_plans = sorted(plans, key=_plan_order)
     assessments: dict[str, Assessment] = {}
     for conference in ordered_conferences:
@@ -780,7 +792,9 @@ def assess_child(
         elif conference.kind is ConferenceKind.transfer_in:
             assessment = _assess_transfer_in(conference, rules)
         else:
-            assessment = _assess_review(conference, ordered_conferences, ordered_plans, rules)
+            assessment = _assess_review(
+                conference, ordered_conferences, held_ons, ordered_plans, rules
+            )
         assessments[conference.key] = assessment
     return assessments
 
@@ -820,7 +834,7 @@ def plan_schedule(
     """
     if plan.end_on is not None:
         raise ValueError(
-            f"Plan {plan.key} ended on {long_date(plan.end_on)}; only an open plan has a schedule."
+            f"Plan {plan.key} ended on {_long_date(plan.end_on)}; only an open plan has a schedule."
         )
     in_plan = sorted((c for c in conferences if c.held_on >= plan.start_on), key=_conference_order)
     start_conference = in_plan[0] if in_plan else None
