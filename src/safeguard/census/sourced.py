@@ -89,26 +89,30 @@ def settle(sourced: Sourced, *, prefix: str, source_name: str) -> Bundle:
         for _, natural in natural_records(CONFERENCE_MAPPING).values()
     }
 
+    # A new record starts from a copy of its file's empty row, built once.
+    blank = _blank(CHILDREN)
     rows: list[Row] = []
     for child_id, (line, said) in sourced.children.items():
         held = held_children.get(child_id)
-        values = _as_row_values(CHILDREN, held) if held else _blank(CHILDREN)
+        values = _as_row_values(CHILDREN, held) if held else blank.copy()
         values.update(said, child_id=child_id)
         rows.append(Row(line, values))
     bundle.rows[CHILDREN.filename] = rows
 
+    blank = _blank(PLANS)
     rows = []
     for line, said in sourced.plans:
         held = held_plans.get((said["child"], said["start_on"]))
         if held:
             values = _as_row_values(PLANS, held)
         else:
-            values = _blank(PLANS)
+            values = blank.copy()
             values["plan_id"] = source_id(prefix, said["child"], "CPP", said["start_on"])
         values.update(said)
         rows.append(Row(line, values))
     bundle.rows[PLANS.filename] = rows
 
+    blank = _blank(CONFERENCES)
     rows = []
     for line, said in sourced.conferences:
         held = held_conferences.get((said["child"], said["kind"], said["held_on"]))
@@ -117,7 +121,7 @@ def settle(sourced: Sourced, *, prefix: str, source_name: str) -> Bundle:
             # What the source leaves unsaid (None) never blanks what is recorded.
             said = {k: v for k, v in said.items() if v not in (None, "")}
         else:
-            values = _blank(CONFERENCES)
+            values = blank.copy()
             what = "ICPC" if said["kind"] != "review" else "RCPC"
             values["conference_id"] = source_id(prefix, said["child"], what, said["held_on"])
         values.update(said)

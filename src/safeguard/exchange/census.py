@@ -9,7 +9,6 @@ plans and review conferences (docs/cin-census.md)."""
 from __future__ import annotations
 
 import contextlib
-import copy
 import datetime as dt
 import re
 from collections import defaultdict
@@ -304,11 +303,13 @@ class _Reader:
         if parent.text and parent.text.strip():
             self.problem(parent.sourceline, "Children", f"stray text '{parent.text.strip()[:40]}'")
             parent.text = None
-        for leftover in list(parent):
-            if leftover is element:
-                break
-            self.problem(leftover.sourceline, str(leftover.tag), "not expected in <Children>")
+        # Children already read have left <Children>: anything still before this one is stray.
+        leftovers = []
+        while (leftover := element.getprevious()) is not None:
+            leftovers.append(leftover)
             parent.remove(leftover)
+        for leftover in reversed(leftovers):
+            self.problem(leftover.sourceline, str(leftover.tag), "not expected in <Children>")
         if element.tail and element.tail.strip():
             self.problem(
                 element.sourceline, "Children", f"stray text '{element.tail.strip()[:40]}'"
@@ -321,13 +322,11 @@ class _Reader:
             )
         if self.block is None:
             self.block = etree.Element("Children")
-        # A copy keeps the source lines; the parser may already be building the next child, so
-        # the document being read is only ever trimmed behind it.
-        copied = copy.deepcopy(element)
-        copied.tail = None
-        self.block.append(copied)
-        element.clear()
-        parent.remove(element)
+        # The finished child moves (not a copy: copying was a fifth of the read) into the block,
+        # keeping its source lines. The parser may already be building the next child, so the
+        # document being read is only ever trimmed behind it.
+        self.block.append(element)
+        element.tail = None
         self.result.children += 1
         if len(self.block) >= CHUNK_CHILDREN:
             self._flush()
@@ -370,12 +369,19 @@ class _Reader:
     def _extract(self, element: etree._Element) -> None:
         result = self.result
         line = element.sourceline
-        parts = _parts(element)
-        identifiers = _parts(parts["ChildIdentifiers"][0])
+        identifiers = characteristics = {}
+        episodes = []
+        for part in element:
+            if part.tag == "CINdetails":
+                episodes.append(part)
+            elif part.tag == "ChildIdentifiers":
+                identifiers = _fields(part)
+            elif part.tag == "ChildCharacteristics":
+                characteristics = _fields(part)
         child_id = _value(identifiers, "LAchildID")
         if child_id in self.seen_children:
             self.problem(
-                identifiers["LAchildID"][0].sourceline,
+                identifiers["LAchildID"].sourceline,
                 "LAchildID",
                 f"child '{child_id}' appears twice (first on line {self.seen_children[child_id]})",
             )
@@ -388,7 +394,6 @@ class _Reader:
             sex = GENDER_CURRENT_TO_SEX.get(_value(identifiers, "GenderCurrent"), "")
         else:
             sex = _value(identifiers, "Sex")
-        characteristics = _parts(parts["ChildCharacteristics"][0])
         result.sourced.children[child_id] = (
             line,
             {
@@ -403,8 +408,16 @@ class _Reader:
         initials: dict[dt.date, tuple[int, dt.date | None]] = {}
         plan_starts: set[dt.date] = set()
         reviews: dict[dt.date, int] = {}
-        for episode_element in parts.get("CINdetails", ()):
-            episode = _parts(episode_element)
+        for episode_element in episodes:
+            episode: dict[str, etree._Element] = {}
+            enquiry_elements, plan_elements = [], []
+            for part in episode_element:
+                if part.tag == "Section47":
+                    enquiry_elements.append(part)
+                elif part.tag == "ChildProtectionPlans":
+                    plan_elements.append(part)
+                else:
+                    episode[part.tag] = part
             referral_on = _date(_value(episode, "CINreferralDate"))
             key = (child_id, referral_on)
             if key in result.episodes:
@@ -424,9 +437,9 @@ class _Reader:
                 "initial_conference_on": episode_icpc,
             }
             if episode_icpc:
-                initials.setdefault(episode_icpc, (episode["DateOfInitialCPC"][0].sourceline, None))
-            for enquiry_element in episode.get("Section47", ()):
-                enquiry = _parts(enquiry_element)
+                initials.setdefault(episode_icpc, (episode["DateOfInitialCPC"].sourceline, None))
+            for enquiry_element in enquiry_elements:
+                enquiry = _fields(enquiry_element)
                 started_on = _date(_value(enquiry, "S47ActualStartDate"))
                 conference_on = _date(_value(enquiry, "DateOfInitialCPC"))
                 if (child_id, started_on) in result.enquiries:
@@ -438,7 +451,7 @@ class _Reader:
                     continue
                 if conference_on and conference_on < started_on:
                     self.problem(
-                        enquiry["DateOfInitialCPC"][0].sourceline,
+                        enquiry["DateOfInitialCPC"].sourceline,
                         "DateOfInitialCPC",
                         "the initial conference is before the section 47 enquiry started",
                     )
@@ -453,11 +466,11 @@ class _Reader:
                     # The strategy discussion that initiated the enquiry nearest the conference.
                     if earlier is None or earlier[1] is None or earlier[1] < started_on:
                         initials[conference_on] = (
-                            enquiry["DateOfInitialCPC"][0].sourceline,
+                            enquiry["DateOfInitialCPC"].sourceline,
                             started_on,
                         )
-            for plan_element in episode.get("ChildProtectionPlans", ()):
-                plan = _parts(plan_element)
+            for plan_element in plan_elements:
+                plan = _fields(plan_element)
                 start_on = _date(_value(plan, "CPPstartDate"))
                 plan_line = plan_element.sourceline
                 if (child_id, start_on) in result.previous_plans:
@@ -480,7 +493,8 @@ class _Reader:
                         },
                     )
                 )
-                for reviews_element in plan.get("Reviews", ()):
+                reviews_element = plan.get("Reviews")
+                if reviews_element is not None:
                     for review in reviews_element:
                         held_on = _date(review.text)
                         if held_on in reviews:
@@ -510,19 +524,17 @@ class _Reader:
             )
 
 
-def _parts(element: etree._Element) -> dict[str, list[etree._Element]]:
-    """An element's children by tag: one walk instead of a path search per field."""
-    parts: dict[str, list[etree._Element]] = {}
-    for child in element:
-        parts.setdefault(child.tag, []).append(child)
-    return parts
+def _fields(element: etree._Element) -> dict[str, etree._Element]:
+    """An element's children by tag, for elements the schema allows once (checked by now): one
+    walk instead of a path search per field."""
+    return {child.tag: child for child in element}
 
 
-def _value(parts: dict[str, list[etree._Element]], tag: str) -> str:
-    found = parts.get(tag)
-    if not found:
+def _value(fields: dict[str, etree._Element], tag: str) -> str:
+    found = fields.get(tag)
+    if found is None:
         return ""
-    return (found[0].text or "").strip()
+    return (found.text or "").strip()
 
 
 def census_read(path: Path) -> CensusFile:
