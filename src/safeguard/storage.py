@@ -18,6 +18,8 @@ from itertools import islice
 
 from django.db import connection, models
 
+from safeguard.data_version.services import data_version_bump
+
 BATCH = 5000
 # Values that the driver takes as they are: Django's preparation of a str for a text field, a
 # bool for a boolean field and an int for an integer field (a key) returns them unchanged.
@@ -94,6 +96,7 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict]) -> int:
         else:
             for start in range(0, len(rows), BATCH):
                 cursor.executemany(sql, [values(row) for row in rows[start : start + BATCH]])
+    data_version_bump()  # no signals here: the cached report must still see the change
     return len(rows)
 
 
@@ -143,6 +146,7 @@ def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence
             f"WHERE {table}.{connection.ops.quote_name(pk_column)} = {temporary}.row_pk"
         )
         cursor.execute(f"DROP TABLE {temporary}")
+    data_version_bump()
     return len(rows)
 
 
@@ -170,6 +174,7 @@ def versioned_save(instance: models.Model, *, expected_version: int, values: dic
     )
     if not updated:
         raise StaleRecordError(model.objects.get(pk=instance.pk))
+    data_version_bump()
     for name, value in values.items():
         setattr(instance, name, value)
     instance.version = expected_version + 1

@@ -15,6 +15,7 @@ from safeguard.audit.services import audit_record
 from safeguard.cases.models import Area
 from safeguard.conferences.models import Chair, Meeting
 from safeguard.conferences.timeliness import timeliness_refresh
+from safeguard.data_version.services import data_version_bump
 from safeguard.escalations.models import OrganisationType
 from safeguard.storage import rows_insert, rows_update
 
@@ -114,6 +115,7 @@ def bundle_apply(
     try:
         with transaction.atomic():
             _write(bundle, result, replace=replace, progress=progress)
+            data_version_bump()  # bulk_create, bulk_update and queryset writes send no signals
             if result.problems:
                 raise _RollBack
             audit_record(

@@ -479,6 +479,8 @@ def backup_restore(*, path: Path) -> Manifest:
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
 
+    from safeguard.data_version.services import data_version_bump
+
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="safeguard-restore-") as scratch:
         folder = Path(scratch)
@@ -490,4 +492,5 @@ def backup_restore(*, path: Path) -> Manifest:
             _pg_restore(payload, folder)
     ContentType.objects.clear_cache()
     call_command("migrate", verbosity=0, interactive=False)
+    data_version_bump()  # whatever was kept from before the restore is out of date
     return manifest

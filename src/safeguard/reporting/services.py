@@ -12,8 +12,8 @@ from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.domain.figures import CountBy, Report, report_to_json
 from safeguard.domain.periods import Period
+from safeguard.reporting.cache import report_build_cached
 from safeguard.reporting.renderers import ReportFormat, render
-from safeguard.reporting.selectors import report_build
 
 DOWNLOAD_FORMATS = (ReportFormat.pdf, ReportFormat.docx, ReportFormat.xlsx, ReportFormat.json)
 FORMAT_NAMES = {
@@ -53,7 +53,7 @@ def report_download(
     generated_on: dt.date,
 ) -> ReportFile:
     """The report rendered as `report_format`, with an audit entry for the download."""
-    report = report_build(
+    report = report_build_cached(
         period=period,
         count_by=count_by,
         include_informal=include_informal,
@@ -75,7 +75,7 @@ def report_json_for_api(
     *, period: Period, count_by: CountBy, include_informal: bool, by: Any, generated_on: dt.date
 ) -> dict[str, Any]:
     """The report's figures as the JSON contract (the CLI's `--format json`), audited."""
-    report = report_build(
+    report = report_build_cached(
         period=period,
         count_by=count_by,
         include_informal=include_informal,

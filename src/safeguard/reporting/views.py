@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,10 +11,9 @@ from django.views.decorators.http import require_GET
 from safeguard.accounts.access import Permission
 from safeguard.accounts.decorators import api_permission_required, permission_required
 
+from .cache import report_page_body_cached
 from .forms import ApiReportQuery, ReportChoice, ReportForm, default_choice
-from .page import report_page_body
 from .renderers import ReportFormat
-from .selectors import report_build
 from .services import DOWNLOAD_FORMATS, FORMAT_NAMES, report_download, report_json_for_api
 
 
@@ -33,13 +31,12 @@ def index(request: HttpRequest) -> HttpResponse:
         form = ReportForm.for_choice(choice, today=today)
     body = downloads = None
     if choice is not None:
-        report = report_build(
+        body = report_page_body_cached(
             period=choice.period,
             count_by=choice.count_by,
             include_informal=choice.include_informal,
             generated_on=today,
         )
-        body = report_page_body(report, authority=settings.AUTHORITY_NAME)
         query = _query(choice)
         downloads = [
             (

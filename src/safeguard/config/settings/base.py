@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "safeguard.census",
     "safeguard.reporting",
     "safeguard.administration",
+    "safeguard.data_version",
     "safeguard.web",
 ]
 
@@ -171,6 +172,18 @@ TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+# The built report and its page, kept by period, options and data version (docs/decisions/0008):
+# each process keeps its own copy; docs/operations.md shows how to share one between workers.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reports": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "safeguard-reports",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 64},
+    },
+}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -1,0 +1,124 @@
+"""The built report, and the report page's body, kept until the records change.
+
+Building a large authority's report reads hundreds of thousands of rows (about a second) and
+drawing its charts takes longer, yet the figures change only when the records do. Both are kept
+in the "reports" cache under a key made of the choice (period, counting, escalations), the day
+it is produced on, the authority's name and the data version, which every write to the records
+changes in the same transaction (safeguard.data_version). A write therefore makes every kept
+report unreachable at once; nothing has to be found and deleted. docs/decisions/0008."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from functools import cache
+from importlib import metadata
+
+from django.conf import settings
+from django.core.cache import caches
+
+from safeguard.data_version.selectors import data_version_current
+from safeguard.domain.figures import CountBy, Report
+from safeguard.domain.periods import Period
+from safeguard.reporting.page import report_page_body
+from safeguard.reporting.selectors import report_build
+
+CACHE = "reports"
+
+
+@cache
+def _code_version() -> str:
+    # A cache shared between processes can outlive an upgrade that changes how reports are built.
+    try:
+        return metadata.version("safeguard")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _key(
+    what: str,
+    *,
+    data_version: str,
+    period: Period,
+    count_by: CountBy,
+    include_informal: bool,
+    generated_on: dt.date,
+) -> str:
+    parts = (
+        what,
+        _code_version(),
+        data_version,
+        period.start_on.isoformat(),
+        period.end_on.isoformat(),
+        str(count_by),
+        str(include_informal),
+        generated_on.isoformat(),
+        settings.AUTHORITY_NAME,
+        settings.NATION,
+    )
+    return "report:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _report(
+    data_version: str,
+    *,
+    period: Period,
+    count_by: CountBy,
+    include_informal: bool,
+    generated_on: dt.date,
+) -> Report:
+    choice = {
+        "period": period,
+        "count_by": count_by,
+        "include_informal": include_informal,
+        "generated_on": generated_on,
+    }
+    cache = caches[CACHE]
+    key = _key("object", data_version=data_version, **choice)
+    report = cache.get(key)
+    if report is None:
+        report = report_build(**choice)
+        cache.set(key, report)
+    return report
+
+
+def report_build_cached(
+    *,
+    period: Period,
+    count_by: CountBy = CountBy.CHILD,
+    include_informal: bool = False,
+    generated_on: dt.date,
+) -> Report:
+    """`report_build`'s report, built once per choice and data version."""
+    return _report(
+        data_version_current(),  # before the records are read: see data_version_current
+        period=period,
+        count_by=count_by,
+        include_informal=include_informal,
+        generated_on=generated_on,
+    )
+
+
+def report_page_body_cached(
+    *,
+    period: Period,
+    count_by: CountBy = CountBy.CHILD,
+    include_informal: bool = False,
+    generated_on: dt.date,
+) -> str:
+    """The report page's body (`report_page_body`), charts included, built and drawn once per
+    choice and data version."""
+    choice = {
+        "period": period,
+        "count_by": count_by,
+        "include_informal": include_informal,
+        "generated_on": generated_on,
+    }
+    data_version = data_version_current()  # before the records are read
+    cache = caches[CACHE]
+    key = _key("page", data_version=data_version, **choice)
+    body = cache.get(key)
+    if body is None:
+        body = report_page_body(_report(data_version, **choice), authority=settings.AUTHORITY_NAME)
+        cache.set(key, body)
+    return body
