@@ -4,7 +4,8 @@ For each size, a synthetic authority is written once (safeguard.exchange.synthet
 each database every measurement runs in its own process (bench.worker) with DATABASE_URL set:
 import (rows per second, peak memory), re-import (everything unchanged), recomputing every
 timeliness verdict, the report as JSON, PDF and Word, and three pages through Django's test
-client. The table is printed and written into docs/benchmarks.md between its markers, with the
+client; then, into the database emptied again, `safeguard cin-census import` of a 16,000-child
+census return (bench.census_file, written once per run; issue 8). The table is printed and written into docs/benchmarks.md between its markers, with the
 machine and the date; the notes around the markers are kept.
 
 SQLite runs in a temporary folder; PostgreSQL at $BENCH_DATABASE_URL (default
@@ -80,6 +81,8 @@ SIZES = {
 # The quick run is the authority alone: on the shared 2-core machine a large authority takes
 # 15-20 minutes per database (see docs/benchmarks.md); `make bench` runs every size.
 QUICK = ("authority",)
+# Issue 8: `safeguard cin-census import` of a 16,000-child return in under 2 s and 300 MB.
+CENSUS_FILE, CENSUS_SECONDS, CENSUS_PEAK_MIB = "census-16000.xml", 2.0, 300
 # Issue 3: recomputing the verdicts of 100,000 conferences takes under 5 seconds.
 TIMELINESS_SECONDS_PER_100K = 5.0
 
@@ -269,6 +272,13 @@ def run_size(
                     print(f"bench:   {column.steps[step]['error']}", file=sys.stderr)
                     if step == "import":
                         break
+            # Issue 8: a census return into an empty database of its own.
+            url = _empty_again(database, url)
+            if url:
+                env["DATABASE_URL"] = url
+                print(f"bench: {size.title}, {database}: census", file=sys.stderr)
+                column.steps["census"] = _run_step("census", env, scratch / CENSUS_FILE, size, 1)
+                save(columns)
         finally:
             if database == "postgresql":
                 _postgres("drop")
@@ -276,6 +286,15 @@ def run_size(
                 for suffix in ("", "-wal", "-shm"):
                     Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     return columns
+
+
+def _empty_again(database: str, url: str) -> str | None:
+    """The column's database emptied (PostgreSQL's is created anew); None if it cannot be."""
+    if database == "postgresql":
+        return _postgres("create")
+    for suffix in ("", "-wal", "-shm"):
+        Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    return url
 
 
 # ---- the table -----------------------------------------------------------------------------
@@ -304,6 +323,16 @@ def _cells(column: Column) -> dict[str, str]:
         f"{files.get('conferences.csv', 0):,} / {column.synth.get('rows', 0):,}"
     )
     cells["synth"] = _seconds(column.synth.get("seconds"))
+    census = steps.get("census", {})
+    if census:
+        cells[CENSUS_ROW] = (
+            "failed: " + census["error"][:80]
+            if "error" in census
+            else f"{_seconds(census['seconds'])} (CPU {census['cpu_seconds']:.2f} s), "
+            f"{census['command_peak_rss_mib']:,.0f} MiB"
+            + _mark(census["seconds"], CENSUS_SECONDS)
+            + _mark(census["command_peak_rss_mib"], CENSUS_PEAK_MIB)
+        )
     imported = steps.get("import", {})
     if "error" in imported:
         cells["import rows/s"] = "failed: " + imported["error"][:80]
@@ -363,6 +392,7 @@ def _cells(column: Column) -> dict[str, str]:
     return cells
 
 
+CENSUS_ROW = "CIN census import, 16,000 children (whole command; peak memory)"
 ROWS = (
     "conferences / rows",
     "synth",
@@ -377,6 +407,7 @@ ROWS = (
     "page: child (median / p95)",
     "page: report page (median / p95)",
     "peak memory (any step)",
+    CENSUS_ROW,
 )
 
 
@@ -406,7 +437,7 @@ def _document(machine: dict[str, str], body: str, command: str) -> str:
         f"Run `{command}` on {machine['date']}.\n\n{details}\n\n{body}\n\n"
         "✓/✗: the issue's target for that size (JSON report, import, page 95th percentile; "
         "timeliness: under 5 s per 100,000 conferences, issue 3; an authority's import under "
-        "10 s, issue 2).\n"
+        "10 s, issue 2; the CIN census command under 2 s and 300 MB, issue 8).\n"
         f"{END}"
     )
 
