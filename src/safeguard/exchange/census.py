@@ -225,6 +225,7 @@ class _Reader:
         self.path = path
         self.result = CensusFile(name=name)
         self.block: etree._Element | None = None
+        self.in_block = 0  # len() of an lxml element walks its children: counted instead
         self.seen_children: dict[str, int] = {}
 
     def problem(self, line: int, element: str, reason: str) -> None:
@@ -328,11 +329,12 @@ class _Reader:
         self.block.append(element)
         element.tail = None
         self.result.children += 1
-        if len(self.block) >= CHUNK_CHILDREN:
+        self.in_block += 1
+        if self.in_block >= CHUNK_CHILDREN:
             self._flush()
 
     def _flush(self) -> None:
-        block, self.block = self.block, None
+        block, self.block, self.in_block = self.block, None, 0
         if block is None or len(block) == 0:
             return
         schema = census_schema(self.result.version or SchemaVersion.CIN_2026)
