@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -583,6 +584,25 @@ def census_import(*, path: Path, by: Any | None, dry_run: bool = False) -> Censu
     Records are matched by child and date (a plan by its start, a conference by its type and
     date): new ones are added, differing ones changed, equal ones left alone, and records the
     file does not mention are kept. Fields the census does not carry keep their recorded values."""
+    with _cycle_collection_paused():
+        return _census_import(path=path, by=by, dry_run=dry_run)
+
+
+@contextlib.contextmanager
+def _cycle_collection_paused():
+    """An import builds hundreds of thousands of small dicts and tuples, none of them in a
+    reference cycle; the cyclic collector's passes over them cost a tenth of a 16,000-child
+    import and free nothing. Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _census_import(*, path: Path, by: Any | None, dry_run: bool) -> CensusImportResult:
     census = census_read(path)
     if census.problems:
         return CensusImportResult(
