@@ -341,6 +341,75 @@ def test_the_worklist_costs_the_same_queries_for_3_or_30_plans(
         assert "<strong>30</strong> open escalations you raised" in load()
 
 
+def test_the_worklist_costs_the_same_queries_for_3_or_120_overdue_plans_and_pages_them(
+    signed_in_client, django_assert_max_num_queries
+):
+    # An extract not refreshed for months: every open plan's review and checks are overdue.
+    jo, sam = Chair.objects.create(name="Jo Chair"), Chair.objects.create(name="Sam Other")
+    client = signed_in_client(Role.MANAGER)
+
+    def overdue(count: int, first: int) -> None:
+        for i in range(first, first + count):
+            open_plan_due(
+                chair=jo if i % 3 else sam,
+                review_in_days=-400 + i,
+                child_id=f"OD-{i:03d}",
+                midway_in_days=-450 + i,
+            )
+
+    def pages() -> list[str]:
+        return [
+            client.get("/").content.decode(),
+            client.get("/worklist/", {"show": "reviews-overdue", "page": "2"}).content.decode(),
+            client.get("/", {"chair": jo.pk}).content.decode(),
+        ]
+
+    overdue(3, 0)
+    pages()
+    with django_assert_max_num_queries(48) as few:  # three pages
+        pages()
+    overdue(117, 3)
+    with django_assert_max_num_queries(len(few)):
+        home, second_page, jos = pages()
+
+    assert "<strong>120</strong> overdue reviews" in home and "See all 120" in home
+    assert "<strong>120</strong> midway and pre-review checks due" in home
+    assert "OD-000" in home and "OD-004" in home and "OD-005" not in home  # longest overdue first
+    assert "OD-050" in second_page and "OD-099" in second_page  # the second page of 50
+    assert "OD-049" not in second_page and "OD-100" not in second_page
+    assert "120 in all" in second_page
+    assert "<strong>80</strong> overdue reviews" in jos  # two in three plans are Jo's
+    assert "OD-001" in jos and "OD-000" not in jos and "OD-003" not in jos
+
+
+def test_the_chair_of_a_plan_is_the_chair_of_the_childs_latest_conference(signed_in_client):
+    jo, sam = Chair.objects.create(name="Jo Chair"), Chair.objects.create(name="Sam Other")
+    plan = open_plan_due(chair=jo, review_in_days=5, child_id="MOVED-1", midway_in_days=-3)
+    review_on = plan.start_on + dt.timedelta(days=30)
+    Conference.objects.create(
+        conference_id="CONF-MOVED-1-REVIEW",
+        child=plan.child,
+        meeting=Meeting.objects.create(reference="M-MOVED-REVIEW", held_on=review_on),
+        kind="review",
+        held_on=review_on,
+        chair=sam,
+        outcome="plan",
+    )
+    Plan.objects.filter(pk=plan.pk).update(last_conference_on=review_on)
+    MonitoringCheck.objects.create(
+        check_id="DONE-BEFORE", plan=plan, kind="midway", completed_on=review_on, outcome="on_track"
+    )
+    client = signed_in_client(Role.MANAGER)
+
+    everyone = client.get("/").content.decode()
+    sams = client.get("/", {"chair": sam.pk}).content.decode()
+    jos = client.get("/", {"chair": jo.pk}).content.decode()
+
+    assert "MOVED-1" in sams and "MOVED-1" not in jos
+    assert "Sam Other" in everyone.split("Reviews due in the next four weeks (1)", 1)[1]
+    assert "<strong>0</strong> midway and pre-review checks due" in sams  # done after the review
+
+
 def test_roles_without_childrens_records_get_a_home_page_of_links(signed_in_client):
     page = signed_in_client(Role.ANALYST).get("/").content.decode()
     assert "Worklist" not in page and "<h1" in page

@@ -15,7 +15,14 @@ from django.http import Http404
 
 from safeguard.accounts.access import Permission, can, escalations_visible_to
 from safeguard.conferences.models import Chair, Conference, Invitation
-from safeguard.conferences.selectors import DueItem, DueKind, child_conferences, due_items
+from safeguard.conferences.selectors import (
+    DueItem,
+    DueList,
+    DueScope,
+    child_conferences,
+    due_counts,
+    due_list,
+)
 from safeguard.escalations.models import Escalation
 from safeguard.monitoring.models import MonitoringCheck
 
@@ -95,29 +102,57 @@ def child_record(*, child: Child) -> ChildRecord:
 
 @dataclasses.dataclass(frozen=True)
 class Worklist:
-    """What falls due for one chair (or for everyone), as of one day."""
+    """What falls due for one chair (or for everyone), as of one day: how many items each
+    section holds (counted by the database); `items` reads a page of one section."""
 
     as_of: dt.date
     until: dt.date
     chair: Chair | None  # None: everybody's
     own: bool  # the user is this chair (rather than a manager choosing one)
-    reviews_due: list[DueItem]
-    reviews_overdue: list[DueItem]
-    checks_due: list[DueItem]  # midway and pre-review checks, overdue first
+    counts: dict[str, int]  # by section name (WORKLIST_SECTIONS)
     open_escalations: QuerySet[Escalation] | None  # None: the user does not see escalations
 
-    def section(self, name: str) -> list[DueItem]:
-        return {
-            "reviews-due": self.reviews_due,
-            "reviews-overdue": self.reviews_overdue,
-            "checks-due": self.checks_due,
-        }[name]
+    @property
+    def scope(self) -> DueScope:
+        return DueScope(as_of=self.as_of, until=self.until, chair=self.chair)
+
+    def count(self, name: str) -> int:
+        return self.counts[name]
+
+    def items(self, name: str, *, offset: int = 0, limit: int | None = None) -> list[DueItem]:
+        """Section `name` from `offset`, at most `limit` items, in the section's order: reviews
+        soonest first (the longest overdue first), checks overdue first."""
+        return due_list(scope=self.scope, which=DueList(name), offset=offset, limit=limit)
+
+    def section(self, name: str) -> WorklistSection:
+        """Section `name` as a sequence a paginator can page: each page is read on its own."""
+        return WorklistSection(self, name)
+
+
+class WorklistSection:
+    """One section of a worklist for django.core.paginator.Paginator: its count is known, and a
+    slice reads just that page from the database."""
+
+    def __init__(self, worklist: Worklist, name: str) -> None:
+        self.worklist, self.name = worklist, name
+
+    def count(self) -> int:
+        return self.worklist.count(self.name)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[DueItem]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("a worklist section is read a page (a slice) at a time")
+        start, stop, _ = index.indices(self.count())
+        return self.worklist.items(self.name, offset=start, limit=max(0, stop - start))
 
 
 WORKLIST_SECTIONS = {
-    "reviews-due": "Reviews due in the next four weeks",
-    "reviews-overdue": "Overdue reviews",
-    "checks-due": "Midway and pre-review checks due",
+    DueList.REVIEWS_DUE.value: "Reviews due in the next four weeks",
+    DueList.REVIEWS_OVERDUE.value: "Overdue reviews",
+    DueList.CHECKS_DUE.value: "Midway and pre-review checks due",
 }
 
 
@@ -127,15 +162,12 @@ def chair_of(user: Any) -> Chair | None:
 
 
 def worklist_for(*, user: Any, as_of: dt.date, chair: Chair | None = None) -> Worklist:
-    """The user's own items when they are a chair; otherwise everybody's, or `chair`'s."""
+    """The user's own items when they are a chair; otherwise everybody's, or `chair`'s. Counts
+    each section (one query); the items are read a page at a time (`Worklist.items`)."""
     own_chair = chair_of(user)
     chosen = own_chair or chair
-    upcoming, overdue = due_items(
-        as_of=as_of, within_days=WORKLIST_DAYS, chair_name=chosen.name if chosen else None
-    )
-    checks = [i for i in overdue if i.kind is not DueKind.REVIEW] + [
-        i for i in upcoming if i.kind is not DueKind.REVIEW
-    ]
+    until = as_of + dt.timedelta(days=WORKLIST_DAYS)
+    counts = due_counts(scope=DueScope(as_of=as_of, until=until, chair=chosen))
     escalations = None
     if can(user, Permission.VIEW_ESCALATIONS):
         escalations = escalations_visible_to(user=user).filter(resolved_on__isnull=True)
@@ -144,12 +176,10 @@ def worklist_for(*, user: Any, as_of: dt.date, chair: Chair | None = None) -> Wo
         escalations = escalations.order_by("raised_on", "escalation_id")
     return Worklist(
         as_of=as_of,
-        until=as_of + dt.timedelta(days=WORKLIST_DAYS),
+        until=until,
         chair=chosen,
         own=own_chair is not None,
-        reviews_due=[i for i in upcoming if i.kind is DueKind.REVIEW],
-        reviews_overdue=[i for i in overdue if i.kind is DueKind.REVIEW],
-        checks_due=checks,
+        counts={which.value: count for which, count in counts.items()},
         open_escalations=escalations,
     )
 
@@ -161,11 +191,5 @@ class NamedDueItem:
 
 
 def with_child_names(items: list[DueItem]) -> list[NamedDueItem]:
-    """`items` with their children's names (one query for the lot)."""
-    names = {
-        child_id: " ".join(n for n in (given, family) if n)
-        for child_id, given, family in Child.objects.filter(
-            child_id__in={i.child_id for i in items}
-        ).values_list("child_id", "given_name", "family_name")
-    }
-    return [NamedDueItem(i, names.get(i.child_id, "")) for i in items]
+    """`items` with their children's names (read with the items, so no query here)."""
+    return [NamedDueItem(i, i.child_name) for i in items]

@@ -6,15 +6,25 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from safeguard.accounts.access import Permission, can
 from safeguard.cases.models import Child, Plan
 from safeguard.escalations.models import Escalation, EscalationReason
-from safeguard.monitoring.models import MonitoringCheck
 
-from .models import Conference, Invitation, Meeting, ReportReceived
+from .models import Chair, Conference, Invitation, Meeting, ReportReceived
 
 
 class DueKind(StrEnum):
@@ -39,6 +49,25 @@ class DueItem:
     plan_id: str
     chair: str
     overdue: bool
+    child_name: str = ""
+
+
+class DueList(StrEnum):
+    """The lists of what falls due, as the worklist shows them."""
+
+    REVIEWS_DUE = "reviews-due"  # reviews falling due from today up to the horizon
+    REVIEWS_OVERDUE = "reviews-overdue"
+    CHECKS_DUE = "checks-due"  # midway and pre-review checks up to the horizon, overdue first
+
+
+@dataclass(frozen=True)
+class DueScope:
+    """What falls due on open plans as of `as_of`, up to and including `until`, on the plans of
+    one chair (whoever chaired the child's latest conference) or of everybody (None)."""
+
+    as_of: dt.date
+    until: dt.date
+    chair: Chair | None = None
 
 
 _DUE_FIELDS = {
@@ -46,42 +75,183 @@ _DUE_FIELDS = {
     DueKind.MIDWAY_CHECK: "midway_check_due_on",
     DueKind.PRE_REVIEW_CHECK: "pre_review_check_due_on",
 }
+_CHECK_KINDS = (DueKind.MIDWAY_CHECK, DueKind.PRE_REVIEW_CHECK)
+
+# Joins rather than a subquery per plan, so that a list costs what its page costs, however
+# many plans are due. Each join is an index seek per plan: conferences on (child, held_on),
+# checks on plan.
+
+
+def _latest_conferences() -> FilteredRelation:
+    """The child's conferences on the plan's latest conference day (an open plan's
+    `last_conference_on` is the child's latest conference: plan_schedule)."""
+    return FilteredRelation(
+        "child__conferences",
+        condition=Q(child__conferences__held_on=F("last_conference_on")),
+    )
+
+
+def _checks_done(kind: DueKind) -> FilteredRelation:
+    """Checks of `kind` completed on or after the plan's latest conference: the check is done."""
+    return FilteredRelation(
+        "checks",
+        condition=Q(checks__kind=kind.value, checks__completed_on__gte=F("last_conference_on")),
+    )
+
+
+def _open_plans(scope: DueScope) -> QuerySet[Plan]:
+    plans = Plan.objects.filter(end_on__isnull=True)
+    if scope.chair is not None:
+        # Two conferences on the latest day with different chairs put the plan on both lists.
+        # The chair is compared through an expression so that the database starts from the open
+        # plans (as many as the caseload) rather than from the chair's conferences (which grow
+        # every year): without statistics SQLite would take the index on the chair.
+        plans = (
+            plans.annotate(latest_conference=_latest_conferences())
+            .alias(latest_chair=Coalesce(F("latest_conference__chair_id"), Value(0)))
+            .filter(latest_chair=scope.chair.pk)
+        )
+    return plans
+
+
+def _due(scope: DueScope, kind: DueKind, when: DueList) -> QuerySet:
+    """Rows (plan id, child id, due on, kind, given name, family name) of `kind` on `when`."""
+    field = _DUE_FIELDS[kind]
+    if when is DueList.REVIEWS_OVERDUE:
+        due = Q(**{f"{field}__lt": scope.as_of})
+    elif when is DueList.REVIEWS_DUE:
+        due = Q(**{f"{field}__gte": scope.as_of, f"{field}__lte": scope.until})
+    else:
+        due = Q(**{f"{field}__lte": scope.until})
+    plans = _open_plans(scope).filter(due)
+    if kind in _CHECK_KINDS:
+        plans = plans.annotate(done=_checks_done(kind)).filter(done__isnull=True)
+    rows = (
+        plans.order_by()
+        .annotate(
+            due_on=F(field),
+            child_code=F("child__child_id"),
+            kind_code=Value(kind.value, output_field=CharField()),
+        )
+        .values_list(
+            "plan_id",
+            "child_code",
+            "due_on",
+            "kind_code",
+            "child__given_name",
+            "child__family_name",
+        )
+    )
+    return rows.distinct() if scope.chair is not None else rows
+
+
+def due_counts(*, scope: DueScope) -> dict[DueList, int]:
+    """How many items each list holds (one query, counted by the database)."""
+    until, as_of = scope.until, scope.as_of
+    plans = (
+        _open_plans(scope)
+        .filter(
+            Q(next_review_due_on__lte=until)
+            | Q(midway_check_due_on__lte=until)
+            | Q(pre_review_check_due_on__lte=until)
+        )
+        .annotate(
+            midway_done=_checks_done(DueKind.MIDWAY_CHECK),
+            pre_review_done=_checks_done(DueKind.PRE_REVIEW_CHECK),
+        )
+    )
+    # distinct: a plan with two checks done (or two latest conferences) joins as two rows.
+    counts = plans.aggregate(
+        reviews_due=Count(
+            "pk",
+            distinct=True,
+            filter=Q(next_review_due_on__gte=as_of, next_review_due_on__lte=until),
+        ),
+        reviews_overdue=Count("pk", distinct=True, filter=Q(next_review_due_on__lt=as_of)),
+        midway=Count(
+            "pk", distinct=True, filter=Q(midway_check_due_on__lte=until, midway_done__isnull=True)
+        ),
+        pre_review=Count(
+            "pk",
+            distinct=True,
+            filter=Q(pre_review_check_due_on__lte=until, pre_review_done__isnull=True),
+        ),
+    )
+    return {
+        DueList.REVIEWS_DUE: counts["reviews_due"],
+        DueList.REVIEWS_OVERDUE: counts["reviews_overdue"],
+        DueList.CHECKS_DUE: counts["midway"] + counts["pre_review"],
+    }
+
+
+def due_list(
+    *, scope: DueScope, which: DueList, offset: int = 0, limit: int | None = None
+) -> list[DueItem]:
+    """The items of list `which`, soonest first (the longest overdue first), from `offset`, at
+    most `limit` of them: the database sorts and cuts the page (two queries)."""
+    if which is DueList.CHECKS_DUE:
+        first, second = (_due(scope, kind, which) for kind in _CHECK_KINDS)
+        rows = first.union(second)  # a union also drops a row met twice
+    else:
+        rows = _due(scope, DueKind.REVIEW, which)
+    rows = rows.order_by("due_on", "child_code", "kind_code")
+    if limit is not None:
+        rows = rows[offset : offset + limit]
+    elif offset:
+        rows = rows[offset:]
+    found = list(rows)
+    if scope.chair is not None:
+        chairs = dict.fromkeys((row[1] for row in found), scope.chair.name)
+    else:
+        chairs = _chairs_of({row[1] for row in found})
+    return [
+        DueItem(
+            kind=DueKind(kind),
+            due_on=due_on,
+            child_id=child_id,
+            plan_id=plan_id,
+            chair=chairs.get(child_id, ""),
+            overdue=due_on < scope.as_of,
+            child_name=" ".join(name for name in (given, family) if name),
+        )
+        for plan_id, child_id, due_on, kind, given, family in found
+    ]
+
+
+def _chairs_of(child_ids: set[str]) -> dict[str, str]:
+    """The chair of each child's latest conference (the latest conference id on a day with
+    several), by child id: one query for a page of items."""
+    chairs: dict[str, str] = {}
+    if not child_ids:
+        return chairs
+    for child_id, name in (
+        Conference.objects.filter(child__child_id__in=child_ids)
+        .order_by("child__child_id", "-held_on", "-conference_id")
+        .values_list("child__child_id", "chair__name")
+    ):
+        chairs.setdefault(child_id, name or "")
+    return chairs
 
 
 def due_items(
     *, as_of: dt.date, within_days: int, chair_name: str | None = None
 ) -> tuple[list[DueItem], list[DueItem]]:
-    """(falling due in the next `within_days` days, soonest first; overdue, oldest first).
+    """(falling due in the next `within_days` days, soonest first; overdue, oldest first), every
+    item of every kind (for the reminders and the command line; the worklist pages them).
 
     A check is done once a check of its kind is completed on or after the plan's latest
     conference; a review is done once it is held (the plan's diary then moves on)."""
-    until = as_of + dt.timedelta(days=within_days)
-    latest_chair = Subquery(
-        Conference.objects.filter(child=OuterRef("child"))
-        .order_by("-held_on", "-conference_id")
-        .values("chair__name")[:1]
+    chair = None
+    if chair_name:
+        chair = Chair.objects.filter(name=chair_name).first()
+        if chair is None:
+            return [], []
+    scope = DueScope(as_of=as_of, until=as_of + dt.timedelta(days=within_days), chair=chair)
+    items = [item for which in DueList for item in due_list(scope=scope, which=which)]
+    upcoming = sorted(
+        (i for i in items if not i.overdue), key=lambda i: (i.due_on, i.child_id, i.kind)
     )
-    upcoming: list[DueItem] = []
-    overdue: list[DueItem] = []
-    for kind, field in _DUE_FIELDS.items():
-        plans = Plan.objects.filter(end_on__isnull=True, **{f"{field}__lte": until})
-        if kind is not DueKind.REVIEW:
-            done = MonitoringCheck.objects.filter(
-                plan=OuterRef("pk"),
-                kind=kind.value,
-                completed_on__gte=OuterRef("last_conference_on"),
-            )
-            plans = plans.exclude(Exists(done))
-        plans = plans.annotate(chair_name=latest_chair)
-        if chair_name:
-            plans = plans.filter(chair_name=chair_name)
-        for plan_id, child_id, due_on, chair in plans.values_list(
-            "plan_id", "child__child_id", field, "chair_name"
-        ):
-            item = DueItem(kind, due_on, child_id, plan_id, chair or "", due_on < as_of)
-            (overdue if item.overdue else upcoming).append(item)
-    upcoming.sort(key=lambda i: (i.due_on, i.child_id, i.kind))
-    overdue.sort(key=lambda i: (i.due_on, i.child_id, i.kind))
+    overdue = sorted((i for i in items if i.overdue), key=lambda i: (i.due_on, i.child_id, i.kind))
     return upcoming, overdue
 
 

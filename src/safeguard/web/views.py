@@ -46,8 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "name": name,
             "title": title,
-            "count": len(worklist.section(name)),
-            "items": with_child_names(worklist.section(name)[:HOME_ROWS]),
+            "count": worklist.count(name),
+            "items": with_child_names(worklist.items(name, limit=HOME_ROWS)),
         }
         for name, title in WORKLIST_SECTIONS.items()
     ]
