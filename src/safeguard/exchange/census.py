@@ -255,6 +255,9 @@ class _Reader:
             huge_tree=False,
             remove_comments=True,
             remove_pis=True,
+            # Fewer nodes to build, check and walk; text that is not blank (a stray word between
+            # elements, a value) stays, so every fault is still seen.
+            remove_blank_text=True,
         )
         try:
             for _, element in context:
