@@ -22,11 +22,10 @@ if not os.access(
 ):
     os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="safeguard-mpl-")
 
-import matplotlib  # noqa: E402
-
-matplotlib.use("Agg")
-
-from matplotlib import pyplot as plt  # noqa: E402
+# pyplot is not imported: it loads every backend's machinery (half a second) and the charts
+# are drawn on Figure objects, which save as SVG or PNG without it.
+from matplotlib import rc_context  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
@@ -94,8 +93,8 @@ class Chart:
     png: bytes  # empty when not asked for
 
 
-def _new_figure(width: float = 7.0, height: float = 3.4) -> tuple[Figure, plt.Axes]:
-    with plt.rc_context(_RC):
+def _new_figure(width: float = 7.0, height: float = 3.4) -> tuple[Figure, Axes]:
+    with rc_context(_RC):
         figure = Figure(figsize=(width, height), layout="constrained")
         axes = figure.add_subplot()
     return figure, axes
@@ -113,7 +112,7 @@ def _finish(key: str, title: str, description: str, figure: Figure) -> Chart:
     formats = _FORMATS.get()
     svg_buffer = io.StringIO()
     png_buffer = io.BytesIO()
-    with plt.rc_context(_RC):
+    with rc_context(_RC):
         if "svg" in formats:
             figure.savefig(svg_buffer, format="svg", metadata={"Date": None})
         if "png" in formats:
@@ -125,8 +124,8 @@ def _finish(key: str, title: str, description: str, figure: Figure) -> Chart:
     return Chart(key=key, title=title, description=description, svg=svg, png=png_buffer.getvalue())
 
 
-def _style_axes(axes: plt.Axes, title: str, xlabel: str, ylabel: str) -> None:
-    with plt.rc_context(_RC):
+def _style_axes(axes: Axes, title: str, xlabel: str, ylabel: str) -> None:
+    with rc_context(_RC):
         axes.set_title(title, loc="left", fontsize=11, fontweight="bold", color=TEXT)
         axes.set_xlabel(xlabel)
         axes.set_ylabel(ylabel)
@@ -141,7 +140,7 @@ def _style_axes(axes: plt.Axes, title: str, xlabel: str, ylabel: str) -> None:
 def on_plan_chart(report: Report) -> Chart:
     series = report.cp_population.month_end_series
     title = "Children subject to a CP plan at each month end"
-    with plt.rc_context(_RC):
+    with rc_context(_RC):
         figure, axes = _new_figure()
         x = list(range(len(series)))
         axes.plot(x, [s.count for s in series], color=PALETTE[0], linewidth=2, marker="o",
@@ -165,7 +164,7 @@ def on_plan_chart(report: Report) -> Chart:
 
 def _years_chart(key: str, title: str, ylabel: str, report: Report, cumulative: bool) -> Chart:
     years = report.conferences_cumulative if cumulative else report.conferences_by_month
-    with plt.rc_context(_RC):
+    with rc_context(_RC):
         figure, axes = _new_figure(height=3.8)
         for index, year in enumerate(years):
             points = [(m, v) for m, v in enumerate(year.months) if v is not None]
@@ -216,7 +215,7 @@ def escalations_by_organisation_chart(report: Report) -> Chart:
     entries = report.escalations_by_organisation
     title = "Escalations raised in the period, by organisation"
     height = max(2.2, 0.32 * len(entries) + 1.1)
-    with plt.rc_context(_RC):
+    with rc_context(_RC):
         figure, axes = _new_figure(height=height)
         names = [e.organisation for e in reversed(entries)]
         counts = [e.count for e in reversed(entries)]
@@ -240,7 +239,7 @@ def escalations_by_organisation_chart(report: Report) -> Chart:
 def escalations_per_month_chart(report: Report) -> Chart:
     years = report.escalations_by_month
     title = "Escalations raised each month, by financial year"
-    with plt.rc_context(_RC):
+    with rc_context(_RC):
         figure, axes = _new_figure(height=3.6)
         for index, fy in enumerate(years):
             points = [

@@ -5,6 +5,7 @@ this works with or without Django settings.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -49,6 +50,17 @@ def _cells(row, percent_columns) -> list[_Cell]:  # noqa: ANN001
     ]
 
 
+def _css_class(key: str) -> str:
+    """The table's key as a class name ("Late conferences" -> "late-conferences")."""
+    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
+def _numeric_column(table: Table, index: int) -> bool:
+    """True when the column holds numbers (blanks aside), so its heading aligns with them."""
+    values = [row[index] for row in table.rows if row[index] is not None]
+    return bool(values) and all(is_number(value) for value in values)
+
+
 def _block_view(
     document: Document, block: Table | Figure, charts: dict[str, Chart]
 ) -> dict[str, Any]:
@@ -57,8 +69,12 @@ def _block_view(
         return {
             "is_table": True,
             "number": str(number),
+            "css_class": _css_class(block.key),
             "caption": block.caption,
-            "columns": block.columns,
+            "columns": [
+                {"title": title, "numeric": index > 0 and _numeric_column(block, index)}
+                for index, title in enumerate(block.columns)
+            ],
             "rows": [_cells(row, block.percent_columns) for row in block.rows],
             "total": _cells(block.total_row, block.percent_columns) if block.total_row else None,
             "note": block.note,
