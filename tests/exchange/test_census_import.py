@@ -129,6 +129,21 @@ def test_the_faulty_sample_is_refused_with_each_of_its_faults_named(faulty_censu
     assert any("'false'" in s for s in shown if ":58:" in s)
 
 
+def test_a_blank_child_id_is_named_with_its_line(example_census, tmp_path):
+    blank = tmp_path / "blank-id.xml"
+    blank.write_text(
+        example_census.read_text().replace(
+            "<LAchildID>CH000004</LAchildID>", "<LAchildID>  </LAchildID>", 1
+        )
+    )
+
+    outcome = census_import(path=blank, by=None)
+
+    assert not outcome.ok
+    assert [(p.line, p.column) for p in outcome.problems] == [(18, "LAchildID")]
+    assert Child.objects.count() == 0
+
+
 def test_a_refused_file_leaves_the_database_as_it_was(example_census, faulty_census):
     census_import(path=example_census, by=None)
     before = (

@@ -393,6 +393,12 @@ class _Reader:
             )
             return
         self.seen_children[child_id] = line
+        if not child_id:
+            # xs:string lets a blank id through the schema; the records need one to hang off.
+            self.problem(
+                identifiers["LAchildID"].sourceline, "LAchildID", "blank: a child needs an id"
+            )
+            return
         if len(child_id) > 64:
             self.problem(line, "LAchildID", "longer than 64 characters")
             return
