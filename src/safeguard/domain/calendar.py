@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import datetime as dt
+import importlib.metadata
+import json
+import os
+import tempfile
 from bisect import bisect_left, bisect_right
 from enum import StrEnum
 from functools import cache
-
-import holidays
+from pathlib import Path
 
 __all__ = [
     "FIRST_COVERED_YEAR",
@@ -69,18 +72,15 @@ class WorkingDayCalendar:
 
     def __init__(self, nation: Nation) -> None:
         self.nation = Nation(nation)
-        years = range(FIRST_COVERED_YEAR, LAST_COVERED_YEAR + 1)
-        named = holidays.country_holidays(
-            "GB", subdiv=_HOLIDAYS_SUBDIVISION[self.nation], years=years
-        )
-        self._bank_holiday_names: dict[dt.date, str] = dict(named.items())
+        self._bank_holiday_names: dict[dt.date, str] = _bank_holidays(self.nation)
         self._first_on = dt.date(FIRST_COVERED_YEAR, 1, 1)
         self._last_on = dt.date(LAST_COVERED_YEAR, 12, 31)
         bank_holiday_ordinals = {day.toordinal() for day in self._bank_holiday_names}
+        # Ordinal 1 (1 January of year 1) was a Monday: (ordinal - 1) % 7 is the weekday.
         self._working_ordinals: list[int] = [
             ordinal
             for ordinal in range(self._first_on.toordinal(), self._last_on.toordinal() + 1)
-            if dt.date.fromordinal(ordinal).weekday() < 5 and ordinal not in bank_holiday_ordinals
+            if (ordinal - 1) % 7 < 5 and ordinal not in bank_holiday_ordinals
         ]
         self._working_ordinal_set = frozenset(self._working_ordinals)
 
@@ -142,6 +142,63 @@ class WorkingDayCalendar:
         return bisect_right(self._working_ordinals, later_on.toordinal()) - bisect_right(
             self._working_ordinals, earlier_on.toordinal()
         )
+
+
+def _bank_holidays(nation: Nation) -> dict[dt.date, str]:
+    """The nation's bank holidays in every covered year, by date, as the holidays package
+    lists them.
+
+    Asking the package imports its data for every country (some 0.1-0.2 s, most of the cost of
+    building a calendar in a new process), so the list is also kept in a file in the user's
+    cache folder, named by the package's version: a new release of the package (the way new
+    one-off bank holidays arrive) is asked afresh. A cache that cannot be read or written is
+    passed over."""
+    try:
+        version = importlib.metadata.version("holidays")
+    except importlib.metadata.PackageNotFoundError:
+        return _bank_holidays_from_package(nation)
+    identity = {
+        "holidays": version,
+        "nation": nation.value,
+        "years": [FIRST_COVERED_YEAR, LAST_COVERED_YEAR],
+    }
+    cache = _cache_folder() / f"bank-holidays-{nation.value}-{version}.json"
+    try:
+        kept = json.loads(cache.read_text(encoding="utf-8"))
+        if kept["identity"] == identity:
+            return {dt.date.fromisoformat(day): name for day, name in kept["days"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    days = _bank_holidays_from_package(nation)
+    text = json.dumps(
+        {"identity": identity, "days": {day.isoformat(): name for day, name in days.items()}}
+    )
+    written = None
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=cache.parent, suffix=".tmp", delete=False
+        ) as file:
+            written = file.name
+            file.write(text)
+        os.replace(written, cache)  # whole or not at all, for processes reading at once
+    except OSError:
+        if written:
+            Path(written).unlink(missing_ok=True)
+    return days
+
+
+def _bank_holidays_from_package(nation: Nation) -> dict[dt.date, str]:
+    import holidays
+
+    years = range(FIRST_COVERED_YEAR, LAST_COVERED_YEAR + 1)
+    named = holidays.country_holidays("GB", subdiv=_HOLIDAYS_SUBDIVISION[nation], years=years)
+    return dict(named.items())
+
+
+def _cache_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "safeguard"
 
 
 def calendar_for(nation: Nation | str) -> WorkingDayCalendar:
