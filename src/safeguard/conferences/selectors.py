@@ -191,7 +191,7 @@ def due_list(
     most `limit` of them: the database sorts and cuts the page (two queries)."""
     if which is DueList.CHECKS_DUE:
         first, second = (_due(scope, kind, which) for kind in _CHECK_KINDS)
-        rows = first.union(second)  # a union also drops a row met twice
+        rows = first.union(second, all=True)  # the kinds differ: no row is in both
     else:
         rows = _due(scope, DueKind.REVIEW, which)
     rows = rows.order_by("due_on", "child_code", "kind_code")
