@@ -101,6 +101,7 @@ def _new_figure(width: float = 7.0, height: float = 3.4) -> tuple[Figure, Axes]:
 
 
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+_GROUP_ID = re.compile(r'<g id="[^"]*">')
 
 
 _FORMATS: ContextVar[frozenset[str]] = ContextVar(
@@ -118,6 +119,9 @@ def _finish(key: str, title: str, description: str, figure: Figure) -> Chart:
         if "png" in formats:
             figure.savefig(png_buffer, format="png", dpi=150)
     svg = _PROLOG.sub("", svg_buffer.getvalue(), count=1)
+    # matplotlib names its groups figure_1, axes_1, ... in every chart: nothing refers to them,
+    # and repeated on one page they are duplicate ids.
+    svg = _GROUP_ID.sub("<g>", svg)
     # Let the SVG scale to its container in HTML and PDF.
     svg = re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", svg, count=1)
     svg = svg.replace("<svg", f'<svg role="img" aria-label="{description}"', 1)

@@ -16,7 +16,9 @@ def render_pdf(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> bytes:
     from weasyprint import HTML  # imported here: slow to import, and only the PDF needs it
 
     document = build_document(report, authority=authority)
-    html = render_document_html(document, report_charts(report, formats=("svg",)))
+    html = render_document_html(
+        document, report_charts(report, formats=("svg",)), charts_as_images=True
+    )
     return HTML(string=html, base_url=None).write_pdf(
         pdf_identifier=b"safeguard-cp-report",
         custom_metadata=False,
