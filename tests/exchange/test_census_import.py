@@ -144,6 +144,21 @@ def test_a_blank_child_id_is_named_with_its_line(example_census, tmp_path):
     assert Child.objects.count() == 0
 
 
+def test_stray_text_after_each_child_of_a_long_file_is_named_whole(tmp_path):
+    # Long enough to be parsed in many chunks: a child's tail text may be read after the child.
+    from bench.census_file import write_census_file
+
+    path = tmp_path / "stray.xml"
+    write_census_file(path, children=3000, seed=3)
+    path.write_text(path.read_text().replace("</Child>\n", "</Child>\n    stray words\n"))
+
+    census = census_read(path)
+
+    assert census.children == 3000
+    assert [p.reason for p in census.problems] == ["stray text 'stray words'"] * 3000
+    assert {p.column for p in census.problems} == {"Children"}
+
+
 def test_a_refused_file_leaves_the_database_as_it_was(example_census, faulty_census):
     census_import(path=example_census, by=None)
     before = (

@@ -227,6 +227,8 @@ class _Reader:
         self.result = CensusFile(name=name)
         self.block: etree._Element | None = None
         self.in_block = 0  # len() of an lxml element walks its children: counted instead
+        # The last child read stays where it is until the next one ends (see _child).
+        self.pending: etree._Element | None = None
         self.seen_children: dict[str, int] = {}
 
     def problem(self, line: int, element: str, reason: str) -> None:
@@ -265,6 +267,8 @@ class _Reader:
                     self._header(element)
                 else:
                     self._child(element)
+            if self.pending is not None:
+                self._take(self.pending)
             self._flush()
         except etree.XMLSyntaxError as error:
             line = error.lineno or (error.position[0] if error.position else 0)
@@ -303,11 +307,16 @@ class _Reader:
             or grandparent.getparent() is not None
         ):
             self.problem(element.sourceline, "Child", "not expected here (only in <Children>)")
-            element.clear()
+            element.clear(keep_tail=True)
             return
         if parent.text and parent.text.strip():
             self.problem(parent.sourceline, "Children", f"stray text '{parent.text.strip()[:40]}'")
             parent.text = None
+        # The parser may still be reading this child's tail text, so the document is only ever
+        # trimmed behind it (lxml's rule for iterparse): the child before it moves now.
+        if self.pending is not None:
+            self._take(self.pending)
+        self.pending = element
         # Children already read have left <Children>: anything still before this one is stray.
         leftovers = []
         while (leftover := element.getprevious()) is not None:
@@ -315,24 +324,25 @@ class _Reader:
             parent.remove(leftover)
         for leftover in reversed(leftovers):
             self.problem(leftover.sourceline, str(leftover.tag), "not expected in <Children>")
-        if element.tail and element.tail.strip():
-            self.problem(
-                element.sourceline, "Children", f"stray text '{element.tail.strip()[:40]}'"
-            )
         if self.result.version is None:
             self.result.version = (
                 SchemaVersion.CIN_2024
                 if element.find("ChildIdentifiers/GenderCurrent") is not None
                 else SchemaVersion.CIN_2026
             )
+        self.result.children += 1
+
+    def _take(self, element: etree._Element) -> None:
+        """Move a finished child, its tail text read whole, into the block to validate: moved,
+        not copied (copying was a fifth of the read), keeping its source lines."""
+        if element.tail and element.tail.strip():
+            self.problem(
+                element.sourceline, "Children", f"stray text '{element.tail.strip()[:40]}'"
+            )
         if self.block is None:
             self.block = etree.Element("Children")
-        # The finished child moves (not a copy: copying was a fifth of the read) into the block,
-        # keeping its source lines. The parser may already be building the next child, so the
-        # document being read is only ever trimmed behind it.
         self.block.append(element)
         element.tail = None
-        self.result.children += 1
         self.in_block += 1
         if self.in_block >= CHUNK_CHILDREN:
             self._flush()
