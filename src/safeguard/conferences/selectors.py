@@ -218,18 +218,21 @@ def due_list(
     ]
 
 
+_CHAIRS_BATCH = 2000  # ids per query: well within SQLite's and PostgreSQL's parameter limits
+
+
 def _chairs_of(child_ids: set[str]) -> dict[str, str]:
     """The chair of each child's latest conference (the latest conference id on a day with
     several), by child id: one query for a page of items."""
     chairs: dict[str, str] = {}
-    if not child_ids:
-        return chairs
-    for child_id, name in (
-        Conference.objects.filter(child__child_id__in=child_ids)
-        .order_by("child__child_id", "-held_on", "-conference_id")
-        .values_list("child__child_id", "chair__name")
-    ):
-        chairs.setdefault(child_id, name or "")
+    ordered = sorted(child_ids)
+    for start in range(0, len(ordered), _CHAIRS_BATCH):
+        for child_id, name in (
+            Conference.objects.filter(child__child_id__in=ordered[start : start + _CHAIRS_BATCH])
+            .order_by("child__child_id", "-held_on", "-conference_id")
+            .values_list("child__child_id", "chair__name")
+        ):
+            chairs.setdefault(child_id, name or "")
     return chairs
 
 
