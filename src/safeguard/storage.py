@@ -41,9 +41,21 @@ _UNCHANGED = {
 }
 
 
+_A_DAY = dt.date(2000, 1, 1)
+
+
+def _unchanged_type(field: models.Field) -> type | None:
+    """The type of value that `field` hands to the driver as it is, if any."""
+    if type(field).__name__ == "DateField":
+        # PostgreSQL's adapter passes dates through; SQLite's turns them into text.
+        passes_through = connection.ops.adapt_datefield_value(_A_DAY) is _A_DAY
+        return dt.date if passes_through else None
+    return _UNCHANGED.get(type(field).__name__)
+
+
 def _preparer(field: models.Field):
     """A function preparing `field`'s values for the database, as `get_db_prep_save` does."""
-    unchanged = _UNCHANGED.get(type(field).__name__)
+    unchanged = _unchanged_type(field)
     prepare = field.get_db_prep_save
     # A date for a date field: get_db_prep_save comes down to the backend's adapter.
     adapt_date = (
@@ -60,6 +72,14 @@ def _preparer(field: models.Field):
     return prepared
 
 
+def _default(field: models.Field):
+    """A function giving `field`'s value when a row leaves it out, as Model.__init__ would."""
+    if field.has_default() and callable(field.default):
+        return field.get_default
+    value = field.get_default()
+    return lambda: value
+
+
 def rows_insert(model: type[models.Model], rows: Sequence[dict]) -> int:
     """Insert one record per dict of `rows` (field names, or `<key>_id` for foreign keys), the
     fields a dict leaves out taking their defaults; returns the number inserted.
@@ -71,8 +91,8 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict]) -> int:
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             raise ValueError(f"{model.__name__}.{field.name}: rows_insert cannot fill auto_now")
-    preparers = [_preparer(f) for f in fields]
-    names = [(f.attname, f.name, f) for f in fields]
+    # Per field: where a row may hold it, its default, the type passed through unprepared.
+    plan = [(f.attname, f.name, _default(f), _unchanged_type(f), _preparer(f)) for f in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
@@ -80,14 +100,17 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict]) -> int:
 
     def values(row: dict) -> tuple:
         out = []
-        for (attname, name, field), prepare in zip(names, preparers, strict=True):
+        for attname, name, default, unchanged, prepare in plan:
             if attname in row:
                 value = row[attname]
             elif name in row:
                 value = row[name]
             else:
-                value = field.get_default()  # as Model.__init__ fills a field left out
-            out.append(prepare(value))
+                value = default()
+            # The common case inline: one call per cell is most of the cost for large imports.
+            if value is not None and type(value) is not unchanged:
+                value = prepare(value)
+            out.append(value)
         return tuple(out)
 
     with connection.cursor() as cursor:
