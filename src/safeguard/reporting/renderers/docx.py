@@ -107,20 +107,19 @@ def _add_table(word, document: Document, table: Table) -> None:  # noqa: ANN001
     grid = word.add_table(rows=1 + len(rows), cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
-    header = grid.rows[0]
+    # Rows and cells listed once: python-docx finds `rows[i]` and `cells[j]` by walking them
+    # all, which made a long table (England's late conferences) quadratic.
+    header, *word_rows = grid.rows
     _set_repeat_header(header)
-    for index, column in enumerate(table.columns):
-        cell = header.cells[index]
+    for index, (cell, column) in enumerate(zip(header.cells, table.columns, strict=True)):
         _shade(cell, "1F3B63")
         _cell_text(cell, column, bold=True, right=index > 0, white=True)
-    for row_index, row in enumerate(rows, start=1):
+    for row_index, (row, word_row) in enumerate(zip(rows, word_rows, strict=True), start=1):
         is_total = table.total_row is not None and row_index == len(rows)
-        word_row = grid.rows[row_index]
         cant_split = OxmlElement("w:cantSplit")
         cant_split.set(qn("w:val"), "true")
         word_row._tr.get_or_add_trPr().append(cant_split)
-        for index, value in enumerate(row):
-            cell = word_row.cells[index]
+        for index, (cell, value) in enumerate(zip(word_row.cells, row, strict=True)):
             if is_total:
                 _shade(cell, "E4E9F0")
             _cell_text(

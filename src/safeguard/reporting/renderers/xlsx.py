@@ -77,10 +77,12 @@ def render_xlsx(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> bytes:
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         rows = list(table.rows) + ([table.total_row] if table.total_row else [])
-        for row in rows:
+        # Rows counted here: openpyxl's `max_row` looks at every cell, so asking it for each
+        # row made a long table (England's late conferences) quadratic.
+        for row_number, row in enumerate(rows, start=2):
             sheet.append([_value(v) for v in row])
             for index, value in enumerate(row, start=1):
-                cell = sheet.cell(row=sheet.max_row, column=index)
+                cell = sheet.cell(row=row_number, column=index)
                 if isinstance(value, date):
                     cell.number_format = "dd/mm/yyyy"
                 elif isinstance(value, Decimal):
