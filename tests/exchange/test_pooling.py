@@ -59,3 +59,20 @@ def test_an_import_into_a_large_pool_reads_only_the_records_its_bundle_names(tmp
     assert unfiltered == []
     # and nothing the south bundle reads names a northern record
     assert not any("'N" in sql for sql in reads)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_large_import_leaves_the_planner_statistics_of_what_it_wrote(tmp_path, monkeypatch):
+    from safeguard.exchange import importer
+
+    monkeypatch.setattr(importer, "STATISTICS_AFTER_ROWS", 1)  # these bundles are small
+    north, counts = _authority(tmp_path, "N-", 1)
+    assert bundle_import(path=north, by=None).ok
+
+    def rows_known_to_planner(table: str) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            return cursor.fetchone()[0]
+
+    assert rows_known_to_planner("cases_child") == counts["children.csv"]
+    assert rows_known_to_planner("conferences_conference") == counts["conferences.csv"]
