@@ -46,6 +46,9 @@ class Table:
     total_row: tuple[Cell, ...] | None = None
     percent_columns: frozenset[int] = frozenset()  # Decimal cells shown with a % sign
     note: str = ""
+    # Each column's share of the page's width, where the text needs room (Word; the PDF's are in
+    # report.css, as the web page's security policy allows no inline styles). Empty: equal.
+    column_shares: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -565,6 +568,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                             )
                             for c in report.late_conferences
                         ),
+                        column_shares=(0.11, 0.12, 0.09, 0.12, 0.12, 0.07, 0.08, 0.29),
                     ),
                 )
                 if report.late_conferences

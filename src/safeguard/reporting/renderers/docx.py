@@ -29,7 +29,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
 
 from safeguard.domain.figures import Report, report_to_json
 from safeguard.reporting.renderers.charts import report_charts
@@ -109,11 +109,15 @@ def _add_table(word, document: Document, table: Table) -> None:  # noqa: ANN001
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
     # Rows and cells listed once: python-docx finds `rows[i]` and `cells[j]` by walking them
     # all, which made a long table (England's late conferences) quadratic.
+    if table.column_shares:
+        _set_column_widths(word, grid, table.column_shares)
     header, *word_rows = grid.rows
     _set_repeat_header(header)
-    for index, (cell, column) in enumerate(zip(header.cells, table.columns, strict=True)):
+    # A heading sits over its column: right over numbers, left over text.
+    first = rows[0] if rows else (None,) + (0,) * (len(table.columns) - 1)
+    for cell, column, value in zip(header.cells, table.columns, first, strict=True):
         _shade(cell, "1F3B63")
-        _cell_text(cell, column, bold=True, right=index > 0, white=True)
+        _cell_text(cell, column, bold=True, right=is_number(value), white=True)
     for row_index, (row, word_row) in enumerate(zip(rows, word_rows, strict=True), start=1):
         is_total = table.total_row is not None and row_index == len(rows)
         cant_split = OxmlElement("w:cantSplit")
@@ -132,6 +136,19 @@ def _add_table(word, document: Document, table: Table) -> None:  # noqa: ANN001
         note = word.add_paragraph(table.note)
         note.runs[0].font.size = Pt(8)
     word.add_paragraph()
+
+
+def _set_column_widths(word, grid, shares: tuple[float, ...]) -> None:  # noqa: ANN001
+    """Fixed widths: LibreOffice reads the table's grid, Word each cell's width."""
+    section = word.sections[-1]
+    usable = section.page_width - section.left_margin - section.right_margin
+    grid.autofit = False
+    widths = [Emu(int(usable * share)) for share in shares]
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
 
 
 def _add_figure(word, document: Document, figure: Figure, png: bytes) -> None:  # noqa: ANN001
