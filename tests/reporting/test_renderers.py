@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -95,6 +96,32 @@ def test_docx_has_real_headings_tables_and_captions(report):
     assert word.tables[0].rows[0].cells[1].text == "Children on a plan"
     assert len(word.inline_shapes) == 5
     assert any(HEADLINE in p.text for p in word.paragraphs)
+
+
+def test_docx_converts_cleanly_with_libreoffice(report, tmp_path):
+    soffice = shutil.which("soffice")
+    if soffice is None or shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):  # .ci/run installs both: the check must run there
+            pytest.fail("CI needs LibreOffice (libreoffice-writer-nogui) and pdftotext")
+        pytest.skip("LibreOffice or pdftotext is not installed")
+    source = tmp_path / "report.docx"
+    source.write_bytes(render(report, ReportFormat.docx))
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        capture_output=True, check=True, timeout=120,
+    )  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    flat = " ".join(text.split())
+    assert HEADLINE in flat
+    assert "Appendix A: Conferences held out of timescale" in flat
+    assert "Table 1: Children subject to a CP plan" in flat
+    assert len(text.split("\f")) > 8  # pages, not a document collapsed onto one
 
 
 def test_xlsx_has_one_sheet_per_table_with_numbers_as_numbers(report):
