@@ -166,7 +166,7 @@ def _refresh_statistics(result: ImportResult) -> None:
     if sum(written.values()) < STATISTICS_AFTER_ROWS:
         return
     tables = [table for table, rows in written.items() if rows]
-    if any(t == CONFERENCE_MAPPING.model._meta.db_table for t in tables):
+    if CONFERENCE_MAPPING.model._meta.db_table in tables:  # meetings are written with them
         tables.append(Meeting._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, tables)))
@@ -295,7 +295,7 @@ def _write(
 # Reading a whole table is cheaper than filtering it by thousands of names, and costs little
 # memory when the table is not much bigger than the bundle (an authority's own database). At four
 # times, the fourth authority of a pool read three others' records: 1.1 GiB for authorities of
-# 25,000 children, against 0.9 GiB at most with 1.5 (docs/benchmarks.md).
+# 25,000 children, against 0.7 GiB with 1.5 (docs/benchmarks.md).
 WHOLE_TABLE_UP_TO = 1.5
 
 
