@@ -107,17 +107,21 @@ def _add_table(word, document: Document, table: Table) -> None:  # noqa: ANN001
     grid = word.add_table(rows=1 + len(rows), cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
-    # Rows and cells listed once: python-docx finds `rows[i]` and `cells[j]` by walking them
-    # all, which made a long table (England's late conferences) quadratic.
     if table.column_shares:
         _set_column_widths(word, grid, table.column_shares)
+    # Rows and cells listed once: python-docx finds `rows[i]` and `cells[j]` by walking them
+    # all, which made a long table (England's late conferences) quadratic.
     header, *word_rows = grid.rows
     _set_repeat_header(header)
     # A heading sits over its column: right over numbers, left over text.
-    first = rows[0] if rows else (None,) + (0,) * (len(table.columns) - 1)
-    for cell, column, value in zip(header.cells, table.columns, first, strict=True):
+    numeric = (
+        [is_number(value) for value in rows[0]]
+        if rows
+        else [index > 0 for index in range(len(table.columns))]
+    )
+    for cell, column, right in zip(header.cells, table.columns, numeric, strict=True):
         _shade(cell, "1F3B63")
-        _cell_text(cell, column, bold=True, right=is_number(value), white=True)
+        _cell_text(cell, column, bold=True, right=right, white=True)
     for row_index, (row, word_row) in enumerate(zip(rows, word_rows, strict=True), start=1):
         is_total = table.total_row is not None and row_index == len(rows)
         cant_split = OxmlElement("w:cantSplit")
