@@ -56,9 +56,12 @@ def _unchanged_type(field: models.Field) -> type | None:
 
 
 def _date_adapter(field: models.Field):
-    """For a date field, the backend's adapter, which is all `get_db_prep_save` comes down to
-    for a date."""
-    return connection.ops.adapt_datefield_value if type(field).__name__ == "DateField" else None
+    """For a date field, what `get_db_prep_save` comes down to for a date: the backend's
+    adapter, or the same as the C method `date.isoformat` where that is what it does (SQLite)."""
+    if type(field).__name__ != "DateField":
+        return None
+    adapt = connection.ops.adapt_datefield_value
+    return dt.date.isoformat if adapt(_A_DAY) == _A_DAY.isoformat() else adapt
 
 
 def _preparer(field: models.Field):
@@ -108,7 +111,7 @@ def _prepared_column(column: list, unchanged: type | None, prepare, adapt_date) 
     if not kinds or (unchanged is not None and kinds == {unchanged}):
         return column
     if kinds == {dt.date} and adapt_date is not None:
-        return list(map(adapt_date, column))  # the backend's adapter passes None through
+        return [None if value is None else adapt_date(value) for value in column]
     return list(map(prepare, column))
 
 

@@ -381,10 +381,10 @@ def _write_meetings(rows: list[tuple[Row, dict[str, Any]]]) -> dict[str, int]:
 
 
 def _model_kwargs(
-    mapping: Mapping, natural: dict[str, Any], pks: dict[str, dict[str, int]]
+    mapping: Mapping, natural: dict[str, Any], pks: dict[str, dict[str, int]], references
 ) -> dict:
     values = mapping.to_model(natural)
-    for name in mapping.references():
+    for name in references:
         reference = values.pop(name)
         values[f"{name}_id"] = pks[name][reference] if reference else None
     return values
@@ -400,15 +400,16 @@ def _write_records(
     new, changed, rewritten = [], [], []
     update_fields: list[str] = []
     children: set[str] = set()
+    references = tuple(mapping.references())
     for _, natural in rows:
         key = mapping.key(natural)
         current = existing.get(key)
         if current is None:
-            new.append(_model_kwargs(mapping, natural, pks))
+            new.append(_model_kwargs(mapping, natural, pks, references))
             counts.added += 1
             children.add(natural.get("child", ""))
         elif current[1] != natural:
-            values = _model_kwargs(mapping, natural, pks)
+            values = _model_kwargs(mapping, natural, pks, references)
             update_fields = [f for f in values if f not in mapping.key_fields]
             instance = mapping.model(pk=current[0], **values)
             if any(current[1][f] != natural[f] for f in mapping.unique_fields):
