@@ -33,6 +33,12 @@ def _setup() -> None:
         call_command("migrate", verbosity=0, interactive=False)
 
 
+def _django_ready() -> bool:
+    """Whether Django is already set up (the commands run inside tests or another program)."""
+    django_apps = sys.modules.get("django.apps")
+    return django_apps is not None and django_apps.apps.ready
+
+
 def _migrations_pending() -> bool:
     """Whether the database lacks a migration. Asking is a tenth of a second cheaper than a
     `migrate` with nothing to do, which also rebuilds every model's state."""
@@ -396,6 +402,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        # Work that needs no Django (reading a census file) may begin before it starts.
+        alongside = getattr(args, "alongside_setup", None)
+        if alongside is not None and not _django_ready():
+            alongside(args)
         _setup()
         return args.handler(args)
     except UserError as error:
@@ -433,4 +443,8 @@ def _write_trace() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m safeguard.cli`: run the imported module's main, not this __main__ copy, so that
+    # the UserError the subcommands raise (imported from safeguard.cli) is the one caught.
+    from safeguard.cli import main as cli_main
+
+    sys.exit(cli_main())

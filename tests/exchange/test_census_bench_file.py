@@ -7,7 +7,8 @@ from lxml import etree
 from bench.census_file import write_census_file
 from safeguard.cases.models import Child, Plan
 from safeguard.census.models import CinEpisode
-from safeguard.exchange.census import SCHEMA_DIR, census_import
+from safeguard.exchange.census import census_import
+from safeguard.exchange.census_file import SCHEMA_DIR
 
 
 def test_the_bench_census_file_validates_against_the_2026_schema(tmp_path):

@@ -10,7 +10,8 @@ from lxml import etree
 
 from safeguard.domain.figures import CountBy
 from safeguard.domain.periods import Period
-from safeguard.exchange.census import CollectionYear, census_export, census_import
+from safeguard.exchange.census import census_export, census_import
+from safeguard.exchange.census_file import CollectionYear
 from safeguard.reporting.selectors import report_inputs
 from tests.census.standards import *  # noqa: F403
 

@@ -13,7 +13,8 @@ import pytest
 from safeguard.cases.models import Child, Plan
 from safeguard.census.models import CinEpisode, PlanCensusDetail, Section47Enquiry
 from safeguard.conferences.models import Conference
-from safeguard.exchange.census import CollectionYear, census_import, census_read
+from safeguard.exchange.census import census_import
+from safeguard.exchange.census_file import CollectionYear, census_read
 from tests.census.standards import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,8 @@ from safeguard.audit.services import audit_record
 from safeguard.cases.models import Child, Plan, PlanCategory
 from safeguard.census.models import PlanCensusDetail, Section47Enquiry
 from safeguard.census.services import census_records_write
-from safeguard.census.sourced import Sourced, settle
+from safeguard.census.settling import settle
+from safeguard.census.sourced import Sourced
 from safeguard.conferences.models import Conference
 from safeguard.domain.calendar import add_months
 

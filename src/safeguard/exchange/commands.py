@@ -56,17 +56,15 @@ def _print_import(result, *, dry_run: bool, name: str) -> int:
 def cmd_cin_census(args: argparse.Namespace) -> int:
     from safeguard.cli import UserError
 
-    from .census import (
-        CensusError,
-        CensusExportError,
-        CollectionYear,
-        census_export,
-        census_import,
-    )
+    from .census import CensusExportError, census_export, census_import
+    from .census_file import CensusError, CollectionYear
 
     if args.census_command == "import":
         try:
-            outcome = census_import(path=Path(args.file), by=None, dry_run=args.dry_run)
+            read = getattr(args, "census_read", None)
+            outcome = census_import(
+                path=Path(args.file), by=None, dry_run=args.dry_run, census=read and read()
+            )
         except CensusError as error:
             raise UserError(str(error)) from None
         return _print_import(outcome.result, dry_run=args.dry_run, name=args.file)
@@ -79,6 +77,13 @@ def cmd_cin_census(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Wrote {args.file}: collection year {year.name}, {exported.children} children.")
     return 0
+
+
+def census_read_alongside_setup(args: argparse.Namespace) -> None:
+    """Begin reading the census file while Django starts (safeguard.cli calls this first)."""
+    from .census_file import census_read_begun
+
+    args.census_read = census_read_begun(Path(args.file))
 
 
 def cmd_annex_a(args: argparse.Namespace) -> int:
@@ -133,6 +138,7 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     )
     action.add_argument("file")
     action.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    action.set_defaults(alongside_setup=census_read_alongside_setup)
     action = actions.add_parser(
         "export", help="Write a collection year's child protection records as a census file."
     )
