@@ -565,9 +565,8 @@ def census_read_begun(path: Path) -> Callable[[], CensusFile]:
     """Begin reading a census file in a process of its own; the function returned waits for it
     and gives what `census_read` would (raising CensusError as it would).
 
-    The command line begins the read before Django starts, so that reading (most of a minute's
-    worth of work for the community's validator) and start-up share the machine's cores
-    (docs/decisions/0010-census-read-alongside-start-up.md). Where processes cannot be forked,
+    The command line begins the read before Django starts, so that reading and start-up share
+    the machine's cores (docs/decisions/0010-census-read-alongside-start-up.md). Where processes cannot be forked,
     or the reader dies, the file is read here instead: the outcome is the same, only later."""
     path = Path(path)
     try:
