@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -177,6 +177,7 @@ def _element_at(root: etree._Element, path: str | None) -> etree._Element | None
     return found[0] if found and isinstance(found[0], etree._Element) else None
 
 
+@lru_cache(maxsize=8192)  # a return's dates repeat: one object each, parsed once
 def _date(text: str | None) -> dt.date | None:
     if text is None or not text.strip():
         return None
