@@ -145,6 +145,25 @@ def test_a_blank_child_id_is_named_with_its_line(example_census, tmp_path):
     assert Child.objects.count() == 0
 
 
+@pytest.mark.parametrize("written", ["20230-06-01", "-0001-06-01"])
+def test_a_date_the_schema_allows_but_no_record_can_hold_is_named_with_its_line(
+    example_census, tmp_path, written
+):
+    """xs:date allows five-digit and negative years; the import names them, not a crash."""
+    text = example_census.read_text()
+    first = re.search(r"<CINreferralDate>([^<]+)</CINreferralDate>", text)
+    line = text[: first.start()].count("\n") + 1
+    odd = tmp_path / "odd-date.xml"
+    odd.write_text(text[: first.start(1)] + written + text[first.end(1) :])
+
+    outcome = census_import(path=odd, by=None)
+
+    assert not outcome.ok
+    assert [(p.line, p.column) for p in outcome.problems] == [(line, "CINreferralDate")]
+    assert written in outcome.problems[0].reason
+    assert Child.objects.count() == 0
+
+
 def test_stray_text_after_each_child_of_a_long_file_is_named_whole(tmp_path):
     # Long enough to be parsed in many chunks: a child's tail text may be read after the child.
     from bench.census_file import write_census_file
