@@ -95,3 +95,35 @@ def test_a_full_recompute_includes_the_diary_of_a_plan_with_no_conference_yet():
     plan.refresh_from_db()
     assert plan.first_core_group_due_on == dt.date(2024, 3, 15)  # 10 working days after
     assert plan.next_review_due_on is None
+
+
+def _stored() -> tuple[list, list]:
+    conferences = list(
+        Conference.objects.order_by("pk").values_list("pk", *VERDICT_FIELDS, "verdict_missing")
+    )
+    plans = list(
+        Plan.objects.order_by("pk").values_list(
+            "pk", *DIARY_FIELDS, "midway_check_due_on", "pre_review_check_due_on"
+        )
+    )
+    return conferences, plans
+
+
+def test_an_import_writes_new_childrens_verdicts_as_the_refresh_would(tmp_path):
+    """New children's verdicts and diaries are judged before their records are inserted; a
+    refresh of every child afterwards must find nothing to change. The synthetic authority has
+    every kind of conference, late ones, and children with two conferences on one day (left to
+    the refresh); a second import adds children beside them, and a held child's conference."""
+    from safeguard.exchange.importer import bundle_import
+    from safeguard.exchange.synthetic import write_synthetic_bundle
+
+    write_synthetic_bundle(tmp_path / "first", children=300, years=6, seed=3)
+    assert bundle_import(path=tmp_path / "first", by=None).ok
+    write_synthetic_bundle(tmp_path / "second", children=200, years=6, seed=4, id_prefix="S")
+    assert bundle_import(path=tmp_path / "second", by=None).ok
+    imported = _stored()
+    assert sum(1 for row in imported[0] if row[2] == "out") > 10  # late conferences among them
+    assert sum(1 for row in imported[1] if row[2] is not None) > 10  # open plans' diaries
+
+    assert timeliness_refresh(child_pks=None) == 0
+    assert _stored() == imported

@@ -17,6 +17,7 @@ from django.db.models import Model
 
 from safeguard.cases.models import Child, Plan
 from safeguard.domain.timeliness import (
+    Assessment,
     ConferenceFacts,
     ConferenceKind,
     PlanFacts,
@@ -139,17 +140,8 @@ def _refresh_chunk(child_pks: list[int], rules: RuleSet) -> int:
         assessments = assess_child(facts, plan_facts, rules)
         for row in rows:
             assessment = assessments[str(row[0])]
-            days_late = assessment.days_late
-            # Plain text, not the vocabulary's members (`_value_` is the member's str value).
-            stored = (
-                assessment.due_on,
-                assessment.verdict._value_,
-                days_late,
-                assessment.unit._value_ if days_late is not None else "",
-                assessment.reason[:300],
-                assessment.missing._value_ if assessment.missing else "",
-                int(assessment.plan_key) if assessment.plan_key else None,
-            )
+            plan_pk = int(assessment.plan_key) if assessment.plan_key else None
+            stored = (*_verdict(assessment), plan_pk)
             if stored != row[6:]:
                 # Write only the columns that differ: rewriting an unchanged verdict or date still
                 # updates its index. Rows are grouped by which columns differ.
@@ -163,6 +155,45 @@ def _refresh_chunk(child_pks: list[int], rules: RuleSet) -> int:
         rows_update(Conference, tuple(compress(STORED_FIELDS, differs)), values)
     rows_update(Plan, SCHEDULE_FIELDS, changed_plans)
     return sum(map(len, changed.values()))
+
+
+def _verdict(assessment: Assessment) -> tuple:
+    """The stored fields but the plan (STORED_FIELDS[:-1]), as plain text, not the vocabulary's
+    members (`_value_` is the member's str value)."""
+    days_late = assessment.days_late
+    return (
+        assessment.due_on,
+        assessment.verdict._value_,
+        days_late,
+        assessment.unit._value_ if days_late is not None else "",
+        assessment.reason[:300],
+        assessment.missing._value_ if assessment.missing else "",
+    )
+
+
+def timeliness_of_new_child(
+    conferences: list[ConferenceFacts], plans: list[PlanFacts], rules: RuleSet
+) -> tuple[dict[str, dict], dict[str, dict]] | None:
+    """For a child whose conferences and plans are all being inserted now, what
+    `timeliness_refresh` would store once they are: per conference key, its STORED_FIELDS (the
+    plan by its key, `plan_key`); per plan key, its SCHEDULE_FIELDS. Writing them with the
+    records saves rewriting every row just inserted (on PostgreSQL, a new version of each row
+    and of its entries in nine indexes).
+
+    None when two conferences fall on one day: the refresh orders them by the keys the
+    database has yet to give them, so it must decide."""
+    if len({c.held_on for c in conferences}) != len(conferences):
+        return None
+    assessments = assess_child(conferences, plans, rules)
+    verdicts = {
+        key: {**dict(zip(STORED_FIELDS[:-1], _verdict(a), strict=True)), "plan_key": a.plan_key}
+        for key, a in assessments.items()
+    }
+    schedules = {
+        plan.key: dict(zip(SCHEDULE_FIELDS, _schedule(plan, conferences, rules), strict=True))
+        for plan in plans
+    }
+    return verdicts, schedules
 
 
 def _schedule(plan: PlanFacts, conferences: list[ConferenceFacts], rules: RuleSet) -> tuple:

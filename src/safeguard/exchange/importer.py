@@ -14,8 +14,13 @@ from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import Area
 from safeguard.conferences.models import Chair, Meeting
-from safeguard.conferences.timeliness import timeliness_refresh
+from safeguard.conferences.timeliness import (
+    installation_rule_set,
+    timeliness_of_new_child,
+    timeliness_refresh,
+)
 from safeguard.data_version.services import data_version_bump
+from safeguard.domain.timeliness import ConferenceFacts, ConferenceKind, PlanFacts, RuleSet
 from safeguard.escalations.models import OrganisationType
 from safeguard.storage import rows_insert, rows_update
 
@@ -28,7 +33,7 @@ from .records import (
     Mapping,
     natural_records,
 )
-from .schema import CONFERENCES, PLANS
+from .schema import CHILDREN, CONFERENCES, PLANS
 
 BATCH = 2000
 Progress = Callable[[str, int], None]
@@ -244,6 +249,9 @@ def _write(
         if result.problems:
             return
 
+    rules = installation_rule_set()
+    judged_children, judged = _timeliness_of_new_children(natural_rows, existing, rules)
+
     # With --replace, records the bundle does not hold go. Conferences go first, so that a new
     # conference cannot collide with an old one on (child, type, date); everything else goes
     # after the writes, when no kept record still refers to it.
@@ -265,7 +273,11 @@ def _write(
         if mapping is CONFERENCE_MAPPING:
             pks["meeting"] = _write_meetings(natural_rows[CONFERENCES.filename])
         counts, changed_children = _write_records(
-            mapping, natural_rows[mapping.spec.filename], existing[mapping.spec.filename], pks
+            mapping,
+            natural_rows[mapping.spec.filename],
+            existing[mapping.spec.filename],
+            pks,
+            judged.get(mapping.spec.filename, {}),
         )
         counts.removed = len(gone.get(mapping.spec.filename, ()))
         result.files[mapping.spec.filename] = counts
@@ -286,8 +298,9 @@ def _write(
                 _delete(mapping, gone[mapping.spec.filename])
         Meeting.objects.filter(conferences__isnull=True).delete()
 
+    touched_children -= judged_children
     child_pks = [pks["child"][c] for c in touched_children if c in pks["child"]]
-    timeliness_refresh(child_pks=child_pks)
+    timeliness_refresh(child_pks=child_pks, rules=rules)
     if progress:
         progress("timeliness", len(child_pks))
 
@@ -380,6 +393,67 @@ def _write_meetings(rows: list[tuple[Row, dict[str, Any]]]) -> dict[str, int]:
     }
 
 
+def _timeliness_of_new_children(
+    natural_rows: dict[str, list[tuple[Row, dict[str, Any]]]],
+    existing: dict[str, dict[tuple, tuple[int, dict[str, Any]]]],
+    rules: RuleSet,
+) -> tuple[set[str], dict[str, dict[tuple, dict[str, Any]]]]:
+    """The verdicts and plan diaries of the children the database does not hold yet, judged
+    before their records are written (`timeliness_of_new_child`), so that they are inserted
+    with them rather than rewritten after. A child any of whose plans or conferences is already
+    held (under another child) is left to the refresh, as the rest are."""
+    held_children = {key[0] for key in existing[CHILDREN.filename]}
+    plans: dict[str, list[PlanFacts]] = defaultdict(list)
+    conferences: dict[str, list[ConferenceFacts]] = defaultdict(list)
+    left: set[str] = set()
+    for _, plan in natural_rows[PLANS.filename]:
+        if (plan["plan_id"],) in existing[PLANS.filename]:
+            left.add(plan["child"])
+        plans[plan["child"]].append(PlanFacts(plan["plan_id"], plan["start_on"], plan["end_on"]))
+    for _, conference in natural_rows[CONFERENCES.filename]:
+        if (conference["conference_id"],) in existing[CONFERENCES.filename]:
+            left.add(conference["child"])
+        conferences[conference["child"]].append(
+            ConferenceFacts(
+                conference["conference_id"],
+                ConferenceKind(conference["kind"]),
+                conference["held_on"],
+                conference["strategy_discussion_on"],
+                conference["transfer_notification_on"],
+            )
+        )
+    judged_children: set[str] = set()
+    judged: dict[str, dict[tuple, dict[str, Any]]] = {
+        PLANS.filename: {},
+        CONFERENCES.filename: {},
+    }
+    for _, child in natural_rows[CHILDREN.filename]:
+        child_id = child["child_id"]
+        if child_id in held_children or child_id in left:
+            continue
+        if child_id not in conferences and child_id not in plans:
+            judged_children.add(child_id)  # nothing to judge
+            continue
+        outcome = timeliness_of_new_child(conferences[child_id], plans[child_id], rules)
+        if outcome is None:
+            continue
+        verdicts, schedules = outcome
+        judged_children.add(child_id)
+        judged[CONFERENCES.filename].update(((key,), v) for key, v in verdicts.items())
+        judged[PLANS.filename].update(((key,), v) for key, v in schedules.items())
+    return judged_children, judged
+
+
+def _judged_fields(values: dict[str, Any], pks: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """Timeliness fields judged for a new record, its plan (named by id) made a key."""
+    if "plan_key" not in values:
+        return values
+    values = dict(values)
+    plan_key = values.pop("plan_key")
+    values["plan_id"] = pks["plan"][plan_key] if plan_key else None
+    return values
+
+
 def _model_kwargs(
     mapping: Mapping, natural: dict[str, Any], pks: dict[str, dict[str, int]], references
 ) -> dict:
@@ -395,7 +469,10 @@ def _write_records(
     rows: list[tuple[Row, dict[str, Any]]],
     existing: dict[tuple, tuple[int, dict[str, Any]]],
     pks: dict[str, dict[str, int]],
+    judged: dict[tuple, dict[str, Any]],
 ) -> tuple[FileCounts, set[str]]:
+    """Add, change or leave each record of `rows`; a new record also takes the timeliness
+    fields judged for it (`judged`, by record key)."""
     counts = FileCounts()
     new, changed, rewritten = [], [], []
     update_fields: list[str] = []
@@ -405,7 +482,10 @@ def _write_records(
         key = mapping.key(natural)
         current = existing.get(key)
         if current is None:
-            new.append(_model_kwargs(mapping, natural, pks, references))
+            values = _model_kwargs(mapping, natural, pks, references)
+            if key in judged:
+                values.update(_judged_fields(judged[key], pks))
+            new.append(values)
             counts.added += 1
             children.add(natural.get("child", ""))
         elif current[1] != natural:
