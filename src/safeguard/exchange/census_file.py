@@ -210,17 +210,17 @@ def _text(element: etree._Element, path: str) -> str:
     return (element.findtext(path) or "").strip()
 
 
+def _safe_iterparse(source, **options) -> etree.iterparse:
+    """lxml's iterparse with entities, DTDs, the network and huge documents all left alone."""
+    return etree.iterparse(
+        source, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, **options
+    )
+
+
 def _declares_doctype(path: Path) -> bool:
     """Whether the prolog, however long (comments can pad it), declares a DOCTYPE: parsed up to
     the root element's start only, with entities, DTDs and the network all left alone."""
-    context = etree.iterparse(
-        str(path),
-        events=("start",),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-    )
+    context = _safe_iterparse(str(path), events=("start",))
     try:
         for _, element in context:
             docinfo = element.getroottree().docinfo
@@ -257,14 +257,10 @@ class _Reader:
                 "files are refused for safety",
             )
             return self.result
-        context = etree.iterparse(
+        context = _safe_iterparse(
             self.source or str(self.path),
             events=("end",),
             tag=("Child", "Header"),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
             remove_comments=True,
             remove_pis=True,
             # Fewer nodes to build, check and walk; text that is not blank (a stray word between
