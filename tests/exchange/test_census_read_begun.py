@@ -81,7 +81,7 @@ def test_the_reader_module_does_not_start_django():
 
 
 @pytest.fixture
-def shared_file(tmp_path, monkeypatch) -> Path:
+def two_share_file(tmp_path, monkeypatch) -> Path:
     """A 600-child return (about 750 KB), read in two shares: the size from which files are
     shared is lowered so that a small file takes that path."""
     path = tmp_path / "census.xml"
@@ -99,45 +99,45 @@ def _edit(path: Path, old: bytes, new: bytes, *, last: bool) -> None:
     path.write_bytes(data[:at] + new + data[at + len(old) :])
 
 
-def test_a_large_clean_file_read_in_two_shares_is_the_file_read_whole(shared_file):
-    whole = census_read(shared_file)
+def test_a_large_clean_file_read_in_two_shares_is_the_file_read_whole(two_share_file):
+    whole = census_read(two_share_file)
     assert not whole.problems and whole.children == 600
-    assert census_read_begun(shared_file)() == whole
+    assert census_read_begun(two_share_file)() == whole
 
 
 @pytest.mark.parametrize("last", [False, True], ids=["first share", "second share"])
-def test_a_fault_in_either_share_is_reported_as_one_read_reports_it(shared_file, last):
-    _edit(shared_file, b"<Sex>", b"<Sex>X", last=last)  # not M, F or U
-    whole = census_read(shared_file)
+def test_a_fault_in_either_share_is_reported_as_one_read_reports_it(two_share_file, last):
+    _edit(two_share_file, b"<Sex>", b"<Sex>X", last=last)  # not M, F or U
+    whole = census_read(two_share_file)
     assert whole.problems
-    assert census_read_begun(shared_file)() == whole
+    assert census_read_begun(two_share_file)() == whole
 
 
-def test_a_child_in_both_shares_is_named_as_one_read_names_it(shared_file):
-    first_id = shared_file.read_bytes().split(b"<LAchildID>")[1].split(b"<")[0]
-    data = shared_file.read_bytes()
+def test_a_child_in_both_shares_is_named_as_one_read_names_it(two_share_file):
+    first_id = two_share_file.read_bytes().split(b"<LAchildID>")[1].split(b"<")[0]
+    data = two_share_file.read_bytes()
     last_id = data[data.rfind(b"<LAchildID>") + len(b"<LAchildID>") :].split(b"<")[0]
-    _edit(shared_file, b"<LAchildID>" + last_id, b"<LAchildID>" + first_id, last=True)
-    whole = census_read(shared_file)
+    _edit(two_share_file, b"<LAchildID>" + last_id, b"<LAchildID>" + first_id, last=True)
+    whole = census_read(two_share_file)
     assert [p.column for p in whole.problems] == ["LAchildID"]
-    assert census_read_begun(shared_file)() == whole
+    assert census_read_begun(two_share_file)() == whole
 
 
-def test_a_child_tag_in_a_comment_where_the_file_is_shared_changes_nothing(shared_file):
-    split = census_file._split_at(shared_file)
-    data = shared_file.read_bytes()
+def test_a_child_tag_in_a_comment_where_the_file_is_shared_changes_nothing(two_share_file):
+    split = census_file._split_at(two_share_file)
+    data = two_share_file.read_bytes()
     # A comment holding a <Child> start tag just before the one the file would be shared at.
-    shared_file.write_bytes(data[:split] + b"<!-- <Child> -->" + data[split:])
-    whole = census_read(shared_file)
+    two_share_file.write_bytes(data[:split] + b"<!-- <Child> -->" + data[split:])
+    whole = census_read(two_share_file)
     assert not whole.problems
-    assert census_read_begun(shared_file)() == whole
+    assert census_read_begun(two_share_file)() == whole
 
 
-def test_warnings_in_the_second_share_keep_the_files_own_lines(shared_file):
-    data = shared_file.read_bytes()
+def test_warnings_in_the_second_share_keep_the_files_own_lines(two_share_file):
+    data = two_share_file.read_bytes()
     review = data.rfind(b"<CPPreviewDate>")
     end = data.index(b"</CPPreviewDate>", review) + len(b"</CPPreviewDate>")
-    shared_file.write_bytes(data[:end] + data[review:end] + data[end:])  # the review twice
-    whole = census_read(shared_file)
+    two_share_file.write_bytes(data[:end] + data[review:end] + data[end:])  # the review twice
+    whole = census_read(two_share_file)
     assert not whole.problems and len(whole.warnings) == 1
-    assert census_read_begun(shared_file)() == whole
+    assert census_read_begun(two_share_file)() == whole

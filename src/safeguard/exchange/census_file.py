@@ -742,12 +742,13 @@ class _Part:
         self.handle = path.open("rb")
         self.handle.seek(start)
         self.left = None if end is None else end - start
-        self.pending = [prefix] if prefix else []
+        self.prefix = prefix
         self.suffix = suffix
 
     def read(self, size: int = -1) -> bytes:
-        if self.pending:
-            return self.pending.pop()
+        if self.prefix:
+            prefix, self.prefix = self.prefix, b""
+            return prefix
         if self.handle.closed:
             return b""
         want = size if size > 0 else 1 << 16
