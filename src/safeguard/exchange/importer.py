@@ -483,8 +483,9 @@ def _write_records(
         current = existing.get(key)
         if current is None:
             values = _model_kwargs(mapping, natural, pks, references)
-            if key in judged:
-                values.update(_judged_fields(judged[key], pks))
+            fields = judged.pop(key, None)  # let go as it is used: a large import's peak memory
+            if fields is not None:
+                values.update(_judged_fields(fields, pks))
             new.append(values)
             counts.added += 1
             children.add(natural.get("child", ""))
