@@ -445,17 +445,19 @@ def _timeliness_of_new_children(
 
 
 def _judged_fields(values: dict[str, Any], pks: dict[str, dict[str, int]]) -> dict[str, Any]:
-    """Timeliness fields judged for a new record, its plan (named by id) made a key."""
-    if "plan_key" not in values:
-        return values
-    values = dict(values)
-    plan_key = values.pop("plan_key")
-    values["plan_id"] = pks["plan"][plan_key] if plan_key else None
+    """Timeliness fields judged for a new record, its plan (named by id) made a key in place:
+    each record's are used once."""
+    if "plan_key" in values:
+        plan_key = values.pop("plan_key")
+        values["plan_id"] = pks["plan"][plan_key] if plan_key else None
     return values
 
 
 def _model_kwargs(
-    mapping: Mapping, natural: dict[str, Any], pks: dict[str, dict[str, int]], references
+    mapping: Mapping,
+    natural: dict[str, Any],
+    pks: dict[str, dict[str, int]],
+    references: tuple[str, ...],
 ) -> dict:
     values = mapping.to_model(natural)
     for name in references:
