@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
-from itertools import islice
+from itertools import chain, islice
 from operator import itemgetter
 
 from django.db import connection, models
@@ -141,12 +141,13 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict]) -> int:
         ]
         return list(zip(*prepared, strict=True))
 
+    batches = (values(rows[start : start + BATCH]) for start in range(0, len(rows), BATCH))
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            batch = values(rows[start : start + BATCH])
-            if connection.vendor == "postgresql":
-                _copy_rows(cursor, table, columns, batch)
-            else:
+        if connection.vendor == "postgresql":
+            # One COPY for the table: the server takes in a batch while the next is prepared.
+            _copy_rows(cursor, table, columns, chain.from_iterable(batches))
+        else:
+            for batch in batches:
                 cursor.executemany(sql, batch)
     data_version_bump()  # no signals here: the cached report must still see the change
     return len(rows)
