@@ -1,4 +1,4 @@
-"""Fixtures for the DfE and Ofsted files in ../shared/standards, beside the clone (as CI has them).
+"""Fixtures for the DfE and Ofsted sample files, copied into tests/data/standards from the contract.
 
 Use with `from tests.census.standards import *  # noqa: F403`."""
 
@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-CENSUS_DIR = SHARED / "standards" / "cin-census"
-ANNEX_A_DIR = SHARED / "standards" / "annex-a"
+STANDARDS = Path(__file__).resolve().parents[1] / "data" / "standards"
+CENSUS_DIR = STANDARDS / "cin-census"
+ANNEX_A_DIR = STANDARDS / "annex-a"
 
 
 def shared_file(folder: Path, name: str) -> Path:
     path = folder / name
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the shared standards folder sits beside the clone in CI")
+    assert path.is_file(), f"{path} is missing from the repository's test data"
     return path
 
 

@@ -6,7 +6,7 @@ from django.db import connection
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's storage setting")
+@pytest.mark.postgresql
 def test_conference_pages_keep_room_for_in_place_timeliness_updates():
     with connection.cursor() as cursor:
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'conferences_conference'")

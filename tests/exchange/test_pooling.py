@@ -61,7 +61,7 @@ def test_an_import_into_a_large_pool_reads_only_the_records_its_bundle_names(tmp
     assert not any("'N" in sql for sql in reads)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+@pytest.mark.postgresql
 def test_a_large_import_leaves_the_planner_statistics_of_what_it_wrote(tmp_path, monkeypatch):
     from safeguard.exchange import importer
 

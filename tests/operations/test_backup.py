@@ -229,7 +229,7 @@ def test_a_damaged_foreign_or_mismatched_backup_is_refused_and_nothing_changes(
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.postgresql
 def test_pg_tools_older_than_the_server_are_named(monkeypatch, tmp_path):
     real_run = backup.subprocess.run
 
