@@ -9,7 +9,7 @@ import pytest
 
 from safeguard.spreadsheet_cells import SafeCsvWriter, neutralised, restored
 
-RUNNABLE = ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+RUNNABLE = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
 
 @pytest.mark.parametrize("text", RUNNABLE)

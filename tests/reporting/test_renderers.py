@@ -153,7 +153,7 @@ def test_xlsx_writes_text_a_chair_typed_as_text_never_as_a_formula():
 
     sheet = load_workbook(io.BytesIO(render(report, ReportFormat.xlsx)))["Late conferences"]
 
-    row = [cell for cell in sheet[2]]
+    row = list(sheet[2])
     assert row[7].value == "'" + typed and row[7].data_type == "s"
     assert [c.value for c in row[:2]] + [row[6].value] == ["'-C1", "'@CF1", "'+North"]
     assert row[5].value == 1 and row[5].data_type == "n"  # days late: still a number
