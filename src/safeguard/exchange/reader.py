@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from safeguard.spreadsheet_cells import restored
+
 from .schema import (
     ALLOCATIONS,
     CHILDREN,
@@ -34,7 +36,6 @@ from .schema import (
 
 MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
 MAX_CELL_CHARACTERS = 10_000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK_DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -137,13 +138,6 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
     return b"".join(parts)
 
 
-def unescape_formula(text: str) -> str:
-    """Undo the apostrophe that `export` puts before a cell a spreadsheet would run."""
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
-        return text[1:]
-    return text
-
-
 def parse_date(text: str) -> dt.date:
     """ISO YYYY-MM-DD or UK DD/MM/YYYY; nothing else."""
     if _ISO_DATE.match(text):
@@ -158,10 +152,9 @@ def _parse_cell(column: Column, text: str) -> Any:
     """The typed value of a non-blank cell; raises ValueError with a reason."""
     match column.cell:
         case Cell.TEXT:
-            value = unescape_formula(text) if column.free_text else text
-            if len(value) > column.max_length:
+            if len(text) > column.max_length:
                 raise ValueError(f"longer than {column.max_length} characters")
-            return value
+            return text
         case Cell.DATE:
             try:
                 return parse_date(text)
@@ -274,6 +267,7 @@ def _read_rows(spec: FileSpec, data: bytes, bundle: Bundle) -> None:
             for column in spec.columns:
                 index = position.get(column.name)
                 raw = cells[index].strip() if index is not None and index < len(cells) else ""
+                raw = restored(raw)  # the apostrophe export puts before '=…, in any column
                 if len(raw) > MAX_CELL_CHARACTERS:
                     bundle.problems.append(
                         Problem(
