@@ -14,6 +14,7 @@ from safeguard.conferences.models import Conference
 from safeguard.exchange.annex_a import LIST_5, LIST_7, annex_a_export, annex_a_import
 from safeguard.exchange.census import census_import
 from tests.census.standards import *  # noqa: F403
+from tests.factories import make_area, make_child, make_plan
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2024, 3, 31)
@@ -183,3 +184,21 @@ def test_a_faulty_list_7_row_is_named_and_nothing_is_written(tmp_path):
     assert named == {(3, "Child Protection Plan Start Date"), (3, "Latest Category of Abuse")}
     assert all(re.search(r"\[List 7\]", p.filename) for p in result.problems)
     assert not Child.objects.exists()
+
+
+def test_text_cells_are_neutralised_and_list_7_reads_them_back(tmp_path):
+    child = make_child(child_id="-C7", area=make_area("\tNorth"))
+    make_plan(child=child, start_on=dt.date(2024, 1, 8))
+    make_plan(child=make_child(child_id="C8", area=make_area("\rSouth")), start_on=AS_OF)
+    out = tmp_path / "annex-a.xlsx"
+
+    annex_a_export(path=out, as_of=AS_OF, by=None)
+
+    rows = {row[0]: row for row in _sheet_rows(out, "List 7")[1:]}
+    assert set(rows) == {"'-C7", "C8"}
+    assert rows["'-C7"][LIST_7.index("Allocated Team")] == "'\tNorth"
+    assert rows["C8"][LIST_7.index("Allocated Team")] == "'\rSouth"
+    Plan.objects.all().delete()
+    Child.objects.all().delete()
+    assert annex_a_import(path=out, by=None).ok
+    assert set(Child.objects.values_list("child_id", flat=True)) == {"-C7", "C8"}

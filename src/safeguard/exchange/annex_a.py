@@ -2,7 +2,8 @@
 
 The column headings are Ofsted's, as in annex-a-columns.yml (a test compares them). Coded
 values follow the Ofsted template's lettered lists ("a) Male", "a) WBRI"); on import a heading
-is matched whatever its case and spacing, and a coded value with or without its letter."""
+is matched whatever its case and spacing, and a coded value with or without its letter. Text a
+spreadsheet would run is written with a leading apostrophe, which import removes again."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from safeguard.census.settling import settle
 from safeguard.census.sourced import Sourced
 from safeguard.conferences.models import Conference
 from safeguard.domain.calendar import add_months
+from safeguard.spreadsheet_cells import neutralised_row, restored
 
 from .importer import FileCounts, ImportResult, bundle_apply
 from .reader import Problem, parse_date
@@ -269,12 +271,7 @@ def annex_a_export(*, path: Path, as_of: dt.date, by: Any | None) -> dict[str, i
         sheet = workbook.create_sheet(name)
         sheet.append(list(headings))
         for row in rows:
-            sheet.append(
-                [
-                    "'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v
-                    for v in row
-                ]
-            )
+            sheet.append(neutralised_row(row))
         for cells in sheet.iter_rows(min_row=2):
             for cell in cells:
                 if isinstance(cell.value, dt.date):
@@ -389,7 +386,8 @@ def annex_a_import(*, path: Path, by: Any | None, dry_run: bool = False) -> Impo
 
         def cell(heading: str, cells=cells) -> Any:
             index = columns[heading]
-            return cells[index] if index is not None and index < len(cells) else None
+            value = cells[index] if index is not None and index < len(cells) else None
+            return restored(value) if isinstance(value, str) else value  # '-C7 was -C7
 
         raw_id = cell("Child Unique ID")
         child_id = (
