@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -182,6 +183,21 @@ def test_a_zip_with_a_damaged_member_gives_a_sentence(support, tmp_path):
 
     assert "could not be opened as a .zip file" in page
     assert uploads_left() == []
+
+
+def test_a_zip_holding_a_file_twice_is_refused_with_a_sentence_naming_it(support):
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is told to write
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("children.csv", "child_id\nFIRST\n")
+            archive.writestr("children.csv", "child_id\nSECOND\n")
+
+    page = upload(support, buffer.getvalue()).content.decode()
+
+    assert "children.csv: the bundle holds this file twice" in page
+    assert "Traceback" not in page
+    assert uploads_left() == [] and Child.objects.count() == 0
 
 
 def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(support, settings, tmp_path):

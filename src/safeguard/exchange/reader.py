@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from safeguard.spreadsheet_cells import restored
+from safeguard.zip_archives import duplicated_member
 
 from .schema import (
     ALLOCATIONS,
@@ -88,10 +89,31 @@ class BundleError(Exception):
     """The bundle could not be opened at all (not a folder or zip, unreadable)."""
 
 
+class BundleRefused(BundleError):
+    """The bundle was opened and is refused whole (a file held twice, a zip bomb); the message
+    says why, in words a person can act on."""
+
+
+def _refuse_duplicates(names: list[str], wanted: set[str]) -> None:
+    """A bundle holding one file twice (in two folders of a zip, in two cases of a name) is
+    refused: which copy would be read is not for the reader to choose."""
+    twice = duplicated_member(
+        names, key=lambda name: base if (base := Path(name).name.lower()) in wanted else name
+    )
+    if twice is not None:
+        first, second = twice
+        both = f" ({first} and {second})" if first != second else ""
+        raise BundleRefused(
+            f"{Path(second).name.lower()}: the bundle holds this file twice{both}; a bundle "
+            "holds each file once"
+        )
+
+
 def _open_sources(path: Path) -> dict[str, bytes]:
     wanted = {spec.filename for spec in FILES}
     found: dict[str, bytes] = {}
     if path.is_dir():
+        _refuse_duplicates([child.name for child in path.iterdir()], wanted)
         for child in path.iterdir():
             if child.name.lower() in wanted and child.is_file():
                 if child.stat().st_size > MAX_FILE_BYTES:
@@ -101,11 +123,14 @@ def _open_sources(path: Path) -> dict[str, bytes]:
     if path.is_file() and zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
+                _refuse_duplicates(
+                    [info.filename for info in archive.infolist() if not info.is_dir()], wanted
+                )
                 for info in archive.infolist():
                     name = Path(info.filename).name.lower()
                     if name in wanted and not info.is_dir():
                         if info.file_size > MAX_FILE_BYTES:
-                            raise BundleError(f"{name}: the file is larger than 2 GB")
+                            raise BundleRefused(f"{name}: the file is larger than 2 GB")
                         found[name] = _read_member(archive, info, name)
         except (zipfile.BadZipFile, OSError) as error:
             raise BundleError(f"{path.name}: the zip file cannot be read ({error})") from error
@@ -130,7 +155,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
         while chunk := member.read(_CHUNK):
             read += len(chunk)
             if read > allowed:
-                raise BundleError(
+                raise BundleRefused(
                     f"{name}: the file inflates to more than {allowed:,} bytes from "
                     f"{info.compress_size:,} compressed; it is refused as a zip bomb"
                 )

@@ -25,7 +25,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.text import get_valid_filename
 
 from .importer import ImportResult, bundle_apply
-from .reader import BundleError, Problem, read_bundle
+from .reader import BundleError, BundleRefused, Problem, read_bundle
 
 SESSION_KEY = "safeguard_pending_import"
 STALE_AFTER_SECONDS = 24 * 60 * 60
@@ -178,6 +178,8 @@ def uploaded_bundle_apply(
         return ImportResult(problems=[Problem(name, 0, "", UNREADABLE_MESSAGE)])
     try:
         bundle = read_bundle(path)
+    except BundleRefused as error:
+        return ImportResult(problems=[Problem(name, 0, "", str(error))])
     except _UNREADABLE:
         return ImportResult(problems=[Problem(name, 0, "", UNREADABLE_MESSAGE)])
     return bundle_apply(bundle=bundle, source_name=name, by=by, replace=replace, dry_run=dry_run)
