@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterable
 
 from lxml import etree
 
-XML_SUFFIXES = (".xml", ".rels", ".vml")
-
 
 def duplicated_member(
     names: Iterable[str], *, key: Callable[[str], str] = str
@@ -28,12 +26,13 @@ def duplicated_member(
 
 
 def xml_member_with_dtd(archive: zipfile.ZipFile) -> str | None:
-    """The first XML member (by name: .xml, .rels, .vml) whose prolog declares a DTD
-    (`<!DOCTYPE …>`), or None. Each is parsed only up to its root element's start, with
-    entities, DTDs and the network left alone, so a long comment cannot hide the declaration
-    and any encoding the XML declares is read as such."""
+    """The first member whose XML prolog declares a DTD (`<!DOCTYPE …>`), or None. Every
+    member is tried whatever its name (a workbook's parts are found through its relationships,
+    not their names), and parsed only up to its root element's start, with entities, DTDs and
+    the network left alone: a long comment cannot hide the declaration, any encoding the XML
+    declares is read as such, and a member that is not XML (an image) fails at its first bytes."""
     for info in archive.infolist():
-        if info.is_dir() or not info.filename.lower().endswith(XML_SUFFIXES):
+        if info.is_dir():
             continue
         with archive.open(info) as member:
             context = etree.iterparse(
@@ -51,5 +50,5 @@ def xml_member_with_dtd(archive: zipfile.ZipFile) -> str | None:
                         return info.filename
                     break
             except etree.XMLSyntaxError:
-                continue  # not well-formed: the workbook reader refuses it in its own words
+                continue  # not XML, or not well-formed: its reader refuses it in its own words
     return None
