@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from safeguard import cli
 from safeguard.cases.models import Child, Plan
 from safeguard.census.models import PlanCensusDetail
 from safeguard.conferences.models import Conference
@@ -305,3 +306,14 @@ def test_a_sheet_broken_after_its_first_rows_gives_a_sentence_not_a_trace(tmp_pa
 
     with pytest.raises(AnnexAError, match=r"^list7.xlsx: the sheet List 7 cannot be read \("):
         annex_a_import(path=path, by=None)
+
+
+def test_the_command_refuses_a_workbook_with_a_dtd_in_one_line(tmp_path, capsys):
+    source = _list_7_workbook(tmp_path / "clean.xlsx")
+    path = _rewritten(source, tmp_path / "list7.xlsx", "xl/workbook.xml", _ENTITY_DTD)
+
+    assert cli.main(["annex-a", "import", str(path)]) == 1
+
+    error = capsys.readouterr().err
+    assert error == f"safeguard: list7.xlsx: xl/workbook.xml {annex_a._DTD_REFUSED}\n"
+    assert not Child.objects.exists()
