@@ -179,3 +179,18 @@ def test_resolving_an_escalation_refuses_the_later_of_two_saves(signed_in_client
     assert "Stage 2" in page and "3 May 2024" in page
     escalation.refresh_from_db()
     assert escalation.stage == 2 and escalation.resolved_on is None
+
+
+def test_the_export_neutralises_text_a_spreadsheet_would_run(signed_in_client):
+    typed = '=HYPERLINK("http://x","y")'
+    make_escalation(
+        escalation_id="E-9", organisation_type=make_organisation_type("@GP"),
+        organisation_name=typed, area=make_area("-North"), raised_on=dt.date(2024, 4, 10),
+    )  # fmt: skip
+
+    csv_text = signed_in_client(Role.MANAGER).get("/escalations/export.csv").content.decode()
+
+    row = next(csv.DictReader(io.StringIO(csv_text)))
+    assert row["organisation_name"] == "'" + typed
+    assert (row["organisation_type"], row["area"]) == ("'@GP", "'-North")
+    assert row["raised_on"] == "2024-04-10"

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from safeguard import cli
 from safeguard.cases.models import Child, Plan
 from safeguard.census.models import PlanCensusDetail
 from safeguard.conferences.models import Conference
-from safeguard.exchange.annex_a import LIST_5, LIST_7, annex_a_export, annex_a_import
+from safeguard.exchange import annex_a
+from safeguard.exchange.annex_a import (
+    LIST_5,
+    LIST_7,
+    AnnexAError,
+    annex_a_export,
+    annex_a_import,
+)
 from safeguard.exchange.census import census_import
 from tests.census.standards import *  # noqa: F403
+from tests.factories import make_area, make_child, make_plan
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2024, 3, 31)
@@ -182,4 +192,128 @@ def test_a_faulty_list_7_row_is_named_and_nothing_is_written(tmp_path):
     named = {(p.line, p.column) for p in result.problems}
     assert named == {(3, "Child Protection Plan Start Date"), (3, "Latest Category of Abuse")}
     assert all(re.search(r"\[List 7\]", p.filename) for p in result.problems)
+    assert not Child.objects.exists()
+
+
+def test_text_cells_are_neutralised_and_list_7_reads_them_back(tmp_path):
+    child = make_child(child_id="-C7", area=make_area("\tNorth"))
+    make_plan(child=child, start_on=dt.date(2024, 1, 8))
+    make_plan(child=make_child(child_id="C8", area=make_area("\rSouth")), start_on=AS_OF)
+    out = tmp_path / "annex-a.xlsx"
+
+    annex_a_export(path=out, as_of=AS_OF, by=None)
+
+    rows = {row[0]: row for row in _sheet_rows(out, "List 7")[1:]}
+    assert set(rows) == {"'-C7", "C8"}
+    assert rows["'-C7"][LIST_7.index("Allocated Team")] == "'\tNorth"
+    assert rows["C8"][LIST_7.index("Allocated Team")] == "'\rSouth"
+    Plan.objects.all().delete()
+    Child.objects.all().delete()
+    assert annex_a_import(path=out, by=None).ok
+    assert set(Child.objects.values_list("child_id", flat=True)) == {"-C7", "C8"}
+
+
+def _list_7_workbook(path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "List 7"
+    sheet.append(["Child Unique ID", "Child Protection Plan Start Date"])
+    sheet.append(["A1", "2024-01-08"])
+    workbook.save(path)
+    return path
+
+
+def _rewritten(source, target, member, prolog, encoding="utf-8"):
+    """`source` with `prolog` put before `member`'s root element, written in `encoding`."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == member:
+                declaration = f'<?xml version="1.0" encoding="{encoding.upper()}"?>'
+                data = (declaration + prolog + data.decode()).encode(encoding)
+            new.writestr(info, data)
+    return target
+
+
+_ENTITY_DTD = '<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+_LAUGHS = '<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+
+
+@pytest.mark.parametrize(
+    "member,dtd,padding,encoding",
+    [
+        ("xl/worksheets/sheet1.xml", _ENTITY_DTD, "", "utf-8"),
+        ("xl/worksheets/sheet1.xml", _LAUGHS, "<!--" + "x" * 70_000 + "-->", "utf-8"),
+        ("xl/workbook.xml", _ENTITY_DTD, "", "utf-16"),
+        ("[Content_Types].xml", "<!DOCTYPE Types>", "", "utf-8"),
+    ],
+    ids=["external-entity-in-a-sheet", "laughs-after-a-long-comment", "utf16-workbook", "bare"],
+)
+def test_a_workbook_with_a_dtd_is_refused_with_a_sentence(tmp_path, member, dtd, padding, encoding):
+    source = _list_7_workbook(tmp_path / "clean.xlsx")
+    path = _rewritten(source, tmp_path / "list7.xlsx", member, padding + dtd, encoding)
+
+    with pytest.raises(AnnexAError) as refused:
+        annex_a_import(path=path, by=None)
+
+    assert str(refused.value) == (
+        f"list7.xlsx: {member} declares a DTD (<!DOCTYPE …>); workbooks from Excel have none, "
+        "and such files are refused for safety"
+    )
+    assert not Child.objects.exists()
+
+
+def test_a_workbook_holding_a_part_twice_is_refused_naming_it(tmp_path):
+    source = _list_7_workbook(tmp_path / "clean.xlsx")
+    path = tmp_path / "list7.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+        for info in old.infolist():
+            new.writestr(info, old.read(info))
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            new.writestr("xl/worksheets/sheet1.xml", old.read("xl/worksheets/sheet1.xml"))
+
+    with pytest.raises(AnnexAError, match="list7.xlsx: the workbook holds "
+                       "xl/worksheets/sheet1.xml twice"):  # fmt: skip
+        annex_a_import(path=path, by=None)
+
+
+def test_entities_in_a_sheet_that_openpyxl_meets_while_reading_become_a_sentence(
+    tmp_path, monkeypatch
+):
+    """defusedxml (installed, so openpyxl reads sheets through it) refuses the entity should a
+    DTD ever pass the check made before opening the workbook."""
+    monkeypatch.setattr(annex_a, "xml_member_with_dtd", lambda archive: None)
+    source = _list_7_workbook(tmp_path / "clean.xlsx")
+    dtd = '<!DOCTYPE worksheet [<!ENTITY x "boom">]>'
+    path = _rewritten(source, tmp_path / "list7.xlsx", "xl/worksheets/sheet1.xml", dtd)
+
+    with pytest.raises(AnnexAError) as refused:
+        annex_a_import(path=path, by=None)
+
+    assert str(refused.value).startswith("list7.xlsx: a part of the workbook declares a DTD")
+    assert not Child.objects.exists()
+
+
+def test_a_sheet_broken_after_its_first_rows_gives_a_sentence_not_a_trace(tmp_path):
+    source = _list_7_workbook(tmp_path / "clean.xlsx")
+    path = tmp_path / "list7.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"</sheetDat>")
+            new.writestr(info, data)
+
+    with pytest.raises(AnnexAError, match=r"^list7.xlsx: the sheet List 7 cannot be read \("):
+        annex_a_import(path=path, by=None)
+
+
+def test_the_command_refuses_a_workbook_with_a_dtd_in_one_line(tmp_path, capsys):
+    source = _list_7_workbook(tmp_path / "clean.xlsx")
+    path = _rewritten(source, tmp_path / "list7.xlsx", "xl/workbook.xml", _ENTITY_DTD)
+
+    assert cli.main(["annex-a", "import", str(path)]) == 1
+
+    error = capsys.readouterr().err
+    assert error == f"safeguard: list7.xlsx: xl/workbook.xml {annex_a._DTD_REFUSED}\n"
     assert not Child.objects.exists()

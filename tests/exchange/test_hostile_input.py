@@ -12,6 +12,7 @@ import csv
 import io
 import struct
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -237,6 +238,24 @@ def test_a_zip_bomb_is_refused_as_it_inflates_not_after(db, tmp_path):
     with pytest.raises(BundleError, match="children.csv: the file inflates to more than"):
         bundle_import(path=bundle, by=None)
     assert tables_snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "names",
+    [("children.csv", "children.csv"), ("a/children.csv", "b/Children.csv")],
+    ids=["same-name", "same-file-in-two-folders"],
+)
+def test_a_zip_holding_a_file_twice_is_refused_naming_it(db, tmp_path, names):
+    bundle = tmp_path / "twice.zip"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is told to write
+        with zipfile.ZipFile(bundle, "w") as archive:
+            archive.writestr(names[0], "child_id\nFIRST\n")
+            archive.writestr(names[1], "child_id\nSECOND\n")
+
+    with pytest.raises(BundleError, match="children.csv: the bundle holds this file twice"):
+        bundle_import(path=bundle, by=None)
+    assert not Child.objects.exists()
 
 
 def test_a_zip_with_paths_that_climb_out_writes_nothing_outside(db, tmp_path):

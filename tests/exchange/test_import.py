@@ -380,3 +380,33 @@ def test_two_conferences_that_swap_dates_in_a_newer_extract_are_both_changed(tmp
     assert Conference.objects.get(conference_id="K1").held_on == dt.date(2022, 5, 1)
     assert Conference.objects.get(conference_id="K1").version == 2
     assert Escalation.objects.get().conference.conference_id == "K2"
+
+
+def test_identifiers_codes_and_emails_are_neutralised_too_and_import_restores_them(tmp_path):
+    source = write_bundle(
+        tmp_path / "source",
+        children=[child("@C1", ethnicity="=1+1", area="-North")],
+        cp_plans=[plan("+P1", "@C1", "2022-01-10")],
+        allocations=[
+            {"child_id": "@C1", "role": "social_worker", "name": "=Sandy",
+             "email": "-sandy@example.org", "from": "2022-01-01"},
+        ],
+    )  # fmt: skip
+    assert bundle_import(path=source, by=None).ok
+
+    bundle_export(path=tmp_path / "first.zip", by=None)
+    bundle_export(path=tmp_path / "first", by=None)
+
+    children = (tmp_path / "first" / "children.csv").read_text().splitlines()
+    assert children[1].startswith("'@C1,,,2015-01-01,,,'=1+1,'-North")
+    assert (
+        (tmp_path / "first" / "cp_plans.csv").read_text().splitlines()[1].startswith("'+P1,'@C1,")
+    )
+    allocation = (tmp_path / "first" / "allocations.csv").read_text().splitlines()[1]
+    assert allocation.startswith("'@C1,social_worker,'=Sandy,'-sandy@example.org,")
+
+    bundle_import(path=write_bundle(tmp_path / "empty", children=[]), by=None, replace=True)
+    assert bundle_import(path=tmp_path / "first.zip", by=None).ok
+    assert Child.objects.get().child_id == "@C1" and Child.objects.get().ethnicity == "=1+1"
+    bundle_export(path=tmp_path / "second.zip", by=None)
+    assert (tmp_path / "first.zip").read_bytes() == (tmp_path / "second.zip").read_bytes()

@@ -253,3 +253,23 @@ def test_every_column_of_every_file_has_a_decision():
 
     assert fields - set(DECISIONS) == set()
     assert DECISIONS["given_name"][0] is Treatment.BLANK
+
+
+def test_the_kept_codes_and_names_are_neutralised_for_a_spreadsheet(tmp_path):
+    source = write_bundle(
+        tmp_path / "in",
+        children=[child("C1", ethnicity="=1+1", area="@North")],
+        escalations=[
+            {"escalation_id": "E1", "date_raised": "2022-04-09", "organisation_type": "-GP",
+             "reason": "no_report", "child_id": "C1"},
+        ],
+    )  # fmt: skip
+    assert bundle_import(path=source, by=None).ok
+
+    bundle_export_pseudonymised(path=tmp_path / "out.zip", by=None)
+
+    with zipfile.ZipFile(tmp_path / "out.zip") as archive:
+        children = list(csv.DictReader(io.StringIO(archive.read("children.csv").decode())))
+        escalations = list(csv.DictReader(io.StringIO(archive.read("escalations.csv").decode())))
+    assert (children[0]["ethnicity"], children[0]["area"]) == ("'=1+1", "'@North")
+    assert escalations[0]["organisation_type"] == "'-GP"

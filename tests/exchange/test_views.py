@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -12,7 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from safeguard.audit.models import AuditAction, AuditEntry
 from safeguard.cases.models import Child
-from safeguard.exchange.uploads import SESSION_KEY, upload_folder
+from safeguard.exchange.uploads import (
+    SESSION_KEY,
+    UPLOAD_ALLOWANCE_BYTES,
+    BundleUploadHandler,
+    upload_folder,
+)
 from tests.bundles import child, plan, write_bundle
 
 pytestmark = pytest.mark.django_db
@@ -184,6 +190,21 @@ def test_a_zip_with_a_damaged_member_gives_a_sentence(support, tmp_path):
     assert uploads_left() == []
 
 
+def test_a_zip_holding_a_file_twice_is_refused_with_a_sentence_naming_it(support):
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is told to write
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("children.csv", "child_id\nFIRST\n")
+            archive.writestr("children.csv", "child_id\nSECOND\n")
+
+    page = upload(support, buffer.getvalue()).content.decode()
+
+    assert "children.csv: the bundle holds this file twice" in page
+    assert "Traceback" not in page
+    assert uploads_left() == [] and Child.objects.count() == 0
+
+
 def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(support, settings, tmp_path):
     settings.SAFEGUARD_MAX_UPLOAD_BYTES = 1024
 
@@ -192,6 +213,72 @@ def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(support, set
     page = response.content.decode()
     assert "The file must be smaller than 0.0009765625 MB" in page or "must be smaller" in page
     assert "There is a problem" in page
+    assert uploads_left() == []
+
+
+def _zip_file(tmp_path, name):
+    return SimpleUploadedFile(name, bundle_zip(tmp_path, name=name, **GOOD), "application/zip")
+
+
+@pytest.mark.parametrize("second_field", ["bundle", "other"])
+def test_several_files_in_one_upload_are_refused_and_none_is_kept(support, tmp_path, second_field):
+    files = {"bundle": _zip_file(tmp_path, "first.zip")}
+    if second_field == "bundle":
+        files["bundle"] = [files["bundle"], _zip_file(tmp_path, "second.zip")]
+    else:
+        files[second_field] = _zip_file(tmp_path, "second.zip")
+
+    page = support.post("/import/", files).content.decode()
+
+    assert "Upload one bundle at a time: this upload held more than one file" in page
+    assert uploads_left() == [] and SESSION_KEY not in support.session
+    assert Child.objects.count() == 0
+
+
+def test_a_request_larger_than_the_limit_is_refused_before_it_is_read(support, settings):
+    settings.SAFEGUARD_MAX_UPLOAD_BYTES = 1024 * 1024
+    too_large = 1024 * 1024 + UPLOAD_ALLOWANCE_BYTES + 1
+
+    # the body is small, but the request says it is larger: reading it would fail
+    response = support.post(
+        "/import/",
+        {"bundle": SimpleUploadedFile("a.zip", b"PK", "application/zip")},
+        CONTENT_LENGTH=str(too_large),
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The file must be smaller than 1 MB" in page
+    assert uploads_left() == []
+
+
+def test_an_upload_that_fails_midway_leaves_no_file(support, tmp_path, monkeypatch):
+    received = BundleUploadHandler.receive_data_chunk
+
+    def disk_full_after_the_first_chunk(handler, raw_data, start):
+        if start > 0:
+            raise OSError(28, "No space left on device")
+        return received(handler, raw_data, start)
+
+    monkeypatch.setattr(BundleUploadHandler, "chunk_size", 1024)
+    monkeypatch.setattr(BundleUploadHandler, "receive_data_chunk", disk_full_after_the_first_chunk)
+    content = bundle_zip(tmp_path, **GOOD) + b"\0" * 4096
+
+    page = upload(support, content).content.decode()
+
+    assert "The upload did not complete, and nothing of it was kept" in page
+    assert uploads_left() == []
+
+
+def test_a_failure_while_checking_the_upload_leaves_no_file(support, tmp_path, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("safeguard.exchange.views.uploaded_bundle_apply", broken)
+
+    with pytest.raises(RuntimeError):
+        upload(support, bundle_zip(tmp_path, **GOOD))
+
     assert uploads_left() == []
 
 

@@ -242,3 +242,13 @@ def test_pg_tools_older_than_the_server_are_named(monkeypatch, tmp_path):
     with pytest.raises(backup.BackupError, match="pg_dump is version 11 but the database server"):
         backup.backup_write(path=tmp_path / "b.zip", now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     assert not (tmp_path / "b.zip").exists()
+
+
+def test_a_backup_holding_a_member_twice_is_refused_naming_it(tmp_path):
+    file = tmp_path / "twice.zip"
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(file, "w") as archive:
+        archive.writestr("manifest.json", json.dumps({"format": "somebody"}))
+        archive.writestr("manifest.json", json.dumps({"format": backup.FORMAT}))
+
+    with pytest.raises(backup.BackupError, match="holds manifest.json twice"):
+        backup.backup_check(path=file)

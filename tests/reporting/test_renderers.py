@@ -8,13 +8,13 @@ import os
 import shutil
 import subprocess
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from docx import Document as open_word
 from openpyxl import load_workbook
 
-from safeguard.domain.figures import build_report
+from safeguard.domain.figures import ConferenceKind, LateConference, build_report
 from safeguard.reporting.renderers import ReportFormat, render
 from safeguard.reporting.renderers.charts import report_charts
 from safeguard.reporting.renderers.docx import render_into_template
@@ -141,6 +141,23 @@ def test_xlsx_has_one_sheet_per_table_with_numbers_as_numbers(report):
     assert late["D2"].number_format == "dd/mm/yyyy"
     per_month = workbook["Escalations per month"]
     assert per_month["F8"].value is None  # October 2022: after the period end
+
+
+def test_xlsx_writes_text_a_chair_typed_as_text_never_as_a_formula():
+    typed = '=HYPERLINK("http://x","y")'
+    late = LateConference(
+        "-C1", "@CF1", ConferenceKind.initial, date(2022, 2, 28), date(2022, 3, 1), 1, "+North",
+        typed,
+    )  # fmt: skip
+    report = build_report(seed_like_inputs(late_conferences=[late]))
+
+    sheet = load_workbook(io.BytesIO(render(report, ReportFormat.xlsx)))["Late conferences"]
+
+    row = list(sheet[2])
+    assert row[7].value == "'" + typed and row[7].data_type == "s"
+    assert [c.value for c in row[:2]] + [row[6].value] == ["'-C1", "'@CF1", "'+North"]
+    assert row[5].value == 1 and row[5].data_type == "n"  # days late: still a number
+    assert all(cell.data_type != "f" for cells in sheet.iter_rows() for cell in cells)
 
 
 def test_render_into_an_authority_template(report, tmp_path):

@@ -33,11 +33,12 @@ time (bank holidays are still avoided as meeting days, for realism).
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
 import pathlib
 import random
 from dataclasses import dataclass, field
+
+from safeguard.spreadsheet_cells import SafeCsvWriter
 
 __all__ = ["DEFAULT_SEED", "write_demo_bundle"]
 
@@ -1237,6 +1238,6 @@ def write_demo_bundle(folder: pathlib.Path, *, seed: int = DEFAULT_SEED) -> None
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in build_demo_tables(seed).items():
         with (folder / name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS[name], lineterminator="\r\n")
-            writer.writeheader()
-            writer.writerows(rows)
+            writer = SafeCsvWriter(handle, lineterminator="\r\n")
+            writer.writerow(COLUMNS[name])
+            writer.writerows([row.get(column, "") for column in COLUMNS[name]] for row in rows)

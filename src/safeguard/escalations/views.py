@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +16,7 @@ from safeguard.accounts.decorators import permission_required
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.selectors import chair_of
+from safeguard.spreadsheet_cells import SafeCsvWriter
 from safeguard.web.editing import attempt_save, initial_from
 
 from .forms import EscalationEditForm, EscalationFilterForm, EscalationRaiseForm
@@ -103,7 +102,7 @@ def escalation_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="escalations-{timezone.localdate().isoformat()}.csv"'
     )
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     count = -1
     for count, row in enumerate(escalation_csv_rows(escalations=rows, with_child=with_child)):  # noqa: B007
         writer.writerow(row)

@@ -2,19 +2,25 @@
 
 The column headings are Ofsted's, as in annex-a-columns.yml (a test compares them). Coded
 values follow the Ofsted template's lettered lists ("a) Male", "a) WBRI"); on import a heading
-is matched whatever its case and spacing, and a coded value with or without its letter."""
+is matched whatever its case and spacing, and a coded value with or without its letter. Text a
+spreadsheet would run is written with a leading apostrophe, which import removes again."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import re
+import zipfile
+import zlib
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.db import transaction
+from lxml import etree
 from openpyxl import Workbook, load_workbook
 
 from safeguard.audit.models import AuditAction
@@ -26,6 +32,8 @@ from safeguard.census.settling import settle
 from safeguard.census.sourced import Sourced
 from safeguard.conferences.models import Conference
 from safeguard.domain.calendar import add_months
+from safeguard.spreadsheet_cells import neutralised_row, restored
+from safeguard.zip_archives import duplicated_member, xml_member_with_dtd
 
 from .importer import FileCounts, ImportResult, bundle_apply
 from .reader import Problem, parse_date
@@ -269,12 +277,7 @@ def annex_a_export(*, path: Path, as_of: dt.date, by: Any | None) -> dict[str, i
         sheet = workbook.create_sheet(name)
         sheet.append(list(headings))
         for row in rows:
-            sheet.append(
-                [
-                    "'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v
-                    for v in row
-                ]
-            )
+            sheet.append(neutralised_row(row))
         for cells in sheet.iter_rows(min_row=2):
             for cell in cells:
                 if isinstance(cell.value, dt.date):
@@ -354,13 +357,61 @@ def _find_list_7(workbook) -> Any:
     return None
 
 
+_UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
+                   NotImplementedError, ValueError)  # fmt: skip
+_DTD_REFUSED = (
+    "declares a DTD (<!DOCTYPE …>); workbooks from Excel have none, and such files are refused "
+    "for safety"
+)
+
+
+def _refuse_unsafe_workbook(path: Path) -> None:
+    """Refuse (AnnexAError) a workbook whose parts hold a DTD, which could define entities,
+    or that holds one part twice. A file that is no zip at all is left to openpyxl to name."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            twice = duplicated_member(archive.namelist(), key=str.lower)  # part names: any case
+            member = None if twice else xml_member_with_dtd(archive)
+    except _UNREADABLE_ZIP:
+        return
+    if twice is not None:
+        raise AnnexAError(f"{path.name}: the workbook holds {twice[1]} twice; it is refused")
+    if member is not None:
+        raise AnnexAError(f"{path.name}: {member} {_DTD_REFUSED}")
+
+
+def _refused_by_defusedxml(error: BaseException | None) -> bool:
+    """Whether defusedxml's refusal is the error or what caused it (openpyxl wraps it)."""
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _sheet_rows(sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows as values; what openpyxl (through defusedxml) refuses while reading
+    them becomes a sentence."""
+    try:
+        yield from sheet.iter_rows(values_only=True)
+    except (SyntaxError, etree.XMLSyntaxError, *_UNREADABLE_ZIP) as error:
+        if _refused_by_defusedxml(error):
+            raise AnnexAError(f"{path.name}: the sheet {sheet.title} {_DTD_REFUSED}") from None
+        raise AnnexAError(
+            f"{path.name}: the sheet {sheet.title} cannot be read ({error})"
+        ) from None
+
+
 def annex_a_import(*, path: Path, by: Any | None, dry_run: bool = False) -> ImportResult:
     """Import children, plans and their latest reviews from List 7; nothing if any row is at
     fault. Records are matched as for the census: a plan by its child and start date."""
     path = Path(path)
+    _refuse_unsafe_workbook(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        if _refused_by_defusedxml(error):
+            raise AnnexAError(f"{path.name}: a part of the workbook {_DTD_REFUSED}") from None
         raise AnnexAError(f"{path.name}: not an .xlsx workbook ({error})") from None
     sheet = _find_list_7(workbook)
     if sheet is None:
@@ -369,7 +420,7 @@ def annex_a_import(*, path: Path, by: Any | None, dry_run: bool = False) -> Impo
     problems: list[Problem] = []
     sourced = Sourced()
     previous_plans: dict[tuple[str, dt.date], int | None] = {}
-    rows = sheet.iter_rows(values_only=True)
+    rows = _sheet_rows(sheet, path)
     header = next(rows, ())
     position = {_key(text): index for index, text in enumerate(header) if _key(text)}
     columns = {heading: position.get(_key(heading)) for heading in LIST_7}
@@ -389,7 +440,8 @@ def annex_a_import(*, path: Path, by: Any | None, dry_run: bool = False) -> Impo
 
         def cell(heading: str, cells=cells) -> Any:
             index = columns[heading]
-            return cells[index] if index is not None and index < len(cells) else None
+            value = cells[index] if index is not None and index < len(cells) else None
+            return restored(value) if isinstance(value, str) else value  # '-C7 was -C7
 
         raw_id = cell("Child Unique ID")
         child_id = (

@@ -1,11 +1,12 @@
 """`bundle_export`: write the database as an exchange-format bundle (a folder or a .zip).
 
 Deterministic: rows are ordered by id, columns in the contract's order, and a .zip carries fixed
-timestamps, so the same records always give the same bytes."""
+timestamps, so the same records always give the same bytes. Every cell goes through the safe CSV
+writer (safeguard.spreadsheet_cells): text a spreadsheet would run is written with a leading
+apostrophe, which import removes again."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -17,17 +18,12 @@ from django.db import transaction
 
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
+from safeguard.spreadsheet_cells import SafeCsvWriter
 
-from .reader import FORMULA_STARTS
 from .records import MAPPINGS, Mapping, natural_records
 from .schema import Cell, Column
 
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
-
-
-def formula_safe(text: str) -> str:
-    """Put an apostrophe before text a spreadsheet would run as a formula (CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _cell(column: Column, value: Any) -> str:
@@ -42,8 +38,7 @@ def _cell(column: Column, value: Any) -> str:
             return ";".join(value)
         case Cell.STAGE:
             return str(value)
-    text = str(value)
-    return formula_safe(text) if column.free_text else text
+    return str(value)
 
 
 RowTransform = Callable[[Mapping, dict[str, Any]], dict[str, Any]]
@@ -63,7 +58,7 @@ def _csv_text(mapping: Mapping, transform: RowTransform | None = None) -> tuple[
     if transform is not None:
         rows.sort()  # by the values written: the order of the original ids is not kept
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = SafeCsvWriter(buffer, lineterminator="\r\n")  # text a spreadsheet would run: '=…
     writer.writerow(mapping.spec.column_names)
     writer.writerows(rows)
     return buffer.getvalue(), len(records)

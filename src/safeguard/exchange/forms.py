@@ -1,13 +1,8 @@
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
 from safeguard.web.forms import GovukForm
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
 
 
 class ImportForm(GovukForm):
@@ -27,14 +22,12 @@ class ImportForm(GovukForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any):
-        self.too_large = too_large
+    def __init__(self, *args: Any, upload_problem: str | None = None, **kwargs: Any):
+        self.upload_problem = upload_problem
         super().__init__(*args, **kwargs)
 
     def full_clean(self) -> None:
         super().full_clean()
-        if self.too_large:  # the upload stopped at the limit, so the field looks empty
+        if self.upload_problem:  # the upload was refused as it arrived, and nothing was kept
             self.cleaned_data.pop("bundle", None)
-            self._errors["bundle"] = self.error_class(
-                [f"The file must be smaller than {_megabytes(settings.SAFEGUARD_MAX_UPLOAD_BYTES)}"]
-            )
+            self._errors["bundle"] = self.error_class([self.upload_problem])

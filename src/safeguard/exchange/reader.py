@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from safeguard.spreadsheet_cells import restored
+from safeguard.zip_archives import duplicated_member
+
 from .schema import (
     ALLOCATIONS,
     CHILDREN,
@@ -34,7 +37,6 @@ from .schema import (
 
 MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
 MAX_CELL_CHARACTERS = 10_000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK_DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -87,10 +89,31 @@ class BundleError(Exception):
     """The bundle could not be opened at all (not a folder or zip, unreadable)."""
 
 
+class BundleRefused(BundleError):
+    """The bundle was opened and is refused whole (a file held twice, a zip bomb); the message
+    says why, in words a person can act on."""
+
+
+def _refuse_duplicates(names: list[str], wanted: set[str]) -> None:
+    """A bundle holding one file twice (in two folders of a zip, in two cases of a name) is
+    refused: which copy would be read is not for the reader to choose."""
+    twice = duplicated_member(
+        names, key=lambda name: base if (base := Path(name).name.lower()) in wanted else name
+    )
+    if twice is not None:
+        first, second = twice
+        both = f" ({first} and {second})" if first != second else ""
+        raise BundleRefused(
+            f"{Path(second).name.lower()}: the bundle holds this file twice{both}; a bundle "
+            "holds each file once"
+        )
+
+
 def _open_sources(path: Path) -> dict[str, bytes]:
     wanted = {spec.filename for spec in FILES}
     found: dict[str, bytes] = {}
     if path.is_dir():
+        _refuse_duplicates([child.name for child in path.iterdir()], wanted)
         for child in path.iterdir():
             if child.name.lower() in wanted and child.is_file():
                 if child.stat().st_size > MAX_FILE_BYTES:
@@ -100,11 +123,14 @@ def _open_sources(path: Path) -> dict[str, bytes]:
     if path.is_file() and zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
+                _refuse_duplicates(
+                    [info.filename for info in archive.infolist() if not info.is_dir()], wanted
+                )
                 for info in archive.infolist():
                     name = Path(info.filename).name.lower()
                     if name in wanted and not info.is_dir():
                         if info.file_size > MAX_FILE_BYTES:
-                            raise BundleError(f"{name}: the file is larger than 2 GB")
+                            raise BundleRefused(f"{name}: the file is larger than 2 GB")
                         found[name] = _read_member(archive, info, name)
         except (zipfile.BadZipFile, OSError) as error:
             raise BundleError(f"{path.name}: the zip file cannot be read ({error})") from error
@@ -129,19 +155,12 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
         while chunk := member.read(_CHUNK):
             read += len(chunk)
             if read > allowed:
-                raise BundleError(
+                raise BundleRefused(
                     f"{name}: the file inflates to more than {allowed:,} bytes from "
                     f"{info.compress_size:,} compressed; it is refused as a zip bomb"
                 )
             parts.append(chunk)
     return b"".join(parts)
-
-
-def unescape_formula(text: str) -> str:
-    """Undo the apostrophe that `export` puts before a cell a spreadsheet would run."""
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
-        return text[1:]
-    return text
 
 
 def parse_date(text: str) -> dt.date:
@@ -158,10 +177,9 @@ def _parse_cell(column: Column, text: str) -> Any:
     """The typed value of a non-blank cell; raises ValueError with a reason."""
     match column.cell:
         case Cell.TEXT:
-            value = unescape_formula(text) if column.free_text else text
-            if len(value) > column.max_length:
+            if len(text) > column.max_length:
                 raise ValueError(f"longer than {column.max_length} characters")
-            return value
+            return text
         case Cell.DATE:
             try:
                 return parse_date(text)
@@ -274,6 +292,7 @@ def _read_rows(spec: FileSpec, data: bytes, bundle: Bundle) -> None:
             for column in spec.columns:
                 index = position.get(column.name)
                 raw = cells[index].strip() if index is not None and index < len(cells) else ""
+                raw = restored(raw)  # the apostrophe export puts before '=…, in any column
                 if len(raw) > MAX_CELL_CHARACTERS:
                     bundle.problems.append(
                         Problem(

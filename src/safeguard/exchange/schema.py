@@ -35,8 +35,6 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     max_length: int = 200
-    # Free text a spreadsheet might run as a formula; written with a leading apostrophe.
-    free_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,13 +66,13 @@ CHILDREN = FileSpec(
     "child",
     (
         Column("child_id", "child_id", required=True, max_length=64),
-        Column("given_name", "given_name", free_text=True, max_length=100),
-        Column("family_name", "family_name", free_text=True, max_length=100),
+        Column("given_name", "given_name", max_length=100),
+        Column("family_name", "family_name", max_length=100),
         Column("date_of_birth", "date_of_birth", Cell.DATE),
         Column("expected_date_of_birth", "expected_date_of_birth", Cell.DATE),
         Column("sex", "sex", Cell.CHOICE, choices=SEXES),
         Column("ethnicity", "ethnicity", max_length=4),
-        Column("area", "area", free_text=True, max_length=100),
+        Column("area", "area", max_length=100),
     ),
     "child_id",
 )
@@ -86,7 +84,7 @@ PLANS = FileSpec(
         Column("child_id", "child", required=True, max_length=64),
         Column("start_date", "start_on", Cell.DATE, required=True),
         Column("end_date", "end_on", Cell.DATE),
-        Column("end_reason", "end_reason", free_text=True),
+        Column("end_reason", "end_reason"),
         Column("initial_category", "initial_category", Cell.CHOICE, choices=PLAN_CATEGORIES),
         Column("latest_category", "latest_category", Cell.CHOICE, choices=PLAN_CATEGORIES),
     ),
@@ -103,7 +101,7 @@ CONFERENCES = FileSpec(
         Column("date", "held_on", Cell.DATE, required=True),
         Column("strategy_discussion_date", "strategy_discussion_on", Cell.DATE),
         Column("transfer_notification_date", "transfer_notification_on", Cell.DATE),
-        Column("chair", "chair", free_text=True, max_length=150),
+        Column("chair", "chair", max_length=150),
         Column("outcome", "outcome", Cell.CHOICE, choices=OUTCOMES),
         Column("child_attended", "child_attended", Cell.YES_NO),
         Column("advocate_involved", "advocate_involved", Cell.YES_NO),
@@ -112,9 +110,7 @@ CONFERENCES = FileSpec(
         Column(
             "participation_code", "participation_code", Cell.CHOICE, choices=PARTICIPATION_CODES
         ),
-        Column(
-            "out_of_timescale_reason", "out_of_timescale_reason", free_text=True, max_length=2000
-        ),
+        Column("out_of_timescale_reason", "out_of_timescale_reason", max_length=2000),
     ),
     "conference_id",
 )
@@ -123,10 +119,8 @@ INVITATIONS = FileSpec(
     "invitation",
     (
         Column("meeting_id", "meeting", required=True, max_length=64),
-        Column(
-            "organisation_type", "organisation_type", required=True, free_text=True, max_length=100
-        ),
-        Column("organisation_name", "organisation_name", free_text=True),
+        Column("organisation_type", "organisation_type", required=True, max_length=100),
+        Column("organisation_name", "organisation_name"),
         Column("report_requested", "report_requested", Cell.YES_NO),
         Column("report_received", "report_received", Cell.CHOICE, choices=REPORT_RECEIVED),
         Column("attended", "attended", Cell.YES_NO),
@@ -140,17 +134,15 @@ ESCALATIONS = FileSpec(
     (
         Column("escalation_id", "escalation_id", required=True, max_length=64),
         Column("date_raised", "raised_on", Cell.DATE, required=True),
-        Column(
-            "organisation_type", "organisation_type", required=True, free_text=True, max_length=100
-        ),
-        Column("organisation_name", "organisation_name", free_text=True),
-        Column("area", "area", free_text=True, max_length=100),
+        Column("organisation_type", "organisation_type", required=True, max_length=100),
+        Column("organisation_name", "organisation_name"),
+        Column("area", "area", max_length=100),
         Column("reason", "reason", Cell.CHOICE, required=True, choices=ESCALATION_REASONS),
         Column("formal", "formal", Cell.YES_NO),
         Column("stage", "stage", Cell.STAGE),
         Column("conference_id", "conference", max_length=64),
         Column("child_id", "child", max_length=64),
-        Column("raised_by", "raised_by", free_text=True, max_length=150),
+        Column("raised_by", "raised_by", max_length=150),
         Column("resolved_date", "resolved_on", Cell.DATE),
     ),
     "escalation_id",
@@ -163,7 +155,7 @@ MONITORING_CHECKS = FileSpec(
         Column("plan_id", "plan", required=True, max_length=64),
         Column("kind", "kind", Cell.CHOICE, required=True, choices=CHECK_KINDS),
         Column("date_completed", "completed_on", Cell.DATE, required=True),
-        Column("chair", "chair", free_text=True, max_length=150),
+        Column("chair", "chair", max_length=150),
         Column("core_groups_on_track", "core_groups_on_track", Cell.YES_NO),
         Column("visits_on_track", "visits_on_track", Cell.YES_NO),
         Column("outcome", "outcome", Cell.CHOICE, required=True, choices=CHECK_OUTCOMES),
@@ -178,7 +170,7 @@ ALLOCATIONS = FileSpec(
     (
         Column("child_id", "child", required=True, max_length=64),
         Column("role", "role", Cell.CHOICE, required=True, choices=ALERT_ROLES),
-        Column("name", "name", required=True, free_text=True, max_length=150),
+        Column("name", "name", required=True, max_length=150),
         Column("email", "email", Cell.EMAIL, max_length=254),
         Column("from", "from_on", Cell.DATE, required=True),
         Column("to", "to_on", Cell.DATE),

@@ -32,7 +32,6 @@ is in id order both as strings and as numbers. Pure Python: imports no Django.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import itertools
 import pathlib
@@ -65,6 +64,7 @@ from safeguard.domain.timeliness import (
     rule_set_for,
     transfer_in_conference_due_on,
 )
+from safeguard.spreadsheet_cells import SafeCsvWriter
 
 from .schema import CHILDREN, CONFERENCES, ESCALATIONS, FILES, INVITATIONS, MONITORING_CHECKS, PLANS
 
@@ -237,7 +237,7 @@ class _Authority:
         for spec in FILES:
             handle = (self.folder / spec.filename).open("w", encoding="utf-8", newline="")
             self._handles[spec.filename] = handle
-            writer = csv.writer(handle, lineterminator="\r\n")
+            writer = SafeCsvWriter(handle, lineterminator="\r\n")
             writer.writerow(spec.column_names)
             self._writers[spec.filename] = writer
         return self

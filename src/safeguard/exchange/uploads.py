@@ -4,7 +4,12 @@ An upload streams straight into a private folder under SAFEGUARD_DATA_DIR (`uplo
 0700), never the system's shared temporary folder, and stops at SAFEGUARD_MAX_UPLOAD_BYTES. It
 is checked with a dry run; when the person confirms, it is imported and deleted. The page knows
 it only by an opaque token kept in the person's session; no path ever reaches a URL or a form.
-Uploads left unconfirmed are deleted after a day, at the next upload."""
+Uploads left unconfirmed are deleted after a day, at the next upload.
+
+One upload holds one file: a second file, under any field name, stops it and nothing is kept.
+The limit holds for the request as a whole: its declared length is checked before it is read
+(the limit plus UPLOAD_ALLOWANCE_BYTES for the form's other fields), and the bytes of its files
+are counted together as they arrive."""
 
 from __future__ import annotations
 
@@ -25,10 +30,11 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.text import get_valid_filename
 
 from .importer import ImportResult, bundle_apply
-from .reader import BundleError, Problem, read_bundle
+from .reader import BundleError, BundleRefused, Problem, read_bundle
 
 SESSION_KEY = "safeguard_pending_import"
 STALE_AFTER_SECONDS = 24 * 60 * 60
+UPLOAD_ALLOWANCE_BYTES = 1024 * 1024
 
 
 def upload_folder() -> Path:
@@ -50,32 +56,63 @@ def uploads_tidy(*, older_than_seconds: int = STALE_AFTER_SECONDS) -> None:
             entry.unlink(missing_ok=True)
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def too_large_message() -> str:
+    return f"The file must be smaller than {_megabytes(settings.SAFEGUARD_MAX_UPLOAD_BYTES)}"
+
+
+SEVERAL_FILES_MESSAGE = (
+    "Upload one bundle at a time: this upload held more than one file, and none of them was kept"
+)
+INCOMPLETE_MESSAGE = "The upload did not complete, and nothing of it was kept. Upload it again."
+
+
+def upload_refusal_before_reading(request: Any) -> str | None:
+    """A request whose declared size is over the limit (the file's limit, plus an allowance for
+    the form's other fields) is refused before a byte of it is read."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None  # Django reads such a request as empty
+    if declared > int(settings.SAFEGUARD_MAX_UPLOAD_BYTES) + UPLOAD_ALLOWANCE_BYTES:
+        return too_large_message()
+    return None
+
+
 class BundleUploadHandler(FileUploadHandler):
-    """Writes an uploaded file into its own folder in the private upload folder, and skips it
-    (deleting what was written) once it passes the size limit."""
+    """Writes the one uploaded file into its own folder in the private upload folder.
+
+    It counts the bytes of every file in the request together, and refuses the upload (deleting
+    what was written) once they pass the size limit, or as soon as a second file begins, under
+    any field name. `problem` then says why. Every folder it made is remembered, so that
+    `discard` deletes them all whatever happened (the view calls it in a `finally`)."""
 
     def __init__(self, request: Any = None):
         super().__init__(request)
         self.limit = int(settings.SAFEGUARD_MAX_UPLOAD_BYTES)
-        self.too_large = False
-        self._folder: Path | None = None
+        self.problem: str | None = None
+        self._folders: list[Path] = []
+        self._uploaded: list[UploadedFile] = []
         self._file: Any = None
-        self._size = 0
+        self._received = 0
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
-        self._folder = upload_folder() / secrets.token_urlsafe(18)
-        self._folder.mkdir(mode=0o700)
+        if self._folders:
+            self._refuse(SEVERAL_FILES_MESSAGE)
+        folder = upload_folder() / secrets.token_urlsafe(18)
+        folder.mkdir(mode=0o700)
+        self._folders.append(folder)
         name = get_valid_filename(Path(self.file_name or "bundle.zip").name) or "bundle.zip"
-        self._file = open(self._folder / name, "wb")  # noqa: SIM115 (closed in file_complete)
-        self._size = 0
+        self._file = open(folder / name, "wb")  # noqa: SIM115 (closed in file_complete)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        self._size += len(raw_data)
-        if self._size > self.limit:
-            self.too_large = True
-            self._discard()
-            raise SkipFile
+        self._received += len(raw_data)
+        if self._received > self.limit:
+            self._refuse(too_large_message())
         self._file.write(raw_data)
         return None
 
@@ -92,18 +129,31 @@ class BundleUploadHandler(FileUploadHandler):
             charset=self.charset,
         )
         uploaded.stored_path = path  # type: ignore[attr-defined]
+        self._uploaded.append(uploaded)
         self._file = None
         return uploaded
 
     def upload_interrupted(self) -> None:
-        self._discard()
+        self.discard()
 
-    def _discard(self) -> None:
+    def discard(self, *, keep: str | None = None) -> None:
+        """Delete every folder this upload made, but the one named `keep` (a pending import),
+        and close every file it opened."""
         if self._file is not None:
             self._file.close()
             self._file = None
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
+        for uploaded in self._uploaded:
+            uploaded.close()
+        for folder in self._folders:
+            if folder.name != keep:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _refuse(self, problem: str) -> None:
+        self.problem = self.problem or problem
+        self.discard()
+        # The rest of this file is read and dropped; the form's other fields (the CSRF token
+        # among them) are still read, and any further file is refused as it begins.
+        raise SkipFile
 
 
 @dataclass(frozen=True)
@@ -152,13 +202,6 @@ def pending_discard(*, session: Any) -> None:
         shutil.rmtree(upload_folder() / token, ignore_errors=True)
 
 
-def upload_discard(uploaded: UploadedFile) -> None:
-    stored = getattr(uploaded, "stored_path", None)
-    uploaded.close()
-    if stored is not None:
-        shutil.rmtree(Path(stored).parent, ignore_errors=True)
-
-
 # A zip that is not one, is damaged or encrypted, or uses an unknown compression, fails in one
 # of these ways while it is read; the person sees a sentence, never a trace.
 _UNREADABLE = (BundleError, zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
@@ -178,6 +221,8 @@ def uploaded_bundle_apply(
         return ImportResult(problems=[Problem(name, 0, "", UNREADABLE_MESSAGE)])
     try:
         bundle = read_bundle(path)
+    except BundleRefused as error:
+        return ImportResult(problems=[Problem(name, 0, "", str(error))])
     except _UNREADABLE:
         return ImportResult(problems=[Problem(name, 0, "", UNREADABLE_MESSAGE)])
     return bundle_apply(bundle=bundle, source_name=name, by=by, replace=replace, dry_run=dry_run)

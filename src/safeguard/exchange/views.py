@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
 
@@ -18,16 +19,19 @@ from .exporter import bundle_export
 from .forms import ImportForm
 from .pseudonymised import bundle_export_pseudonymised
 from .uploads import (
+    INCOMPLETE_MESSAGE,
     SESSION_KEY,
     BundleUploadHandler,
     pending_discard,
     pending_get,
     pending_store,
-    upload_discard,
     upload_folder,
+    upload_refusal_before_reading,
     uploaded_bundle_apply,
     uploads_tidy,
 )
+
+logger = logging.getLogger(__name__)
 
 # ---- import ----------------------------------------------------------------------------------
 
@@ -37,27 +41,35 @@ from .uploads import (
 @require_http_methods(["GET", "POST"])
 def import_bundle(request: HttpRequest) -> HttpResponse:
     """Upload a bundle and see what it would change (a dry run), or every problem in it."""
-    handler = None
-    if request.method == "POST":
-        uploads_tidy()
-        handler = BundleUploadHandler(request)
-        request.upload_handlers = [handler]  # before anything reads the body
+    if request.method != "POST":
+        return _import_check(request, None)
+    refusal = upload_refusal_before_reading(request)
+    if refusal is not None:  # nothing read, nothing changed: the form again, with the reason
+        return _import_refused(request, refusal)
+    uploads_tidy()
+    handler = BundleUploadHandler(request)
+    request.upload_handlers = [handler]  # before anything reads the body
     try:
+        try:
+            request.FILES  # noqa: B018 (read the upload now, to catch its failure)
+        except OSError:  # the client went away mid-upload (UnreadablePostError), or the disk
+            logger.warning("An upload did not complete", exc_info=True)
+            return _import_refused(request, INCOMPLETE_MESSAGE)
         return _import_check(request, handler)
-    finally:
-        if request.method == "POST":
-            kept = (request.session.get(SESSION_KEY) or {}).get("token")
-            for uploaded in request.FILES.values():
-                stored = getattr(uploaded, "stored_path", None)
-                if stored is None or stored.parent.name != kept:
-                    upload_discard(uploaded)
+    finally:  # every file of the upload is deleted, but one kept for the person to confirm
+        handler.discard(keep=(request.session.get(SESSION_KEY) or {}).get("token"))
+
+
+def _import_refused(request: HttpRequest, problem: str) -> HttpResponse:
+    form = ImportForm(data={}, files={}, upload_problem=problem)
+    return render(request, "exchange/import.html", {"form": form})
 
 
 @csrf_protect
 def _import_check(request: HttpRequest, handler: BundleUploadHandler | None) -> HttpResponse:
-    if request.method != "POST":
+    if handler is None:
         return render(request, "exchange/import.html", {"form": ImportForm()})
-    form = ImportForm(request.POST, request.FILES, too_large=bool(handler and handler.too_large))
+    form = ImportForm(request.POST, request.FILES, upload_problem=handler.problem)
     if not form.is_valid():
         return render(request, "exchange/import.html", {"form": form})
     uploaded, replace = form.cleaned_data["bundle"], form.cleaned_data["replace"]

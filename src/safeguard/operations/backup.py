@@ -35,6 +35,8 @@ from typing import Any
 
 from django.db import connection, connections
 
+from safeguard.zip_archives import duplicated_member
+
 FORMAT = "safeguard-backup"
 FORMAT_VERSION = 1
 ZIP_COMMENT = b"Safeguard backup: restore with `safeguard restore FILE`"
@@ -282,6 +284,9 @@ def _damaged(path: Path, why: str) -> BackupError:
 
 
 def _read_manifest(path: Path, archive: zipfile.ZipFile) -> Manifest:
+    twice = duplicated_member(archive.namelist())
+    if twice is not None:
+        raise _damaged(path, f"the archive holds {twice[0]} twice")
     names = set(archive.namelist())
     if MANIFEST not in names:
         raise _not_ours(path, "it is a zip file without a Safeguard manifest")

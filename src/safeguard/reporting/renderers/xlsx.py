@@ -2,7 +2,8 @@
 
 A contents sheet comes first (title, period, counting rule, and each table's caption and sheet),
 then every table of the report in order. Dates are real dates shown dd/mm/yyyy; percentages are
-numbers (99.45) in a column whose heading says so; the header row is bold and frozen.
+numbers (99.45) in a column whose heading says so; the header row is bold and frozen. Text is
+written as text, never as a formula (safeguard.spreadsheet_cells).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from safeguard.reporting.renderers.document import (
     Cell,
     build_document,
 )
+from safeguard.spreadsheet_cells import neutralised, neutralised_row
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3B63")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -42,7 +44,7 @@ def _sheet_name(key: str, used: set[str]) -> str:
 def _value(value: Cell) -> object:
     if isinstance(value, Decimal):
         return float(value)
-    return value
+    return neutralised(value)
 
 
 def render_xlsx(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> bytes:
@@ -50,12 +52,12 @@ def render_xlsx(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> bytes:
     workbook = Workbook()
     contents = workbook.active
     contents.title = "Contents"
-    contents.append([f"{document.title}: {document.authority}"])
+    contents.append(neutralised_row([f"{document.title}: {document.authority}"]))
     contents["A1"].font = Font(bold=True, size=14)
-    contents.append([f"Period: {document.period_text}"])
-    contents.append([f"Produced: {document.produced_on_text}"])
-    contents.append([document.count_by_text])
-    contents.append([document.escalations_text])
+    contents.append(neutralised_row([f"Period: {document.period_text}"]))
+    contents.append(neutralised_row([f"Produced: {document.produced_on_text}"]))
+    contents.append(neutralised_row([document.count_by_text]))
+    contents.append(neutralised_row([document.escalations_text]))
     contents.append([])
     contents.append(["Table", "Caption", "Sheet"])
     for cell in contents[contents.max_row]:
@@ -64,14 +66,14 @@ def render_xlsx(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> bytes:
     for table in document.tables:
         name = _sheet_name(table.key, used)
         number = document.number_of(table)
-        contents.append([number, table.caption, name])
+        contents.append(neutralised_row([number, table.caption, name]))
         contents.cell(row=contents.max_row, column=3).hyperlink = f"#'{name}'!A1"
         sheet = workbook.create_sheet(name)
         columns = [
             f"{column} (%)" if index in table.percent_columns else column
             for index, column in enumerate(table.columns)
         ]
-        sheet.append(columns)
+        sheet.append(neutralised_row(columns))
         for cell in sheet[1]:
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
@@ -94,7 +96,7 @@ def render_xlsx(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> bytes:
                 cell.font = BOLD
         if table.note:
             sheet.append([])
-            sheet.append([table.note])
+            sheet.append(neutralised_row([table.note]))
         sheet.freeze_panes = "A2"
         for index, column in enumerate(columns, start=1):
             values = [column, *(str(row[index - 1] or "") for row in rows)]

@@ -1,0 +1,58 @@
+"""Cells of the spreadsheets and CSV files Safeguard writes, made safe to open (CSV injection).
+
+Every writer of a .csv or .xlsx goes through here. OWASP's rule: a text cell that begins with
+`=`, `+`, `-`, `@`, a tab or a carriage return would be run as a formula by a spreadsheet, so it
+is written with a leading apostrophe, which the spreadsheet shows as text. Numbers and dates are
+not text and are written unchanged.
+
+Text that already begins with apostrophes followed by one of those characters gets one more, so
+that `restored` (used where the exchange format says import removes the apostrophe) gives back
+exactly the text that was neutralised: export, import and export write the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+
+
+def _runs_as_formula(text: str) -> bool:
+    return text.lstrip(QUOTE).startswith(FORMULA_STARTS)
+
+
+def neutralised(value: Any) -> Any:
+    """`value` as a cell should hold it: text a spreadsheet would run gets a leading
+    apostrophe; anything that is not text (a number, a date, None) is returned unchanged."""
+    if isinstance(value, str) and _runs_as_formula(value):
+        return QUOTE + value
+    return value
+
+
+def restored(text: str) -> str:
+    """Undo `neutralised` on text read back from a cell (and only that: other text, an
+    apostrophe before ordinary text included, is returned unchanged)."""
+    if text.startswith(QUOTE) and _runs_as_formula(text[1:]):
+        return text[1:]
+    return text
+
+
+def neutralised_row(values: Iterable[Any]) -> list[Any]:
+    return [neutralised(value) for value in values]
+
+
+class SafeCsvWriter:
+    """A `csv.writer` whose every text cell is neutralised."""
+
+    def __init__(self, stream: Any, **options: Any):
+        self._writer = csv.writer(stream, **options)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow(neutralised_row(row))
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
