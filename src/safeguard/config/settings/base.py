@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "safeguard.reporting",
     "safeguard.administration",
     "safeguard.data_version",
+    "safeguard.demo",
     "safeguard.web",
 ]
 
@@ -146,6 +147,10 @@ SAFEGUARD_BASE_URL = os.environ.get("SAFEGUARD_BASE_URL", "http://127.0.0.1:8000
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 OTP_TOTP_ISSUER = "Safeguard"
 OTP_TOTP_THROTTLE_FACTOR = 1
+
+# `safeguard demo` loads only into an empty database or one it loaded before; production.py also
+# switches it off.
+SAFEGUARD_DEMO_ALLOWED = True
 
 # Retention (docs/decisions/0004-retention.md): a child's records are deleted this many years
 # after the later of their 18th birthday and the end of their last plan or conference.

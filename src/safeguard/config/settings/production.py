@@ -14,6 +14,7 @@ if len(SECRET_KEY) < 50:
 if os.environ.get("SAFEGUARD_DEBUG"):
     raise ImproperlyConfigured("DEBUG cannot be switched on in production.")
 DEBUG = False
+SAFEGUARD_DEMO_ALLOWED = False  # `safeguard demo` refuses, besides refusing any real record
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("SAFEGUARD_ALLOWED_HOSTS must name the host(s) served.")
 
