@@ -125,10 +125,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from safeguard.exchange.exporter import bundle_export
+    if args.pseudonymised:
+        from safeguard.exchange.pseudonymised import bundle_export_pseudonymised
 
-    counts = bundle_export(path=Path(args.path), by=None)
-    print(f"Exported to {args.path}:")
+        counts = bundle_export_pseudonymised(path=Path(args.path), by=None)
+        print(f"Exported the pseudonymised bundle (no names, months of birth) to {args.path}:")
+    else:
+        from safeguard.exchange.exporter import bundle_export
+
+        counts = bundle_export(path=Path(args.path), by=None)
+        print(f"Exported to {args.path}:")
     for name, count in counts.items():
         print(f"  {name:<22} {count:>7} rows")
     return 0
@@ -320,6 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("export", cmd_export, "Export every record as a bundle (folder or .zip).")
     sub.add_argument("path")
+    sub.add_argument(
+        "--pseudonymised",
+        action="store_true",
+        help="the analysts' bundle, as the web offers it: no names, months of birth, "
+        "keyed-hash ids",
+    )
 
     sub = command(
         "timeliness",
@@ -384,6 +396,8 @@ def _extensions() -> list[Callable]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -395,6 +409,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except UserError as error:
         print(f"safeguard: {error}", file=sys.stderr)
+        return 1
+    except ImproperlyConfigured as error:  # the settings refuse to start: say why, plainly
+        print(f"safeguard: the settings are not usable: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("safeguard: interrupted; nothing half-written was kept.", file=sys.stderr)

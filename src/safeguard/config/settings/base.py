@@ -201,7 +201,8 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SAFEGUARD_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-# Pseudonymised exports' keyed-hash ids; blank: derived from SECRET_KEY (docs/security.md).
+# Pseudonymised exports' keyed-hash ids; blank: the installation's own random key, made on first
+# use in DATA_DIR/pseudonym-key (mode 0600). Never derived from SECRET_KEY (docs/security.md).
 SAFEGUARD_PSEUDONYM_KEY = os.environ.get("SAFEGUARD_PSEUDONYM_KEY", "")
 
 EMAIL_BACKEND = os.environ.get(
