@@ -20,7 +20,12 @@ SETTINGS_FOLDER = Path(safeguard.__file__).parent / "config" / "settings"
 
 
 def _environment(data_dir: Path, **environment: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAFEGUARD_", "DJANGO_"))}
+    """A fresh installation: its own data folder and embedded database, no key given."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SAFEGUARD_", "DJANGO_")) and k != "DATABASE_URL"
+    }
     env.update(
         PYTHONPATH=os.pathsep.join(sys.path),
         SAFEGUARD_DATA_DIR=str(data_dir),
@@ -120,3 +125,18 @@ def test_production_refuses_a_key_published_in_the_source_with_a_clear_message(p
 def test_production_takes_a_key_of_its_own(tmp_path):
     done = _production("an-authority-own-key-" + "q" * 40, tmp_path, "due")
     assert done.returncode == 0, done.stderr
+
+
+def test_production_refuses_the_secret_key_as_the_pseudonym_key(tmp_path):
+    key = "an-authority-own-key-" + "q" * 40
+    done = _run(
+        ["-m", "safeguard.cli", "due"],
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="safeguard.config.settings.production",
+        SAFEGUARD_SECRET_KEY=key,
+        SAFEGUARD_PSEUDONYM_KEY=key,
+        SAFEGUARD_ALLOWED_HOSTS="safeguard.example.gov.uk",
+    )
+    assert done.returncode == 1
+    assert "SAFEGUARD_PSEUDONYM_KEY must be a random value of its own" in done.stderr
+    assert "Traceback" not in done.stderr
