@@ -125,10 +125,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from safeguard.exchange.exporter import bundle_export
+    if args.pseudonymised:
+        from safeguard.exchange.pseudonymised import bundle_export_pseudonymised
 
-    counts = bundle_export(path=Path(args.path), by=None)
-    print(f"Exported to {args.path}:")
+        counts = bundle_export_pseudonymised(path=Path(args.path), by=None)
+        print(f"Exported the pseudonymised bundle (no names, months of birth) to {args.path}:")
+    else:
+        from safeguard.exchange.exporter import bundle_export
+
+        counts = bundle_export(path=Path(args.path), by=None)
+        print(f"Exported to {args.path}:")
     for name, count in counts.items():
         print(f"  {name:<22} {count:>7} rows")
     return 0
@@ -256,38 +262,18 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    import tempfile
+    from safeguard.demo.services import DemoRefused, demo_load
 
-    from safeguard.demo.authority import write_demo_bundle
-    from safeguard.exchange.importer import bundle_import
-
-    with tempfile.TemporaryDirectory() as folder:
-        write_demo_bundle(Path(folder), seed=args.seed)
-        result = bundle_import(path=Path(folder), by=None, replace=True)
-    if not result.ok:
-        for problem in result.problems:
-            print(problem, file=sys.stderr)
-        raise UserError("the demo bundle did not import")
-    for name, counts in result.files.items():
-        print(f"  {name:<22} {counts.added + counts.changed + counts.unchanged:>7} records")
+    try:
+        loaded = demo_load(seed=args.seed)
+    except DemoRefused as refusal:
+        raise UserError(str(refusal)) from None
+    for name, count in loaded.files.items():
+        print(f"  {name:<22} {count:>7} records")
     print("Demo authority loaded.")
-    _demo_accounts()
-    _demo_liaison_officers()
+    for line in loaded.lines:
+        print(line)
     return 0
-
-
-def _demo_accounts() -> None:
-    from safeguard.accounts.demo import demo_accounts_ensure
-
-    for line in demo_accounts_ensure():
-        print(line)
-
-
-def _demo_liaison_officers() -> None:
-    from safeguard.escalations.services import demo_liaison_officers_ensure
-
-    for line in demo_liaison_officers_ensure():
-        print(line)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -340,6 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("export", cmd_export, "Export every record as a bundle (folder or .zip).")
     sub.add_argument("path")
+    sub.add_argument(
+        "--pseudonymised",
+        action="store_true",
+        help="the analysts' bundle, as the web offers it: no names, months of birth, "
+        "keyed-hash ids",
+    )
 
     sub = command(
         "timeliness",
@@ -371,7 +363,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --format docx: fill the authority's own Word template (docxtpl)",
     )
 
-    sub = command("demo", cmd_demo, "Load the demo authority (no real people).")
+    sub = command(
+        "demo",
+        cmd_demo,
+        "Load the demo authority (no real people) into an empty database, or one the demo "
+        "loaded before; any other database is refused untouched.",
+    )
     sub.add_argument("--seed", type=int, default=2022)
 
     sub = command("serve", cmd_serve, "Serve the web application.")
@@ -399,6 +396,8 @@ def _extensions() -> list[Callable]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -410,6 +409,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except UserError as error:
         print(f"safeguard: {error}", file=sys.stderr)
+        return 1
+    except ImproperlyConfigured as error:  # the settings refuse to start: say why, plainly
+        print(f"safeguard: the settings are not usable: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("safeguard: interrupted; nothing half-written was kept.", file=sys.stderr)

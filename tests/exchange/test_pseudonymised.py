@@ -227,8 +227,10 @@ def test_the_same_child_gets_the_same_pseudonym_in_every_export_with_the_same_ke
     assert pseudonym in {row["child_id"] for row in files_of(exported)["children.csv"]}
 
 
-def test_another_key_gives_other_pseudonyms_and_the_default_key_is_not_the_secret_key(settings):
-    settings.SAFEGUARD_PSEUDONYM_KEY = ""
+def test_another_key_gives_other_pseudonyms_and_the_default_key_is_not_the_secret_key(
+    settings, tmp_path
+):
+    settings.SAFEGUARD_PSEUDONYM_KEY, settings.DATA_DIR = "", tmp_path  # a fresh installation
     derived = pseudonym_key()
     settings.SAFEGUARD_PSEUDONYM_KEY = "another key held by the authority"
 

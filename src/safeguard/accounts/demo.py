@@ -1,13 +1,15 @@
-"""Sign-in accounts for the demo authority: one per role, with a known password and a known
-authenticator secret, so that somebody trying Safeguard can sign in at once.
+"""Sign-in accounts for the demo authority, one per role, so that somebody trying Safeguard can
+sign in at once. Each new account gets its own random password and authenticator secret, shown
+once by `safeguard demo` and kept nowhere else; an account that already exists is left as it is.
 
-Only `safeguard demo` calls this; it refuses to run where production settings are in force."""
+Only `safeguard.demo.services.demo_load` calls this, after refusing any database that holds
+records the demo did not load."""
 
 from __future__ import annotations
 
 import base64
+import secrets
 
-from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -20,9 +22,6 @@ from safeguard.escalations.models import OrganisationType
 from .models import LiaisonCover, Role, User
 from .services import _recovery_codes_replace
 
-DEMO_PASSWORD = "demo-safeguard-2022"  # noqa: S105 - published for the demo only
-# A fixed, published secret: demo accounts are for trying the software, never for real records.
-DEMO_TOTP_SECRET_HEX = "3132333435363738393031323334353637383930"  # noqa: S105
 DEMO_ACCOUNTS = (
     ("chair", Role.CHAIR, "Demo", "Chair"),
     ("support", Role.BUSINESS_SUPPORT, "Demo", "Support"),
@@ -33,16 +32,15 @@ DEMO_ACCOUNTS = (
 )
 
 
-def demo_totp_secret_base32() -> str:
-    return base64.b32encode(bytes.fromhex(DEMO_TOTP_SECRET_HEX)).decode()
-
-
 @transaction.atomic
 def demo_accounts_ensure() -> list[str]:
-    """Create (or reset) the demo accounts; return the lines that tell a person how to sign in."""
-    if "production" in settings.SETTINGS_MODULE:
-        raise RuntimeError("Demo accounts are never created under the production settings.")
-    lines = ["", "Demo sign-in (password, then a code from an authenticator app):"]
+    """Create the demo accounts that do not exist yet; return the lines that tell a person how to
+    sign in (the only place the new passwords and secrets are ever shown)."""
+    lines = [
+        "",
+        "Demo sign-in (password, then a code from an authenticator app given the secret; "
+        "shown only now):",
+    ]
     busiest_chair = (
         Conference.objects.exclude(chair=None)
         .values_list("chair__name", flat=True)
@@ -50,29 +48,28 @@ def demo_accounts_ensure() -> list[str]:
         .first()
     )
     for username, role, first_name, last_name in DEMO_ACCOUNTS:
-        user, _ = User.objects.get_or_create(
-            username=username,
-            defaults={"role": role, "first_name": first_name, "last_name": last_name},
-        )
-        user.role = role
-        user.set_password(DEMO_PASSWORD)
+        if User.objects.filter(username=username).exists():
+            lines.append(f"  {username}: an account of that name already exists: left as it is")
+            continue
+        password = secrets.token_urlsafe(15)
+        user = User(username=username, role=role, first_name=first_name, last_name=last_name)
+        user.set_password(password)
         user.save()
-        TOTPDevice.objects.filter(user=user).delete()
-        TOTPDevice.objects.create(
-            user=user, name="Demo authenticator", key=DEMO_TOTP_SECRET_HEX, confirmed=True
-        )
+        device = TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
         codes = _recovery_codes_replace(user=user)
         if role == Role.CHAIR and busiest_chair:
-            Chair.objects.filter(user=user).update(user=None)
-            Chair.objects.filter(name=busiest_chair).update(user=user)
+            Chair.objects.filter(name=busiest_chair, user=None).update(user=user)
         if role == Role.LIAISON_OFFICER:
             cover, _ = LiaisonCover.objects.get_or_create(user=user)
             cover.organisation_types.set(OrganisationType.objects.all())
             cover.areas.set(Area.objects.all())
+        secret = base64.b32encode(device.bin_key).decode()
         lines.append(
-            f"  {username:<8} ({Role(role).label}): password {DEMO_PASSWORD}; "
-            f"recovery codes {', '.join(codes[:3])}"
+            f"  {username:<8} ({Role(role).label}): password {password}; "
+            f"authenticator secret {secret}; recovery codes {', '.join(codes[:3])}"
         )
+        if role == Role.CHAIR and busiest_chair:
+            lines.append(f"           (signs in as {busiest_chair}'s account)")
         audit_record(
             actor=None,
             action=AuditAction.CREATE,
@@ -81,9 +78,7 @@ def demo_accounts_ensure() -> list[str]:
             summary=f"Demo account {username} set up",
         )
     lines.append(
-        f"  Authenticator secret for every demo account: {demo_totp_secret_base32()} "
-        "(add it to an authenticator app, or use a recovery code once)."
+        "  Add an account's secret to an authenticator app (or use a recovery code once). "
+        "These details are not shown again."
     )
-    if busiest_chair:
-        lines.append(f"  The demo chair signs in as {busiest_chair}'s account.")
     return lines

@@ -4,9 +4,9 @@ Written through the ordinary exporter (same files, columns and CSV), each record
 the way (docs/security.md, "Pseudonymised exports"):
 
 - every id and every reference to it becomes a keyed hash, HMAC-SHA256 with
-  `SAFEGUARD_PSEUDONYM_KEY` (by default derived from SECRET_KEY): the same child has the same
-  pseudonym in every export made with the same key, and the references between files still
-  join (a conference's `child_id` is its child's pseudonym);
+  `SAFEGUARD_PSEUDONYM_KEY` (by default the installation's own random key, kept in
+  `SAFEGUARD_DATA_DIR/pseudonym-key`): the same child has the same pseudonym in every export
+  made with the same key, and the references between files still join (a conference's `child_id` is its child's pseudonym);
 - conference and meeting ids share one namespace, as the format says, so invitations.csv still
   finds its meeting;
 - names of people are removed: children's names go; chairs, allocated workers and the
@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+
+from safeguard.config.installation import installation_secret
 
 from .exporter import bundle_export
 from .records import Mapping
@@ -123,13 +125,12 @@ DIGEST_CHARACTERS = 16  # 64 bits: no collision in any authority's records
 
 
 def pseudonym_key() -> bytes:
-    """`SAFEGUARD_PSEUDONYM_KEY`, or a key derived from SECRET_KEY (never SECRET_KEY itself)."""
+    """`SAFEGUARD_PSEUDONYM_KEY`, or this installation's own key: made at random on first use and
+    kept (mode 0600) in the data folder. Never derived from SECRET_KEY, which other things use."""
     configured = getattr(settings, "SAFEGUARD_PSEUDONYM_KEY", "")
     if configured:
         return str(configured).encode("utf-8")
-    return hmac.new(
-        settings.SECRET_KEY.encode("utf-8"), b"safeguard pseudonymised export", hashlib.sha256
-    ).digest()
+    return installation_secret(Path(settings.DATA_DIR) / "pseudonym-key").encode("utf-8")
 
 
 class Pseudonymiser:

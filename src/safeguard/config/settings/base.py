@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "safeguard.reporting",
     "safeguard.administration",
     "safeguard.data_version",
+    "safeguard.demo",
     "safeguard.web",
 ]
 
@@ -147,6 +148,10 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 OTP_TOTP_ISSUER = "Safeguard"
 OTP_TOTP_THROTTLE_FACTOR = 1
 
+# `safeguard demo` loads only into an empty database or one it loaded before; production.py also
+# switches it off.
+SAFEGUARD_DEMO_ALLOWED = True
+
 # Retention (docs/decisions/0004-retention.md): a child's records are deleted this many years
 # after the later of their 18th birthday and the end of their last plan or conference.
 SAFEGUARD_RETENTION_YEARS = int(os.environ.get("SAFEGUARD_RETENTION_YEARS", "25"))
@@ -196,7 +201,8 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SAFEGUARD_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-# Pseudonymised exports' keyed-hash ids; blank: derived from SECRET_KEY (docs/security.md).
+# Pseudonymised exports' keyed-hash ids; blank: the installation's own random key, made on first
+# use in DATA_DIR/pseudonym-key (mode 0600). Never derived from SECRET_KEY (docs/security.md).
 SAFEGUARD_PSEUDONYM_KEY = os.environ.get("SAFEGUARD_PSEUDONYM_KEY", "")
 
 EMAIL_BACKEND = os.environ.get(
