@@ -1,5 +1,6 @@
 from base64 import b32encode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +20,7 @@ from .forms import (
     UserAddForm,
     UserEditForm,
 )
+from .lockout import one_failure_from_lock
 from .models import LiaisonCover, Role
 from .qr import qr_code_data_uri
 from .selectors import user_get_for_user, users_for_administration
@@ -52,6 +54,13 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         )
         if user is None:
             form.add_error(None, "Enter a correct username and password")
+            if one_failure_from_lock(request):
+                minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
+                form.add_error(
+                    None,
+                    "If you enter a wrong password once more, sign-in will be locked for "
+                    f"{minutes} minutes",
+                )
         elif not services.has_second_factor(user):
             request.session.pop(services.PENDING_SIGN_IN_KEY, None)
             form.add_error(

@@ -134,9 +134,20 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-AXES_FAILURE_LIMIT = 5
+# Lockout (safeguard/accounts/lockout.py): wrong passwords are counted per username whatever
+# the address, and per address whatever the username; either limit locks for 30 minutes.
+SAFEGUARD_LOCKOUT_USERNAME_LIMIT = int(os.environ.get("SAFEGUARD_LOCKOUT_USERNAME_LIMIT", "10"))
+SAFEGUARD_LOCKOUT_ADDRESS_LIMIT = int(os.environ.get("SAFEGUARD_LOCKOUT_ADDRESS_LIMIT", "20"))
+# Addresses (or networks, e.g. 10.0.0.0/8) of the reverse proxies in front of Safeguard, comma
+# separated. Only a request from one of them has its X-Forwarded-For header believed.
+SAFEGUARD_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("SAFEGUARD_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+AXES_HANDLER = "safeguard.accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = SAFEGUARD_LOCKOUT_USERNAME_LIMIT  # the handler adds the address's own limit
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "safeguard.accounts.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "safeguard.accounts.lockout.lockout_response"
 
