@@ -32,6 +32,7 @@ RECOVERY_CODE_COUNT = 10
 PENDING_SIGN_IN_KEY = "safeguard_pending_sign_in"
 PENDING_SIGN_IN_SECONDS = 5 * 60
 NEW_RECOVERY_CODES_KEY = "safeguard_new_recovery_codes"
+SIGNED_IN_AT_KEY = "safeguard_signed_in_at"
 
 
 class EnrolmentTokenGenerator(PasswordResetTokenGenerator):
@@ -255,6 +256,29 @@ def _sign_in(*, request: HttpRequest, user: User, device: Any, summary: str) -> 
         record_id=str(user.pk),
         summary=summary,
     )
+
+
+def session_mark_signed_in(*, request: HttpRequest) -> None:
+    """Remember when this session signed in (on every sign-in: see AccountsConfig.ready)."""
+    request.session[SIGNED_IN_AT_KEY] = time.time()
+
+
+def session_end_if_too_old(*, request: HttpRequest) -> bool:
+    """Sign out a session that signed in more than SAFEGUARD_SESSION_MAX_HOURS ago, however
+    active. Returns whether it did."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    signed_in_at = request.session.get(SIGNED_IN_AT_KEY)
+    if signed_in_at is None:  # a session from before the limit existed: it starts counting now
+        session_mark_signed_in(request=request)
+        return False
+    hours = settings.SAFEGUARD_SESSION_MAX_HOURS
+    if time.time() - signed_in_at <= hours * 3600:
+        return False
+    _audit_sign_out(user, f"Session ended: {hours:g} hours since signing in")
+    auth.logout(request)
+    return True
 
 
 def _audit_sign_out(user: User, summary: str) -> None:
