@@ -86,6 +86,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # anybody signed in
     "web:home": signed_in(),
     "accounts:account": signed_in(),
+    "accounts:password-change": signed_in(),
     "accounts:recovery-codes": signed_in(),
     "accounts:sign-out": signed_in(),
     "accounts:sign-out-everywhere": signed_in(405),  # POST only

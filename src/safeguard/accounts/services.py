@@ -166,8 +166,55 @@ def enrolment_complete(
     return codes
 
 
+def password_confirm(*, request: HttpRequest, user: User, password: str) -> bool:
+    """Whether `password` is the signed-in user's own. Wrong ones are audited and count towards
+    the sign-in lockout, so a session left open cannot be used to guess the password."""
+    confirmed = auth.authenticate(request, username=user.get_username(), password=password)
+    if confirmed is not None and confirmed.pk == user.pk:
+        return True
+    audit_record(
+        actor=user,
+        action=AuditAction.SIGN_IN_FAILED,
+        record_type="user",
+        record_id=str(user.pk),
+        summary="Wrong password given to confirm a change to their account",
+    )
+    return False
+
+
+def password_change(
+    *, request: HttpRequest, user: User, current_password: str, new_password: str
+) -> None:
+    """Change the signed-in user's password, after checking the current one; every other
+    session the user has ends, this one carries on."""
+    # Outside the transaction below: a wrong password's audit entry and lockout count stay.
+    if not password_confirm(request=request, user=user, password=current_password):
+        raise ValidationError({"current_password": "Your current password is not right"})
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"new_password": list(error.messages)}) from error
+    with transaction.atomic():
+        _password_set(request=request, user=user, password=new_password)
+
+
+def _password_set(*, request: HttpRequest, user: User, password: str) -> None:
+    user.set_password(password)
+    user.session_epoch += 1
+    user.save(update_fields=["password", "session_epoch"])
+    auth.update_session_auth_hash(request, user)
+    audit_record(
+        actor=user,
+        action=AuditAction.CHANGE,
+        record_type="user",
+        record_id=str(user.pk),
+        summary="Changed their password",
+    )
+
+
 @transaction.atomic
 def recovery_codes_renew(*, user: User) -> list[str]:
+    """New recovery codes in place of the old (the caller has had the password confirmed)."""
     codes = _recovery_codes_replace(user=user)
     audit_record(
         actor=user,

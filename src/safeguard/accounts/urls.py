@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign-out"),
     path("sign-out/everywhere/", views.sign_out_everywhere, name="sign-out-everywhere"),
     path("account/", views.account, name="account"),
+    path("account/password/", views.password_change, name="password-change"),
     path("account/recovery-codes/", views.recovery_codes, name="recovery-codes"),
     path("users/", views.users, name="users"),
     path("users/add/", views.user_add, name="user-add"),

@@ -16,6 +16,8 @@ from .forms import (
     CodeForm,
     EnrolmentForm,
     LiaisonCoverForm,
+    PasswordChangeForm,
+    PasswordConfirmForm,
     SignInForm,
     UserAddForm,
     UserEditForm,
@@ -140,17 +142,50 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                request=request,
+                user=request.user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(
+                request, "Your password has been changed. You have been signed out elsewhere."
+            )
+            return redirect("accounts:account")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@signed_in_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        request.session[services.NEW_RECOVERY_CODES_KEY] = services.recovery_codes_renew(
-            user=request.user
-        )
-        return redirect("accounts:recovery-codes")
-    codes = request.session.pop(services.NEW_RECOVERY_CODES_KEY, None)
+    form = PasswordConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if services.password_confirm(
+            request=request, user=request.user, password=form.cleaned_data["password"]
+        ):
+            request.session[services.NEW_RECOVERY_CODES_KEY] = services.recovery_codes_renew(
+                user=request.user
+            )
+            return redirect("accounts:recovery-codes")
+        form.add_error("password", "Your password is not right")
+    codes = (
+        None
+        if request.method == "POST"
+        else request.session.pop(services.NEW_RECOVERY_CODES_KEY, None)
+    )
     return render(
         request,
         "accounts/recovery_codes.html",
         {
+            "form": form,
             "codes": codes,
             "recovery_codes_left": services.recovery_codes_remaining(user=request.user),
         },
