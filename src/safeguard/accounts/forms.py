@@ -32,6 +32,16 @@ class CodeForm(GovukForm):
     )
 
 
+class EnrolmentLinkForm(GovukForm):
+    link = forms.CharField(
+        label="Enrolment link",
+        max_length=500,
+        help_text="Paste the whole link you were sent, including everything after the # sign.",
+        error_messages={"required": "Enter your enrolment link"},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+
 class EnrolmentForm(GovukForm):
     password = forms.CharField(
         label="Create a password",

@@ -33,6 +33,7 @@ PENDING_SIGN_IN_KEY = "safeguard_pending_sign_in"
 PENDING_SIGN_IN_SECONDS = 5 * 60
 NEW_RECOVERY_CODES_KEY = "safeguard_new_recovery_codes"
 SIGNED_IN_AT_KEY = "safeguard_signed_in_at"
+ENROLMENT_KEY = "safeguard_enrolment"
 
 
 class EnrolmentTokenGenerator(PasswordResetTokenGenerator):
@@ -54,15 +55,15 @@ enrolment_tokens = EnrolmentTokenGenerator()
 
 
 def enrolment_link(*, user: User) -> str:
-    """An absolute, one-time link where `user` sets a password and enrols an authenticator app."""
-    path = reverse(
-        "accounts:enrol",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": enrolment_tokens.make_token(user),
-        },
-    )
-    return settings.SAFEGUARD_BASE_URL.rstrip("/") + path
+    """An absolute, one-time link where `user` sets a password and enrols an authenticator app.
+
+    The one-time part follows '#': browsers never send it to a server, so it is in no access
+    log (gunicorn's, nginx's) and no Referer. The page's script POSTs it (or the person pastes
+    the link), and the enrolment carries on in the session, at a URL without it."""
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = enrolment_tokens.make_token(user)
+    base = settings.SAFEGUARD_BASE_URL.rstrip("/")
+    return f"{base}{reverse('accounts:enrol')}#{uidb64}.{token}"
 
 
 def enrolment_user(*, uidb64: str, token: str) -> User | None:
@@ -74,6 +75,25 @@ def enrolment_user(*, uidb64: str, token: str) -> User | None:
     if not user.is_active or not enrolment_tokens.check_token(user, token):
         return None
     return user
+
+
+def enrolment_start(*, request: HttpRequest, link: str) -> User | None:
+    """Take an enrolment link (the whole link, or the part after '#') into this session; return
+    the user it is for, or None if it does not work."""
+    code = link.strip().rsplit("#", 1)[-1]
+    uidb64, _, token = code.partition(".")
+    user = enrolment_user(uidb64=uidb64, token=token)
+    if user is None:
+        return None
+    request.session.cycle_key()
+    request.session[ENROLMENT_KEY] = {"uidb64": uidb64, "token": token}
+    return user
+
+
+def enrolment_pending_user(*, request: HttpRequest) -> User | None:
+    """The user whose enrolment link was opened in this session, while the link still works."""
+    pending = request.session.get(ENROLMENT_KEY) or {}
+    return enrolment_user(uidb64=pending.get("uidb64", ""), token=pending.get("token", ""))
 
 
 @transaction.atomic
@@ -162,6 +182,7 @@ def enrolment_complete(
         record_id=str(user.pk),
         summary="Set a password and enrolled an authenticator app and recovery codes",
     )
+    request.session.pop(ENROLMENT_KEY, None)
     _sign_in(request=request, user=user, device=device, summary="Signed in after enrolling")
     return codes
 

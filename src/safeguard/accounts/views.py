@@ -15,6 +15,7 @@ from .decorators import permission_required, public, signed_in_required
 from .forms import (
     CodeForm,
     EnrolmentForm,
+    EnrolmentLinkForm,
     LiaisonCoverForm,
     PasswordChangeForm,
     PasswordConfirmForm,
@@ -94,8 +95,24 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 
 
 @public
-def enrol(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    user = services.enrolment_user(uidb64=uidb64, token=token)
+def enrol(request: HttpRequest) -> HttpResponse:
+    """Where an enrolment link opens. Its one-time part (after '#') reaches here by POST."""
+    form = EnrolmentLinkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if services.enrolment_start(request=request, link=form.cleaned_data["link"]):
+            return redirect("accounts:enrol-set-up")
+        form.add_error(
+            "link",
+            "This enrolment link does not work: links work once, for "
+            f"{settings.PASSWORD_RESET_TIMEOUT // 86400} days. "
+            "Check you copied all of it, or ask a service manager for a new one",
+        )
+    return render(request, "accounts/enrol_start.html", {"form": form})
+
+
+@public
+def enrol_set_up(request: HttpRequest) -> HttpResponse:
+    user = services.enrolment_pending_user(request=request)
     if user is None:
         return render(request, "accounts/enrol_link_invalid.html", status=404)
     device = services.totp_device_for_enrolment(user=user)
