@@ -147,3 +147,26 @@ def test_the_client_is_the_right_most_address_that_is_not_a_trusted_proxy(settin
     assert client_address(_Request("127.0.0.1", "not-an-address")) == "127.0.0.1"
     assert client_address(_Request("127.0.0.1")) == "127.0.0.1"
     assert client_address(_Request("192.0.2.50", "6.6.6.6")) == "192.0.2.50"
+
+
+def test_a_trusted_proxy_that_is_not_an_address_is_reported_and_ignored(settings):
+    from safeguard.accounts.lockout import trusted_proxies_check
+
+    settings.SAFEGUARD_TRUSTED_PROXIES = ["nginx", "127.0.0.1"]
+    errors = trusted_proxies_check()
+    assert [e.id for e in errors] == ["safeguard.E101"] and "'nginx'" in errors[0].msg
+    assert client_address(_Request("127.0.0.1", "192.0.2.9")) == "192.0.2.9"
+    settings.SAFEGUARD_TRUSTED_PROXIES = ["127.0.0.1"]
+    assert trusted_proxies_check() == []
+
+
+def test_the_limits_follow_the_settings(settings):
+    settings.SAFEGUARD_LOCKOUT_USERNAME_LIMIT = 3
+    settings.SAFEGUARD_LOCKOUT_ADDRESS_LIMIT = 4
+    user = make_user(Role.CHAIR)
+    _try(user.username, address="198.51.100.1")
+    assert WARNING in _try(user.username, address="198.51.100.2").content.decode()
+    assert _try(user.username, address="198.51.100.3").status_code == 429
+    for n in range(3):
+        _try(f"guess{n}", address="192.0.2.66")
+    assert _try("guess-last", address="192.0.2.66").status_code == 429

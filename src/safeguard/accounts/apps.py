@@ -7,7 +7,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.core import checks
 
+        from .lockout import trusted_proxies_check
         from .services import session_mark_signed_in
 
         def mark_signed_in(sender, request, user, **kwargs) -> None:
@@ -15,3 +17,4 @@ class AccountsConfig(AppConfig):
                 session_mark_signed_in(request=request)
 
         user_logged_in.connect(mark_signed_in, dispatch_uid="safeguard-signed-in-at", weak=False)
+        checks.register(trusted_proxies_check, checks.Tags.security)

@@ -14,6 +14,7 @@ proxy itself appended; whatever a client sends in the header sits to its left).
 from __future__ import annotations
 
 import ipaddress
+import logging
 from functools import lru_cache
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -25,11 +26,31 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+logger = logging.getLogger(__name__)
+
+
+def failure_limit(request: HttpRequest, credentials: dict | None = None) -> int:
+    """AXES_FAILURE_LIMIT: the username's limit (LockoutHandler adds the address's own)."""
+    return settings.SAFEGUARD_LOCKOUT_USERNAME_LIMIT
+
+
+def proxy_setting_errors(proxies: list[str]) -> list[str]:
+    """The entries of SAFEGUARD_TRUSTED_PROXIES that are not an address or a network."""
+    wrong = []
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy.strip(), strict=False)
+        except ValueError:
+            wrong.append(proxy)
+    return wrong
 
 
 @lru_cache(maxsize=8)
 def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
+    wrong = proxy_setting_errors(list(proxies))
+    if wrong:  # also reported by `manage.py check` (safeguard.accounts.checks)
+        logger.error("SAFEGUARD_TRUSTED_PROXIES: not an address or network, ignored: %s", wrong)
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p not in wrong)
 
 
 def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
@@ -98,7 +119,7 @@ def one_failure_from_lock(request: HttpRequest) -> bool:
     failures = getattr(request, "axes_failures_since_start", None)
     if failures is None:
         return False
-    return failures == settings.AXES_FAILURE_LIMIT - 1
+    return failures == settings.SAFEGUARD_LOCKOUT_USERNAME_LIMIT - 1
 
 
 def lockout_response(
@@ -111,3 +132,16 @@ def lockout_response(
         {"cooloff_minutes": minutes},
         status=429,
     )
+
+
+def trusted_proxies_check(app_configs=None, **kwargs) -> list:
+    from django.core.checks import Error
+
+    return [
+        Error(
+            f"SAFEGUARD_TRUSTED_PROXIES: {proxy!r} is not an address or a network.",
+            hint="Give addresses or networks, comma-separated, e.g. 127.0.0.1,10.0.0.0/8.",
+            id="safeguard.E101",
+        )
+        for proxy in proxy_setting_errors(list(settings.SAFEGUARD_TRUSTED_PROXIES))
+    ]

@@ -148,7 +148,7 @@ SAFEGUARD_TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("SAFEGUARD_TRUSTED_PROXIES", "").split(",") if p.strip()
 ]
 AXES_HANDLER = "safeguard.accounts.lockout.LockoutHandler"
-AXES_FAILURE_LIMIT = SAFEGUARD_LOCKOUT_USERNAME_LIMIT  # the handler adds the address's own limit
+AXES_FAILURE_LIMIT = "safeguard.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "safeguard.accounts.lockout.client_address"
