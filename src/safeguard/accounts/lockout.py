@@ -17,6 +17,7 @@ import ipaddress
 import logging
 from functools import lru_cache
 
+from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
@@ -102,8 +103,6 @@ class LockoutHandler(AxesDatabaseHandler):
 
 def failure_counts(request: HttpRequest, credentials: dict | None = None) -> tuple[int, int]:
     """The failures, within the cool-off time, of the username tried and of the address."""
-    from axes.attempts import get_cool_off_threshold
-
     recent = AccessAttempt.objects.filter(attempt_time__gte=get_cool_off_threshold(request))
     username = get_client_username(request, credentials)
     address = getattr(request, "axes_ip_address", None) or client_address(request)
@@ -114,23 +113,26 @@ def failure_counts(request: HttpRequest, credentials: dict | None = None) -> tup
     return total(recent.filter(username=username)), total(recent.filter(ip_address=address))
 
 
-def one_failure_from_lock(request: HttpRequest) -> bool:
-    """After a wrong password: whether the next wrong one will lock sign-in."""
+def cooloff_minutes() -> int:
+    return round(float(settings.AXES_COOLOFF_TIME) * 60)
+
+
+def warning_before_lock(request: HttpRequest) -> str | None:
+    """After a wrong password: the warning to show if the next wrong one will lock sign-in."""
     failures = getattr(request, "axes_failures_since_start", None)
-    if failures is None:
-        return False
-    return failures == settings.SAFEGUARD_LOCKOUT_USERNAME_LIMIT - 1
+    if failures != settings.SAFEGUARD_LOCKOUT_USERNAME_LIMIT - 1:
+        return None
+    return (
+        "If you enter a wrong password once more, sign-in will be locked for "
+        f"{cooloff_minutes()} minutes"
+    )
 
 
 def lockout_response(
     request: HttpRequest, original_response=None, credentials=None
 ) -> HttpResponse:
-    minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
     return render(
-        request,
-        "accounts/locked_out.html",
-        {"cooloff_minutes": minutes},
-        status=429,
+        request, "accounts/locked_out.html", {"cooloff_minutes": cooloff_minutes()}, status=429
     )
 
 

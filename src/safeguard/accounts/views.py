@@ -23,7 +23,7 @@ from .forms import (
     UserAddForm,
     UserEditForm,
 )
-from .lockout import one_failure_from_lock
+from .lockout import warning_before_lock
 from .models import LiaisonCover, Role
 from .qr import qr_code_data_uri
 from .selectors import user_get_for_user, users_for_administration
@@ -57,13 +57,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         )
         if user is None:
             form.add_error(None, "Enter a correct username and password")
-            if one_failure_from_lock(request):
-                minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
-                form.add_error(
-                    None,
-                    "If you enter a wrong password once more, sign-in will be locked for "
-                    f"{minutes} minutes",
-                )
+            if warning := warning_before_lock(request):
+                form.add_error(None, warning)
         elif not services.has_second_factor(user):
             request.session.pop(services.PENDING_SIGN_IN_KEY, None)
             form.add_error(
