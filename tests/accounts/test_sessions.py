@@ -1,6 +1,7 @@
 """Sessions: sign out, sign out everywhere, idle time-out, rights changes taking effect."""
 
 import datetime as dt
+import time
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.accounts.models import Role
+from safeguard.accounts.services import SIGNED_IN_AT_KEY
 from safeguard.audit.models import AuditAction, AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +81,43 @@ def test_a_password_only_session_reaches_nothing(client):
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get("/").status_code == 302
     assert client.get("/users/").status_code == 302
+
+
+def test_a_session_ends_10_hours_after_signing_in_however_active(signed_in_client, settings):
+    assert settings.SAFEGUARD_SESSION_MAX_HOURS == 10
+    client = signed_in_client(Role.CHAIR)
+    signed_in_at = client.session[SIGNED_IN_AT_KEY]
+    assert abs(signed_in_at - time.time()) < 60
+
+    _travel(client, hours=9, minutes=59)
+    assert client.get("/").status_code == 200  # active all day: still signed in
+
+    _travel(client, hours=10, minutes=1)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:sign-in"))
+    page = client.get(response["Location"]).content.decode()
+    assert "You have been signed in for 10 hours: sign in again to carry on." in page
+    assert client.get("/").status_code == 302  # ended, not just refused once
+    assert AuditEntry.objects.filter(
+        action=AuditAction.SIGN_OUT, actor=client.user, summary__contains="10 hours"
+    ).exists()
+
+
+def test_signing_in_through_the_pages_records_the_time(db):
+    from django.test import Client
+
+    from tests.factories import PASSWORD, make_user, totp_code, totp_device_of
+
+    user = make_user(Role.CHAIR)
+    client = Client()
+    client.post(reverse("accounts:sign-in"), {"username": user.username, "password": PASSWORD})
+    client.post(reverse("accounts:sign-in-code"), {"code": totp_code(totp_device_of(user))})
+    assert abs(client.session[SIGNED_IN_AT_KEY] - time.time()) < 60
+
+
+def _travel(client, *, hours: int, minutes: int = 0) -> None:
+    """Move the session's sign-in time back, as if that long had passed since signing in."""
+    session = client.session
+    session[SIGNED_IN_AT_KEY] = time.time() - (hours * 3600 + minutes * 60)
+    session.save()

@@ -89,10 +89,10 @@ def test_a_wrong_password_is_refused_and_audited_with_the_name_tried():
     assert entry.actor_name == "dana"
 
 
-def test_five_failures_lock_the_account_with_a_plain_page():
+def test_ten_failures_lock_the_account_with_a_plain_page():
     user = make_user(Role.CHAIR)
     client = Client()
-    for _ in range(5):
+    for _ in range(10):
         _password_step(client, user.username, "wrong password")
     response = _password_step(client, user.username)  # even the right password, now
     assert response.status_code == 429

@@ -60,7 +60,7 @@ FORMS = {
 # Every field of a child is optional: an impossible date shows its error summary instead.
 INVALID = {"cases:child-edit": ("date_of_birth_day", "40")}
 # Visited in the sign-in steps below, not on their own.
-SIGN_IN_PAGES = {"accounts:sign-in", "accounts:sign-in-code", "accounts:enrol"}
+SIGN_IN_PAGES = {"accounts:sign-in", "accounts:sign-in-code", "accounts:enrol"}  # set-up: 404
 
 # Empty the visible fields of the page's form (then give field `name` a `value`, if named) and
 # submit it as a person would, without the browser's own checks (the forms are `novalidate`).

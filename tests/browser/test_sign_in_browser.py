@@ -87,7 +87,9 @@ def test_a_wrong_password_shows_the_error_summary(page, live_server):
 
 def test_enrolment_and_the_managers_pages_look_right_and_pass_axe(page, live_server):
     _, link = user_create(username="new.starter", role=Role.BUSINESS_SUPPORT)
-    page.goto(live_server.url + link.split("8000", 1)[1])
+    page.goto(live_server.url + link.split("8000", 1)[1])  # the script POSTs the code
+    page.wait_for_url("**/enrol/set-up/")
+    assert "#" not in page.url  # and takes it out of the address bar and history
     assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
     _shot(page, "enrol")
     assert _axe_violations(page) == []

@@ -32,6 +32,16 @@ class CodeForm(GovukForm):
     )
 
 
+class EnrolmentLinkForm(GovukForm):
+    link = forms.CharField(
+        label="Enrolment link",
+        max_length=500,
+        help_text="Paste the whole link you were sent, including everything after the # sign.",
+        error_messages={"required": "Enter your enrolment link"},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+
 class EnrolmentForm(GovukForm):
     password = forms.CharField(
         label="Create a password",
@@ -62,6 +72,44 @@ class EnrolmentForm(GovukForm):
         if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
             self.add_error("password_again", "The passwords do not match")
         return cleaned
+
+
+class PasswordChangeForm(GovukForm):
+    current_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        error_messages={"required": "Enter your current password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label="New password",
+        strip=False,
+        help_text="At least 12 characters. Not a common password, and not all numbers.",
+        error_messages={"required": "Enter a new password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        label="Enter the new password again",
+        strip=False,
+        error_messages={"required": "Enter the new password again"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        new = cleaned.get("new_password")
+        if new and cleaned.get("new_password_again") and new != cleaned["new_password_again"]:
+            self.add_error("new_password_again", "The new passwords do not match")
+        return cleaned
+
+
+class PasswordConfirmForm(GovukForm):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class UserForm(GovukForm):

@@ -32,6 +32,8 @@ RECOVERY_CODE_COUNT = 10
 PENDING_SIGN_IN_KEY = "safeguard_pending_sign_in"
 PENDING_SIGN_IN_SECONDS = 5 * 60
 NEW_RECOVERY_CODES_KEY = "safeguard_new_recovery_codes"
+SIGNED_IN_AT_KEY = "safeguard_signed_in_at"
+ENROLMENT_KEY = "safeguard_enrolment"
 
 
 class EnrolmentTokenGenerator(PasswordResetTokenGenerator):
@@ -53,15 +55,15 @@ enrolment_tokens = EnrolmentTokenGenerator()
 
 
 def enrolment_link(*, user: User) -> str:
-    """An absolute, one-time link where `user` sets a password and enrols an authenticator app."""
-    path = reverse(
-        "accounts:enrol",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": enrolment_tokens.make_token(user),
-        },
-    )
-    return settings.SAFEGUARD_BASE_URL.rstrip("/") + path
+    """An absolute, one-time link where `user` sets a password and enrols an authenticator app.
+
+    The one-time part follows '#': browsers never send it to a server, so it is in no access
+    log (gunicorn's, nginx's) and no Referer. The page's script POSTs it (or the person pastes
+    the link), and the enrolment carries on in the session, at a URL without it."""
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = enrolment_tokens.make_token(user)
+    base = settings.SAFEGUARD_BASE_URL.rstrip("/")
+    return f"{base}{reverse('accounts:enrol')}#{uidb64}.{token}"
 
 
 def enrolment_user(*, uidb64: str, token: str) -> User | None:
@@ -73,6 +75,25 @@ def enrolment_user(*, uidb64: str, token: str) -> User | None:
     if not user.is_active or not enrolment_tokens.check_token(user, token):
         return None
     return user
+
+
+def enrolment_start(*, request: HttpRequest, link: str) -> User | None:
+    """Take an enrolment link (the whole link, or the part after '#') into this session; return
+    the user it is for, or None if it does not work."""
+    code = link.strip().rsplit("#", 1)[-1]
+    uidb64, _, token = code.partition(".")
+    user = enrolment_user(uidb64=uidb64, token=token)
+    if user is None:
+        return None
+    request.session.cycle_key()
+    request.session[ENROLMENT_KEY] = {"uidb64": uidb64, "token": token}
+    return user
+
+
+def enrolment_pending_user(*, request: HttpRequest) -> User | None:
+    """The user whose enrolment link was opened in this session, while the link still works."""
+    pending = request.session.get(ENROLMENT_KEY) or {}
+    return enrolment_user(uidb64=pending.get("uidb64", ""), token=pending.get("token", ""))
 
 
 @transaction.atomic
@@ -161,12 +182,60 @@ def enrolment_complete(
         record_id=str(user.pk),
         summary="Set a password and enrolled an authenticator app and recovery codes",
     )
+    request.session.pop(ENROLMENT_KEY, None)
     _sign_in(request=request, user=user, device=device, summary="Signed in after enrolling")
     return codes
 
 
+def password_confirm(*, request: HttpRequest, user: User, password: str) -> bool:
+    """Whether `password` is the signed-in user's own. Wrong ones are audited and count towards
+    the sign-in lockout, so a session left open cannot be used to guess the password."""
+    confirmed = auth.authenticate(request, username=user.get_username(), password=password)
+    if confirmed is not None and confirmed.pk == user.pk:
+        return True
+    audit_record(
+        actor=user,
+        action=AuditAction.SIGN_IN_FAILED,
+        record_type="user",
+        record_id=str(user.pk),
+        summary="Wrong password given to confirm a change to their account",
+    )
+    return False
+
+
+def password_change(
+    *, request: HttpRequest, user: User, current_password: str, new_password: str
+) -> None:
+    """Change the signed-in user's password, after checking the current one; every other
+    session the user has ends, this one carries on."""
+    # Outside the transaction below: a wrong password's audit entry and lockout count stay.
+    if not password_confirm(request=request, user=user, password=current_password):
+        raise ValidationError({"current_password": "Your current password is not right"})
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"new_password": list(error.messages)}) from error
+    with transaction.atomic():
+        _password_set(request=request, user=user, password=new_password)
+
+
+def _password_set(*, request: HttpRequest, user: User, password: str) -> None:
+    user.set_password(password)
+    user.session_epoch += 1
+    user.save(update_fields=["password", "session_epoch"])
+    auth.update_session_auth_hash(request, user)
+    audit_record(
+        actor=user,
+        action=AuditAction.CHANGE,
+        record_type="user",
+        record_id=str(user.pk),
+        summary="Changed their password",
+    )
+
+
 @transaction.atomic
 def recovery_codes_renew(*, user: User) -> list[str]:
+    """New recovery codes in place of the old (the caller has had the password confirmed)."""
     codes = _recovery_codes_replace(user=user)
     audit_record(
         actor=user,
@@ -255,6 +324,29 @@ def _sign_in(*, request: HttpRequest, user: User, device: Any, summary: str) -> 
         record_id=str(user.pk),
         summary=summary,
     )
+
+
+def session_mark_signed_in(*, request: HttpRequest) -> None:
+    """Remember when this session signed in (on every sign-in: see AccountsConfig.ready)."""
+    request.session[SIGNED_IN_AT_KEY] = time.time()
+
+
+def session_end_if_too_old(*, request: HttpRequest) -> bool:
+    """Sign out a session that signed in more than SAFEGUARD_SESSION_MAX_HOURS ago, however
+    active. Returns whether it did."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    signed_in_at = request.session.get(SIGNED_IN_AT_KEY)
+    if signed_in_at is None:  # a session from before the limit existed: it starts counting now
+        session_mark_signed_in(request=request)
+        return False
+    hours = settings.SAFEGUARD_SESSION_MAX_HOURS
+    if time.time() - signed_in_at <= hours * 3600:
+        return False
+    _audit_sign_out(user, f"Session ended: {hours:g} hours since signing in")
+    auth.logout(request)
+    return True
 
 
 def _audit_sign_out(user: User, summary: str) -> None:

@@ -1,5 +1,6 @@
 from base64 import b32encode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,11 +15,15 @@ from .decorators import permission_required, public, signed_in_required
 from .forms import (
     CodeForm,
     EnrolmentForm,
+    EnrolmentLinkForm,
     LiaisonCoverForm,
+    PasswordChangeForm,
+    PasswordConfirmForm,
     SignInForm,
     UserAddForm,
     UserEditForm,
 )
+from .lockout import warning_before_lock
 from .models import LiaisonCover, Role
 from .qr import qr_code_data_uri
 from .selectors import user_get_for_user, users_for_administration
@@ -52,6 +57,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         )
         if user is None:
             form.add_error(None, "Enter a correct username and password")
+            if warning := warning_before_lock(request):
+                form.add_error(None, warning)
         elif not services.has_second_factor(user):
             request.session.pop(services.PENDING_SIGN_IN_KEY, None)
             form.add_error(
@@ -83,8 +90,24 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 
 
 @public
-def enrol(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    user = services.enrolment_user(uidb64=uidb64, token=token)
+def enrol(request: HttpRequest) -> HttpResponse:
+    """Where an enrolment link opens. Its one-time part (after '#') reaches here by POST."""
+    form = EnrolmentLinkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if services.enrolment_start(request=request, link=form.cleaned_data["link"]):
+            return redirect("accounts:enrol-set-up")
+        form.add_error(
+            "link",
+            "This enrolment link does not work: links work once, for "
+            f"{settings.PASSWORD_RESET_TIMEOUT // 86400} days. "
+            "Check you copied all of it, or ask a service manager for a new one",
+        )
+    return render(request, "accounts/enrol_start.html", {"form": form})
+
+
+@public
+def enrol_set_up(request: HttpRequest) -> HttpResponse:
+    user = services.enrolment_pending_user(request=request)
     if user is None:
         return render(request, "accounts/enrol_link_invalid.html", status=404)
     device = services.totp_device_for_enrolment(user=user)
@@ -131,17 +154,50 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                request=request,
+                user=request.user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(
+                request, "Your password has been changed. You have been signed out elsewhere."
+            )
+            return redirect("accounts:account")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@signed_in_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        request.session[services.NEW_RECOVERY_CODES_KEY] = services.recovery_codes_renew(
-            user=request.user
-        )
-        return redirect("accounts:recovery-codes")
-    codes = request.session.pop(services.NEW_RECOVERY_CODES_KEY, None)
+    form = PasswordConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if services.password_confirm(
+            request=request, user=request.user, password=form.cleaned_data["password"]
+        ):
+            request.session[services.NEW_RECOVERY_CODES_KEY] = services.recovery_codes_renew(
+                user=request.user
+            )
+            return redirect("accounts:recovery-codes")
+        form.add_error("password", "Your password is not right")
+    codes = (
+        None
+        if request.method == "POST"
+        else request.session.pop(services.NEW_RECOVERY_CODES_KEY, None)
+    )
     return render(
         request,
         "accounts/recovery_codes.html",
         {
+            "form": form,
             "codes": codes,
             "recovery_codes_left": services.recovery_codes_remaining(user=request.user),
         },

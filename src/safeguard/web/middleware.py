@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -39,3 +40,37 @@ class AccessMiddleware:
             logger.error("View %s declares no access rule; refused.", view_func.__qualname__)
             raise PermissionDenied
         return rule.check(request)
+
+
+class NoStoreMiddleware:
+    """Every response the application makes (pages, downloads, redirects, errors) may hold
+    personal data: browsers and proxies must keep no copy. Static files are answered by
+    WhiteNoise before this middleware and keep their own caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store"
+        response["Pragma"] = "no-cache"  # for HTTP/1.0 caches
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session SAFEGUARD_SESSION_MAX_HOURS after signing in, however active it has been
+    (the idle time-out, SESSION_COOKIE_AGE, ends it sooner when it is left alone)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from safeguard.accounts.services import session_end_if_too_old
+
+        if session_end_if_too_old(request=request):
+            messages.info(
+                request,
+                f"You have been signed in for {settings.SAFEGUARD_SESSION_MAX_HOURS:g} hours: "
+                "sign in again to carry on.",
+            )
+        return self.get_response(request)

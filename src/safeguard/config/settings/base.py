@@ -73,12 +73,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "safeguard.web.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "safeguard.web.middleware.SessionLifetimeMiddleware",
     "safeguard.web.middleware.AccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -125,7 +127,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "/"
 
-SESSION_COOKIE_AGE = 30 * 60
+SESSION_COOKIE_AGE = 30 * 60  # the idle time-out
+# However active, a session ends this many hours after signing in.
+SAFEGUARD_SESSION_MAX_HOURS = float(os.environ.get("SAFEGUARD_SESSION_MAX_HOURS", "10"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -135,9 +139,20 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-AXES_FAILURE_LIMIT = 5
+# Lockout (safeguard/accounts/lockout.py): wrong passwords are counted per username whatever
+# the address, and per address whatever the username; either limit locks for 30 minutes.
+SAFEGUARD_LOCKOUT_USERNAME_LIMIT = int(os.environ.get("SAFEGUARD_LOCKOUT_USERNAME_LIMIT", "10"))
+SAFEGUARD_LOCKOUT_ADDRESS_LIMIT = int(os.environ.get("SAFEGUARD_LOCKOUT_ADDRESS_LIMIT", "20"))
+# Addresses (or networks, e.g. 10.0.0.0/8) of the reverse proxies in front of Safeguard, comma
+# separated. Only a request from one of them has its X-Forwarded-For header believed.
+SAFEGUARD_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("SAFEGUARD_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+AXES_HANDLER = "safeguard.accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = "safeguard.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "safeguard.accounts.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "safeguard.accounts.lockout.lockout_response"
 
