@@ -64,7 +64,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
     result = retention_apply(as_of=as_of, by=None)
     print(
         f"Deleted the records of {result.children} child(ren): {result.plans} plans, "
-        f"{result.conferences} conferences, {result.meetings} meetings, {result.checks} checks; "
+        f"{result.conferences} conferences, {result.meetings} meetings, {result.checks} checks, "
+        f"{result.alert_emails} alert emails; "
         f"{result.escalations_unlinked} escalations kept without the child. "
         "Each deletion is in the audit trail."
     )
