@@ -74,7 +74,7 @@ def audit_hash_key() -> bytes:
     ).digest()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def audit_append(entry: AuditEntry) -> AuditEntry:
     """Chain `entry` to the last entry of the trail and write it. The chain head is locked for
     the rest of the transaction, so a concurrent writer waits and chains to this entry."""

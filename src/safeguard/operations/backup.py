@@ -497,7 +497,6 @@ def backup_restore(*, path: Path, by: Any = None) -> Manifest:
     from django.core.management import call_command
 
     from safeguard.audit.continuity import trail_carry_over, trail_save
-
     from safeguard.data_version.services import data_version_bump
 
     path = Path(path)
