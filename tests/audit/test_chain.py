@@ -115,3 +115,54 @@ def test_the_database_refuses_the_base_manager_too():
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry._base_manager.all()._raw_delete(connection.alias)
     assert AuditEntry.objects.get().summary == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_at_the_same_instant_never_chain_to_the_same_entry():
+    import threading
+    import time
+
+    from django.db import OperationalError, connections
+
+    writers, each = 4, 15
+    start = threading.Barrier(writers)
+    errors: list[BaseException] = []
+
+    def write(number: int) -> None:
+        try:
+            start.wait()
+            for i in range(each):
+                for _ in range(500):
+                    try:
+                        audit_record(
+                            actor=None,
+                            actor_name=f"writer{number}",
+                            action=AuditAction.VIEW,
+                            child_id=f"C{i}",
+                        )
+                        break
+                    except OperationalError as error:
+                        # SQLite's shared-cache test database answers "locked" at once
+                        # instead of waiting: waiting is not a failure, so try again.
+                        if "locked" not in str(error):
+                            raise
+                        time.sleep(0.005)
+                else:
+                    raise AssertionError("the database stayed locked")
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors, errors
+    assert sorted(AuditEntry.objects.values_list("sequence", flat=True)) == list(
+        range(1, writers * each + 1)
+    )
+    report = audit_verify()
+    assert report.intact and report.checked == writers * each
