@@ -3,9 +3,11 @@ ids shown (never the names). Walks the whole URL map, so a new page joins by its
 whose answer carries the sample child's id, name or date of birth must have recorded a view."""
 
 import pytest
+from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEntry
 from safeguard.audit.services import audit_record
+from safeguard.escalations.models import Notification
 from tests.web.urlmap import EXPECTED, all_routes, make_url_samples, url_for
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +36,15 @@ def test_every_page_showing_a_child_records_a_view(route, signed_in_client):
     samples = make_url_samples()
     # Someone else opened the child's page: the audit trail's own page shows that entry.
     audit_record(actor=None, action=AuditAction.VIEW, child_id="SAMPLE-CHILD", record_type="child")
+    # An alert was sent about the child: the emails page shows it.
+    Notification.objects.create(
+        kind="alert",
+        key="alert:SAMPLE",
+        subject="Concerns at a check on the plan of SAMPLE-CHILD",
+        body="Visits to SAMPLE-CHILD are not on track.",
+        created_at=timezone.now(),
+        child_id="SAMPLE-CHILD",
+    )
     url = url_for(route, samples) + QUERIES.get(route.name, "")
     roles = [role for role, status in EXPECTED[route.name].items() if status == 200]
     for role in roles:

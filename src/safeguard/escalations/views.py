@@ -38,6 +38,13 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if kind in NotificationKind.values:
         rows = rows.filter(kind=kind)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_viewed(
+        actor=request.user,
+        record_type="notifications",
+        record_id=kind,
+        child_ids=[n.child_id for n in page if n.child_id],
+        summary="Viewed the emails sent",
+    )
     return render(
         request,
         "escalations/notifications.html",
