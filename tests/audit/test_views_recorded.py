@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEntry
-from safeguard.audit.services import audit_record
+from safeguard.audit.services import audit_record, audit_verify
 from safeguard.escalations.models import Notification
 from tests.web.urlmap import EXPECTED, all_routes, make_url_samples, url_for
 
@@ -65,6 +65,7 @@ def test_every_page_showing_a_child_records_a_view(route, signed_in_client):
         assert recorded, f"{role} saw the sample child at {url} and no audit entry says so"
         for entry in recorded:
             assert "Testchild" not in str(entry.__dict__), "the trail holds ids, not names"
+    assert audit_verify().intact  # every writer chains its entries
 
 
 def test_a_search_records_the_ids_shown_and_not_the_name_typed(signed_in_client):

@@ -118,12 +118,14 @@ def _last_written_on(child_ids: list[str]) -> dict[str, dt.date]:
     writes = AuditEntry.objects.filter(
         action__in=[AuditAction.CREATE, AuditAction.CHANGE, AuditAction.IMPORT]
     )
-    last = dict(
-        writes.filter(child_id__in=child_ids)
-        .values("child_id")
-        .annotate(last=Max("at"))
-        .values_list("child_id", "last")
-    )
+    last: dict[str, dt.datetime] = {}
+    for start in range(0, len(child_ids), 500):  # within any database's limit of parameters
+        last.update(
+            writes.filter(child_id__in=child_ids[start : start + 500])
+            .values("child_id")
+            .annotate(last=Max("at"))
+            .values_list("child_id", "last")
+        )
     last_import = writes.filter(action=AuditAction.IMPORT).aggregate(last=Max("at"))["last"]
     return {
         child_id: timezone.localtime(when).date()
