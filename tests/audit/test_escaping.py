@@ -43,3 +43,17 @@ def test_a_username_typed_at_sign_in_cannot_forge_a_line_or_drive_the_terminal(c
 )
 def test_control_and_format_characters_are_written_as_escapes(typed, printed):
     assert escaped(typed) == printed
+
+
+def test_the_audit_page_escapes_what_was_typed(signed_in_client):
+    from safeguard.audit.services import audit_record
+
+    audit_record(
+        actor=None,
+        actor_name="<script>alert(1)</script>\x1b[2J",
+        action=AuditAction.SIGN_IN_FAILED,
+        record_type="user",
+    )
+    page = signed_in_client("auditor").get("/audit/").content.decode()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
