@@ -79,8 +79,19 @@ def audit_append(entry: AuditEntry) -> AuditEntry:
     """Chain `entry` to the last entry of the trail and write it. The chain head is locked for
     the rest of the transaction, so a concurrent writer waits and chains to this entry."""
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = AuditChainHead.objects.create(pk=1)
+    if head is None:  # an emptied database (migrations create the head): start it, race-free
+        last = AuditEntry.objects.exclude(sequence=None).order_by("-sequence").first()
+        AuditChainHead.objects.bulk_create(
+            [
+                AuditChainHead(
+                    pk=1,
+                    sequence=last.sequence if last else 0,
+                    entry_hash=last.entry_hash if last else "",
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
     entry.sequence = head.sequence + 1
     entry.previous_hash = head.entry_hash
     entry.entry_hash = hash_of(fields_of(entry))
