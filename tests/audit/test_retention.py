@@ -65,3 +65,94 @@ def test_the_retention_period_is_a_setting(settings):
     assert [c.child_id for c in retention_candidates(as_of=D(2023, 1, 1))] == ["C"]
     settings.SAFEGUARD_RETENTION_YEARS = 6
     assert retention_candidates(as_of=D(2023, 1, 1)) == []
+
+
+def _alert(*, key: str, child_id: str = "", check=None):
+    from django.utils import timezone
+
+    from safeguard.escalations.models import Notification
+
+    return Notification.objects.create(
+        kind="alert",
+        key=key,
+        subject=f"Check on the plan of {child_id}",
+        body="Amelia Testchild's visits are not on track; her brother Tom ...",
+        created_at=timezone.now(),
+        child_id=child_id,
+        monitoring_check=check,
+    )
+
+
+@pytest.mark.django_db
+def test_the_alert_emails_about_a_child_go_with_the_child():
+    from safeguard.escalations.models import Notification
+    from safeguard.monitoring.models import MonitoringCheck
+
+    old = make_child(child_id="OLD", date_of_birth=D(1980, 1, 1))
+    plan = make_plan(child=old, start_on=D(1990, 1, 1), end_on=D(1991, 1, 1))
+    check = MonitoringCheck.objects.create(
+        check_id="K1", plan=plan, kind="midway", completed_on=D(1990, 6, 1), outcome="concerns"
+    )
+    _alert(key="alert:K1", child_id="OLD", check=check)
+    _alert(key="alert:K-no-id", check=check)  # linked by the check only
+    kept = _alert(key="alert:K2", child_id="YOUNG")
+    make_child(child_id="YOUNG", date_of_birth=D(2015, 1, 1))
+
+    retention_apply(as_of=D(2026, 1, 1), by=None)
+    assert list(Notification.objects.values_list("pk", flat=True)) == [kept.pk]
+    entry = AuditEntry.objects.get(action=AuditAction.DELETE)
+    assert "2 alert emails" in entry.summary
+
+
+@pytest.mark.django_db
+def test_a_child_with_no_dates_goes_the_retention_period_after_their_last_record():
+    from safeguard.audit.services import audit_record
+
+    make_child(child_id="UNDATED", date_of_birth=None)
+    make_child(child_id="UNDATED-RECENT", date_of_birth=None)
+    with time_machine_at(dt.datetime(1995, 3, 1, tzinfo=dt.UTC)):
+        audit_record(
+            actor=None,
+            action=AuditAction.CREATE,
+            record_type="child",
+            record_id="UNDATED",
+            child_id="UNDATED",
+        )
+    with time_machine_at(dt.datetime(2020, 3, 1, tzinfo=dt.UTC)):
+        audit_record(
+            actor=None,
+            action=AuditAction.CHANGE,
+            record_type="child",
+            record_id="UNDATED-RECENT",
+            child_id="UNDATED-RECENT",
+        )
+        audit_record(
+            actor=None,
+            action=AuditAction.VIEW,
+            record_type="child",
+            record_id="UNDATED",
+            child_id="UNDATED",
+        )  # a look is not a record
+
+    due = {c.child_id: c.due_on for c in retention_candidates(as_of=D(2026, 1, 1))}
+    assert due == {"UNDATED": D(2020, 3, 1)}
+    retention_apply(as_of=D(2026, 1, 1), by=None)
+    assert list(Child.objects.values_list("child_id", flat=True)) == ["UNDATED-RECENT"]
+
+
+@pytest.mark.django_db
+def test_an_undated_child_from_an_import_counts_from_the_latest_import():
+    from safeguard.audit.services import audit_record
+
+    make_child(child_id="IMPORTED", date_of_birth=None)
+    with time_machine_at(dt.datetime(1999, 1, 1, tzinfo=dt.UTC)):
+        audit_record(actor=None, action=AuditAction.IMPORT, record_type="bundle")
+    assert [c.child_id for c in retention_candidates(as_of=D(2026, 1, 1))] == ["IMPORTED"]
+    audit_record(actor=None, action=AuditAction.IMPORT, record_type="bundle")  # today
+    assert retention_candidates(as_of=D(2026, 1, 1)) == []
+
+
+def time_machine_at(when: dt.datetime):
+    from unittest import mock
+
+    return mock.patch("django.utils.timezone.now", return_value=when)

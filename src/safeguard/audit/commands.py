@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from .selectors import audit_entries, audit_entry_line
+
+    if args.verify:
+        return _verify()
 
     entries = audit_entries(
         child_id=args.child, username=args.user, since=args.since, until=args.until
@@ -19,6 +23,25 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if count == 0:
         print("No audit entries match.")
     return 0
+
+
+def _verify() -> int:
+    from .services import audit_verify
+
+    report = audit_verify()
+    if report.intact:
+        print(f"The audit trail is intact: {report.checked} entries, each chained to the last.")
+        return 0
+    print(
+        f"The audit trail has been tampered with: {report.first_break.describe()}.",
+        file=sys.stderr,
+    )
+    print(
+        f"Entries before it ({report.checked - 1}) hold; see docs/operations.md "
+        "(the audit trail) for what to do.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
@@ -41,7 +64,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
     result = retention_apply(as_of=as_of, by=None)
     print(
         f"Deleted the records of {result.children} child(ren): {result.plans} plans, "
-        f"{result.conferences} conferences, {result.meetings} meetings, {result.checks} checks; "
+        f"{result.conferences} conferences, {result.meetings} meetings, {result.checks} checks, "
+        f"{result.alert_emails} alert emails; "
         f"{result.escalations_unlinked} escalations kept without the child. "
         "Each deletion is in the audit trail."
     )
@@ -56,6 +80,11 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     sub.add_argument("--user", metavar="NAME", help="entries by this username")
     sub.add_argument("--since", type=_date, metavar="DATE", help="on or after this date")
     sub.add_argument("--until", type=_date, metavar="DATE", help="on or before this date")
+    sub.add_argument(
+        "--verify",
+        action="store_true",
+        help="check the hash chain instead: exit 1 naming the first entry altered or deleted",
+    )
 
     sub = command(
         "retention",

@@ -15,6 +15,8 @@ class AuditAction(models.TextChoices):
     SIGN_OUT = "sign_out", "Signed out"
     SEND = "send", "Sent"
     RECOMPUTE = "recompute", "Recomputed"
+    BACKUP = "backup", "Backed up"
+    RESTORE = "restore", "Restored"
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -39,6 +41,13 @@ class AuditEntry(models.Model):
     child_id = models.CharField(max_length=100, blank=True, db_index=True)
     summary = models.CharField(max_length=500, blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    # The ids of the children a page showed (a search, a meeting, a list), space-separated.
+    shown_ids = models.TextField(blank=True)
+    # The hash chain (safeguard.audit.chain): the entry's place in the trail, the hash of the
+    # entry before it, and SHA-256 over this entry's fields and that hash.
+    sequence = models.BigIntegerField(unique=True, null=True)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -56,3 +65,15 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only: entries cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """One row: the last entry of the chain. Writers lock it (SELECT ... FOR UPDATE) so that two
+    of them never chain to the same predecessor; it also lets `audit --verify` notice entries
+    deleted from the end of the trail."""
+
+    sequence = models.BigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"audit chain head: entry {self.sequence}"

@@ -4,11 +4,15 @@ The rule (docs/decisions/0004-retention.md): the retention clock starts on the l
 child's 18th birthday (by date of birth, or expected date of birth for an unborn child) and the
 last thing recorded about them (the end of their last plan, their last conference, a check on a
 plan). Their records are due for deletion SAFEGUARD_RETENTION_YEARS years after that. A child
-with a plan still open is never due; nor is a child for whom neither date is known.
+with a plan still open is never due. A child with no dates at all (no date of birth, nothing
+dated recorded about them) counts from the last time their record was written: the last entry
+of the audit trail that created, changed or imported it, or, for a child that came in with an
+import (which the trail records per file, not per child), the latest import.
 
 What goes: the child, their plans, the checks on those plans, their conferences, and meetings
-left with no conference (with those meetings' invitations). Escalations stay, for the agency
-figures, but lose their link to the child and conference. The audit trail stays (it holds ids,
+left with no conference (with those meetings' invitations), and the alert emails about them
+(which hold case text). Escalations stay, for the agency figures, but lose their link to the
+child and conference. The audit trail stays (it holds ids,
 not names) and gains one entry per child deleted.
 """
 
@@ -19,14 +23,15 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
 
 from safeguard.cases.models import Child, Plan
 from safeguard.conferences.models import Conference, Meeting
-from safeguard.escalations.models import Escalation
+from safeguard.escalations.models import Escalation, Notification, NotificationKind
 from safeguard.monitoring.models import MonitoringCheck
 
-from .models import AuditAction
+from .models import AuditAction, AuditEntry
 from .services import audit_record
 
 
@@ -68,6 +73,7 @@ class RetentionResult:
     meetings: int
     checks: int
     escalations_unlinked: int
+    alert_emails: int = 0
 
 
 def retention_candidates(*, as_of: dt.date, years: int | None = None) -> list[RetentionCandidate]:
@@ -89,8 +95,11 @@ def retention_candidates(*, as_of: dt.date, years: int | None = None) -> list[Re
         "has_open_plan",
     )
     candidates = []
+    children = list(children)
+    undated = [row[1] for row in children if not any(row[2:7]) and not row[7]]
+    written_on = _last_written_on(undated)
     for pk, child_id, born, expected, plan_end, check, conference, open_plan in children:
-        recorded = [d for d in (plan_end, check, conference) if d]
+        recorded = [d for d in (plan_end, check, conference, written_on.get(child_id)) if d]
         due_on = retention_due_on(
             date_of_birth=born or expected,
             last_recorded_on=max(recorded) if recorded else None,
@@ -100,6 +109,29 @@ def retention_candidates(*, as_of: dt.date, years: int | None = None) -> list[Re
         if due_on is not None and due_on <= as_of:
             candidates.append(RetentionCandidate(pk, child_id, due_on))
     return sorted(candidates, key=lambda c: (c.due_on, c.child_id))
+
+
+def _last_written_on(child_ids: list[str]) -> dict[str, dt.date]:
+    """For children with no dates: the day their record was last written, from the trail."""
+    if not child_ids:
+        return {}
+    writes = AuditEntry.objects.filter(
+        action__in=[AuditAction.CREATE, AuditAction.CHANGE, AuditAction.IMPORT]
+    )
+    last: dict[str, dt.datetime] = {}
+    for start in range(0, len(child_ids), 500):  # within any database's limit of parameters
+        last.update(
+            writes.filter(child_id__in=child_ids[start : start + 500])
+            .values("child_id")
+            .annotate(last=Max("at"))
+            .values_list("child_id", "last")
+        )
+    last_import = writes.filter(action=AuditAction.IMPORT).aggregate(last=Max("at"))["last"]
+    return {
+        child_id: timezone.localtime(when).date()
+        for child_id in child_ids
+        if (when := last.get(child_id) or last_import) is not None
+    }
 
 
 @transaction.atomic
@@ -116,7 +148,12 @@ def retention_apply(
             child=None, conference=None
         )
         Escalation.objects.filter(conference__in=conferences).update(conference=None)
-        checks, _ = MonitoringCheck.objects.filter(plan__in=plans).delete()
+        checks_of_child = MonitoringCheck.objects.filter(plan__in=plans)
+        alert_emails, _ = Notification.objects.filter(
+            Q(child_id=candidate.child_id) | Q(monitoring_check__in=checks_of_child),
+            kind=NotificationKind.ALERT,
+        ).delete()
+        checks, _ = checks_of_child.delete()
         conference_count, _ = conferences.delete()
         plan_count, _ = plans.delete()
         meetings = Meeting.objects.filter(pk__in=meeting_ids, conferences__isnull=True)
@@ -131,7 +168,8 @@ def retention_apply(
             child_id=candidate.child_id,
             summary=(
                 f"Deleted under the retention rule (due {candidate.due_on.isoformat()}): "
-                f"{plan_count} plans, {conference_count} conferences, {checks} checks"
+                f"{plan_count} plans, {conference_count} conferences, {checks} checks, "
+                f"{alert_emails} alert emails"
             ),
         )
         for name, value in (
@@ -141,6 +179,7 @@ def retention_apply(
             ("meetings", meeting_count),
             ("checks", checks),
             ("escalations_unlinked", unlinked),
+            ("alert_emails", alert_emails),
         ):
             counts[name] += value
     return RetentionResult(**counts)

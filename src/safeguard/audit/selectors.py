@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import AuditEntry
@@ -22,11 +24,17 @@ def audit_entries(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> QuerySet[AuditEntry]:
-    """Entries, newest first. `since` and `until` are dates in the service's time zone, both
+    """Entries, newest first; `child_id`: entries about the child or pages that showed them. `since` and `until` are dates in the service's time zone, both
     included. `username` matches the name recorded at the time (also for failed sign-ins)."""
     entries = AuditEntry.objects.select_related("actor")
     if child_id:
-        entries = entries.filter(child_id=child_id)
+        entries = entries.filter(
+            Q(child_id=child_id)
+            | Q(shown_ids=child_id)
+            | Q(shown_ids__startswith=f"{child_id} ")
+            | Q(shown_ids__endswith=f" {child_id}")
+            | Q(shown_ids__contains=f" {child_id} ")
+        )
     if username:
         entries = entries.filter(actor_name=username)
     if user_id is not None:
@@ -38,12 +46,42 @@ def audit_entries(
     return entries.order_by("-at", "-id")
 
 
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escaped(value: Any) -> str:
+    """`value` as text that cannot break a line or drive a terminal: backslashes, line breaks,
+    tabs, escape codes and every other control or format character are written as Python
+    escapes (a newline as \\n, ESC as \\x1b); other characters, accented ones included, stay."""
+    out = []
+    for ch in str(value):
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            code = ord(ch)
+            if code < 0x100:
+                out.append(f"\\x{code:02x}")
+            else:
+                out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def audit_entry_line(entry: AuditEntry) -> str:
-    """One line of `safeguard audit` output."""
+    """One line of `safeguard audit` output; every field escaped (`escaped`), so what somebody
+    typed (a username at sign-in, say) can neither forge a line nor send escape codes."""
     at = timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S")
-    record = f"{entry.record_type} {entry.record_id}".strip()
-    child = f" child={entry.child_id}" if entry.child_id else ""
+    record = escaped(f"{entry.record_type} {entry.record_id}".strip())
+    child = f" child={escaped(entry.child_id)}" if entry.child_id else ""
+    shown = f" shown={escaped(entry.shown_ids)}" if entry.shown_ids else ""
     changes = ""
     if entry.changes:
-        changes = " " + "; ".join(f"{k}: {v[0]!r} -> {v[1]!r}" for k, v in entry.changes.items())
-    return f"{at} {entry.actor_name} {entry.action} {record}{child} {entry.summary}{changes}"
+        changes = " " + "; ".join(
+            f"{escaped(k)}: {escaped(repr(v[0]))} -> {escaped(repr(v[1]))}"
+            for k, v in entry.changes.items()
+        )
+    return (
+        f"{at} {escaped(entry.actor_name)} {escaped(entry.action)} {record}{child}{shown} "
+        f"{escaped(entry.summary)}{changes}"
+    )

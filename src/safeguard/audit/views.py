@@ -8,6 +8,7 @@ from safeguard.accounts.decorators import permission_required
 
 from .forms import AuditSearchForm
 from .selectors import audit_entries
+from .services import audit_viewed
 
 PAGE_SIZE = 50
 
@@ -28,6 +29,17 @@ def search(request: HttpRequest) -> HttpResponse:
             until=filters.get("until"),
         )
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+        shown = [i for e in page for i in (e.child_id, *e.shown_ids.split()) if i]
+        terms = {k: filters.get(k) for k in ("user", "since", "until") if filters.get(k)}
+        audit_viewed(
+            actor=request.user,
+            record_type="audit trail",
+            child_ids=shown,
+            summary="Searched the audit trail"
+            + "".join(f"; {k}: {v}" for k, v in terms.items())
+            + f"; {page.paginator.count} entries",
+            search=filters.get("child_id") or None,
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

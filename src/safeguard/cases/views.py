@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import Permission, child_get_for_user, permissions_of
 from safeguard.accounts.decorators import permission_required, signed_in_required
-from safeguard.audit.services import audit_child_viewed
+from safeguard.audit.services import audit_child_viewed, audit_viewed
 from safeguard.conferences.services import new_source_id
 from safeguard.web.editing import attempt_save, initial_from
 
@@ -35,6 +35,13 @@ def child_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         children = children_matching(text=form.cleaned_data["q"])
         page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+        audit_viewed(
+            actor=request.user,
+            record_type="search",
+            child_ids=[child.child_id for child in page],
+            summary=f"Searched for a child: {page.paginator.count} found",
+            search=form.cleaned_data["q"],
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -89,6 +96,8 @@ def child_edit(request: HttpRequest, child_id: str) -> HttpResponse:
         request.POST or None,
         initial={**initial_from(child, ChildEditForm), "version": child.version},
     )
+    if request.method == "GET":
+        audit_child_viewed(actor=request.user, child=child, summary="Opened the child's form")
     context = {}
     if request.method == "POST" and form.is_valid():
         done = attempt_save(
@@ -111,6 +120,8 @@ def child_edit(request: HttpRequest, child_id: str) -> HttpResponse:
 def plan_add(request: HttpRequest, child_id: str) -> HttpResponse:
     child = child_get_for_user(user=request.user, child_id=child_id)
     form = PlanForm(request.POST or None)
+    if request.method == "GET":
+        audit_child_viewed(actor=request.user, child=child, summary="Opened a new plan's form")
     if request.method == "POST" and form.is_valid():
         done = attempt_save(
             form,
@@ -130,6 +141,14 @@ def plan_edit(request: HttpRequest, plan_id: str) -> HttpResponse:
     form = PlanEditForm(
         request.POST or None, initial={**initial_from(plan, PlanEditForm), "version": plan.version}
     )
+    if request.method == "GET":
+        audit_viewed(
+            actor=request.user,
+            record_type="plan",
+            record_id=plan.plan_id,
+            child_ids=[plan.child.child_id],
+            summary="Opened the plan's form",
+        )
     context = {}
     if request.method == "POST" and form.is_valid():
         done = attempt_save(

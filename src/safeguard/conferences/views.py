@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import Permission, can, permissions_of
 from safeguard.accounts.decorators import permission_required, signed_in_required
+from safeguard.audit.services import audit_viewed
 from safeguard.cases.selectors import chair_of
 from safeguard.escalations.services import escalation_raise_for_missing_report
 from safeguard.web.editing import attempt_save, initial_from
@@ -97,12 +98,20 @@ def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
         for i in invitations
         if offers_missing_report_escalation(i) and missing_report_escalation(invitation=i) is None
     }
+    conferences = list(meeting_conferences(meeting=meeting))
+    audit_viewed(
+        actor=request.user,
+        record_type="meeting",
+        record_id=meeting.reference,
+        child_ids=[c.child.child_id for c in conferences],
+        summary="Viewed the meeting's page",
+    )
     return render(
         request,
         "conferences/meeting_detail.html",
         {
             "meeting": meeting,
-            "conferences": meeting_conferences(meeting=meeting),
+            "conferences": conferences,
             "invitations": invitations,
             "offers": offers,
             "may": permissions_of(request.user),
@@ -117,6 +126,14 @@ def conference_edit(request: HttpRequest, conference_id: str) -> HttpResponse:
         request.POST or None,
         initial={**initial_from(conference, ConferenceEditForm), "version": conference.version},
     )
+    if request.method == "GET":
+        audit_viewed(
+            actor=request.user,
+            record_type="conference",
+            record_id=conference.conference_id,
+            child_ids=[conference.child.child_id],
+            summary="Opened the conference's form",
+        )
     context = {}
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}

@@ -22,6 +22,8 @@ from .models import DemoLoad
 
 # Tables that hold no record of anybody: bookkeeping that migrations fill, and the marker.
 NOT_RECORDS = ("data_version", "demo")
+# The audit chain's head only says where the trail ends; its entries are records.
+NOT_RECORD_MODELS = ("audit.AuditChainHead",)
 
 
 class DemoRefused(Exception):
@@ -40,6 +42,7 @@ def _record_models() -> list[type]:
         for config in apps.get_app_configs()
         if config.name.startswith("safeguard.") and config.label not in NOT_RECORDS
         for model in config.get_models(include_auto_created=True)
+        if model._meta.label not in NOT_RECORD_MODELS
     ]
 
 

@@ -14,7 +14,7 @@ from safeguard.accounts.access import (
 )
 from safeguard.accounts.decorators import permission_required
 from safeguard.audit.models import AuditAction
-from safeguard.audit.services import audit_record
+from safeguard.audit.services import audit_record, audit_viewed
 from safeguard.cases.selectors import chair_of
 from safeguard.spreadsheet_cells import SafeCsvWriter
 from safeguard.web.editing import attempt_save, initial_from
@@ -37,6 +37,13 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if kind in NotificationKind.values:
         rows = rows.filter(kind=kind)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_viewed(
+        actor=request.user,
+        record_type="notifications",
+        record_id=kind,
+        child_ids=[n.child_id for n in page if n.child_id],
+        summary="Viewed the emails sent",
+    )
     return render(
         request,
         "escalations/notifications.html",
@@ -75,6 +82,14 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     if not form.is_bound or form.is_valid():
         rows = escalation_log(user=request.user, **_log_filters(form))
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        if can(request.user, Permission.VIEW_ALL_ESCALATIONS):
+            audit_viewed(
+                actor=request.user,
+                record_type="escalations",
+                child_ids=[e.child.child_id for e in page if e.child],
+                summary="Viewed the escalations log"
+                + (f" ({request.GET.urlencode()})" if request.GET else ""),
+            )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -102,16 +117,24 @@ def escalation_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="escalations-{timezone.localdate().isoformat()}.csv"'
     )
+<<<<<<< HEAD
     writer = SafeCsvWriter(response)
     count = -1
+=======
+    writer = csv.writer(response)
+    count, shown = -1, []
+>>>>>>> sec-audit
     for count, row in enumerate(escalation_csv_rows(escalations=rows, with_child=with_child)):  # noqa: B007
         writer.writerow(row)
+        if with_child and count > 0:
+            shown.append(row[-1])
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,
         record_type="escalations",
         summary=f"Exported the escalations log as CSV: {count} escalations"
         + (f" ({request.GET.urlencode()})" if request.GET else ""),
+        shown_ids=[child_id for child_id in shown if child_id],
     )
     return response
 
@@ -145,6 +168,13 @@ def escalation_raise_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def escalation_detail(request: HttpRequest, escalation_id: str) -> HttpResponse:
     escalation = escalation_get_for_user(user=request.user, escalation_id=escalation_id)
+    audit_viewed(
+        actor=request.user,
+        record_type="escalation",
+        record_id=escalation.escalation_id,
+        child_ids=[escalation.child.child_id] if escalation.child else [],
+        summary="Viewed the escalation's page",
+    )
     return render(
         request,
         "escalations/escalation_detail.html",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from safeguard.accounts.access import Permission
 from safeguard.accounts.decorators import permission_required
+from safeguard.audit.services import audit_viewed
 from safeguard.cases.selectors import chair_of, plan_get_for_user
 from safeguard.web.editing import attempt_save
 
@@ -21,6 +22,14 @@ from .services import monitoring_check_record
 def check_record(request: HttpRequest, plan_id: str) -> HttpResponse:
     plan = plan_get_for_user(user=request.user, plan_id=plan_id)
     form = CheckForm(request.POST or None, initial={"chair": chair_of(request.user)})
+    if request.method == "GET":
+        audit_viewed(
+            actor=request.user,
+            record_type="plan",
+            record_id=plan.plan_id,
+            child_ids=[plan.child.child_id],
+            summary="Opened the form of a check on the plan",
+        )
     if request.method == "POST" and form.is_valid():
         done = attempt_save(
             form,

@@ -230,10 +230,14 @@ def _pg_dump(target: Path) -> None:
     )
 
 
-def backup_write(*, path: Path, now: dt.datetime | None = None) -> Manifest:
-    """Write a backup of the whole database to `path` (which must not exist yet).
+def backup_write(*, path: Path, now: dt.datetime | None = None, by: Any = None) -> Manifest:
+    """Write a backup of the whole database to `path` (which must not exist yet), and record it
+    in the audit trail (after the backup, so the entry is not in the file it describes).
 
     The file appears only when it is complete: it is written beside `path` and renamed."""
+    from safeguard.audit.models import AuditAction
+    from safeguard.audit.services import audit_record
+
     path = Path(path)
     if path.exists():
         raise BackupError(
@@ -268,6 +272,13 @@ def backup_write(*, path: Path, now: dt.datetime | None = None) -> Manifest:
         with partial.open("rb") as handle:
             os.fsync(handle.fileno())
         os.replace(partial, path)
+    audit_record(
+        actor=by,
+        action=AuditAction.BACKUP,
+        record_type="database",
+        record_id=path.name[:100],
+        summary=f"Backed up the database to {path} (SHA-256 of the data {manifest.payload_sha256})",
+    )
     return manifest
 
 
@@ -449,6 +460,11 @@ BEGIN
   FOR item IN SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' LOOP
     EXECUTE format('DROP SEQUENCE IF EXISTS public.%I CASCADE', item.sequencename);
   END LOOP;
+  -- functions of ours (the audit trail's trigger function), not those of an extension
+  FOR item IN SELECT p.oid FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') LOOP
+    EXECUTE format('DROP FUNCTION IF EXISTS %s CASCADE', item.oid::regprocedure);
+  END LOOP;
 END $$;
 """
 
@@ -478,12 +494,14 @@ def _pg_restore(payload: Path, folder: Path) -> None:
     )
 
 
-def backup_restore(*, path: Path) -> Manifest:
+def backup_restore(*, path: Path, by: Any = None) -> Manifest:
     """Replace the whole database with the backup at `path`, after checking it; then apply the
-    migrations the backup lacks."""
+    migrations the backup lacks; then carry the audit trail over (safeguard.audit.continuity:
+    the entries written since the backup are appended again, and the restore is recorded)."""
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
 
+    from safeguard.audit.continuity import trail_carry_over, trail_save
     from safeguard.data_version.services import data_version_bump
 
     path = Path(path)
@@ -491,11 +509,14 @@ def backup_restore(*, path: Path) -> Manifest:
         folder = Path(scratch)
         manifest, payload = backup_check(path=path, folder=folder)
         assert payload is not None
+        trail = folder / "audit-trail.jsonl"
+        trail_save(trail)
         if manifest.engine == "sqlite":
             _sqlite_restore(payload)
         else:
             _pg_restore(payload, folder)
-    ContentType.objects.clear_cache()
-    call_command("migrate", verbosity=0, interactive=False)
+        ContentType.objects.clear_cache()
+        call_command("migrate", verbosity=0, interactive=False)
+        trail_carry_over(saved=trail, by=by, description=f"{manifest.description} from {path}")
     data_version_bump()  # whatever was kept from before the restore is out of date
     return manifest

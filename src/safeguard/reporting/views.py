@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import Permission
 from safeguard.accounts.decorators import api_permission_required, permission_required
+from safeguard.audit.services import audit_viewed
 
 from .cache import report_page_body_cached
 from .forms import ApiReportQuery, ReportChoice, ReportForm, default_choice
@@ -38,6 +39,12 @@ def index(request: HttpRequest) -> HttpResponse:
             generated_on=today,
         )
         query = _query(choice)
+        audit_viewed(
+            actor=request.user,
+            record_type="report",
+            record_id=f"{choice.period.start_on.isoformat()}/{choice.period.end_on.isoformat()}",
+            summary=f"Viewed the report page ({query})",
+        )
         downloads = [
             (
                 FORMAT_NAMES[fmt],

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import Permission, can
 from safeguard.accounts.decorators import permission_required, public, signed_in_required
+from safeguard.audit.services import audit_viewed
 from safeguard.cases.forms import WorklistChairForm
 from safeguard.cases.selectors import WORKLIST_SECTIONS, with_child_names, worklist_for
 
@@ -57,6 +58,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "count": worklist.open_escalations.count(),
             "items": list(worklist.open_escalations[:HOME_ROWS]),
         }
+    shown = [item.item.child_id for section in sections for item in section["items"]]
+    if shown:
+        audit_viewed(actor=request.user, record_type="worklist", child_ids=shown, summary="Home")
     return render(
         request,
         "web/home.html",
@@ -79,6 +83,14 @@ def worklist(request: HttpRequest) -> HttpResponse:
         raise Http404("No such list.")
     form, worklist = _worklist(request)
     page = Paginator(worklist.section(show), WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    items = with_child_names(list(page))
+    audit_viewed(
+        actor=request.user,
+        record_type="worklist",
+        record_id=show,
+        child_ids=[item.item.child_id for item in items],
+        summary=f"Viewed the worklist: {WORKLIST_SECTIONS[show]}",
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -89,7 +101,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "worklist": worklist,
             "title": WORKLIST_SECTIONS[show],
             "show": show,
-            "items": with_child_names(list(page)),
+            "items": items,
             "page": page,
             "query": query.urlencode(),
         },

@@ -170,6 +170,12 @@ SAFEGUARD_DEMO_ALLOWED = True
 # Retention (docs/decisions/0004-retention.md): a child's records are deleted this many years
 # after the later of their 18th birthday and the end of their last plan or conference.
 SAFEGUARD_RETENTION_YEARS = int(os.environ.get("SAFEGUARD_RETENTION_YEARS", "25"))
+# The key of the keyed hashes that stand for children's personal values in the audit trail
+# (safeguard.audit.privacy); blank: derived from SECRET_KEY under a label of its own.
+SAFEGUARD_AUDIT_HASH_KEY = os.environ.get("SAFEGUARD_AUDIT_HASH_KEY", "")
+# PostgreSQL: the application's own role, which every migrate denies UPDATE, DELETE and TRUNCATE
+# on the audit trail (safeguard.audit.roles; docs/operations.md). Blank: not managed.
+SAFEGUARD_DB_APP_ROLE = os.environ.get("SAFEGUARD_DB_APP_ROLE", "")
 
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
