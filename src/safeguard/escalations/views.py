@@ -117,13 +117,8 @@ def escalation_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="escalations-{timezone.localdate().isoformat()}.csv"'
     )
-<<<<<<< HEAD
     writer = SafeCsvWriter(response)
-    count = -1
-=======
-    writer = csv.writer(response)
     count, shown = -1, []
->>>>>>> sec-audit
     for count, row in enumerate(escalation_csv_rows(escalations=rows, with_child=with_child)):  # noqa: B007
         writer.writerow(row)
         if with_child and count > 0:
