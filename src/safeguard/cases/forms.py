@@ -19,6 +19,17 @@ class ChildSearchForm(GovukForm):
     )
 
 
+class BreakGlassForm(GovukForm):
+    reason = forms.CharField(
+        label="Why do you need to open this record?",
+        max_length=500,
+        help_text="For example, the duty chair covering a conference for another area. Your "
+        "reason is recorded in the audit trail with your name.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why you need to open this record"},
+    )
+
+
 class ChildForm(GovukForm):
     given_name = forms.CharField(label="Given name", max_length=100, required=False)
     family_name = forms.CharField(label="Family name", max_length=100, required=False)
