@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from safeguard.accounts.models import Role
 
 ANONYMOUS = "anonymous"
+SAMPLE_AREA = "Sample area"  # the sample child's; the matrix's chairs and business support have it
 ROLES = [ANONYMOUS, *Role.values]
 SIGNED_IN = list(Role.values)
 
@@ -166,7 +167,7 @@ def make_url_samples() -> dict[str, str]:
         make_user,
     )
 
-    area = make_area("Sample area")
+    area = make_area(SAMPLE_AREA)
     child = make_child(child_id="SAMPLE-CHILD", area=area)
     plan = make_plan(child=child)
     escalation = make_escalation(
