@@ -203,7 +203,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from django.conf import settings
 
-    from safeguard.domain.figures import CountBy, report_to_json
+    from safeguard.domain.figures import CountBy, for_audience, report_to_json
     from safeguard.domain.periods import Period, PeriodError, latest_completed_half_year
     from safeguard.reporting.selectors import report_build
 
@@ -220,6 +220,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         include_informal=args.include_informal,
         generated_on=today,
     )
+    report = for_audience(report, args.audience)
     if args.format == "json":
         text = json.dumps(report_to_json(report), indent=1, ensure_ascii=False) + "\n"
         if args.output:
@@ -365,6 +366,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", metavar="FILE")
     sub.add_argument("--count-by", choices=["child", "meeting"], default="child")
     sub.add_argument("--include-informal", action="store_true")
+    sub.add_argument(
+        "--audience",
+        choices=["internal", "members"],
+        default="internal",
+        help="members: no child or conference id and no reason typed (for elected members, "
+        "partners and analysts); internal (the default): the unit's own copy",
+    )
     sub.add_argument(
         "--template",
         metavar="DOCX",

@@ -45,7 +45,9 @@ class Permission(enum.StrEnum):
     IMPORT = "import"
     EXPORT_RECORDS = "export_records"  # identifiable exports (the CSV bundle, census returns)
     EXPORT_PSEUDONYMISED = "export_pseudonymised"
-    VIEW_REPORTS = "view_reports"
+    VIEW_REPORTS = "view_reports"  # the report for members: no identifier, no free text
+    VIEW_REPORT_IDENTIFIERS = "view_report_identifiers"  # the internal report (its appendix's
+    # child and conference ids and the reasons recorded)
     ADMINISTER = "administer"  # users, roles, liaison cover, 2FA resets, retention
     VIEW_AUDIT = "view_audit"
     VIEW_ALL_AREAS = "view_all_areas"  # children of every area, without a recorded reason
@@ -57,6 +59,7 @@ _CHAIR = frozenset(
         P.VIEW_CHILD,
         P.VIEW_REPORTS,  # the issue's chair downloads the report; it holds nothing a chair
         # may not already see (decision 0003)
+        P.VIEW_REPORT_IDENTIFIERS,
         P.EDIT_CONFERENCE,
         P.EDIT_INVITATION,
         P.EDIT_CHECK,
@@ -109,6 +112,13 @@ def permissions_of(user: Any) -> frozenset[Permission]:
 def can(user: Any, permission: Permission) -> bool:
     """Whether `user`, signed in with both factors, holds `permission` through their role."""
     return permission in permissions_of(user)
+
+
+def report_audience_of(user: Any) -> str:
+    """ "internal" for those who may read the report's identifiers (chairs, managers);
+    "members" for everyone else who may read the report (analysts): safeguard.domain.figures
+    .Audience, applied where the report is handed out (safeguard.reporting.services)."""
+    return "internal" if can(user, P.VIEW_REPORT_IDENTIFIERS) else "members"
 
 
 def break_glass_hours() -> int:
