@@ -55,7 +55,6 @@ class AlertContent:
     chair_name: str
     core_groups_on_track: bool | None
     visits_on_track: bool | None
-    concern: str  # already free of the child's names
     link: str
 
 
@@ -77,7 +76,6 @@ def alert_message(*, content: AlertContent, recipients: list[Recipient]) -> Emai
             "completed_on": content.completed_on,
             "core_groups": content.core_groups_on_track,
             "visits": content.visits_on_track,
-            "concern": content.concern,
             "link": content.link,
             "authority_name": settings.AUTHORITY_NAME,
         },

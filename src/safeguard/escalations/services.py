@@ -15,7 +15,6 @@ finds the row and sends nothing, and a sending that fails leaves no row behind."
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -320,16 +319,6 @@ class AlertOutcome:
         return " ".join(parts)
 
 
-def text_without_names(text: str, names: Iterable[str]) -> str:
-    """`text` with each of `names` (a child's given and family names) taken out, so that a
-    chair's words about a child can go into an email that must not name the child."""
-    for name in sorted(
-        {n.strip() for n in names if n and len(n.strip()) > 1}, key=len, reverse=True
-    ):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", "[name removed]", text, flags=re.I)
-    return text
-
-
 def allocated_recipients(*, check: MonitoringCheck) -> tuple[list[Recipient], list[str]]:
     """The workers allocated to the check's child, on its date, in the roles the chair alerted,
     who have an email address; and the labels of the alerted roles that have none."""
@@ -356,11 +345,13 @@ def allocated_recipients(*, check: MonitoringCheck) -> tuple[list[Recipient], li
 
 
 def check_alerts_send(
-    *, check: MonitoringCheck, concern: str, by: Any | None, base_url: str | None = None
+    *, check: MonitoringCheck, by: Any | None, base_url: str | None = None
 ) -> AlertOutcome:
-    """Email the chair's concern about `check` to the workers allocated in the alerted roles.
+    """Tell the workers allocated in the alerted roles that the chair has concerns after
+    `check`, with a link to the child's page where the concern is recorded.
 
-    The email names the child by id only: the child's names are taken out of `concern`. When
+    The email carries no case text: the child's id, the check, its date, the chair and a link,
+    never the chair's words (which could name siblings, dates of birth or addresses). When
     nobody can be emailed, the alert is recorded as undelivered and the outcome says so."""
     plan = check.plan
     child = plan.child
@@ -374,8 +365,6 @@ def check_alerts_send(
         chair_name=check.chair.name if check.chair else "",
         core_groups_on_track=check.core_groups_on_track,
         visits_on_track=check.visits_on_track,
-        concern=text_without_names(concern.strip(), (child.given_name, child.family_name))
-        or "(no details were given)",
         link=base_url + reverse("cases:child-detail", kwargs={"child_id": child.child_id}),
     )
     message = alert_message(content=content, recipients=recipients)
