@@ -204,14 +204,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     from safeguard.domain.figures import CountBy, for_audience, report_to_json
-    from safeguard.domain.periods import Period, PeriodError, latest_completed_half_year
+    from safeguard.domain.periods import PeriodError, latest_completed_half_year, report_period
     from safeguard.reporting.selectors import report_build
 
     today = _today()
     if (args.start is None) != (args.end is None):
         raise UserError("give both --from and --to, or neither (the latest half-year)")
     try:
-        period = Period(args.start, args.end) if args.start else latest_completed_half_year(today)
+        period = (
+            report_period(args.start, args.end) if args.start else latest_completed_half_year(today)
+        )
     except PeriodError as error:
         raise UserError(str(error)) from None
     report = report_build(
