@@ -306,3 +306,16 @@ def test_a_manager_sets_a_chairs_areas_on_the_users_page(signed_in_client, north
     assert entry.changes["areas"] == [["North"], ["East", "North"]]
     detail = manager.get(f"/users/{chair.pk}/").content.decode()
     assert "East, North" in detail
+
+
+def test_an_escalation_cannot_be_raised_about_a_child_elsewhere(
+    signed_in_client, north, eastern_child
+):
+    client = client_of(signed_in_client, Role.CHAIR, north)
+
+    response = client.post("/escalations/raise/", {"child": eastern_child.child_id})
+
+    assert response.status_code == 200
+    assert f"No child is recorded with the id {eastern_child.child_id}" in (
+        response.content.decode()
+    )

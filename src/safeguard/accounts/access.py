@@ -27,6 +27,7 @@ from django.utils import timezone
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import Child
+from safeguard.domain.figures import Audience
 from safeguard.escalations.models import Escalation
 
 from .models import BreakGlass, LiaisonCover, Role
@@ -114,11 +115,11 @@ def can(user: Any, permission: Permission) -> bool:
     return permission in permissions_of(user)
 
 
-def report_audience_of(user: Any) -> str:
+def report_audience_of(user: Any) -> Audience:
     """ "internal" for those who may read the report's identifiers (chairs, managers);
     "members" for everyone else who may read the report (analysts): safeguard.domain.figures
     .Audience, applied where the report is handed out (safeguard.reporting.services)."""
-    return "internal" if can(user, P.VIEW_REPORT_IDENTIFIERS) else "members"
+    return Audience.INTERNAL if can(user, P.VIEW_REPORT_IDENTIFIERS) else Audience.MEMBERS
 
 
 def break_glass_hours() -> int:
