@@ -116,9 +116,9 @@ def can(user: Any, permission: Permission) -> bool:
 
 
 def report_audience_of(user: Any) -> Audience:
-    """ "internal" for those who may read the report's identifiers (chairs, managers);
-    "members" for everyone else who may read the report (analysts): safeguard.domain.figures
-    .Audience, applied where the report is handed out (safeguard.reporting.services)."""
+    """The report's audience for `user`: INTERNAL for those who may read its identifiers
+    (chairs, managers), MEMBERS for everyone else who may read it (analysts). Applied where the
+    report is handed out (safeguard.reporting.services and the report page)."""
     return Audience.INTERNAL if can(user, P.VIEW_REPORT_IDENTIFIERS) else Audience.MEMBERS
 
 
@@ -172,6 +172,7 @@ def child_get_for_user(*, user: Any, child_id: str) -> Child:
 
 
 BREAK_GLASS_REASON_MIN = 10
+BREAK_GLASS_REASON_MAX = 400  # the whole reason fits in the audit entry's summary
 
 
 @transaction.atomic
@@ -183,12 +184,13 @@ def break_glass_open(*, user: Any, child_id: str, reason: str) -> Child:
         raise Http404("No such child.")
     reason = " ".join(reason.split())
     if len(reason) < BREAK_GLASS_REASON_MIN:
-        raise ValidationError(
-            {
-                "reason": f"Say why you need to open this record (at least {BREAK_GLASS_REASON_MIN}"
-                " characters)"
-            }
+        message = (
+            f"Say why you need to open this record (at least {BREAK_GLASS_REASON_MIN} letters)"
         )
+        raise ValidationError({"reason": message})
+    if len(reason) > BREAK_GLASS_REASON_MAX:
+        message = f"Give the reason in {BREAK_GLASS_REASON_MAX} characters or fewer"
+        raise ValidationError({"reason": message})
     try:
         child = Child.objects.select_related("area").get(child_id=child_id)
     except Child.DoesNotExist:
