@@ -38,11 +38,18 @@ def make_user(
     username: str | None = None,
     password: str = PASSWORD,
     with_totp: bool = True,
+    areas: list[Area] | None = None,
     **fields,
 ) -> User:
+    """`areas`: the areas a chair or business support sees; without it they see every area
+    (`all_areas`), as most tests are not about area scoping."""
+    if role in (Role.CHAIR, Role.BUSINESS_SUPPORT) and areas is None:
+        fields.setdefault("all_areas", True)
     user = User(username=username or f"{role}-{next(_numbers)}", role=role, **fields)
     user.set_password(password)
     user.save()
+    if areas:
+        user.areas.set(areas)
     if with_totp:
         TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     return user

@@ -209,15 +209,17 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from django.conf import settings
 
-    from safeguard.domain.figures import CountBy, report_to_json
-    from safeguard.domain.periods import Period, PeriodError, latest_completed_half_year
+    from safeguard.domain.figures import CountBy, for_audience, report_to_json
+    from safeguard.domain.periods import PeriodError, latest_completed_half_year, report_period
     from safeguard.reporting.selectors import report_build
 
     today = _today()
     if (args.start is None) != (args.end is None):
         raise UserError("give both --from and --to, or neither (the latest half-year)")
     try:
-        period = Period(args.start, args.end) if args.start else latest_completed_half_year(today)
+        period = (
+            report_period(args.start, args.end) if args.start else latest_completed_half_year(today)
+        )
     except PeriodError as error:
         raise UserError(str(error)) from None
     report = report_build(
@@ -226,6 +228,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         include_informal=args.include_informal,
         generated_on=today,
     )
+    report = for_audience(report, args.audience)
     if args.format == "json":
         text = json.dumps(report_to_json(report), indent=1, ensure_ascii=False) + "\n"
         if args.output:
@@ -357,6 +360,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", metavar="FILE")
     sub.add_argument("--count-by", choices=["child", "meeting"], default="child")
     sub.add_argument("--include-informal", action="store_true")
+    sub.add_argument(
+        "--audience",
+        choices=["internal", "members"],
+        default="internal",
+        help="members: no child or conference id and no reason typed (for elected members, "
+        "partners and analysts); internal (the default): the unit's own copy",
+    )
     sub.add_argument(
         "--template",
         metavar="DOCX",

@@ -54,6 +54,12 @@ def test_every_role_has_a_row_in_the_permission_table():
         (Role.LIAISON_OFFICER, Permission.VIEW_CHILD, False),
         (Role.AUDITOR, Permission.VIEW_AUDIT, True),
         (Role.AUDITOR, Permission.VIEW_REPORTS, False),
+        (Role.MANAGER, Permission.VIEW_ALL_AREAS, True),
+        (Role.CHAIR, Permission.VIEW_ALL_AREAS, False),
+        (Role.BUSINESS_SUPPORT, Permission.VIEW_ALL_AREAS, False),
+        (Role.CHAIR, Permission.VIEW_REPORT_IDENTIFIERS, True),
+        (Role.MANAGER, Permission.VIEW_REPORT_IDENTIFIERS, True),
+        (Role.ANALYST, Permission.VIEW_REPORT_IDENTIFIERS, False),
     ],
 )
 def test_the_role_table(role, permission, allowed, client):

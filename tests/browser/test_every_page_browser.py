@@ -46,6 +46,7 @@ FORMS = {
     "administration:organisation-types",
     "administration:rules",
     "cases:child-add",
+    "cases:child-break-glass",
     "cases:plan-add",
     "cases:plan-edit",
     "conferences:conference-edit",

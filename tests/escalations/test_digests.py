@@ -161,8 +161,10 @@ class RefusingBackend:
 
 def test_a_digest_that_could_not_be_sent_is_not_marked_sent_and_goes_next_time(small_authority):
     refusing = override_settings(EMAIL_BACKEND=f"{__name__}.RefusingBackend")
-    with refusing, pytest.raises(ConnectionRefusedError):
-        _send()
+    with refusing:
+        outcomes = _send()
+    assert {o.delivery for o in outcomes} == {Delivery.FAILED}
+    assert all("the mail server is down" in o.error for o in outcomes)
     assert not Notification.objects.exists()
     assert {o.delivery for o in _send()} == {Delivery.SENT}
     assert len(mail.outbox) == 3
@@ -242,3 +244,87 @@ def test_the_command_warns_of_escalations_in_nobodys_cover(small_authority, tmp_
 def test_a_quarter_is_refused_unless_written_like_2022Q3():
     with pytest.raises(SystemExit):
         build_parser().parse_args(["digests", "--quarter", "Q3"])
+
+
+# ---- one officer's failure is not everyone's (issue 18, finding 12) --------------------------
+
+
+def test_a_line_break_in_a_cover_name_or_a_name_sends_every_digest_on_one_header_line(
+    small_authority,
+):
+    raman = small_authority["officers"]["raman"]
+    raman.cover_name = "North\n(Health)"
+    raman.save()
+    whitaker = small_authority["officers"]["whitaker"]
+    whitaker.name = "Tom\r\nBcc: everyone@example.org"
+    whitaker.save()
+
+    outcomes = _send()
+
+    assert {o.delivery for o in outcomes} == {Delivery.SENT}
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        raw = message.message().as_bytes()
+        headers = email.message_from_bytes(raw, policy=email.policy.default)
+        assert headers["Bcc"] is None
+        assert "\n" not in headers["Subject"] and "\n" not in headers["To"]
+    subjects = {m.subject for m in mail.outbox}
+    assert "Child protection conference escalations, July-September 2022: North (Health)" in (
+        subjects
+    )
+    assert ["Tom Bcc: everyone@example.org <whitaker@agency.example.org>"] in [
+        m.to for m in mail.outbox
+    ]
+
+
+def test_one_officers_failure_is_recorded_and_the_others_still_get_theirs(
+    small_authority, monkeypatch
+):
+    from safeguard.escalations import services
+
+    raman = small_authority["officers"]["raman"]
+    real_build = services.digest_build
+
+    def failing_for_raman(*, officer, quarter):
+        if officer.pk == raman.pk:
+            raise ValueError("Header values can't contain newlines")
+        return real_build(officer=officer, quarter=quarter)
+
+    monkeypatch.setattr(services, "digest_build", failing_for_raman)
+
+    outcomes = _send()
+
+    by_officer = {o.officer: o for o in outcomes}
+    assert by_officer["Priya Raman"].delivery is Delivery.FAILED
+    assert by_officer["Janet Hollis"].delivery is Delivery.SENT
+    assert by_officer["Tom Whitaker"].delivery is Delivery.SENT
+    assert len(mail.outbox) == 2
+    failure = AuditEntry.objects.get(record_id=f"digest:2022Q3:{raman.pk}")
+    assert "Could not issue the escalation digest" in failure.summary
+    assert not Notification.objects.filter(key=f"digest:2022Q3:{raman.pk}").exists()
+    monkeypatch.setattr(services, "digest_build", real_build)
+    assert {o.delivery for o in _send()} == {Delivery.SENT, Delivery.ALREADY_SENT}
+    assert len(mail.outbox) == 3  # Raman's goes the next time
+
+
+def test_the_command_names_a_failed_digest_and_exits_non_zero(
+    small_authority, tmp_path, capsys, monkeypatch
+):
+    from safeguard.escalations import services
+
+    hollis = small_authority["officers"]["hollis"]
+    real_build = services.digest_build
+
+    def failing_for_hollis(*, officer, quarter):
+        if officer.pk == hollis.pk:
+            raise OSError("disk full")
+        return real_build(officer=officer, quarter=quarter)
+
+    monkeypatch.setattr(services, "digest_build", failing_for_hollis)
+    args = build_parser().parse_args(["digests", "--quarter", "2022Q3", "--out", str(tmp_path)])
+
+    assert args.handler(args) == 1
+
+    captured = capsys.readouterr()
+    assert "the digest for Janet Hollis could not be written (OSError: disk full)" in captured.err
+    assert len(list(tmp_path.glob("*.eml"))) == 2

@@ -60,6 +60,7 @@ def test_a_check_with_concerns_alerts_the_social_worker_without_the_childs_name(
     page = client.get(response["Location"]).content.decode()
     assert "Alert sent to Sam Worker (social worker)" in page
     assert "Concerns" in page
+    assert "Amelia has missed two visits." in page  # the concern is read on the child's page
 
 
 def test_concerns_without_anyone_to_alert_are_refused_beside_the_field(signed_in_client, plan):

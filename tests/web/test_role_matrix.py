@@ -6,9 +6,42 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
 
-from .urlmap import ANONYMOUS, EXPECTED, ROLES, all_routes, make_url_samples, url_for
+from safeguard.accounts.access import AREA_SCOPED_ROLES
+from safeguard.accounts.models import Role
+from tests.factories import make_area, make_user
+
+from .urlmap import (
+    ANONYMOUS,
+    EXPECTED,
+    ROLES,
+    SAMPLE_AREA,
+    all_routes,
+    make_url_samples,
+    url_for,
+)
 
 ROUTES = all_routes()
+# URLs that open a child's record or a record about a child: scoped by area.
+CHILD_RECORD_PARAMETERS = {
+    "child_id",
+    "plan_id",
+    "conference_id",
+    "reference",
+    "invitation_id",
+    "escalation_id",
+}
+CHILD_RECORD_ROUTES = [
+    r
+    for r in ROUTES
+    if CHILD_RECORD_PARAMETERS & set(r.parameters) and r.name != "cases:child-break-glass"
+]
+
+
+def _client_of(role: str, signed_in_client, *, area_name: str = SAMPLE_AREA) -> Client:
+    """A client signed in as `role`; chairs and business support have the one area named."""
+    if role in AREA_SCOPED_ROLES:
+        return signed_in_client(user=make_user(role, areas=[make_area(area_name)]))
+    return signed_in_client(role)
 
 
 def test_every_url_the_application_serves_has_a_row_in_the_matrix():
@@ -35,13 +68,29 @@ def test_each_role_gets_the_allowed_status(route, signed_in_client):
     sign_in_url = resolve_url(settings.LOGIN_URL)
     wrong = []
     for role in ROLES:
-        client = Client() if role == ANONYMOUS else signed_in_client(role)
+        client = Client() if role == ANONYMOUS else _client_of(role, signed_in_client)
         response = client.get(url)
         if response.status_code != expected[role]:
             wrong.append(f"{role}: {response.status_code} (expected {expected[role]})")
         elif role == ANONYMOUS and response.status_code == 302 and route.name != "accounts:sign-in":
             assert response["Location"].startswith(sign_in_url), (route.name, response["Location"])
     assert not wrong, f"GET {url}: " + "; ".join(wrong)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", CHILD_RECORD_ROUTES, ids=[r.name for r in CHILD_RECORD_ROUTES])
+def test_a_child_outside_ones_areas_is_not_found_on_any_page_about_it(route, signed_in_client):
+    """Chairs and business support of another area get the same 404 (or the 403 their role
+    gets anyway) on every page about the sample child; a manager of no area still sees it."""
+    url = url_for(route, make_url_samples())
+    for role in AREA_SCOPED_ROLES:
+        client = _client_of(role, signed_in_client, area_name="Another area")
+        status = client.get(url).status_code
+        assert status in (403, 404), f"GET {url} as {role} of another area: {status}"
+        if EXPECTED[route.name][role] == 200:
+            assert status == 404, f"GET {url} as {role} of another area: {status}"
+    manager_status = signed_in_client(Role.MANAGER).get(url).status_code
+    assert manager_status == EXPECTED[route.name][Role.MANAGER]
 
 
 @pytest.mark.django_db

@@ -15,7 +15,15 @@ def cmd_user(args: argparse.Namespace) -> int:
 
     if args.user_command == "add":
         try:
-            print(cli_user_add(username=args.name, role=args.role), end="")
+            print(
+                cli_user_add(
+                    username=args.name,
+                    role=args.role,
+                    areas=args.area or (),
+                    all_areas=args.all_areas,
+                ),
+                end="",
+            )
         except ValidationError as error:
             raise UserError("; ".join(error.messages)) from None
     return 0
@@ -32,3 +40,14 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     add.add_argument("name", help="the username")
     # Checked by user_create, which names the roles (Django is not set up yet here).
     add.add_argument("--role", required=True, help="chair, business_support, manager, ...")
+    add.add_argument(
+        "--area",
+        action="append",
+        metavar="NAME",
+        help="an area whose children a chair or business support sees (repeat for several)",
+    )
+    add.add_argument(
+        "--all-areas",
+        action="store_true",
+        help="every area, including children with no area recorded",
+    )

@@ -59,6 +59,8 @@ def demo_accounts_ensure() -> list[str]:
         codes = _recovery_codes_replace(user=user)
         if role == Role.CHAIR and busiest_chair:
             Chair.objects.filter(name=busiest_chair, user=None).update(user=user)
+        if role in (Role.CHAIR, Role.BUSINESS_SUPPORT):
+            user.areas.set(Area.objects.all())  # children are scoped by area (decision 0003)
         if role == Role.LIAISON_OFFICER:
             cover, _ = LiaisonCover.objects.get_or_create(user=user)
             cover.organisation_types.set(OrganisationType.objects.all())

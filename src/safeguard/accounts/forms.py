@@ -157,3 +157,15 @@ class LiaisonCoverForm(GovukForm):
     all_areas = forms.BooleanField(
         label="Every area, including escalations with no area recorded", required=False
     )
+
+
+class UserAreasForm(GovukForm):
+    areas = forms.ModelMultipleChoiceField(
+        label="Areas",
+        queryset=Area.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    all_areas = forms.BooleanField(
+        label="Every area, including children with no area recorded", required=False
+    )

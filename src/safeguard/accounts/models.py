@@ -18,6 +18,13 @@ class User(AbstractUser):
     # Raised by "sign out everywhere" and by a 2FA reset. It is part of the session
     # verification hash, so raising it ends every session the user has, on every device.
     session_epoch = models.PositiveIntegerField(default=0)
+    # Where a chair or business support may open children's records (managers see every
+    # area). An account with neither areas nor `all_areas` sees no child until a manager sets
+    # them; a child outside them opens only with a recorded reason (`BreakGlass`).
+    areas = models.ManyToManyField("cases.Area", blank=True, related_name="+")
+    all_areas = models.BooleanField(
+        default=False, help_text="Every area, including children with no area recorded."
+    )
 
     class Meta:
         constraints = [
@@ -60,3 +67,21 @@ class LiaisonCover(models.Model):
 
     def __str__(self) -> str:
         return f"Cover of {self.user}"
+
+
+class BreakGlass(models.Model):
+    """A chair's or business support's recorded reason to open one child outside their areas.
+    It lets them see that child, and its plans, conferences and meetings, until `expires_at`;
+    the audit trail holds the same reason (safeguard.accounts.access.break_glass_open)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey("cases.Child", on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField()
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} opened {self.child} until {self.expires_at:%Y-%m-%d %H:%M}"

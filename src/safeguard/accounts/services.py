@@ -481,11 +481,58 @@ def liaison_cover_set(
     return cover
 
 
-def cli_user_add(*, username: str, role: str) -> str:
-    """For `safeguard user add NAME --role ROLE`: the text to print (the link appears once)."""
-    user, link = user_create(username=username, role=role, by=None)
+@transaction.atomic
+def user_areas_set(*, user: User, by: User | None, areas: Iterable[Area], all_areas: bool) -> User:
+    """The areas whose children `user` sees (chairs and business support; managers see every
+    area whatever is set). It takes effect on the user's next request."""
+    old = {"areas": sorted(a.name for a in user.areas.all()), "all_areas": user.all_areas}
+    areas = list(areas)
+    new = {"areas": sorted(a.name for a in areas), "all_areas": all_areas}
+    changes = {k: (old[k], new[k]) for k in old if old[k] != new[k]}
+    if not changes:
+        return user
+    user.all_areas = all_areas
+    user.save(update_fields=["all_areas"])
+    user.areas.set(areas)
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        record_type="user_areas",
+        record_id=str(user.pk),
+        summary=f"Changed the areas of {user.username}",
+        changes=changes,
+    )
+    return user
+
+
+def _areas_named(names: Iterable[str]) -> list[Area]:
+    names = [n.strip() for n in names if n.strip()]
+    found = {a.name.casefold(): a for a in Area.objects.all()}
+    unknown = [n for n in names if n.casefold() not in found]
+    if unknown:
+        known = ", ".join(sorted(a.name for a in found.values())) or "none recorded yet"
+        raise ValidationError({"areas": f"No area is named {', '.join(unknown)} (areas: {known})."})
+    return [found[n.casefold()] for n in names]
+
+
+def cli_user_add(
+    *, username: str, role: str, areas: Iterable[str] = (), all_areas: bool = False
+) -> str:
+    """For `safeguard user add NAME --role ROLE [--area NAME ...] [--all-areas]`: the text to
+    print (the link appears once)."""
+    with transaction.atomic():
+        chosen = _areas_named(areas)
+        user, link = user_create(username=username, role=role, by=None)
+        if chosen or all_areas:
+            user_areas_set(user=user, by=None, areas=chosen, all_areas=all_areas)
+    if user.role in (Role.CHAIR, Role.BUSINESS_SUPPORT):
+        seen = "every area" if all_areas else ", ".join(a.name for a in chosen) or "no area yet"
+        areas_line = f"Areas: {seen}.\n"
+    else:
+        areas_line = ""
     return (
         f"Created {user.username} ({user.get_role_display()}).\n"
+        f"{areas_line}"
         f"Enrolment link (works once, for {settings.PASSWORD_RESET_TIMEOUT // 3600} hours):\n"
         f"{link}\n"
     )

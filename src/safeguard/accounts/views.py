@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import services
-from .access import Permission, is_fully_signed_in
+from .access import AREA_SCOPED_ROLES, Permission, is_fully_signed_in
 from .decorators import permission_required, public, signed_in_required
 from .forms import (
     CodeForm,
@@ -21,6 +21,7 @@ from .forms import (
     PasswordConfirmForm,
     SignInForm,
     UserAddForm,
+    UserAreasForm,
     UserEditForm,
 )
 from .lockout import warning_before_lock
@@ -257,6 +258,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         {
             "subject": subject,
             "cover": cover,
+            "area_scoped": subject.role in AREA_SCOPED_ROLES,
             "enrolment_link": request.session.pop(NEW_ENROLMENT_LINK_KEY, None),
             "has_second_factor": services.has_second_factor(subject),
         },
@@ -279,14 +281,19 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
         "areas": list(cover.areas.all()) if cover else [],
         "all_areas": cover.all_areas if cover else False,
     }
+    areas_initial = {"areas": list(subject.areas.all()), "all_areas": subject.all_areas}
     data = request.POST if request.method == "POST" else None
     form = UserEditForm(data, initial=initial)
     cover_form = LiaisonCoverForm(data, initial=cover_initial, prefix="cover")
-    if request.method == "POST" and form.is_valid() and cover_form.is_valid():
+    areas_form = UserAreasForm(data, initial=areas_initial, prefix="areas")
+    valid = form.is_valid() and cover_form.is_valid() and areas_form.is_valid()
+    if request.method == "POST" and valid:
         try:
             services.user_update(user=subject, by=request.user, **form.cleaned_data)
             if subject.role == Role.LIAISON_OFFICER:
                 services.liaison_cover_set(user=subject, by=request.user, **cover_form.cleaned_data)
+            if subject.role in AREA_SCOPED_ROLES:
+                services.user_areas_set(user=subject, by=request.user, **areas_form.cleaned_data)
         except ValidationError as error:
             for field, field_messages in error.message_dict.items():
                 for message in field_messages:
@@ -297,7 +304,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(
         request,
         "accounts/user_edit.html",
-        {"form": form, "cover_form": cover_form, "subject": subject},
+        {"form": form, "cover_form": cover_form, "areas_form": areas_form, "subject": subject},
     )
 
 

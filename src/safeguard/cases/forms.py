@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from safeguard.accounts.access import BREAK_GLASS_REASON_MAX
 from safeguard.conferences.models import Chair
 from safeguard.web.editing import VersionField
 from safeguard.web.forms import GovukDateField, GovukForm
@@ -16,6 +17,17 @@ class ChildSearchForm(GovukForm):
         help_text="For example, C00123 or Amelia Smith",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
         error_messages={"required": "Enter a child id or name"},
+    )
+
+
+class BreakGlassForm(GovukForm):
+    reason = forms.CharField(
+        label="Why do you need to open this record?",
+        max_length=BREAK_GLASS_REASON_MAX,
+        help_text="For example, the duty chair covering a conference for another area. Your "
+        "reason is recorded in the audit trail with your name.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why you need to open this record"},
     )
 
 

@@ -13,7 +13,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from safeguard.accounts.access import Permission, can, escalations_visible_to
+from safeguard.accounts.access import (
+    Permission,
+    area_ids_in_sight,
+    can,
+    children_in_sight,
+    escalations_visible_to,
+)
 from safeguard.conferences.models import Chair, Conference, Invitation
 from safeguard.conferences.selectors import (
     DueItem,
@@ -32,11 +38,14 @@ WORKLIST_DAYS = 28
 """The worklist looks four weeks ahead (issue 5: "reviews due in the next four weeks")."""
 
 
-def children_matching(*, text: str) -> QuerySet[Child]:
-    """Children whose id starts with `text`, or whose names contain each of its words."""
+def children_matching(*, user: Any, text: str) -> QuerySet[Child]:
+    """Children within `user`'s sight whose id starts with `text`, or whose names contain each
+    of its words."""
     text = text.strip()
-    children = Child.objects.select_related("area").order_by(
-        "family_name", "given_name", "child_id"
+    children = (
+        children_in_sight(user)
+        .select_related("area")
+        .order_by("family_name", "given_name", "child_id")
     )
     if not text:
         return children.none()
@@ -46,12 +55,27 @@ def children_matching(*, text: str) -> QuerySet[Child]:
     return children.filter(Q(child_id__iexact=text) | Q(child_id__istartswith=text) | by_name)
 
 
+def child_outside_sight(*, user: Any, text: str) -> str | None:
+    """The child id typed exactly, when that child exists outside `user`'s sight: the search
+    offers to open it with a recorded reason. Names never match here, so a search shows no
+    name, date or area of a child outside one's areas."""
+    text = text.strip()
+    if not text or not can(user, Permission.VIEW_CHILD):
+        return None
+    found = Child.objects.filter(child_id=text)
+    if found.exists() and not children_in_sight(user).filter(child_id=text).exists():
+        return text
+    return None
+
+
 def plan_get_for_user(*, user: Any, plan_id: str) -> Plan:
-    """The plan with this id, if `user` may see children's records; otherwise the same 404."""
-    if not can(user, Permission.VIEW_CHILD):
-        raise Http404("No such plan.")
+    """The plan with this id, if its child is within `user`'s sight; otherwise the same 404."""
     try:
-        return Plan.objects.select_related("child", "child__area").get(plan_id=plan_id)
+        return (
+            Plan.objects.filter(child__in=children_in_sight(user))
+            .select_related("child", "child__area")
+            .get(plan_id=plan_id)
+        )
     except Plan.DoesNotExist:
         raise Http404("No such plan.") from None
 
@@ -108,13 +132,14 @@ class Worklist:
     as_of: dt.date
     until: dt.date
     chair: Chair | None  # None: everybody's
+    areas: list[int] | None  # the user's areas (area_ids_in_sight); None: every area
     own: bool  # the user is this chair (rather than a manager choosing one)
     counts: dict[str, int]  # by section name (WORKLIST_SECTIONS)
     open_escalations: QuerySet[Escalation] | None  # None: the user does not see escalations
 
     @property
     def scope(self) -> DueScope:
-        return DueScope(as_of=self.as_of, until=self.until, chair=self.chair)
+        return DueScope(as_of=self.as_of, until=self.until, chair=self.chair, areas=self.areas)
 
     def count(self, name: str) -> int:
         return self.counts[name]
@@ -167,7 +192,8 @@ def worklist_for(*, user: Any, as_of: dt.date, chair: Chair | None = None) -> Wo
     own_chair = chair_of(user)
     chosen = own_chair or chair
     until = as_of + dt.timedelta(days=WORKLIST_DAYS)
-    counts = due_counts(scope=DueScope(as_of=as_of, until=until, chair=chosen))
+    areas = area_ids_in_sight(user)
+    counts = due_counts(scope=DueScope(as_of=as_of, until=until, chair=chosen, areas=areas))
     escalations = None
     if can(user, Permission.VIEW_ESCALATIONS):
         escalations = escalations_visible_to(user=user).filter(resolved_on__isnull=True)
@@ -178,6 +204,7 @@ def worklist_for(*, user: Any, as_of: dt.date, chair: Chair | None = None) -> Wo
         as_of=as_of,
         until=until,
         chair=chosen,
+        areas=areas,
         own=own_chair is not None,
         counts={which.value: count for which, count in counts.items()},
         open_escalations=escalations,

@@ -8,6 +8,11 @@ urlpatterns = [
     path("children/add/", views.child_add, name="child-add"),
     path("children/<str:child_id>/", views.child_detail, name="child-detail"),
     path("children/<str:child_id>/edit/", views.child_edit, name="child-edit"),
+    path(
+        "children/<str:child_id>/open-with-reason/",
+        views.child_break_glass,
+        name="child-break-glass",
+    ),
     path("children/<str:child_id>/plans/add/", views.plan_add, name="plan-add"),
     path("plans/<str:plan_id>/edit/", views.plan_edit, name="plan-edit"),
 ]

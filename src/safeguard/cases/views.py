@@ -4,19 +4,34 @@ renders or redirects; records are fetched through the access-checked fetchers.""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from safeguard.accounts.access import Permission, child_get_for_user, permissions_of
+from safeguard.accounts.access import (
+    Permission,
+    break_glass_hours,
+    break_glass_open,
+    child_get_for_user,
+    has_no_areas,
+    permissions_of,
+)
 from safeguard.accounts.decorators import permission_required, signed_in_required
 from safeguard.audit.services import audit_child_viewed, audit_viewed
 from safeguard.conferences.services import new_source_id
 from safeguard.web.editing import attempt_save, initial_from
 
-from .forms import ChildAddForm, ChildEditForm, ChildSearchForm, PlanEditForm, PlanForm
-from .selectors import child_record, children_matching, plan_get_for_user
+from .forms import (
+    BreakGlassForm,
+    ChildAddForm,
+    ChildEditForm,
+    ChildSearchForm,
+    PlanEditForm,
+    PlanForm,
+)
+from .selectors import child_outside_sight, child_record, children_matching, plan_get_for_user
 from .services import child_create, child_update, plan_create, plan_update
 
 PAGE_SIZE = 25
@@ -29,11 +44,13 @@ def _values(form) -> dict:
 @permission_required(Permission.VIEW_CHILD)
 @require_GET
 def child_list(request: HttpRequest) -> HttpResponse:
-    """Find a child by id or name."""
+    """Find a child by id or name, among the children of one's areas. A child id typed exactly
+    that belongs to a child outside them is offered to open with a recorded reason."""
     form = ChildSearchForm(request.GET or None)
-    page = None
+    page = outside = None
     if form.is_bound and form.is_valid():
-        children = children_matching(text=form.cleaned_data["q"])
+        text = form.cleaned_data["q"]
+        children = children_matching(user=request.user, text=text)
         page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
         audit_viewed(
             actor=request.user,
@@ -42,6 +59,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
             summary=f"Searched for a child: {page.paginator.count} found",
             search=form.cleaned_data["q"],
         )
+        outside = child_outside_sight(user=request.user, text=text)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -52,7 +70,32 @@ def child_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "may": permissions_of(request.user),
+            "outside": outside,
+            "no_areas": has_no_areas(request.user),
         },
+    )
+
+
+@permission_required(Permission.VIEW_CHILD)
+def child_break_glass(request: HttpRequest, child_id: str) -> HttpResponse:
+    """ "Why do you need to open this record?": a child outside one's areas opens for a few hours
+    once the reason is recorded (audited). The form looks the same whether or not the child
+    exists; the answer to a reason for a child that does not exist is the same 404."""
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = break_glass_open(
+                user=request.user, child_id=child_id, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for message in error.message_dict.get("reason", error.messages):
+                form.add_error("reason", message)
+        else:
+            return redirect("cases:child-detail", child_id=child.child_id)
+    return render(
+        request,
+        "cases/child_break_glass.html",
+        {"form": form, "child_id": child_id, "hours": break_glass_hours()},
     )
 
 

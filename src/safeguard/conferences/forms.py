@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.db.models import QuerySet
 
 from safeguard.cases.models import Child
 from safeguard.escalations.models import OrganisationType
@@ -111,13 +112,19 @@ class MeetingRecordForm(ConferenceFields):
     )
     field_order = ["children"]
 
+    def __init__(self, *args, children: QuerySet[Child], **kwargs) -> None:
+        """`children`: those the user may record for (children_in_sight); any other id is
+        answered as not recorded, as a child's page answers 404."""
+        super().__init__(*args, **kwargs)
+        self.children_allowed = children
+
     def clean_children(self) -> list[Child]:
         ids = list(
             dict.fromkeys(i for i in re.split(r"[\s,;]+", self.cleaned_data["children"]) if i)
         )
         if not ids:
             raise forms.ValidationError("Enter the child id of each child discussed")
-        found = {c.child_id: c for c in Child.objects.filter(child_id__in=ids)}
+        found = {c.child_id: c for c in self.children_allowed.filter(child_id__in=ids)}
         missing = [i for i in ids if i not in found]
         if missing:
             raise forms.ValidationError(

@@ -9,6 +9,7 @@ from enum import StrEnum
 from django.db.models import (
     CharField,
     Count,
+    Exists,
     F,
     FilteredRelation,
     OuterRef,
@@ -20,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from safeguard.accounts.access import Permission, can
+from safeguard.accounts.access import Permission, can, children_in_sight
 from safeguard.cases.models import Child, Plan
 from safeguard.escalations.models import Escalation, EscalationReason
 
@@ -68,6 +69,7 @@ class DueScope:
     as_of: dt.date
     until: dt.date
     chair: Chair | None = None
+    areas: list[int] | None = None  # only the children of these areas; None: every area
 
 
 _DUE_FIELDS = {
@@ -101,6 +103,8 @@ def _checks_done(kind: DueKind) -> FilteredRelation:
 
 def _open_plans(scope: DueScope) -> QuerySet[Plan]:
     plans = Plan.objects.filter(end_on__isnull=True)
+    if scope.areas is not None:
+        plans = plans.filter(child__area__in=scope.areas)
     if scope.chair is not None:
         # Two conferences on the latest day with different chairs put the plan on both lists.
         # The chair is compared through an expression so that the database starts from the open
@@ -271,39 +275,45 @@ def child_conferences(*, child: Child):
 # see children gets the same 404 as for a record that does not exist.
 
 
-def _may_see_children(user) -> bool:
-    return can(user, Permission.VIEW_CHILD)
-
-
 def meeting_get_for_user(*, user, reference: str) -> Meeting:
-    if not _may_see_children(user):
+    """The meeting, if every child discussed at it is within `user`'s sight (a sibling group
+    split across areas opens for whoever sees all of them); otherwise the same 404."""
+    if not can(user, Permission.VIEW_CHILD):
         raise Http404("No such meeting.")
+    out_of_sight = Conference.objects.filter(meeting=OuterRef("pk")).exclude(
+        child__in=children_in_sight(user)
+    )
     try:
-        return Meeting.objects.get(reference=reference)
+        return Meeting.objects.exclude(Exists(out_of_sight)).get(reference=reference)
     except Meeting.DoesNotExist:
         raise Http404("No such meeting.") from None
 
 
 def conference_get_for_user(*, user, conference_id: str) -> Conference:
-    if not _may_see_children(user):
-        raise Http404("No such conference.")
+    """The conference, if its child is within `user`'s sight; otherwise the same 404."""
     try:
-        return Conference.objects.select_related("child", "meeting", "chair").get(
-            conference_id=conference_id
+        return (
+            Conference.objects.filter(child__in=children_in_sight(user))
+            .select_related("child", "meeting", "chair")
+            .get(conference_id=conference_id)
         )
     except Conference.DoesNotExist:
         raise Http404("No such conference.") from None
 
 
 def invitation_get_for_user(*, user, invitation_id: int) -> Invitation:
-    if not _may_see_children(user):
-        raise Http404("No such invitation.")
+    """The invitation, if its meeting is within `user`'s sight; otherwise the same 404."""
     try:
-        return Invitation.objects.select_related("meeting", "organisation_type").get(
+        invitation = Invitation.objects.select_related("meeting", "organisation_type").get(
             pk=invitation_id
         )
     except Invitation.DoesNotExist:
         raise Http404("No such invitation.") from None
+    try:
+        meeting_get_for_user(user=user, reference=invitation.meeting.reference)
+    except Http404:
+        raise Http404("No such invitation.") from None
+    return invitation
 
 
 def meeting_conferences(*, meeting: Meeting):

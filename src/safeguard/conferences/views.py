@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from safeguard.accounts.access import Permission, can, permissions_of
+from safeguard.accounts.access import Permission, can, children_in_sight, permissions_of
 from safeguard.accounts.decorators import permission_required, signed_in_required
 from safeguard.audit.services import audit_viewed
 from safeguard.cases.selectors import chair_of
@@ -59,6 +59,7 @@ def meeting_record_page(request: HttpRequest) -> HttpResponse:
     form = MeetingRecordForm(
         request.POST or None,
         initial={"children": request.GET.get("children", ""), "chair": chair},
+        children=children_in_sight(request.user),
     )
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)

@@ -10,7 +10,7 @@ figure of its own, so the HTML, PDF, Word, Excel and JSON outputs cannot disagre
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -407,6 +407,35 @@ class Report:
     data_quality: tuple[DataQualityItem, ...]
     # England's published figures for the latest year ending on or before the period end.
     national: NationalFigures | None
+    # Who the report is for (`for_audience`): internal readers see the appendix's ids and
+    # reasons; members (and analysts) never do.
+    audience: Audience = field(default_factory=lambda: Audience.INTERNAL)
+
+
+class Audience(StrEnum):
+    """Who a report is built for. INTERNAL: the unit's chairs and managers, with the late
+    conferences' child and conference ids and the reasons recorded. MEMBERS: elected members,
+    partners and analysts: the same figures with no identifier and no free text."""
+
+    INTERNAL = "internal"
+    MEMBERS = "members"
+
+
+def for_audience(report: Report, audience: Audience | str) -> Report:
+    """`report` as `audience` may read it: for members the late conferences keep their type,
+    dates, days late and unit, and lose the child id, the conference id and the reason typed.
+    Every renderer and the JSON read the result, so no format can show what was removed."""
+    audience = Audience(audience)
+    if audience is Audience.INTERNAL:
+        return replace(report, audience=audience)
+    return replace(
+        report,
+        audience=audience,
+        late_conferences=tuple(
+            replace(late, child_id="", conference_id="", reason_recorded="")
+            for late in report.late_conferences
+        ),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -641,6 +670,19 @@ def _codes_json(counts: Sequence[CodeCount]) -> dict[str, int]:
     return {entry.code: entry.count for entry in counts}
 
 
+def _late_json(late: LateConference, audience: Audience) -> dict[str, Any]:
+    identified = audience is Audience.INTERNAL
+    return {
+        **({"child_id": late.child_id, "conference_id": late.conference_id} if identified else {}),
+        "type": str(late.kind),
+        "due": late.due_on.isoformat(),
+        "held": late.held_on.isoformat(),
+        "days_late": late.days_late,
+        "unit": late.unit,
+        **({"reason_recorded": late.reason_recorded} if identified else {}),
+    }
+
+
 def report_to_json(report: Report) -> dict[str, Any]:
     """The report as report-figures.md's JSON (plus the appendix, national figures, narrative)."""
     # The narrative is generated from this same report; imported here to keep the modules
@@ -757,19 +799,8 @@ def report_to_json(report: Report) -> dict[str, Any]:
             {"code": item.code, "message": item.message, "count": item.count}
             for item in report.data_quality
         ],
-        "late_conferences": [
-            {
-                "child_id": late.child_id,
-                "conference_id": late.conference_id,
-                "type": str(late.kind),
-                "due": late.due_on.isoformat(),
-                "held": late.held_on.isoformat(),
-                "days_late": late.days_late,
-                "unit": late.unit,
-                "reason_recorded": late.reason_recorded,
-            }
-            for late in report.late_conferences
-        ],
+        "audience": str(report.audience),
+        "late_conferences": [_late_json(late, report.audience) for late in report.late_conferences],
         "national_comparison": None if report.national is None else report.national.to_json(),
         "narrative": narrative_paragraphs(report),
     }

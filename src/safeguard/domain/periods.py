@@ -60,6 +60,25 @@ class PeriodError(ValueError):
     """A report period that is not whole calendar months; the message is meant for the user."""
 
 
+REPORT_FIRST_YEAR = 1900
+REPORT_LAST_YEAR = 2999
+"""The years a report period may fall in. The report also reads the eight calendar years before
+the period and the year after it, which the calendar (years 1 to 9999) must hold; and no child
+protection record falls outside these years."""
+
+
+def report_period(start_on: dt.date, end_on: dt.date) -> Period:
+    """The Period for a report, refused with PeriodError (a message for the person who asked)
+    when it is not whole months in order or falls outside REPORT_FIRST_YEAR..REPORT_LAST_YEAR."""
+    for day in (start_on, end_on):
+        if not REPORT_FIRST_YEAR <= day.year <= REPORT_LAST_YEAR:
+            raise PeriodError(
+                f"A report period must fall between {REPORT_FIRST_YEAR} and {REPORT_LAST_YEAR}; "
+                f"{day.year} does not."
+            )
+    return Period(start_on, end_on)
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A report period of whole calendar months: ``start_on`` and ``end_on`` both included.

@@ -42,6 +42,12 @@ def cmd_digests(args: argparse.Namespace) -> int:
             print(f"{outcome.path}  ({outcome.officer}: {count})")
         elif outcome.delivery is Delivery.SENT:
             print(f"Sent to {', '.join(outcome.recipients)}  ({count})")
+        elif outcome.delivery is Delivery.FAILED:
+            print(
+                f"error: the digest for {' '.join(outcome.officer.split())} could not be "
+                f"{'sent' if args.send else 'written'} ({outcome.error}); the others went on",
+                file=sys.stderr,
+            )
         else:
             print(
                 f"Already sent to {', '.join(outcome.recipients)} on "
@@ -67,7 +73,7 @@ def cmd_digests(args: argparse.Namespace) -> int:
         )
     if not args.send:
         print("Nothing was sent: review the files, then run again with --send.")
-    return 0
+    return 1 if any(o.delivery is Delivery.FAILED for o in outcomes) else 0
 
 
 def cmd_reminders(args: argparse.Namespace) -> int:

@@ -16,8 +16,25 @@ from safeguard.conferences.selectors import DueItem
 from .selectors import Digest
 
 
+def one_line(text: str) -> str:
+    """`text` fit for an email header: line breaks (CR, LF and the other Unicode ones) and runs
+    of spaces become one space. A name typed with a line break cannot forge a header, and cannot
+    make Django refuse the message (BadHeaderError)."""
+    return " ".join(str(text).split())
+
+
+def header_address(name: str, email: str) -> str:
+    """'Name <email>' for a To header, each part on one line."""
+    return f"{one_line(name)} <{one_line(email)}>"
+
+
 def _message(*, subject: str, body: str, to: list[str]) -> EmailMessage:
-    return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
+    return EmailMessage(
+        subject=one_line(subject),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[one_line(recipient) for recipient in to],
+    )
 
 
 def _render(template: str, context: dict) -> str:
@@ -30,7 +47,7 @@ def digest_message(*, digest: Digest) -> EmailMessage:
     return _message(
         subject=digest.subject,
         body=body,
-        to=[f"{digest.officer_name} <{digest.officer_email}>"],
+        to=[header_address(digest.officer_name, digest.officer_email)],
     )
 
 
@@ -43,7 +60,7 @@ class Recipient:
 
     @property
     def address(self) -> str:
-        return f"{self.name} <{self.email}>"
+        return header_address(self.name, self.email)
 
 
 @dataclass(frozen=True)
@@ -55,7 +72,6 @@ class AlertContent:
     chair_name: str
     core_groups_on_track: bool | None
     visits_on_track: bool | None
-    concern: str  # already free of the child's names
     link: str
 
 
@@ -77,7 +93,6 @@ def alert_message(*, content: AlertContent, recipients: list[Recipient]) -> Emai
             "completed_on": content.completed_on,
             "core_groups": content.core_groups_on_track,
             "visits": content.visits_on_track,
-            "concern": content.concern,
             "link": content.link,
             "authority_name": settings.AUTHORITY_NAME,
         },
@@ -116,4 +131,4 @@ def reminder_message(
     )
     if overdue:
         subject += f", {len(overdue)} overdue"
-    return _message(subject=subject, body=body, to=[f"{chair_name} <{email}>"])
+    return _message(subject=subject, body=body, to=[header_address(chair_name, email)])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 
 from safeguard.cases.models import Area, Child
 from safeguard.conferences.models import Chair
@@ -116,11 +117,17 @@ class EscalationRaiseForm(EscalationFields):
     )
     field_order = ["child"]
 
+    def __init__(self, *args, children: QuerySet[Child], **kwargs) -> None:
+        """`children`: those the user may see (children_in_sight); any other id is answered
+        as not recorded, as a child's page answers 404."""
+        super().__init__(*args, **kwargs)
+        self.children_allowed = children
+
     def clean_child(self) -> Child | None:
         child_id = self.cleaned_data["child"].strip()
         if not child_id:
             return None
-        child = Child.objects.select_related("area").filter(child_id=child_id).first()
+        child = self.children_allowed.select_related("area").filter(child_id=child_id).first()
         if child is None:
             raise forms.ValidationError(f"No child is recorded with the id {child_id}")
         return child

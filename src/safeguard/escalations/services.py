@@ -15,7 +15,7 @@ finds the row and sends nothing, and a sending that fails leaves no row behind."
 from __future__ import annotations
 
 import datetime as dt
-import re
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -64,11 +64,15 @@ REMINDER_WORKING_DAYS = 10
 weeks, enough to arrange a review or make a check before it is due."""
 
 
+log = logging.getLogger(__name__)
+
+
 class Delivery(StrEnum):
     WRITTEN = "written"  # a digest written as an .eml file for review; nothing sent
     SENT = "sent"
     ALREADY_SENT = "already_sent"  # sent before: not sent again
     UNDELIVERED = "undelivered"  # nobody to send it to; recorded with a note
+    FAILED = "failed"  # could not be written or sent (audited); the others still went
 
 
 # ---- Senior Liaison Officers -----------------------------------------------------------------
@@ -214,6 +218,25 @@ class DigestOutcome:
     recipients: tuple[str, ...]
     path: Path | None = None
     sent_at: dt.datetime | None = None
+    error: str = ""  # why it FAILED
+
+
+def _digest_failed(
+    *, officer: SeniorLiaisonOfficer, quarter: Quarter, error: Exception, by: Any | None
+) -> DigestOutcome:
+    """Record that `officer`'s digest could not be written or sent; the run goes on to the next
+    officer, and a later run sends it (nothing was marked as sent)."""
+    log.warning("digest %s for officer %s failed", quarter, officer.pk, exc_info=True)
+    reason = " ".join(f"{type(error).__name__}: {error}".split())
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        record_type="notification",
+        record_id=digest_key(quarter=quarter, officer=officer),
+        summary=f"Could not issue the escalation digest of {quarter} for officer "
+        f"{officer.pk}: {reason}",
+    )
+    return DigestOutcome(officer.name, "", 0, Delivery.FAILED, (officer.email,), error=reason[:300])
 
 
 def digest_key(*, quarter: Quarter, officer: SeniorLiaisonOfficer) -> str:
@@ -248,45 +271,68 @@ def digests_issue(
     used_names: set[str] = set()
     connection = get_connection() if send else None
     for officer in officers:
-        digest = digest_build(officer=officer, quarter=quarter)
-        message = digest_message(digest=digest)
-        if not send:
-            name = f"digest-{quarter}-{slugify(officer.name) or officer.pk}"
-            if name in used_names:
-                name = f"{name}-{officer.pk}"
-            used_names.add(name)
-            path = out_dir / f"{name}.eml"
-            path.write_bytes(message.message().as_bytes())
+        try:
             outcomes.append(
-                DigestOutcome(
-                    officer.name, digest.subject, digest.total, Delivery.WRITTEN,
-                    tuple(message.to), path=path,
+                _digest_issue_one(
+                    officer=officer,
+                    quarter=quarter,
+                    send=send,
+                    out_dir=out_dir,
+                    used_names=used_names,
+                    connection=connection,
+                    by=by,
                 )
-            )  # fmt: skip
-            continue
-        notification, delivery = _send_once(
-            key=digest_key(quarter=quarter, officer=officer),
-            kind=NotificationKind.DIGEST,
-            message=message,
-            by=by,
-            connection=connection,
-            officer=officer,
-        )
-        outcomes.append(
-            DigestOutcome(
-                officer.name, notification.subject, digest.total, delivery,
-                tuple(notification.recipients), sent_at=notification.sent_at,
             )
-        )  # fmt: skip
-    if not send and outcomes:
+        except Exception as error:  # noqa: BLE001 - one officer's failure must not stop the rest
+            outcomes.append(_digest_failed(officer=officer, quarter=quarter, error=error, by=by))
+    written = [o for o in outcomes if o.delivery is Delivery.WRITTEN]
+    if not send and written:
         audit_record(
             actor=by,
             action=AuditAction.EXPORT,
             record_type="digests",
             record_id=str(quarter),
-            summary=f"Wrote {len(outcomes)} escalation digests of {quarter} for review to {out_dir}",
+            summary=f"Wrote {len(written)} escalation digests of {quarter} for review to {out_dir}",
         )
     return outcomes
+
+
+def _digest_issue_one(
+    *,
+    officer: SeniorLiaisonOfficer,
+    quarter: Quarter,
+    send: bool,
+    out_dir: Path | None,
+    used_names: set[str],
+    connection: Any,
+    by: Any | None,
+) -> DigestOutcome:
+    """One officer's digest, written for review or sent (digests_issue)."""
+    digest = digest_build(officer=officer, quarter=quarter)
+    message = digest_message(digest=digest)
+    if not send:
+        name = f"digest-{quarter}-{slugify(officer.name) or officer.pk}"
+        if name in used_names:
+            name = f"{name}-{officer.pk}"
+        used_names.add(name)
+        path = out_dir / f"{name}.eml"
+        path.write_bytes(message.message().as_bytes())
+        return DigestOutcome(
+            officer.name, digest.subject, digest.total, Delivery.WRITTEN,
+            tuple(message.to), path=path,
+        )  # fmt: skip
+    notification, delivery = _send_once(
+        key=digest_key(quarter=quarter, officer=officer),
+        kind=NotificationKind.DIGEST,
+        message=message,
+        by=by,
+        connection=connection,
+        officer=officer,
+    )
+    return DigestOutcome(
+        officer.name, notification.subject, digest.total, delivery,
+        tuple(notification.recipients), sent_at=notification.sent_at,
+    )  # fmt: skip
 
 
 # ---- alerts after a chair's check ------------------------------------------------------------
@@ -320,16 +366,6 @@ class AlertOutcome:
         return " ".join(parts)
 
 
-def text_without_names(text: str, names: Iterable[str]) -> str:
-    """`text` with each of `names` (a child's given and family names) taken out, so that a
-    chair's words about a child can go into an email that must not name the child."""
-    for name in sorted(
-        {n.strip() for n in names if n and len(n.strip()) > 1}, key=len, reverse=True
-    ):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", "[name removed]", text, flags=re.I)
-    return text
-
-
 def allocated_recipients(*, check: MonitoringCheck) -> tuple[list[Recipient], list[str]]:
     """The workers allocated to the check's child, on its date, in the roles the chair alerted,
     who have an email address; and the labels of the alerted roles that have none."""
@@ -356,11 +392,13 @@ def allocated_recipients(*, check: MonitoringCheck) -> tuple[list[Recipient], li
 
 
 def check_alerts_send(
-    *, check: MonitoringCheck, concern: str, by: Any | None, base_url: str | None = None
+    *, check: MonitoringCheck, by: Any | None, base_url: str | None = None
 ) -> AlertOutcome:
-    """Email the chair's concern about `check` to the workers allocated in the alerted roles.
+    """Tell the workers allocated in the alerted roles that the chair has concerns after
+    `check`, with a link to the child's page where the concern is recorded.
 
-    The email names the child by id only: the child's names are taken out of `concern`. When
+    The email carries no case text: the child's id, the check, its date, the chair and a link,
+    never the chair's words (which could name siblings, dates of birth or addresses). When
     nobody can be emailed, the alert is recorded as undelivered and the outcome says so."""
     plan = check.plan
     child = plan.child
@@ -374,8 +412,6 @@ def check_alerts_send(
         chair_name=check.chair.name if check.chair else "",
         core_groups_on_track=check.core_groups_on_track,
         visits_on_track=check.visits_on_track,
-        concern=text_without_names(concern.strip(), (child.given_name, child.family_name))
-        or "(no details were given)",
         link=base_url + reverse("cases:child-detail", kwargs={"child_id": child.child_id}),
     )
     message = alert_message(content=content, recipients=recipients)

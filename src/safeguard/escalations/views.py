@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from safeguard.accounts.access import (
     Permission,
     can,
+    children_in_sight,
     escalation_get_for_user,
     permissions_of,
 )
@@ -145,6 +146,7 @@ def escalation_raise_page(request: HttpRequest) -> HttpResponse:
             "stage": 1,
             "raised_by": chair_of(request.user),
         },
+        children=children_in_sight(request.user),
     )
     if request.method == "POST" and form.is_valid():
         done = attempt_save(

@@ -26,11 +26,13 @@ class CheckForm(GovukForm):
         choices=AllocationRole.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Only with concerns. They are emailed at once, without the child's name",
+        help_text="Only with concerns. They are emailed at once a link to the child's record, "
+        "with no case details",
     )
     concern = forms.CharField(
         label="The concern",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Only with concerns. This goes into the alert; the child's names are taken out",
+        help_text="Only with concerns. Recorded on the child's record; the alert email does not "
+        "hold it",
     )

@@ -28,6 +28,9 @@ class MonitoringCheck(models.Model):
     alerted_social_worker = models.BooleanField(default=False)
     alerted_practice_supervisor = models.BooleanField(default=False)
     alerted_team_manager = models.BooleanField(default=False)
+    # The chair's words about the concerns: read on the child's page (with the area check),
+    # never put into the alert email, which carries no case text (issue 18, finding 12).
+    concern = models.TextField(blank=True, default="")
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -2,7 +2,8 @@
 
 `monitoring_check_record` records a chair's midway or pre-review check. When the chair has
 concerns, it then alerts the workers allocated to the child in the roles the chair chose
-(safeguard.escalations.services.check_alerts_send): after the check is saved, so that a mail
+(safeguard.escalations.services.check_alerts_send) with a link to the child's page and no case
+text: after the check is saved, so that a mail
 server that is down never loses the chair's check; the outcome says who was alerted and who
 could not be."""
 
@@ -96,9 +97,9 @@ def monitoring_check_record(
 ) -> CheckRecorded:
     """Record a chair's check of `plan`; with concerns, alert the allocated workers.
 
-    `alerted_roles` are AllocationRole values. `concern` goes into the alert only (the check
-    itself has no place for it), without the child's names. `today`, when given, refuses a
-    check dated in the future."""
+    `alerted_roles` are AllocationRole values. `concern` is kept with the check and shown on the
+    child's page; the alert email carries none of it (only the check, its date and a link).
+    `today`, when given, refuses a check dated in the future."""
     roles = list(dict.fromkeys(alerted_roles))
     _validate(
         plan=plan,
@@ -122,6 +123,7 @@ def monitoring_check_record(
             alerted_social_worker=AllocationRole.SOCIAL_WORKER in roles,
             alerted_practice_supervisor=AllocationRole.PRACTICE_SUPERVISOR in roles,
             alerted_team_manager=AllocationRole.TEAM_MANAGER in roles,
+            concern=concern.strip() if outcome == CheckOutcome.CONCERNS else "",
         )
         audit_record(
             actor=by,
@@ -140,7 +142,7 @@ def monitoring_check_record(
     if outcome != CheckOutcome.CONCERNS:
         return CheckRecorded(check, None)
     try:
-        alert = check_alerts_send(check=check, concern=concern, by=by, base_url=base_url)
+        alert = check_alerts_send(check=check, by=by, base_url=base_url)
     except OSError as error:  # smtplib's errors are OSErrors: the server is down or refused
         log.warning("alert for check %s not sent: %s", check.check_id, error)
         return CheckRecorded(check, None, alert_error="the mail server did not accept it")

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 from safeguard.data_version.selectors import data_version_current
-from safeguard.domain.figures import CountBy, Report
+from safeguard.domain.figures import Audience, CountBy, Report, for_audience
 from safeguard.domain.periods import Period
 from safeguard.reporting.page import report_page_body
 from safeguard.reporting.selectors import report_build
@@ -43,9 +43,11 @@ def _key(
     count_by: CountBy,
     include_informal: bool,
     generated_on: dt.date,
+    audience: Audience = Audience.INTERNAL,
 ) -> str:
     parts = (
         what,
+        str(audience),
         _code_version(),
         data_version,
         period.start_on.isoformat(),
@@ -88,15 +90,18 @@ def report_build_cached(
     count_by: CountBy = CountBy.CHILD,
     include_informal: bool = False,
     generated_on: dt.date,
+    audience: Audience | str,
 ) -> Report:
-    """`report_build`'s report, built once per choice and data version."""
-    return _report(
+    """`report_build`'s report, built once per choice and data version, as `audience` may read
+    it (figures.for_audience: the members' version holds no identifier and no free text)."""
+    report = _report(
         data_version_current(),  # before the records are read: see data_version_current
         period=period,
         count_by=count_by,
         include_informal=include_informal,
         generated_on=generated_on,
     )
+    return for_audience(report, audience)
 
 
 def report_page_body_cached(
@@ -105,9 +110,11 @@ def report_page_body_cached(
     count_by: CountBy = CountBy.CHILD,
     include_informal: bool = False,
     generated_on: dt.date,
+    audience: Audience | str,
 ) -> str:
     """The report page's body (`report_page_body`), charts included, built and drawn once per
-    choice and data version."""
+    choice, data version and audience."""
+    audience = Audience(audience)
     choice = {
         "period": period,
         "count_by": count_by,
@@ -116,9 +123,10 @@ def report_page_body_cached(
     }
     data_version = data_version_current()  # before the records are read
     cache = caches[CACHE]
-    key = _key("page", data_version=data_version, **choice)
+    key = _key("page", data_version=data_version, audience=audience, **choice)
     body = cache.get(key)
     if body is None:
-        body = report_page_body(_report(data_version, **choice), authority=settings.AUTHORITY_NAME)
+        report = for_audience(_report(data_version, **choice), audience)
+        body = report_page_body(report, authority=settings.AUTHORITY_NAME)
         cache.set(key, body)
     return body

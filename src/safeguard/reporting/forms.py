@@ -11,7 +11,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from safeguard.domain.figures import CountBy
-from safeguard.domain.periods import Period, PeriodError, latest_completed_half_year, month_end
+from safeguard.domain.periods import (
+    Period,
+    PeriodError,
+    latest_completed_half_year,
+    month_end,
+    report_period,
+)
 from safeguard.web.forms import GovukDateWidget, GovukForm
 
 
@@ -133,7 +139,7 @@ class ReportForm(GovukForm):
             self.add_error("end", "Enter the month the report ends in")
         else:
             try:
-                cleaned["period"] = Period(start, end)
+                cleaned["period"] = report_period(start, end)
             except PeriodError as error:
                 self.add_error("end", str(error))
         return cleaned
@@ -193,7 +199,7 @@ class ApiReportQuery:
         if (start is None) != (end is None):
             raise ValueError("give both from and to, or neither (the latest completed half-year)")
         try:
-            period = Period(start, end) if start else latest_completed_half_year(self.today)
+            period = report_period(start, end) if start else latest_completed_half_year(self.today)
         except PeriodError as error:
             raise ValueError(str(error)) from None
         count_by_text = (self.query.get("count_by") or CountBy.CHILD.value).strip()

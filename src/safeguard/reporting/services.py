@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 
+from safeguard.accounts.access import report_audience_of
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.domain.figures import CountBy, Report, report_to_json
@@ -39,7 +40,8 @@ def report_file_name(period: Period, report_format: ReportFormat) -> str:
 def _describe(report: Report, how: str) -> str:
     informal = "formal and informal escalations" if report.include_informal else "formal only"
     return (
-        f"Child Protection Report {report.period}, counted by {report.count_by}, {informal}: {how}"
+        f"Child Protection Report {report.period}, counted by {report.count_by}, {informal}, "
+        f"{report.audience} version: {how}"
     )
 
 
@@ -52,12 +54,14 @@ def report_download(
     by: Any,
     generated_on: dt.date,
 ) -> ReportFile:
-    """The report rendered as `report_format`, with an audit entry for the download."""
+    """The report rendered as `report_format` for `by`'s audience (report_audience_of), with an
+    audit entry for the download."""
     report = report_build_cached(
         period=period,
         count_by=count_by,
         include_informal=include_informal,
         generated_on=generated_on,
+        audience=report_audience_of(by),
     )
     content = render(report, report_format, authority=settings.AUTHORITY_NAME)
     filename = report_file_name(period, report_format)
@@ -74,12 +78,14 @@ def report_download(
 def report_json_for_api(
     *, period: Period, count_by: CountBy, include_informal: bool, by: Any, generated_on: dt.date
 ) -> dict[str, Any]:
-    """The report's figures as the JSON contract (the CLI's `--format json`), audited."""
+    """The report's figures as the JSON contract (the CLI's `--format json`) for `by`'s
+    audience, audited."""
     report = report_build_cached(
         period=period,
         count_by=count_by,
         include_informal=include_informal,
         generated_on=generated_on,
+        audience=report_audience_of(by),
     )
     audit_record(
         actor=by,

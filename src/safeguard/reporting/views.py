@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from safeguard.accounts.access import Permission
+from safeguard.accounts.access import Permission, report_audience_of
 from safeguard.accounts.decorators import api_permission_required, permission_required
 from safeguard.audit.services import audit_viewed
 
@@ -37,6 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
             count_by=choice.count_by,
             include_informal=choice.include_informal,
             generated_on=today,
+            audience=report_audience_of(request.user),
         )
         query = _query(choice)
         audit_viewed(

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from safeguard.accounts.access import Permission, can
+from safeguard.accounts.access import Permission, can, has_no_areas
 from safeguard.accounts.decorators import permission_required, public, signed_in_required
 from safeguard.audit.services import audit_viewed
 from safeguard.cases.forms import WorklistChairForm
@@ -70,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "escalations": escalations,
             "query": request.GET.urlencode(),
+            "no_areas": has_no_areas(request.user),
         },
     )
 

@@ -15,6 +15,8 @@ from safeguard.domain.figures import (
     CALENDAR_MONTH_NAMES,
     MONTH_ABBREVIATIONS,
     NOT_RECORDED,
+    Audience,
+    LateConference,
     Report,
 )
 from safeguard.domain.narrative import (
@@ -200,6 +202,58 @@ def _national_table(report: Report, national: NationalFigures | None) -> Table:
     )
 
 
+def _late_conferences_table(
+    late_conferences: tuple[LateConference, ...], *, identified: bool
+) -> Table:
+    """The appendix's table: with the child and conference ids and the reason recorded for an
+    internal report; without them for members (figures.for_audience has blanked them too)."""
+    if identified:
+        return Table(
+            key="Late conferences",
+            caption="Conferences held out of timescale",
+            columns=(
+                "Child ID",
+                "Conference ID",
+                "Type",
+                "Due",
+                "Held",
+                "Days late",
+                "Unit",
+                "Reason recorded",
+            ),
+            rows=tuple(
+                (
+                    c.child_id,
+                    c.conference_id,
+                    CONFERENCE_KIND_LABELS[str(c.kind)],
+                    c.due_on,
+                    c.held_on,
+                    c.days_late,
+                    c.unit,
+                    c.reason_recorded or "Not recorded",
+                )
+                for c in late_conferences
+            ),
+            column_shares=(0.11, 0.12, 0.09, 0.12, 0.12, 0.07, 0.08, 0.29),
+        )
+    return Table(
+        key="Late conferences",
+        caption="Conferences held out of timescale",
+        columns=("Type", "Due", "Held", "Days late", "Unit"),
+        rows=tuple(
+            (
+                CONFERENCE_KIND_LABELS[str(c.kind)],
+                c.due_on,
+                c.held_on,
+                c.days_late,
+                c.unit,
+            )
+            for c in late_conferences
+        ),
+        column_shares=(0.2, 0.2, 0.2, 0.15, 0.25),
+    )
+
+
 def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Document:
     narrative = narrative_for(report)
     period = report.period
@@ -212,6 +266,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
     period_text = f"{ordinal_date(period.start_on)} – {ordinal_date(period.end_on)}"
     span = f"{period.start_on:%B} – {period.end_on:%B %Y}"
     kind = "formal and informal" if report.include_informal else "formal"
+    identified = report.audience is Audience.INTERNAL
 
     sections = [
         Section(
@@ -534,43 +589,20 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
             "appendix-late",
             "Appendix A: Conferences held out of timescale",
             (
-                "Every conference held out of timescale in the last complete year and in this "
-                "period, with the reason recorded."
+                (
+                    "Every conference held out of timescale in the last complete year and in this "
+                    "period, with the reason recorded."
+                    if identified
+                    else "Every conference held out of timescale in the last complete year and "
+                    "in this period. This version holds no child or conference identifier and "
+                    "no reason as typed."
+                )
                 if report.late_conferences
                 else "No conference was held out of timescale in the last complete year or in "
                 "this period.",
             ),
             (
-                (
-                    Table(
-                        key="Late conferences",
-                        caption="Conferences held out of timescale",
-                        columns=(
-                            "Child ID",
-                            "Conference ID",
-                            "Type",
-                            "Due",
-                            "Held",
-                            "Days late",
-                            "Unit",
-                            "Reason recorded",
-                        ),
-                        rows=tuple(
-                            (
-                                c.child_id,
-                                c.conference_id,
-                                CONFERENCE_KIND_LABELS[str(c.kind)],
-                                c.due_on,
-                                c.held_on,
-                                c.days_late,
-                                c.unit,
-                                c.reason_recorded or "Not recorded",
-                            )
-                            for c in report.late_conferences
-                        ),
-                        column_shares=(0.11, 0.12, 0.09, 0.12, 0.12, 0.07, 0.08, 0.29),
-                    ),
-                )
+                (_late_conferences_table(report.late_conferences, identified=identified),)
                 if report.late_conferences
                 else ()
             ),
