@@ -1,0 +1,72 @@
+"""The report's figures, byte for byte, as they were before the renovation of issue 22.
+
+The files in tests/data/report-before were written from the code before the renovation: the demo
+authority and three synthetic authorities, each counted per child and per meeting. Moving code
+between packages must not move a figure. (To write them again after a deliberate change of a
+figure: SAFEGUARD_WRITE_REPORT_BEFORE=1 pytest tests/reporting/test_figures_unchanged.py.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from safeguard.demo.authority import write_demo_bundle
+from safeguard.domain.figures import CountBy, report_to_json
+from safeguard.domain.periods import Period
+from safeguard.exchange.importer import bundle_import
+from safeguard.exchange.synthetic import write_synthetic_bundle
+from safeguard.reporting.selectors import report_build
+from tests.factories import database_emptied_after_module
+
+BEFORE = Path(__file__).resolve().parents[1] / "data" / "report-before"
+WRITE = os.environ.get("SAFEGUARD_WRITE_REPORT_BEFORE") == "1"
+GENERATED_ON = dt.date(2025, 10, 1)
+
+AUTHORITIES = {
+    "demo": (
+        lambda folder: write_demo_bundle(folder),
+        Period(dt.date(2022, 4, 1), dt.date(2022, 9, 30)),
+    ),
+    **{
+        f"synthetic-{seed}": (
+            partial(write_synthetic_bundle, children=children, years=years, seed=seed),
+            Period(dt.date(2024, 10, 1), dt.date(2025, 3, 31)),
+        )
+        for seed, children, years in ((1, 300, 3), (2, 600, 5), (3, 150, 10))
+    },
+}
+
+
+@pytest.fixture(scope="module", params=sorted(AUTHORITIES))
+def authority(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    name = request.param
+    write, period = AUTHORITIES[name]
+    folder = tmp_path_factory.mktemp(name)
+    write(folder)
+    with django_db_blocker.unblock():
+        database_emptied_after_module()
+        result = bundle_import(path=folder, by=None)
+        assert result.ok, [str(p) for p in result.problems[:5]]
+        yield name, period
+        database_emptied_after_module()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.parametrize("count_by", [CountBy.CHILD, CountBy.MEETING], ids=["child", "meeting"])
+def test_the_report_json_is_byte_for_byte_what_it_was_before_the_renovation(authority, count_by):
+    name, period = authority
+    report = report_to_json(
+        report_build(period=period, count_by=count_by, generated_on=GENERATED_ON)
+    )
+    text = json.dumps(report, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    path = BEFORE / f"{name}-per-{count_by.value}.json"
+    if WRITE:
+        BEFORE.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == text
