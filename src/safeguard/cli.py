@@ -15,11 +15,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from safeguard.console import UserError, date_argument, today
+
 log = logging.getLogger("safeguard.cli")
-
-
-class UserError(Exception):
-    """A problem the person can fix; its message is shown as it is."""
 
 
 def _setup() -> None:
@@ -47,23 +45,6 @@ def _migrations_pending() -> bool:
 
     executor = MigrationExecutor(connection)
     return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
-
-
-def _date(text: str) -> dt.date:
-    from safeguard.exchange.reader import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)"
-        ) from None
-
-
-def _today() -> dt.date:
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 # ------------------------------------------------------------------------------------------
@@ -179,7 +160,7 @@ def cmd_timeliness(args: argparse.Namespace) -> int:
 def cmd_due(args: argparse.Namespace) -> int:
     from safeguard.conferences.selectors import due_items
 
-    as_of = args.as_of or _today()
+    as_of = args.as_of or today()
     upcoming, overdue = due_items(as_of=as_of, within_days=args.within, chair_name=args.chair)
     print(
         f"Falling due from {as_of.isoformat()} to "
@@ -213,12 +194,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     from safeguard.domain.periods import PeriodError, latest_completed_half_year, report_period
     from safeguard.reporting.selectors import report_build
 
-    today = _today()
+    generated_on = today()
     if (args.start is None) != (args.end is None):
         raise UserError("give both --from and --to, or neither (the latest half-year)")
     try:
         period = (
-            report_period(args.start, args.end) if args.start else latest_completed_half_year(today)
+            report_period(args.start, args.end)
+            if args.start
+            else latest_completed_half_year(generated_on)
         )
     except PeriodError as error:
         raise UserError(str(error)) from None
@@ -226,7 +209,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         period=period,
         count_by=CountBy(args.count_by),
         include_informal=args.include_informal,
-        generated_on=today,
+        generated_on=generated_on,
     )
     report = for_audience(report, args.audience)
     if args.format == "json":
@@ -350,12 +333,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("due", cmd_due, "List reviews and checks falling due, then everything overdue.")
     sub.add_argument("--within", type=int, default=28, metavar="DAYS")
-    sub.add_argument("--as-of", type=_date, metavar="DATE", help="count from DATE, not today")
+    sub.add_argument(
+        "--as-of", type=date_argument, metavar="DATE", help="count from DATE, not today"
+    )
     sub.add_argument("--chair", help="only plans whose latest conference this chair held")
 
     sub = command("report", cmd_report, "Produce the Child Protection Report.")
-    sub.add_argument("--from", dest="start", type=_date, metavar="DATE")
-    sub.add_argument("--to", dest="end", type=_date, metavar="DATE")
+    sub.add_argument("--from", dest="start", type=date_argument, metavar="DATE")
+    sub.add_argument("--to", dest="end", type=date_argument, metavar="DATE")
     sub.add_argument("--format", choices=["html", "pdf", "docx", "xlsx", "json"], default="json")
     sub.add_argument("-o", "--output", metavar="FILE")
     sub.add_argument("--count-by", choices=["child", "meeting"], default="child")
@@ -456,7 +441,7 @@ def _write_trace() -> None:
 
 if __name__ == "__main__":
     # `python -m safeguard.cli`: run the imported module's main, not this __main__ copy, so that
-    # the UserError the subcommands raise (imported from safeguard.cli) is the one caught.
+    # the UserError the subcommands raise (from safeguard.console) is the one caught.
     from safeguard.cli import main as cli_main
 
     sys.exit(cli_main())

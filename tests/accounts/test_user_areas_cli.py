@@ -3,7 +3,8 @@
 import pytest
 
 from safeguard.accounts.models import User
-from safeguard.cli import UserError, build_parser
+from safeguard.cli import build_parser
+from safeguard.console import UserError
 from tests.factories import make_area
 
 pytestmark = pytest.mark.django_db

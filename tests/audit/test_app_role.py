@@ -11,7 +11,7 @@ from safeguard.audit.services import audit_record
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif("connection.vendor != 'postgresql'"),
+    pytest.mark.postgresql,
 ]
 
 

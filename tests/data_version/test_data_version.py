@@ -132,10 +132,9 @@ def test_an_emptied_version_table_still_moves_on_the_next_write():
         data_version_bump()
 
 
+@pytest.mark.postgresql  # SQLite has one writer at a time anyway
 @pytest.mark.django_db(transaction=True)
 def test_on_postgresql_two_writing_transactions_do_not_wait_for_each_other():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has one writer at a time anyway")
     before = data_version_current()
     failures: list[BaseException] = []
 

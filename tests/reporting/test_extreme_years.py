@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safeguard.cli import UserError, build_parser
+from safeguard.cli import build_parser
+from safeguard.console import UserError
 from safeguard.domain.periods import REPORT_FIRST_YEAR, REPORT_LAST_YEAR
 
 pytestmark = pytest.mark.django_db

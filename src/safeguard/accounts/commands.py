@@ -9,7 +9,7 @@ from collections.abc import Callable
 def cmd_user(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
-    from safeguard.cli import UserError
+    from safeguard.console import UserError
 
     from .services import cli_user_add
 

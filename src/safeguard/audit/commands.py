@@ -73,13 +73,13 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 
 def register(commands: argparse._SubParsersAction, command: Callable) -> None:
-    from safeguard.cli import _date
+    from safeguard.console import date_argument
 
     sub = command("audit", cmd_audit, "Print the audit trail, newest first.")
     sub.add_argument("--child", metavar="ID", help="entries about this child id")
     sub.add_argument("--user", metavar="NAME", help="entries by this username")
-    sub.add_argument("--since", type=_date, metavar="DATE", help="on or after this date")
-    sub.add_argument("--until", type=_date, metavar="DATE", help="on or before this date")
+    sub.add_argument("--since", type=date_argument, metavar="DATE", help="on or after this date")
+    sub.add_argument("--until", type=date_argument, metavar="DATE", help="on or before this date")
     sub.add_argument(
         "--verify",
         action="store_true",
@@ -92,4 +92,4 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
         "Delete the records of children past the retention period (see --dry-run).",
     )
     sub.add_argument("--dry-run", action="store_true", help="list them, delete nothing")
-    sub.add_argument("--as-of", type=_date, metavar="DATE", help="instead of today")
+    sub.add_argument("--as-of", type=date_argument, metavar="DATE", help="instead of today")

@@ -24,8 +24,8 @@ class BreakGlassForm(GovukForm):
     reason = forms.CharField(
         label="Why do you need to open this record?",
         max_length=BREAK_GLASS_REASON_MAX,
-        help_text="For example, the duty chair covering a conference for another area. Your "
-        "reason is recorded in the audit trail with your name.",
+        help_text="For example, the duty chair covering a conference for another area. Do not "
+        "write anybody's name: your reason is recorded in the audit trail with your name.",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why you need to open this record"},
     )

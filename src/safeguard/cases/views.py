@@ -92,6 +92,15 @@ def child_break_glass(request: HttpRequest, child_id: str) -> HttpResponse:
                 form.add_error("reason", message)
         else:
             return redirect("cases:child-detail", child_id=child.child_id)
+    if request.method == "GET":
+        # Asking to open a record outside one's areas is itself worth an auditor's eye.
+        audit_viewed(
+            actor=request.user,
+            record_type="break_glass_form",
+            record_id=child_id,
+            child_ids=[child_id],
+            summary="Asked to open a child outside their areas",
+        )
     return render(
         request,
         "cases/child_break_glass.html",

@@ -23,7 +23,7 @@ def cmd_digests(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
-    from safeguard.cli import UserError
+    from safeguard.console import UserError
 
     from .selectors import liaison_cover_check
     from .services import Delivery, digests_issue
@@ -77,11 +77,11 @@ def cmd_digests(args: argparse.Namespace) -> int:
 
 
 def cmd_reminders(args: argparse.Namespace) -> int:
-    from safeguard.cli import _today
+    from safeguard.console import today
 
     from .services import Delivery, reminders_send
 
-    as_of = args.as_of or _today()
+    as_of = args.as_of or today()
     outcomes = reminders_send(as_of=as_of, by=None)
     if not outcomes:
         print(f"Nothing sent: {as_of:%d/%m/%Y} is not a working day, or nothing is due.")
@@ -100,7 +100,7 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 def cmd_liaison_officer(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
-    from safeguard.cli import UserError
+    from safeguard.console import UserError
 
     from .models import SeniorLiaisonOfficer
     from .services import liaison_officer_record
@@ -132,7 +132,7 @@ def cmd_liaison_officer(args: argparse.Namespace) -> int:
 
 
 def register(commands: argparse._SubParsersAction, command: Callable) -> None:
-    from safeguard.cli import _date
+    from safeguard.console import date_argument
 
     sub = command(
         "digests",
@@ -152,7 +152,9 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
         cmd_reminders,
         "Email each chair the reviews and checks due in the next 10 working days (daily).",
     )
-    sub.add_argument("--as-of", type=_date, metavar="DATE", help="count from DATE, not today")
+    sub.add_argument(
+        "--as-of", type=date_argument, metavar="DATE", help="count from DATE, not today"
+    )
 
     sub = command("liaison-officer", cmd_liaison_officer, "List or record Senior Liaison Officers.")
     actions = sub.add_subparsers(dest="officer_command", required=True, metavar="ACTION")

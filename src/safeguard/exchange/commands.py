@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from safeguard.cli import UserError
+    from safeguard.console import UserError
 
     from .synthetic import write_synthetic_bundle
 
@@ -54,7 +54,7 @@ def _print_import(result, *, dry_run: bool, name: str) -> int:
 
 
 def cmd_cin_census(args: argparse.Namespace) -> int:
-    from safeguard.cli import UserError
+    from safeguard.console import UserError
 
     from .census import CensusExportError, census_export, census_import
     from .census_file import CensusError, CollectionYear
@@ -87,12 +87,12 @@ def census_read_alongside_setup(args: argparse.Namespace) -> None:
 
 
 def cmd_annex_a(args: argparse.Namespace) -> int:
-    from safeguard.cli import UserError, _today
+    from safeguard.console import UserError, today
 
     from .annex_a import AnnexAError, annex_a_export, annex_a_import
 
     if args.annex_command == "export":
-        as_of = args.as_of or _today()
+        as_of = args.as_of or today()
         counts = annex_a_export(path=Path(args.file), as_of=as_of, by=None)
         print(f"Wrote {args.file} (six months to {as_of.isoformat()}):")
         for sheet, count in counts.items():
@@ -106,11 +106,11 @@ def cmd_annex_a(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from safeguard.cli import UserError, _today
+    from safeguard.console import UserError, today
 
     from .dfe_rules import dfe_rules_check
 
-    end_on = args.end or _today()
+    end_on = args.end or today()
     if args.start and args.start > end_on:
         raise UserError("--from is after --to")
     failures = dfe_rules_check(end_on=end_on, start_on=args.start)
@@ -128,7 +128,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def register(commands: argparse._SubParsersAction, command: Callable) -> None:
-    from safeguard.cli import _date
+    from safeguard.console import date_argument
 
     sub = command("cin-census", cmd_cin_census, "Import or export the DfE CIN census (XML).")
     actions = sub.add_subparsers(dest="census_command", required=True, metavar="ACTION")
@@ -150,14 +150,14 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     actions = sub.add_subparsers(dest="annex_command", required=True, metavar="ACTION")
     action = actions.add_parser("export", help="Write Lists 5 and 7 as an .xlsx workbook.")
     action.add_argument("file")
-    action.add_argument("--as-of", type=_date, metavar="DATE", help="default: today")
+    action.add_argument("--as-of", type=date_argument, metavar="DATE", help="default: today")
     action = actions.add_parser("import", help="Import List 7 (children on a plan) from .xlsx.")
     action.add_argument("file")
     action.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
 
     sub = command("check", cmd_check, "Check the records against the DfE census rules.")
-    sub.add_argument("--from", dest="start", type=_date, metavar="DATE")
-    sub.add_argument("--to", dest="end", type=_date, metavar="DATE", help="default: today")
+    sub.add_argument("--from", dest="start", type=date_argument, metavar="DATE")
+    sub.add_argument("--to", dest="end", type=date_argument, metavar="DATE", help="default: today")
     sub.add_argument("--limit", type=int, default=20, help="children listed per rule")
 
     sub = command(
@@ -177,7 +177,7 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     )
     sub.add_argument(
         "--end",
-        type=_date,
+        type=date_argument,
         metavar="DATE",
         help="the last day the records cover (default 2025-03-31, so a seed fixes the bytes)",
     )

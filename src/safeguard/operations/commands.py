@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from safeguard.cli import UserError
+    from safeguard.console import UserError
 
     from .backup import BackupError, backup_write, database_description
 
@@ -32,7 +32,7 @@ def _confirmed(question: str) -> bool:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from safeguard.cli import UserError
+    from safeguard.console import UserError
 
     from .backup import BackupError, backup_check, backup_restore, database_description
 
