@@ -1,4 +1,4 @@
-"""What of a change the audit trail may hold in clear (docs/security-fragments/audit.md).
+"""What of a change the audit trail may hold in clear (docs/security.md, "Audit trail").
 
 Auditors read the trail and must never see children, and the trail outlives retention; so a
 change to a record about a child keeps its field names, ids, codes, statuses and dates, and

@@ -169,6 +169,8 @@ SAFEGUARD_DEMO_ALLOWED = True
 
 # Retention (docs/decisions/0004-retention.md): a child's records are deleted this many years
 # after the later of their 18th birthday and the end of their last plan or conference.
+# How long a recorded reason opens a child outside one's areas (break glass).
+SAFEGUARD_BREAK_GLASS_HOURS = int(os.environ.get("SAFEGUARD_BREAK_GLASS_HOURS", "4"))
 SAFEGUARD_RETENTION_YEARS = int(os.environ.get("SAFEGUARD_RETENTION_YEARS", "25"))
 # The key of the keyed hashes that stand for children's personal values in the audit trail
 # (safeguard.audit.privacy); blank: derived from SECRET_KEY under a label of its own.
@@ -221,7 +223,9 @@ WHITENOISE_USE_FINDERS = True
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-SAFEGUARD_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+SAFEGUARD_MAX_UPLOAD_BYTES = int(
+    os.environ.get("SAFEGUARD_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024))
+)
 # Pseudonymised exports' keyed-hash ids; blank: the installation's own random key, made on first
 # use in DATA_DIR/pseudonym-key (mode 0600). Never derived from SECRET_KEY (docs/security.md).
 SAFEGUARD_PSEUDONYM_KEY = os.environ.get("SAFEGUARD_PSEUDONYM_KEY", "")
