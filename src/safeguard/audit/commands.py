@@ -30,7 +30,8 @@ def _verify() -> int:
 
     report = audit_verify()
     if report.intact:
-        print(f"The audit trail is intact: {report.checked} entries, each chained to the last.")
+        entries = "1 entry" if report.checked == 1 else f"{report.checked} entries"
+        print(f"The audit trail is intact: {entries}, each chained to the last.")
         return 0
     print(
         f"The audit trail has been tampered with: {report.first_break.describe()}.",
