@@ -127,7 +127,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_timeliness(args: argparse.Namespace) -> int:
     from safeguard.cases.models import Child
-    from safeguard.conferences.selectors import child_conferences
+    from safeguard.cases.selectors import child_conferences
     from safeguard.conferences.timeliness import timeliness_refresh
 
     if args.recompute:

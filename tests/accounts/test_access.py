@@ -3,15 +3,10 @@
 import pytest
 from django.http import Http404
 
-from safeguard.accounts.access import (
-    ROLE_PERMISSIONS,
-    Permission,
-    can,
-    child_get_for_user,
-    escalation_get_for_user,
-    escalations_visible_to,
-)
+from safeguard.accounts.access import ROLE_PERMISSIONS, Permission, can
 from safeguard.accounts.models import Role
+from safeguard.cases.selectors import child_get_for_user
+from safeguard.escalations.selectors import escalation_get_for_user, escalations_visible_to
 from tests.factories import (
     make_area,
     make_child,

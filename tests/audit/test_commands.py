@@ -1,15 +1,11 @@
-"""`safeguard audit`, `safeguard retention` and `safeguard user add`, through the CLI's parser."""
-
-import datetime as dt
+"""`safeguard audit` and `safeguard user add`, through the CLI's parser."""
 
 import pytest
 
 from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
-from safeguard.cases.models import Child
 from safeguard.cli import build_parser
-from tests.factories import make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +23,6 @@ def test_audit_prints_the_entries_about_a_child(capsys):
     assert "ann view" in out and "ben" not in out
     _run("audit", "--user", "ben")
     assert "child=C2" in capsys.readouterr().out
-
-
-def test_retention_lists_on_a_dry_run_and_deletes_otherwise(capsys):
-    make_child(child_id="OLD", date_of_birth=dt.date(1970, 1, 1))
-    assert _run("retention", "--dry-run") == 0
-    assert "OLD" in capsys.readouterr().out
-    assert Child.objects.filter(child_id="OLD").exists()
-    assert _run("retention") == 0
-    assert not Child.objects.filter(child_id="OLD").exists()
 
 
 def test_user_add_prints_the_enrolment_link(capsys):

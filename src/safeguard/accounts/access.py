@@ -1,36 +1,28 @@
-"""Who may do what: one table of role -> permissions, `can`, and the access-checked fetchers.
+"""Who may do what: one table of role -> permissions, `can`, and what a user's account says
+about where they may look (their areas).
 
 Every page, export and command that reads personal data asks `can(user, Permission.X)`, or
-fetches its record through an `x_get_for_user` below, which answers the same `Http404` whether
-the record is missing or not the user's to see (so ids cannot be probed).
+fetches its record through an access-checked fetcher kept with its concept's selectors
+(safeguard.cases.selectors for children and plans, safeguard.conferences.selectors for
+conferences, meetings and invitations, safeguard.escalations.selectors for escalations), which
+answers the same `Http404` whether the record is missing or not the user's to see (so ids
+cannot be probed). This module imports no record model (an import-linter contract holds it).
 
 Children are scoped by area: a chair or business support sees the children of their areas
-(`User.areas`, or every area with `User.all_areas`); a manager sees every area. A child outside
-one's areas opens only after `break_glass_open` has recorded a reason (audited), for that child
-and for BREAK_GLASS_HOURS. `children_in_sight` is the one statement of that rule; every fetcher
-of a child's records (plans, conferences, meetings, invitations, escalations) goes through it.
+(`User.areas`, or every area with `User.all_areas`); a manager sees every area
+(`sees_every_area`). A child outside one's areas opens only after a recorded reason
+(safeguard.cases.services.break_glass_open); `safeguard.cases.selectors.children_in_sight` is
+the one statement of which children a user sees.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.http import Http404
-from django.utils import timezone
-
-from safeguard.audit.models import AuditAction
-from safeguard.audit.services import audit_record
-from safeguard.cases.models import Child
 from safeguard.domain.figures import Audience
-from safeguard.escalations.models import Escalation
 
-from .models import BreakGlass, LiaisonCover, Role
+from .models import Role
 
 
 class Permission(enum.StrEnum):
@@ -122,12 +114,6 @@ def report_audience_of(user: Any) -> Audience:
     return Audience.INTERNAL if can(user, P.VIEW_REPORT_IDENTIFIERS) else Audience.MEMBERS
 
 
-def break_glass_hours() -> int:
-    """How long a recorded reason opens a child outside one's areas (SAFEGUARD_BREAK_GLASS_HOURS,
-    default 4)."""
-    return int(getattr(settings, "SAFEGUARD_BREAK_GLASS_HOURS", 4))
-
-
 def sees_every_area(user: Any) -> bool:
     """Managers, and accounts a manager has given every area."""
     return can(user, P.VIEW_ALL_AREAS) or (
@@ -148,97 +134,3 @@ def area_ids_in_sight(user: Any) -> list[int] | None:
     if not can(user, P.VIEW_CHILD):
         return []
     return list(user.areas.values_list("pk", flat=True))
-
-
-def children_in_sight(user: Any) -> QuerySet[Child]:
-    """The children `user` may open: none without VIEW_CHILD; every child for a manager or an
-    account with every area; otherwise the children of the user's areas and those the user
-    has opened with a recorded reason that has not yet expired."""
-    children = Child.objects.all()
-    if not can(user, P.VIEW_CHILD):
-        return children.none()
-    if sees_every_area(user):
-        return children
-    broken_glass = BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now())
-    return children.filter(Q(area__in=user.areas.all()) | Q(pk__in=broken_glass.values("child_id")))
-
-
-def child_get_for_user(*, user: Any, child_id: str) -> Child:
-    """The child with this child id, if it is within `user`'s sight; otherwise the same 404."""
-    try:
-        return children_in_sight(user).select_related("area").get(child_id=child_id)
-    except Child.DoesNotExist:
-        raise Http404("No such child.") from None
-
-
-BREAK_GLASS_REASON_MIN = 10
-BREAK_GLASS_REASON_MAX = 400  # the whole reason fits in the audit entry's summary
-
-
-@transaction.atomic
-def break_glass_open(*, user: Any, child_id: str, reason: str) -> Child:
-    """Record `user`'s reason to open a child outside their areas, and open it for
-    break_glass_hours(). The same 404 as any fetcher for a role that may not see children or a
-    child that does not exist; a reason too short to mean anything is a ValidationError."""
-    if not can(user, P.VIEW_CHILD):
-        raise Http404("No such child.")
-    reason = " ".join(reason.split())
-    if len(reason) < BREAK_GLASS_REASON_MIN:
-        message = (
-            f"Say why you need to open this record (at least {BREAK_GLASS_REASON_MIN} letters)"
-        )
-        raise ValidationError({"reason": message})
-    if len(reason) > BREAK_GLASS_REASON_MAX:
-        message = f"Give the reason in {BREAK_GLASS_REASON_MAX} characters or fewer"
-        raise ValidationError({"reason": message})
-    try:
-        child = Child.objects.select_related("area").get(child_id=child_id)
-    except Child.DoesNotExist:
-        raise Http404("No such child.") from None
-    if children_in_sight(user).filter(pk=child.pk).exists():
-        return child
-    now = timezone.now()
-    BreakGlass.objects.create(
-        user=user,
-        child=child,
-        reason=reason,
-        opened_at=now,
-        expires_at=now + dt.timedelta(hours=break_glass_hours()),
-    )
-    audit_record(
-        actor=user,
-        action=AuditAction.VIEW,
-        record_type="break_glass",
-        record_id=child.child_id,
-        child_id=child.child_id,
-        summary=f"Opened a child outside their areas; reason: {reason}",
-    )
-    return child
-
-
-def escalations_visible_to(*, user: Any) -> QuerySet[Escalation]:
-    """Every escalation for managers; for chairs, those about no child or a child in their
-    sight (children_in_sight); a liaison officer's cover; nothing otherwise."""
-    escalations = Escalation.objects.select_related("organisation_type", "area")
-    if can(user, P.VIEW_ALL_ESCALATIONS):
-        if sees_every_area(user):
-            return escalations
-        return escalations.filter(Q(child=None) | Q(child__in=children_in_sight(user)))
-    if not can(user, P.VIEW_ESCALATIONS):
-        return escalations.none()
-    try:
-        cover = LiaisonCover.objects.get(user=user)
-    except LiaisonCover.DoesNotExist:
-        return escalations.none()
-    in_cover = Q(organisation_type__in=cover.organisation_types.all())
-    if not cover.all_areas:
-        in_cover &= Q(area__in=cover.areas.all())
-    return escalations.filter(in_cover)
-
-
-def escalation_get_for_user(*, user: Any, escalation_id: str) -> Escalation:
-    """The escalation with this id if it is within the user's sight; otherwise the same 404."""
-    try:
-        return escalations_visible_to(user=user).get(escalation_id=escalation_id)
-    except Escalation.DoesNotExist:
-        raise Http404("No such escalation.") from None

@@ -72,7 +72,7 @@ class LiaisonCover(models.Model):
 class BreakGlass(models.Model):
     """A chair's or business support's recorded reason to open one child outside their areas.
     It lets them see that child, and its plans, conferences and meetings, until `expires_at`;
-    the audit trail holds the same reason (safeguard.accounts.access.break_glass_open)."""
+    the audit trail holds the same reason (safeguard.cases.services.break_glass_open)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     child = models.ForeignKey("cases.Child", on_delete=models.CASCADE, related_name="+")

@@ -1,4 +1,4 @@
-"""`safeguard audit` and `safeguard retention`: registered into the CLI by safeguard.cli."""
+"""`safeguard audit`: registered into the CLI by safeguard.cli."""
 
 from __future__ import annotations
 
@@ -45,34 +45,6 @@ def _verify() -> int:
     return 1
 
 
-def cmd_retention(args: argparse.Namespace) -> int:
-    from django.conf import settings
-    from django.utils import timezone
-
-    from .retention import retention_apply, retention_candidates
-
-    as_of = args.as_of or timezone.localdate()
-    years = settings.SAFEGUARD_RETENTION_YEARS
-    if args.dry_run:
-        candidates = retention_candidates(as_of=as_of)
-        for candidate in candidates:
-            print(f"{candidate.child_id}\tdue for deletion since {candidate.due_on.isoformat()}")
-        print(
-            f"{len(candidates)} child record(s) past the {years}-year retention period on "
-            f"{as_of.isoformat()}; nothing deleted (dry run)."
-        )
-        return 0
-    result = retention_apply(as_of=as_of, by=None)
-    print(
-        f"Deleted the records of {result.children} child(ren): {result.plans} plans, "
-        f"{result.conferences} conferences, {result.meetings} meetings, {result.checks} checks, "
-        f"{result.alert_emails} alert emails; "
-        f"{result.escalations_unlinked} escalations kept without the child. "
-        "Each deletion is in the audit trail."
-    )
-    return 0
-
-
 def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     from safeguard.console import date_argument
 
@@ -86,11 +58,3 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
         action="store_true",
         help="check the hash chain instead: exit 1 naming the first entry altered or deleted",
     )
-
-    sub = command(
-        "retention",
-        cmd_retention,
-        "Delete the records of children past the retention period (see --dry-run).",
-    )
-    sub.add_argument("--dry-run", action="store_true", help="list them, delete nothing")
-    sub.add_argument("--as-of", type=date_argument, metavar="DATE", help="instead of today")

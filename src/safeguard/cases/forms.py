@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
-from safeguard.accounts.access import BREAK_GLASS_REASON_MAX
 from safeguard.conferences.models import Chair
 from safeguard.web.editing import VersionField
 from safeguard.web.forms import GovukDateField, GovukForm
 
 from .models import Area, PlanCategory, Sex
+from .services import BREAK_GLASS_REASON_MAX
 
 
 class ChildSearchForm(GovukForm):

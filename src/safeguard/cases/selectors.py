@@ -1,41 +1,50 @@
-"""Reads about children and plans: finding a child, a child's record in time order, a plan
-fetched with the access check, and the worklist of what falls due.
+"""Reads about children and plans: which children a user sees (the area rule and break glass),
+finding a child, the access-checked fetchers of a child and a plan, and a child's record in
+time order.
 
 Every read here costs a fixed number of queries however many records there are (the tests
-count them), and answers the same 404 for a record that is missing and one that is not yours."""
+count them), and answers the same 404 for a record that is missing and one that is not yours.
+`children_in_sight` is the one statement of which children a user sees: every fetcher of a
+child's records (here, and in safeguard.conferences.selectors and
+safeguard.escalations.selectors) goes through it."""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from safeguard.accounts.access import (
-    Permission,
-    area_ids_in_sight,
-    can,
-    children_in_sight,
-    escalations_visible_to,
-)
-from safeguard.conferences.models import Chair, Conference, Invitation
-from safeguard.conferences.selectors import (
-    DueItem,
-    DueList,
-    DueScope,
-    child_conferences,
-    due_counts,
-    due_list,
-)
+from safeguard.accounts.access import Permission, can, sees_every_area
+from safeguard.accounts.models import BreakGlass
+from safeguard.conferences.models import Conference, Invitation
 from safeguard.escalations.models import Escalation
 from safeguard.monitoring.models import MonitoringCheck
 
 from .models import Child, Plan
 
-WORKLIST_DAYS = 28
-"""The worklist looks four weeks ahead (issue 5: "reviews due in the next four weeks")."""
+
+def children_in_sight(user: Any) -> QuerySet[Child]:
+    """The children `user` may open: none without VIEW_CHILD; every child for a manager or an
+    account with every area; otherwise the children of the user's areas and those the user
+    has opened with a recorded reason that has not yet expired."""
+    children = Child.objects.all()
+    if not can(user, Permission.VIEW_CHILD):
+        return children.none()
+    if sees_every_area(user):
+        return children
+    broken_glass = BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now())
+    return children.filter(Q(area__in=user.areas.all()) | Q(pk__in=broken_glass.values("child_id")))
+
+
+def child_get_for_user(*, user: Any, child_id: str) -> Child:
+    """The child with this child id, if it is within `user`'s sight; otherwise the same 404."""
+    try:
+        return children_in_sight(user).select_related("area").get(child_id=child_id)
+    except Child.DoesNotExist:
+        raise Http404("No such child.") from None
 
 
 def children_matching(*, user: Any, text: str) -> QuerySet[Child]:
@@ -121,102 +130,10 @@ def child_record(*, child: Child) -> ChildRecord:
     )
 
 
-# ---- the worklist ----------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Worklist:
-    """What falls due for one chair (or for everyone), as of one day: how many items each
-    section holds (counted by the database); `items` reads a page of one section."""
-
-    as_of: dt.date
-    until: dt.date
-    chair: Chair | None  # None: everybody's
-    areas: list[int] | None  # the user's areas (area_ids_in_sight); None: every area
-    own: bool  # the user is this chair (rather than a manager choosing one)
-    counts: dict[str, int]  # by section name (WORKLIST_SECTIONS)
-    open_escalations: QuerySet[Escalation] | None  # None: the user does not see escalations
-
-    @property
-    def scope(self) -> DueScope:
-        return DueScope(as_of=self.as_of, until=self.until, chair=self.chair, areas=self.areas)
-
-    def count(self, name: str) -> int:
-        return self.counts[name]
-
-    def items(self, name: str, *, offset: int = 0, limit: int | None = None) -> list[DueItem]:
-        """Section `name` from `offset`, at most `limit` items, in the section's order: reviews
-        soonest first (the longest overdue first), checks overdue first."""
-        return due_list(scope=self.scope, which=DueList(name), offset=offset, limit=limit)
-
-    def section(self, name: str) -> WorklistSection:
-        """Section `name` as a sequence a paginator can page: each page is read on its own."""
-        return WorklistSection(self, name)
-
-
-class WorklistSection:
-    """One section of a worklist for django.core.paginator.Paginator: its count is known, and a
-    slice reads just that page from the database."""
-
-    def __init__(self, worklist: Worklist, name: str) -> None:
-        self.worklist, self.name = worklist, name
-
-    def count(self) -> int:
-        return self.worklist.count(self.name)
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[DueItem]:
-        if not isinstance(index, slice) or index.step not in (None, 1):
-            raise TypeError("a worklist section is read a page (a slice) at a time")
-        start, stop, _ = index.indices(self.count())
-        return self.worklist.items(self.name, offset=start, limit=max(0, stop - start))
-
-
-WORKLIST_SECTIONS = {
-    DueList.REVIEWS_DUE.value: "Reviews due in the next four weeks",
-    DueList.REVIEWS_OVERDUE.value: "Overdue reviews",
-    DueList.CHECKS_DUE.value: "Midway and pre-review checks due",
-}
-
-
-def chair_of(user: Any) -> Chair | None:
-    """The chair whose records are `user`'s own, if the user is linked to one."""
-    return Chair.objects.filter(user_id=getattr(user, "pk", None)).first()
-
-
-def worklist_for(*, user: Any, as_of: dt.date, chair: Chair | None = None) -> Worklist:
-    """The user's own items when they are a chair; otherwise everybody's, or `chair`'s. Counts
-    each section (one query); the items are read a page at a time (`Worklist.items`)."""
-    own_chair = chair_of(user)
-    chosen = own_chair or chair
-    until = as_of + dt.timedelta(days=WORKLIST_DAYS)
-    areas = area_ids_in_sight(user)
-    counts = due_counts(scope=DueScope(as_of=as_of, until=until, chair=chosen, areas=areas))
-    escalations = None
-    if can(user, Permission.VIEW_ESCALATIONS):
-        escalations = escalations_visible_to(user=user).filter(resolved_on__isnull=True)
-        if chosen is not None:
-            escalations = escalations.filter(raised_by=chosen)
-        escalations = escalations.order_by("raised_on", "escalation_id")
-    return Worklist(
-        as_of=as_of,
-        until=until,
-        chair=chosen,
-        areas=areas,
-        own=own_chair is not None,
-        counts={which.value: count for which, count in counts.items()},
-        open_escalations=escalations,
+def child_conferences(*, child: Child) -> QuerySet[Conference]:
+    """The child's conferences in time order."""
+    return (
+        Conference.objects.filter(child=child)
+        .select_related("chair", "meeting", "plan")
+        .order_by("held_on", "conference_id")
     )
-
-
-@dataclasses.dataclass(frozen=True)
-class NamedDueItem:
-    item: DueItem
-    child_name: str
-
-
-def with_child_names(items: list[DueItem]) -> list[NamedDueItem]:
-    """`items` with their children's names (read with the items, so no query here)."""
-    return [NamedDueItem(i, i.child_name) for i in items]

@@ -10,14 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from safeguard.accounts.access import (
-    Permission,
-    break_glass_hours,
-    break_glass_open,
-    child_get_for_user,
-    has_no_areas,
-    permissions_of,
-)
+from safeguard.accounts.access import Permission, has_no_areas, permissions_of
 from safeguard.accounts.decorators import permission_required, signed_in_required
 from safeguard.audit.services import audit_child_viewed, audit_viewed
 from safeguard.conferences.services import new_source_id
@@ -31,8 +24,21 @@ from .forms import (
     PlanEditForm,
     PlanForm,
 )
-from .selectors import child_outside_sight, child_record, children_matching, plan_get_for_user
-from .services import child_create, child_update, plan_create, plan_update
+from .selectors import (
+    child_get_for_user,
+    child_outside_sight,
+    child_record,
+    children_matching,
+    plan_get_for_user,
+)
+from .services import (
+    break_glass_hours,
+    break_glass_open,
+    child_create,
+    child_update,
+    plan_create,
+    plan_update,
+)
 
 PAGE_SIZE = 25
 

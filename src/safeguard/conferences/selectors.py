@@ -1,10 +1,13 @@
-"""Reads about conferences and what falls due on open plans."""
+"""Reads about conferences and what falls due on open plans: the due lists, the worklist of
+each chair, and the access-checked fetchers of meetings, conferences and invitations (through
+safeguard.cases.selectors.children_in_sight)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import (
     CharField,
@@ -21,9 +24,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from safeguard.accounts.access import Permission, can, children_in_sight
-from safeguard.cases.models import Child, Plan
+from safeguard.accounts.access import Permission, area_ids_in_sight, can
+from safeguard.cases.models import Plan
+from safeguard.cases.selectors import children_in_sight
 from safeguard.escalations.models import Escalation, EscalationReason
+from safeguard.escalations.selectors import escalations_visible_to
 
 from .models import Chair, Conference, Invitation, Meeting, ReportReceived
 
@@ -262,14 +267,6 @@ def due_items(
     return upcoming, overdue
 
 
-def child_conferences(*, child: Child):
-    return (
-        Conference.objects.filter(child=child)
-        .select_related("chair", "meeting", "plan")
-        .order_by("held_on", "conference_id")
-    )
-
-
 # ---- access-checked fetchers for the conference pages ----------------------------------------
 # A meeting, a conference and an invitation are part of children's records: whoever may not
 # see children gets the same 404 as for a record that does not exist.
@@ -357,3 +354,107 @@ def offers_missing_report_escalation(invitation: Invitation) -> bool:
         and invitation.apologies is False
         and not invitation.attended
     )
+
+
+# ---- the worklist ----------------------------------------------------------------------------
+
+WORKLIST_DAYS = 28
+"""The worklist looks four weeks ahead (issue 5: "reviews due in the next four weeks")."""
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """What falls due for one chair (or for everyone), as of one day: how many items each
+    section holds (counted by the database); `items` reads a page of one section."""
+
+    as_of: dt.date
+    until: dt.date
+    chair: Chair | None  # None: everybody's
+    areas: list[int] | None  # the user's areas (area_ids_in_sight); None: every area
+    own: bool  # the user is this chair (rather than a manager choosing one)
+    counts: dict[str, int]  # by section name (WORKLIST_SECTIONS)
+    open_escalations: QuerySet[Escalation] | None  # None: the user does not see escalations
+
+    @property
+    def scope(self) -> DueScope:
+        return DueScope(as_of=self.as_of, until=self.until, chair=self.chair, areas=self.areas)
+
+    def count(self, name: str) -> int:
+        return self.counts[name]
+
+    def items(self, name: str, *, offset: int = 0, limit: int | None = None) -> list[DueItem]:
+        """Section `name` from `offset`, at most `limit` items, in the section's order: reviews
+        soonest first (the longest overdue first), checks overdue first."""
+        return due_list(scope=self.scope, which=DueList(name), offset=offset, limit=limit)
+
+    def section(self, name: str) -> WorklistSection:
+        """Section `name` as a sequence a paginator can page: each page is read on its own."""
+        return WorklistSection(self, name)
+
+
+class WorklistSection:
+    """One section of a worklist for django.core.paginator.Paginator: its count is known, and a
+    slice reads just that page from the database."""
+
+    def __init__(self, worklist: Worklist, name: str) -> None:
+        self.worklist, self.name = worklist, name
+
+    def count(self) -> int:
+        return self.worklist.count(self.name)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[DueItem]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("a worklist section is read a page (a slice) at a time")
+        start, stop, _ = index.indices(self.count())
+        return self.worklist.items(self.name, offset=start, limit=max(0, stop - start))
+
+
+WORKLIST_SECTIONS = {
+    DueList.REVIEWS_DUE.value: "Reviews due in the next four weeks",
+    DueList.REVIEWS_OVERDUE.value: "Overdue reviews",
+    DueList.CHECKS_DUE.value: "Midway and pre-review checks due",
+}
+
+
+def chair_of(user: Any) -> Chair | None:
+    """The chair whose records are `user`'s own, if the user is linked to one."""
+    return Chair.objects.filter(user_id=getattr(user, "pk", None)).first()
+
+
+def worklist_for(*, user: Any, as_of: dt.date, chair: Chair | None = None) -> Worklist:
+    """The user's own items when they are a chair; otherwise everybody's, or `chair`'s. Counts
+    each section (one query); the items are read a page at a time (`Worklist.items`)."""
+    own_chair = chair_of(user)
+    chosen = own_chair or chair
+    until = as_of + dt.timedelta(days=WORKLIST_DAYS)
+    areas = area_ids_in_sight(user)
+    counts = due_counts(scope=DueScope(as_of=as_of, until=until, chair=chosen, areas=areas))
+    escalations = None
+    if can(user, Permission.VIEW_ESCALATIONS):
+        escalations = escalations_visible_to(user=user).filter(resolved_on__isnull=True)
+        if chosen is not None:
+            escalations = escalations.filter(raised_by=chosen)
+        escalations = escalations.order_by("raised_on", "escalation_id")
+    return Worklist(
+        as_of=as_of,
+        until=until,
+        chair=chosen,
+        areas=areas,
+        own=own_chair is not None,
+        counts={which.value: count for which, count in counts.items()},
+        open_escalations=escalations,
+    )
+
+
+@dataclass(frozen=True)
+class NamedDueItem:
+    item: DueItem
+    child_name: str
+
+
+def with_child_names(items: list[DueItem]) -> list[NamedDueItem]:
+    """`items` with their children's names (read with the items, so no query here)."""
+    return [NamedDueItem(i, i.child_name) for i in items]

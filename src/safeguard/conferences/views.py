@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from safeguard.accounts.access import Permission, can, children_in_sight, permissions_of
+from safeguard.accounts.access import Permission, can, permissions_of
 from safeguard.accounts.decorators import permission_required, signed_in_required
 from safeguard.audit.services import audit_viewed
-from safeguard.cases.selectors import chair_of
+from safeguard.cases.selectors import children_in_sight
 from safeguard.escalations.services import escalation_raise_for_missing_report
 from safeguard.web.editing import attempt_save, initial_from
 
@@ -23,6 +23,7 @@ from .forms import (
     MeetingRecordForm,
 )
 from .selectors import (
+    chair_of,
     conference_get_for_user,
     invitation_get_for_user,
     meeting_conferences,

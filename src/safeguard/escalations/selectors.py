@@ -1,5 +1,5 @@
-"""Reads about escalations: a Senior Liaison Officer's cover, the quarter's digest, and the
-record of the emails sent."""
+"""Reads about escalations: which escalations a user sees and the access-checked fetcher, a
+Senior Liaison Officer's cover, the quarter's digest, and the record of the emails sent."""
 
 from __future__ import annotations
 
@@ -10,12 +10,43 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from safeguard.accounts.access import Permission, can, escalations_visible_to
+from safeguard.accounts.access import Permission, can, sees_every_area
+from safeguard.accounts.models import LiaisonCover
+from safeguard.cases.selectors import children_in_sight
 
 from .models import Escalation, EscalationReason, Notification, NotificationKind
 from .models import SeniorLiaisonOfficer as Officer
 from .quarters import Quarter
+
+
+def escalations_visible_to(*, user: Any) -> QuerySet[Escalation]:
+    """Every escalation for managers; for chairs, those about no child or a child in their
+    sight (children_in_sight); a liaison officer's cover; nothing otherwise."""
+    escalations = Escalation.objects.select_related("organisation_type", "area")
+    if can(user, Permission.VIEW_ALL_ESCALATIONS):
+        if sees_every_area(user):
+            return escalations
+        return escalations.filter(Q(child=None) | Q(child__in=children_in_sight(user)))
+    if not can(user, Permission.VIEW_ESCALATIONS):
+        return escalations.none()
+    try:
+        cover = LiaisonCover.objects.get(user=user)
+    except LiaisonCover.DoesNotExist:
+        return escalations.none()
+    in_cover = Q(organisation_type__in=cover.organisation_types.all())
+    if not cover.all_areas:
+        in_cover &= Q(area__in=cover.areas.all())
+    return escalations.filter(in_cover)
+
+
+def escalation_get_for_user(*, user: Any, escalation_id: str) -> Escalation:
+    """The escalation with this id if it is within the user's sight; otherwise the same 404."""
+    try:
+        return escalations_visible_to(user=user).get(escalation_id=escalation_id)
+    except Escalation.DoesNotExist:
+        raise Http404("No such escalation.") from None
 
 
 def escalations_raised_in(*, quarter: Quarter) -> QuerySet[Escalation]:

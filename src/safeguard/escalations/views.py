@@ -6,23 +6,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from safeguard.accounts.access import (
-    Permission,
-    can,
-    children_in_sight,
-    escalation_get_for_user,
-    permissions_of,
-)
+from safeguard.accounts.access import Permission, can, permissions_of
 from safeguard.accounts.decorators import permission_required
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record, audit_viewed
-from safeguard.cases.selectors import chair_of
+from safeguard.cases.selectors import children_in_sight
+from safeguard.conferences.selectors import chair_of
 from safeguard.spreadsheet_cells import SafeCsvWriter
 from safeguard.web.editing import attempt_save, initial_from
 
 from .forms import EscalationEditForm, EscalationFilterForm, EscalationRaiseForm
 from .models import NotificationKind
-from .selectors import escalation_csv_rows, escalation_log, notifications_visible_to
+from .selectors import (
+    escalation_csv_rows,
+    escalation_get_for_user,
+    escalation_log,
+    notifications_visible_to,
+)
 from .services import escalation_raise, escalation_update
 
 PAGE_SIZE = 50

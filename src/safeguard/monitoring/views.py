@@ -11,7 +11,8 @@ from django.utils import timezone
 from safeguard.accounts.access import Permission
 from safeguard.accounts.decorators import permission_required
 from safeguard.audit.services import audit_viewed
-from safeguard.cases.selectors import chair_of, plan_get_for_user
+from safeguard.cases.selectors import plan_get_for_user
+from safeguard.conferences.selectors import chair_of
 from safeguard.web.editing import attempt_save
 
 from .forms import CheckForm

@@ -1,5 +1,5 @@
-"""`safeguard backup FILE` and `safeguard restore FILE [--yes] [--check]`, registered into the
-CLI by safeguard.cli."""
+"""`safeguard backup FILE`, `safeguard restore FILE [--yes] [--check]` and `safeguard retention
+[--dry-run] [--as-of DATE]`, registered into the CLI by safeguard.cli."""
 
 from __future__ import annotations
 
@@ -62,7 +62,37 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .retention import retention_apply, retention_candidates
+
+    as_of = args.as_of or timezone.localdate()
+    years = settings.SAFEGUARD_RETENTION_YEARS
+    if args.dry_run:
+        candidates = retention_candidates(as_of=as_of)
+        for candidate in candidates:
+            print(f"{candidate.child_id}\tdue for deletion since {candidate.due_on.isoformat()}")
+        print(
+            f"{len(candidates)} child record(s) past the {years}-year retention period on "
+            f"{as_of.isoformat()}; nothing deleted (dry run)."
+        )
+        return 0
+    result = retention_apply(as_of=as_of, by=None)
+    print(
+        f"Deleted the records of {result.children} child(ren): {result.plans} plans, "
+        f"{result.conferences} conferences, {result.meetings} meetings, {result.checks} checks, "
+        f"{result.alert_emails} alert emails; "
+        f"{result.escalations_unlinked} escalations kept without the child. "
+        "Each deletion is in the audit trail."
+    )
+    return 0
+
+
 def register(commands: argparse._SubParsersAction, command: Callable) -> None:
+    from safeguard.console import date_argument
+
     sub = command(
         "backup",
         cmd_backup,
@@ -82,3 +112,11 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
         action="store_true",
         help="check the backup and say what it holds; change nothing",
     )
+
+    sub = command(
+        "retention",
+        cmd_retention,
+        "Delete the records of children past the retention period (see --dry-run).",
+    )
+    sub.add_argument("--dry-run", action="store_true", help="list them, delete nothing")
+    sub.add_argument("--as-of", type=date_argument, metavar="DATE", help="instead of today")

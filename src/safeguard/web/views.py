@@ -9,7 +9,7 @@ from safeguard.accounts.access import Permission, can, has_no_areas
 from safeguard.accounts.decorators import permission_required, public, signed_in_required
 from safeguard.audit.services import audit_viewed
 from safeguard.cases.forms import WorklistChairForm
-from safeguard.cases.selectors import WORKLIST_SECTIONS, with_child_names, worklist_for
+from safeguard.conferences.selectors import WORKLIST_SECTIONS, with_child_names, worklist_for
 
 
 @public

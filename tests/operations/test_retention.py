@@ -1,37 +1,19 @@
-"""Retention: a child's records go SAFEGUARD_RETENTION_YEARS after the later of their 18th
-birthday and the last thing recorded about them, never while a plan is open."""
+"""Retention as the records see it: what is read as a child's dates (plans, conferences, checks,
+the audit trail), what is deleted and what is kept, and `safeguard retention`. The rule itself
+is tested with plain dates in tests/domain/test_retention.py."""
 
 import datetime as dt
 
 import pytest
 
 from safeguard.audit.models import AuditAction, AuditEntry
-from safeguard.audit.retention import retention_apply, retention_candidates, retention_due_on
 from safeguard.cases.models import Child, Plan
+from safeguard.cli import build_parser
 from safeguard.escalations.models import Escalation
+from safeguard.operations.retention import retention_apply, retention_candidates
 from tests.factories import make_child, make_escalation, make_plan
 
 D = dt.date
-
-
-@pytest.mark.parametrize(
-    "born, last_recorded, open_plan, due",
-    [
-        (D(2000, 5, 1), D(2010, 1, 1), False, D(2043, 5, 1)),  # 18th birthday is later
-        (D(2000, 5, 1), D(2020, 1, 1), False, D(2045, 1, 1)),  # last plan ended after 18
-        (D(2000, 2, 29), None, False, D(2043, 2, 28)),  # a leap-day birthday
-        (None, D(2020, 1, 1), False, D(2045, 1, 1)),  # no date of birth: the records decide
-        (D(2000, 5, 1), D(2010, 1, 1), True, None),  # a plan still open
-        (None, None, False, None),  # nothing to count from
-    ],
-)
-def test_when_a_childs_records_are_due_for_deletion(born, last_recorded, open_plan, due):
-    assert (
-        retention_due_on(
-            date_of_birth=born, last_recorded_on=last_recorded, has_open_plan=open_plan, years=25
-        )
-        == due
-    )
 
 
 @pytest.mark.django_db
@@ -150,6 +132,21 @@ def test_an_undated_child_from_an_import_counts_from_the_latest_import():
     assert [c.child_id for c in retention_candidates(as_of=D(2026, 1, 1))] == ["IMPORTED"]
     audit_record(actor=None, action=AuditAction.IMPORT, record_type="bundle")  # today
     assert retention_candidates(as_of=D(2026, 1, 1)) == []
+
+
+@pytest.mark.django_db
+def test_the_command_lists_on_a_dry_run_and_deletes_otherwise(capsys):
+    make_child(child_id="OLD", date_of_birth=D(1970, 1, 1))
+    assert _run("retention", "--dry-run") == 0
+    assert "OLD" in capsys.readouterr().out
+    assert Child.objects.filter(child_id="OLD").exists()
+    assert _run("retention") == 0
+    assert not Child.objects.filter(child_id="OLD").exists()
+
+
+def _run(*argv):
+    args = build_parser().parse_args(list(argv))
+    return args.handler(args)
 
 
 def time_machine_at(when: dt.datetime):

@@ -1,19 +1,18 @@
 """Retention: deleting a child's records once the authority's retention period has passed.
 
-The rule (docs/decisions/0004-retention.md): the retention clock starts on the later of the
-child's 18th birthday (by date of birth, or expected date of birth for an unborn child) and the
-last thing recorded about them (the end of their last plan, their last conference, a check on a
-plan). Their records are due for deletion SAFEGUARD_RETENTION_YEARS years after that. A child
-with a plan still open is never due. A child with no dates at all (no date of birth, nothing
-dated recorded about them) counts from the last time their record was written: the last entry
-of the audit trail that created, changed or imported it, or, for a child that came in with an
-import (which the trail records per file, not per child), the latest import.
+The rule itself (when a child is past retention) is safeguard.domain.retention; this module
+reads what it needs from the records and deletes (docs/decisions/0004-retention.md). The last
+thing recorded about a child is the end of their last plan, their last conference, or a check
+on a plan. A child with no dates at all (no date of birth, nothing dated recorded about them)
+counts from the last time their record was written: the last entry of the audit trail that
+created, changed or imported it, or, for a child that came in with an import (which the trail
+records per file, not per child), the latest import.
 
 What goes: the child, their plans, the checks on those plans, their conferences, and meetings
 left with no conference (with those meetings' invitations), and the alert emails about them
 (which hold case text). Escalations stay, for the agency figures, but lose their link to the
-child and conference. The audit trail stays (it holds ids,
-not names) and gains one entry per child deleted.
+child and conference. The audit trail stays (it holds ids, not names) and gains one entry per
+child deleted.
 """
 
 from __future__ import annotations
@@ -26,36 +25,16 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from safeguard.audit.models import AuditAction, AuditEntry
+from safeguard.audit.services import audit_record
 from safeguard.cases.models import Child, Plan
 from safeguard.conferences.models import Conference, Meeting
+from safeguard.domain.retention import ChildDates, past_retention
+
+# Notification (the outbox, whose alert emails go with the child) is the name to repoint when
+# the outbox moves to its own app (issue 22, item 3).
 from safeguard.escalations.models import Escalation, Notification, NotificationKind
 from safeguard.monitoring.models import MonitoringCheck
-
-from .models import AuditAction, AuditEntry
-from .services import audit_record
-
-
-def _years_after(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year + years, day=28)
-
-
-def retention_due_on(
-    *,
-    date_of_birth: dt.date | None,
-    last_recorded_on: dt.date | None,
-    has_open_plan: bool,
-    years: int,
-) -> dt.date | None:
-    """The first day on which a child's records are past retention, or None if never (yet)."""
-    if has_open_plan:
-        return None
-    starts = [d for d in (date_of_birth and _years_after(date_of_birth, 18), last_recorded_on) if d]
-    if not starts:
-        return None
-    return _years_after(max(starts), years)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,21 +73,26 @@ def retention_candidates(*, as_of: dt.date, years: int | None = None) -> list[Re
         "last_conference_on",
         "has_open_plan",
     )
-    candidates = []
     children = list(children)
     undated = [row[1] for row in children if not any(row[2:7]) and not row[7]]
     written_on = _last_written_on(undated)
+    pks: dict[str, int] = {}
+    dates: list[ChildDates] = []
     for pk, child_id, born, expected, plan_end, check, conference, open_plan in children:
         recorded = [d for d in (plan_end, check, conference, written_on.get(child_id)) if d]
-        due_on = retention_due_on(
-            date_of_birth=born or expected,
-            last_recorded_on=max(recorded) if recorded else None,
-            has_open_plan=open_plan,
-            years=years,
+        pks[child_id] = pk
+        dates.append(
+            ChildDates(
+                child_id=child_id,
+                date_of_birth=born or expected,
+                last_recorded_on=max(recorded) if recorded else None,
+                has_open_plan=open_plan,
+            )
         )
-        if due_on is not None and due_on <= as_of:
-            candidates.append(RetentionCandidate(pk, child_id, due_on))
-    return sorted(candidates, key=lambda c: (c.due_on, c.child_id))
+    return [
+        RetentionCandidate(pks[due.child_id], due.child_id, due.due_on)
+        for due in past_retention(dates, as_of=as_of, years=years)
+    ]
 
 
 def _last_written_on(child_ids: list[str]) -> dict[str, dt.date]:
