@@ -61,23 +61,18 @@ FILE_LABELS = {
 }
 
 
-def census_import(
-    *, path: Path, by: Any | None, dry_run: bool = False, census: CensusFile | None = None
-) -> CensusImportResult:
+def census_import(*, path: Path, by: Any | None, dry_run: bool = False) -> CensusImportResult:
     """Check the census file whole; if it is clean, write its child protection records.
 
     Records are matched by child and date (a plan by its start, a conference by its type and
     date): new ones are added, differing ones changed, equal ones left alone, and records the
-    file does not mention are kept. Fields the census does not carry keep their recorded values.
-    `census` is the file already read (`census_read_begun`), if it has been."""
+    file does not mention are kept. Fields the census does not carry keep their recorded values."""
     with cycle_collection_paused():
-        return _census_import(path=path, by=by, dry_run=dry_run, census=census)
+        return _census_import(path=path, by=by, dry_run=dry_run)
 
 
-def _census_import(
-    *, path: Path, by: Any | None, dry_run: bool, census: CensusFile | None
-) -> CensusImportResult:
-    census = census or census_read(path)
+def _census_import(*, path: Path, by: Any | None, dry_run: bool) -> CensusImportResult:
+    census = census_read(path)
     if census.problems:
         return CensusImportResult(
             ImportResult(problems=list(census.problems), warnings=census.warnings), census

@@ -61,10 +61,7 @@ def cmd_cin_census(args: argparse.Namespace) -> int:
 
     if args.census_command == "import":
         try:
-            read = getattr(args, "census_read", None)
-            outcome = census_import(
-                path=Path(args.file), by=None, dry_run=args.dry_run, census=read and read()
-            )
+            outcome = census_import(path=Path(args.file), by=None, dry_run=args.dry_run)
         except CensusError as error:
             raise UserError(str(error)) from None
         return _print_import(outcome.result, dry_run=args.dry_run, name=args.file)
@@ -77,13 +74,6 @@ def cmd_cin_census(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Wrote {args.file}: collection year {year.name}, {exported.children} children.")
     return 0
-
-
-def census_read_alongside_setup(args: argparse.Namespace) -> None:
-    """Begin reading the census file while Django starts (safeguard.cli calls this first)."""
-    from .census_file import census_read_begun
-
-    args.census_read = census_read_begun(Path(args.file))
 
 
 def cmd_annex_a(args: argparse.Namespace) -> int:
@@ -138,7 +128,6 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     )
     action.add_argument("file")
     action.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
-    action.set_defaults(alongside_setup=census_read_alongside_setup)
     action = actions.add_parser(
         "export", help="Write a collection year's child protection records as a census file."
     )
