@@ -373,6 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
 EXTENSIONS = (
     "safeguard.accounts.commands",
     "safeguard.audit.commands",
+    "safeguard.census.commands",
     "safeguard.exchange.commands",
     "safeguard.escalations.commands",
     "safeguard.operations.commands",

@@ -19,12 +19,11 @@ from typing import Any
 
 from lxml import etree
 
-import safeguard.census
-from safeguard.census.sourced import Sourced
+from safeguard.exchange.reader import Problem
 
-from .reader import Problem
+from .sourced import Sourced
 
-SCHEMA_DIR = Path(safeguard.census.__file__).parent / "schemas"
+SCHEMA_DIR = Path(__file__).parent / "schemas"
 XS = "{http://www.w3.org/2001/XMLSchema}"
 CHUNK_CHILDREN = 500  # children validated together: bounded memory, few validator calls
 PROLOG_BYTES = 64 * 1024
