@@ -81,8 +81,9 @@ SIZES = {
 # The quick run is the authority alone: on the shared 2-core machine a large authority takes
 # 15-20 minutes per database (see docs/benchmarks.md); `make bench` runs every size.
 QUICK = ("authority",)
-# Issue 8: `safeguard cin-census import` of a 16,000-child return in under 2 s and 300 MB.
-CENSUS_FILE, CENSUS_SECONDS, CENSUS_PEAK_MIB = "census-16000.xml", 2.0, 300
+# `safeguard cin-census import` of a 16,000-child return: up to 3 s (issue 22, which read the
+# file in place again; issue 8 asked 2 s) and under 300 MB (issue 8).
+CENSUS_FILE, CENSUS_SECONDS, CENSUS_PEAK_MIB = "census-16000.xml", 3.0, 300
 # Issue 3: recomputing the verdicts of 100,000 conferences takes under 5 seconds.
 TIMELINESS_SECONDS_PER_100K = 5.0
 
@@ -453,9 +454,9 @@ def _document(machine: dict[str, str], body: str, command: str) -> str:
         f"Run `{command}` on {machine['date']}.\n\n{details}\n\n{body}\n\n"
         "✓/✗: the issue's target for that size (JSON report, import, page 95th percentile; "
         "timeliness: under 5 s per 100,000 conferences, issue 3; an authority's import under "
-        "10 s, issue 2; the CIN census command under 2 s and 300 MB, issue 8). Pages: the "
-        "first visit, in a fresh process, is timed apart from the repeated requests; for the "
-        "report page it builds the report that later visits read from the cache.\n"
+        "10 s, issue 2; the CIN census command up to 3 s, issue 22, and 300 MB, issue 8). "
+        "Pages: the first visit, in a fresh process, is timed apart from the repeated requests; "
+        "for the report page it builds the report that later visits read from the cache.\n"
         f"{END}"
     )
 

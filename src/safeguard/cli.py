@@ -31,12 +31,6 @@ def _setup() -> None:
         call_command("migrate", verbosity=0, interactive=False)
 
 
-def _django_ready() -> bool:
-    """Whether Django is already set up (the commands run inside tests or another program)."""
-    django_apps = sys.modules.get("django.apps")
-    return django_apps is not None and django_apps.apps.ready
-
-
 def _migrations_pending() -> bool:
     """Whether the database lacks a migration. Asking is a tenth of a second cheaper than a
     `migrate` with nothing to do, which also rebuilds every model's state."""
@@ -379,6 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
 EXTENSIONS = (
     "safeguard.accounts.commands",
     "safeguard.audit.commands",
+    "safeguard.census.commands",
     "safeguard.exchange.commands",
     "safeguard.escalations.commands",
     "safeguard.operations.commands",
@@ -396,10 +391,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        # Work that needs no Django (reading a census file) may begin before it starts.
-        alongside = getattr(args, "alongside_setup", None)
-        if alongside is not None and not _django_ready():
-            alongside(args)
         _setup()
         return args.handler(args)
     except UserError as error:

@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
+from safeguard.census.dfe_rules import RULES, dfe_rule_failures, dfe_rules_check
+from safeguard.census.importer import census_import
 from safeguard.census.models import PlanCensusDetail, Section47Enquiry
 from safeguard.conferences.models import Conference, Meeting
 from safeguard.domain.periods import Period
-from safeguard.exchange.census import census_import
-from safeguard.exchange.dfe_rules import RULES, dfe_rule_failures, dfe_rules_check
 from tests.census.standards import *  # noqa: F403
 from tests.factories import make_child, make_plan
 
@@ -131,7 +131,7 @@ def test_the_report_counts_the_failures_with_their_rule_numbers():
 
 
 def test_the_check_command_names_the_rule_and_the_children(capsys):
-    from safeguard.exchange.commands import cmd_check
+    from safeguard.census.commands import cmd_check
 
     child = make_child(child_id="SATURDAY")
     _conference(child, "initial", dt.date(2023, 9, 16))

@@ -10,9 +10,7 @@ from collections import defaultdict
 import pytest
 
 from safeguard.cases.models import Plan
-from safeguard.census.models import PlanCensusDetail
-from safeguard.conferences.models import Conference, Meeting
-from safeguard.exchange.dfe_rules import (
+from safeguard.census.dfe_rules import (
     Scope,
     previous_plans_consistent,
     rule_8840,
@@ -20,6 +18,8 @@ from safeguard.exchange.dfe_rules import (
     rule_8935,
     rule_8940,
 )
+from safeguard.census.models import PlanCensusDetail
+from safeguard.conferences.models import Conference, Meeting
 from tests.factories import make_child, make_plan
 
 pytestmark = pytest.mark.django_db

@@ -14,6 +14,7 @@ from django.db.models.signals import post_save
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import Child, Plan
+from safeguard.census.importer import census_import
 from safeguard.census.models import CinEpisode
 from safeguard.conferences.models import Chair, Conference, Meeting, RuleSetting
 from safeguard.data_version.models import DataVersion
@@ -21,7 +22,6 @@ from safeguard.data_version.selectors import data_version_current
 from safeguard.data_version.services import data_version_bump
 from safeguard.data_version.signals import record_models
 from safeguard.escalations.models import Escalation, SeniorLiaisonOfficer
-from safeguard.exchange.census import census_import
 from safeguard.exchange.importer import bundle_import
 from safeguard.monitoring.models import MonitoringCheck
 from safeguard.storage import rows_insert, rows_update, versioned_save

@@ -1,8 +1,8 @@
 """Records of the DfE CIN census that the exchange format has no place for.
 
 Each hangs off a child (or a plan) of safeguard.cases and goes with it when it is removed. They
-are written only by `safeguard.exchange.census.census_import`, in the same transaction as the
-children, plans and conferences of the file."""
+are written only by the census import (`safeguard.census.importer`) and Annex A's, in the same
+transaction as the children, plans and conferences of the file."""
 
 from django.db import models
 from django.db.models import F, Q

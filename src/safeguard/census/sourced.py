@@ -5,7 +5,7 @@ by the child, its type and its date. `settle` (safeguard.census.settling) turns 
 into an exchange-format `Bundle` for `bundle_apply`: a record that is already held keeps its id and every field that the
 source does not carry (names, area, chair, meeting, participation...); a new record gets an id
 derived from the child and the date, so that reading the same file again changes nothing.
-Imports no Django: the census file is read before Django starts (safeguard.exchange.census_file)."""
+Imports no Django, as the census file reader that fills it (safeguard.census.reader) does not."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Greatest, Substr
 
 from safeguard.cases.models import Plan
+from safeguard.census.dfe_rules import dfe_rule_failures
 from safeguard.conferences.models import Conference, Invitation, Meeting
 from safeguard.domain.figures import (
     ALERT_ROLES,
@@ -44,7 +45,6 @@ from safeguard.domain.periods import (
 )
 from safeguard.domain.timeliness import ConferenceKind
 from safeguard.escalations.models import Escalation
-from safeguard.exchange.dfe_rules import dfe_rule_failures
 from safeguard.monitoring.models import MonitoringCheck
 
 

@@ -1,34 +1,29 @@
-"""Reading a DfE children in need (CIN) census file: `census_read`, and `census_read_begun`,
-which reads it in a process of its own while the command starts up.
+"""Reading a DfE children in need (CIN) census file: `census_read`.
 
 Reading streams the file (lxml iterparse) and checks it against the DfE schema in blocks of
 children, so that memory stays bounded and every fault is named with its line and element, all
-at once. This module imports no Django (an import-linter contract holds it to that): it runs in
-the forked reader before Django is set up."""
+at once. This module imports no Django (an import-linter contract holds it to that): reading is
+lxml, the DfE schema and plain Python, tested without a database."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import gc
-import multiprocessing
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache, lru_cache
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-import safeguard.census
-from safeguard.census.sourced import Sourced
+from safeguard.exchange.reader import Problem
 
-from .reader import Problem
+from .sourced import Sourced
 
-SCHEMA_DIR = Path(safeguard.census.__file__).parent / "schemas"
+SCHEMA_DIR = Path(__file__).parent / "schemas"
 XS = "{http://www.w3.org/2001/XMLSchema}"
 CHUNK_CHILDREN = 500  # children validated together: bounded memory, few validator calls
 PROLOG_BYTES = 64 * 1024
@@ -231,9 +226,8 @@ def _declares_doctype(path: Path) -> bool:
 
 
 class _Reader:
-    def __init__(self, path: Path, name: str, source: _Part | None = None) -> None:
+    def __init__(self, path: Path, name: str) -> None:
         self.path = path
-        self.source = source  # a share of the file (`_Part`), or None for all of it
         self.result = CensusFile(name=name)
         self.block: etree._Element | None = None
         self.in_block = 0  # len() of an lxml element walks its children: counted instead
@@ -258,7 +252,7 @@ class _Reader:
             )
             return self.result
         context = _safe_iterparse(
-            self.source or str(self.path),
+            str(self.path),
             events=("end",),
             tag=("Child", "Header"),
             remove_comments=True,
@@ -584,183 +578,6 @@ def census_read(path: Path) -> CensusFile:
     if not path.is_file():
         raise CensusError(f"{path}: no such file")
     return _Reader(path, path.name).read()
-
-
-def census_read_begun(path: Path) -> Callable[[], CensusFile]:
-    """Begin reading a census file in a process of its own; the function returned waits for it
-    and gives exactly what `census_read` would (raising CensusError as it would).
-
-    The command line calls this before Django starts, so that reading and start-up share the
-    machine's cores. A large file is read in two shares: the first two thirds by the process
-    forked now, the rest by this one once Django is up (when the function is called); the two
-    are joined in file order. Any problem in either share, or a child in both, and the file is
-    read again whole, here, so that every fault is reported exactly as one read reports it.
-    Where processes cannot be forked, or the reader dies, the file is read here instead.
-    docs/decisions/0010-census-read-alongside-start-up.md says why."""
-    path = Path(path)
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:
-        return lambda: census_read(path)
-    split = _split_at(path)
-    receiver, sender = context.Pipe(duplex=False)
-    reader = context.Process(target=_read_and_send, args=(path, split, sender), daemon=True)
-    reader.start()
-    sender.close()
-
-    def outcome() -> CensusFile:
-        with cycle_collection_paused():
-            rest = None
-            if split is not None:
-                try:
-                    rest = _read_rest(path, split)
-                except Exception:  # (as the forked reader) the whole file is read again below
-                    rest = None
-            try:
-                read = receiver.recv()
-            except (EOFError, OSError):
-                read = None
-            finally:
-                receiver.close()
-                reader.join()
-        if isinstance(read, CensusError):
-            raise read
-        if split is not None:
-            read = _joined(read, rest) if read is not None and rest is not None else None
-        return read if read is not None else census_read(path)
-
-    return outcome
-
-
-def _read_and_send(path: Path, split: int | None, sender: Connection) -> None:
-    gc.disable()  # a short-lived process of small, acyclic objects
-    try:
-        if split is None:
-            read: CensusFile | CensusError | None = census_read(path)
-        else:
-            share = _Part(path, 0, split, suffix=b"</Children></Message>")
-            read = _Reader(path, path.name, share).read()
-    except CensusError as error:
-        read = error
-    except Exception:  # the parent reads again, and reports the failure as it would
-        read = None
-    except KeyboardInterrupt:  # the person stopped the command; the parent says so
-        return
-    with contextlib.suppress(OSError):  # the parent has gone
-        sender.send(read)
-    sender.close()
-
-
-# A file under this size is read by one process: sharing it would save less than it costs.
-SPLIT_FROM_BYTES = 4 * 2**20
-FIRST_SHARE = 2 / 3  # the forked reader starts while Django is still starting
-SPLIT_WINDOW = 64 * 1024
-_CHILD_START = b"<Child>"
-
-
-def _read_alike_without_prolog(head: bytes) -> bool:
-    """Whether the file's bytes mean the same parsed as UTF-8 with no prolog, as the second
-    share is: UTF-8 (declared or by default), not UTF-16 or a single-byte encoding."""
-    head = head.removeprefix(b"\xef\xbb\xbf")
-    declaration = re.match(rb"<\?xml[^>]*\?>", head)
-    if declaration is None:
-        return not head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    encoding = re.search(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""", declaration[0])
-    return encoding is None or encoding[1].lower() in (b"utf-8", b"utf8")
-
-
-def _split_at(path: Path) -> int | None:
-    """Where the second share of a large file begins: the byte offset of a `<Child>` start tag
-    about two thirds in; None to read the file in one share. A tag found inside a comment or
-    text only makes a share faulty, and a faulty share means the file is read again whole."""
-    try:
-        size = path.stat().st_size
-        if not path.is_file() or size < SPLIT_FROM_BYTES:
-            return None
-        with path.open("rb") as handle:
-            # The second share is parsed as UTF-8 without the file's prolog.
-            if not _read_alike_without_prolog(handle.read(200)):
-                return None
-            start = int(size * FIRST_SHARE)
-            handle.seek(start)
-            found = handle.read(SPLIT_WINDOW).find(_CHILD_START)
-    except OSError:
-        return None
-    return start + found if found >= 0 else None
-
-
-def _read_rest(path: Path, split: int) -> CensusFile | None:
-    """The second share: from `split` to the end, inside a <Message><Children> whose padding
-    puts every element on its line in the file, so lines in warnings and records are the
-    file's own."""
-    line = 1
-    with path.open("rb") as handle:
-        remaining = split
-        while remaining > 0:
-            chunk = handle.read(min(remaining, 1 << 20))
-            if not chunk:
-                return None
-            line += chunk.count(b"\n")
-            remaining -= len(chunk)
-    prefix = b"<Message>" + b"\n" * (line - 1) + b"<Children>"
-    return _Reader(path, path.name, _Part(path, split, None, prefix=prefix)).read()
-
-
-def _joined(first: CensusFile, rest: CensusFile) -> CensusFile | None:
-    """The two shares as one read of the file, or None when they cannot stand for one."""
-    if (
-        first.problems
-        or rest.problems
-        or first.version != rest.version
-        or not first.sourced.children.keys().isdisjoint(rest.sourced.children)
-    ):
-        return None
-    return CensusFile(
-        name=first.name,
-        version=first.version,
-        reference_on=first.reference_on,
-        children=first.children + rest.children,
-        warnings=first.warnings + rest.warnings,
-        sourced=Sourced(
-            children=first.sourced.children | rest.sourced.children,
-            plans=first.sourced.plans + rest.sourced.plans,
-            conferences=first.sourced.conferences + rest.sourced.conferences,
-        ),
-        episodes=first.episodes | rest.episodes,
-        enquiries=first.enquiries | rest.enquiries,
-        previous_plans=first.previous_plans | rest.previous_plans,
-    )
-
-
-class _Part:
-    """Bytes `start` to `end` (None: the end) of a file, between a prefix and a suffix: a share
-    of the file for lxml to parse as a document of its own, read as it is parsed."""
-
-    def __init__(
-        self, path: Path, start: int, end: int | None, *, prefix: bytes = b"", suffix: bytes = b""
-    ) -> None:
-        self.handle = path.open("rb")
-        self.handle.seek(start)
-        self.left = None if end is None else end - start
-        self.prefix = prefix
-        self.suffix = suffix
-
-    def read(self, size: int = -1) -> bytes:
-        if self.prefix:
-            prefix, self.prefix = self.prefix, b""
-            return prefix
-        if self.handle.closed:
-            return b""
-        want = size if size > 0 else 1 << 16
-        if self.left is not None:
-            want = min(want, self.left)
-        chunk = self.handle.read(want) if want else b""
-        if self.left is not None:
-            self.left -= len(chunk)
-        if not chunk:
-            self.handle.close()
-            return self.suffix
-        return chunk
 
 
 @contextlib.contextmanager

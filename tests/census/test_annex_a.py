@@ -11,17 +11,17 @@ from openpyxl import Workbook, load_workbook
 
 from safeguard import cli
 from safeguard.cases.models import Child, Plan
-from safeguard.census.models import PlanCensusDetail
-from safeguard.conferences.models import Conference
-from safeguard.exchange import annex_a
-from safeguard.exchange.annex_a import (
+from safeguard.census import annex_a
+from safeguard.census.annex_a import (
     LIST_5,
     LIST_7,
     AnnexAError,
     annex_a_export,
     annex_a_import,
 )
-from safeguard.exchange.census import census_import
+from safeguard.census.importer import census_import
+from safeguard.census.models import PlanCensusDetail
+from safeguard.conferences.models import Conference
 from tests.census.standards import *  # noqa: F403
 from tests.factories import make_area, make_child, make_plan
 

@@ -15,10 +15,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from safeguard.cases.models import Plan
-from safeguard.census.models import PlanCensusDetail, Section47Enquiry
 from safeguard.conferences.models import Conference
 from safeguard.domain.calendar import CalendarRangeError, calendar_for
 from safeguard.domain.figures import DataQualityItem
+
+from .models import PlanCensusDetail, Section47Enquiry
 
 # The census's "initial child protection conference" (DateOfInitialCPC): an initial conference,
 # or the transfer-in conference at which a plan is taken over from another authority.

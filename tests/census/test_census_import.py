@@ -11,10 +11,10 @@ from xml.etree import ElementTree as StdlibXml
 import pytest
 
 from safeguard.cases.models import Child, Plan
+from safeguard.census.importer import census_import
 from safeguard.census.models import CinEpisode, PlanCensusDetail, Section47Enquiry
+from safeguard.census.reader import CollectionYear, census_read
 from safeguard.conferences.models import Conference
-from safeguard.exchange.census import census_import
-from safeguard.exchange.census_file import CollectionYear, census_read
 from tests.census.standards import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from lxml import etree
 
 from bench.census_file import write_census_file
 from safeguard.cases.models import Child, Plan
+from safeguard.census.importer import census_import
 from safeguard.census.models import CinEpisode
-from safeguard.exchange.census import census_import
-from safeguard.exchange.census_file import SCHEMA_DIR
+from safeguard.census.reader import SCHEMA_DIR
 
 
 def test_the_bench_census_file_validates_against_the_2026_schema(tmp_path):

@@ -26,17 +26,17 @@ from openpyxl import Workbook, load_workbook
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import Child, Plan, PlanCategory
-from safeguard.census.models import PlanCensusDetail, Section47Enquiry
-from safeguard.census.services import census_records_write
-from safeguard.census.settling import settle
-from safeguard.census.sourced import Sourced
 from safeguard.conferences.models import Conference
 from safeguard.domain.calendar import add_months
+from safeguard.exchange.importer import FileCounts, ImportResult, bundle_apply
+from safeguard.exchange.reader import Problem, parse_date
 from safeguard.spreadsheet_cells import neutralised_row, restored
 from safeguard.zip_archives import duplicated_member, xml_member_with_dtd
 
-from .importer import FileCounts, ImportResult, bundle_apply
-from .reader import Problem, parse_date
+from .models import PlanCensusDetail, Section47Enquiry
+from .services import census_records_write
+from .settling import settle
+from .sourced import Sourced
 
 ID_PREFIX = "AA"
 MAX_ROWS = 200_000

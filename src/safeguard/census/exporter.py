@@ -1,9 +1,5 @@
-"""The DfE children in need (CIN) census XML: `census_import` and `census_export`.
-
-The file is read and checked whole (safeguard.exchange.census_file) before anything is
-written. Only the child protection parts are imported: children,
-section 47 enquiries and their initial conferences, initial conferences recorded on the episode,
-plans and review conferences (docs/cin-census.md)."""
+"""Exporting a collection year's child protection records as a DfE children in need (CIN)
+census file: `census_export` (docs/cin-census.md)."""
 
 from __future__ import annotations
 
@@ -20,108 +16,11 @@ from lxml import etree
 
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
-from safeguard.census.services import census_records_write
-from safeguard.census.settling import settle
 
-from .census_file import CensusFile, CollectionYear, census_read, cycle_collection_paused
-from .importer import FileCounts, ImportResult, bundle_apply
-from .reader import Problem
+from .reader import CollectionYear, census_read
 
-ID_PREFIX = "CIN"
 UNKNOWN_REFERRAL_SOURCE = "10"  # the census code set's "Source unknown"
 NOT_OBTAINED_ETHNICITY = "NOBT"
-
-
-# ------------------------------------------------------------------------------------------
-# import
-
-
-@dataclass
-class CensusImportResult:
-    result: ImportResult
-    census: CensusFile
-
-    @property
-    def ok(self) -> bool:
-        return self.result.ok
-
-    @property
-    def problems(self) -> list[Problem]:
-        return self.result.problems
-
-
-class _RollBack(Exception):
-    pass
-
-
-FILE_LABELS = {
-    "children.csv": "children",
-    "cp_plans.csv": "plans",
-    "conferences.csv": "conferences",
-}
-
-
-def census_import(
-    *, path: Path, by: Any | None, dry_run: bool = False, census: CensusFile | None = None
-) -> CensusImportResult:
-    """Check the census file whole; if it is clean, write its child protection records.
-
-    Records are matched by child and date (a plan by its start, a conference by its type and
-    date): new ones are added, differing ones changed, equal ones left alone, and records the
-    file does not mention are kept. Fields the census does not carry keep their recorded values.
-    `census` is the file already read (`census_read_begun`), if it has been."""
-    with cycle_collection_paused():
-        return _census_import(path=path, by=by, dry_run=dry_run, census=census)
-
-
-def _census_import(
-    *, path: Path, by: Any | None, dry_run: bool, census: CensusFile | None
-) -> CensusImportResult:
-    census = census or census_read(path)
-    if census.problems:
-        return CensusImportResult(
-            ImportResult(problems=list(census.problems), warnings=census.warnings), census
-        )
-    result = ImportResult(warnings=list(census.warnings), dry_run=dry_run)
-    try:
-        with transaction.atomic():
-            bundle = settle(census.sourced, prefix=ID_PREFIX, source_name=census.name)
-            bundle.warnings.extend(census.warnings)
-            result = bundle_apply(bundle=bundle, source_name=census.name, by=by)
-            result.dry_run = dry_run
-            if not result.ok:
-                raise _RollBack
-            result.files = {
-                FILE_LABELS[name]: counts
-                for name, counts in result.files.items()
-                if name in FILE_LABELS
-            }
-            extras = census_records_write(
-                episodes=census.episodes,
-                enquiries=census.enquiries,
-                previous_plans=census.previous_plans,
-            )
-            for name, counts in extras.items():
-                result.files[name] = FileCounts(counts.added, counts.changed, counts.unchanged)
-            audit_record(
-                actor=by,
-                action=AuditAction.IMPORT,
-                record_type="cin_census",
-                record_id=census.name[:100],
-                summary="; ".join(
-                    f"{name}: {c.added} added, {c.changed} changed, {c.unchanged} unchanged"
-                    for name, c in extras.items()
-                )[:500],
-            )
-            if dry_run:
-                raise _RollBack
-    except _RollBack:
-        pass
-    return CensusImportResult(result, census)
-
-
-# ------------------------------------------------------------------------------------------
-# export
 
 
 class CensusExportError(Exception):
@@ -162,8 +61,9 @@ def _sub(parent: etree._Element, tag: str, value: Any) -> None:
 def _census_records(year: CollectionYear) -> tuple[dict, list[str]]:
     """Everything the year's file needs, gathered per child in a handful of queries."""
     from safeguard.cases.models import Child, Plan
-    from safeguard.census.models import CinEpisode, PlanCensusDetail, Section47Enquiry
     from safeguard.conferences.models import Conference
+
+    from .models import CinEpisode, PlanCensusDetail, Section47Enquiry
 
     start_on, end_on = year.start_on, year.end_on
     by_child: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))

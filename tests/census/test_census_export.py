@@ -8,10 +8,11 @@ from collections import Counter
 import pytest
 from lxml import etree
 
+from safeguard.census.exporter import census_export
+from safeguard.census.importer import census_import
+from safeguard.census.reader import CollectionYear
 from safeguard.domain.figures import CountBy
 from safeguard.domain.periods import Period
-from safeguard.exchange.census import census_export, census_import
-from safeguard.exchange.census_file import CollectionYear
 from safeguard.reporting.selectors import report_inputs
 from tests.census.standards import *  # noqa: F403
 

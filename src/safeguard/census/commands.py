@@ -1,0 +1,130 @@
+"""Census subcommands registered into the CLI by safeguard.cli: `cin-census` (the DfE CIN census
+file, import and export), `annex-a` (Ofsted ILACS Annex A) and `check` (the DfE census rules)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+
+def _print_import(result, *, dry_run: bool, name: str) -> int:
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not result.ok:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        count = len(result.problems)
+        print(
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was imported.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"{'Would import' if dry_run else 'Imported'} {name}:")
+    for label, counts in result.files.items():
+        print(
+            f"  {label:<22} {counts.added:>7} added {counts.changed:>7} changed "
+            f"{counts.unchanged:>7} unchanged"
+        )
+    if dry_run:
+        print("Nothing was written (--dry-run).")
+    return 0
+
+
+def cmd_cin_census(args: argparse.Namespace) -> int:
+    from safeguard.console import UserError
+
+    from .exporter import CensusExportError, census_export
+    from .importer import census_import
+    from .reader import CensusError, CollectionYear
+
+    if args.census_command == "import":
+        try:
+            outcome = census_import(path=Path(args.file), by=None, dry_run=args.dry_run)
+        except CensusError as error:
+            raise UserError(str(error)) from None
+        return _print_import(outcome.result, dry_run=args.dry_run, name=args.file)
+    try:
+        year = CollectionYear.parse(args.year)
+        exported = census_export(path=Path(args.file), year=year, by=None, lea=args.lea)
+    except (ValueError, CensusExportError) as error:
+        raise UserError(str(error)) from None
+    for warning in exported.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"Wrote {args.file}: collection year {year.name}, {exported.children} children.")
+    return 0
+
+
+def cmd_annex_a(args: argparse.Namespace) -> int:
+    from safeguard.console import UserError, today
+
+    from .annex_a import AnnexAError, annex_a_export, annex_a_import
+
+    if args.annex_command == "export":
+        as_of = args.as_of or today()
+        counts = annex_a_export(path=Path(args.file), as_of=as_of, by=None)
+        print(f"Wrote {args.file} (six months to {as_of.isoformat()}):")
+        for sheet, count in counts.items():
+            print(f"  {sheet:<8} {count:>7} rows")
+        return 0
+    try:
+        result = annex_a_import(path=Path(args.file), by=None, dry_run=args.dry_run)
+    except AnnexAError as error:
+        raise UserError(str(error)) from None
+    return _print_import(result, dry_run=args.dry_run, name=args.file)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from safeguard.console import UserError, today
+
+    from .dfe_rules import dfe_rules_check
+
+    end_on = args.end or today()
+    if args.start and args.start > end_on:
+        raise UserError("--from is after --to")
+    failures = dfe_rules_check(end_on=end_on, start_on=args.start)
+    scope = f"from {args.start.isoformat()} " if args.start else ""
+    if not failures:
+        print(f"Every DfE census rule checked passes ({scope}to {end_on.isoformat()}).")
+        return 0
+    print(f"DfE census rules that records fail ({scope}to {end_on.isoformat()}):")
+    for failure in failures:
+        shown = ", ".join(failure.child_ids[: args.limit])
+        more = len(failure.child_ids) - args.limit
+        print(f"  {failure} [{failure.count} record{'s' if failure.count != 1 else ''}]")
+        print(f"      children: {shown}{f' and {more} more' if more > 0 else ''}")
+    return 1
+
+
+def register(commands: argparse._SubParsersAction, command: Callable) -> None:
+    from safeguard.console import date_argument
+
+    sub = command("cin-census", cmd_cin_census, "Import or export the DfE CIN census (XML).")
+    actions = sub.add_subparsers(dest="census_command", required=True, metavar="ACTION")
+    action = actions.add_parser(
+        "import",
+        help="Check a census file against the DfE schema and import its child protection parts.",
+    )
+    action.add_argument("file")
+    action.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    action = actions.add_parser(
+        "export", help="Write a collection year's child protection records as a census file."
+    )
+    action.add_argument("--year", required=True, help="the collection year, e.g. 2023/24")
+    action.add_argument("--lea", help="the three-digit LA code for the header (optional)")
+    action.add_argument("file")
+
+    sub = command("annex-a", cmd_annex_a, "Ofsted ILACS Annex A: export Lists 5 and 7, import 7.")
+    actions = sub.add_subparsers(dest="annex_command", required=True, metavar="ACTION")
+    action = actions.add_parser("export", help="Write Lists 5 and 7 as an .xlsx workbook.")
+    action.add_argument("file")
+    action.add_argument("--as-of", type=date_argument, metavar="DATE", help="default: today")
+    action = actions.add_parser("import", help="Import List 7 (children on a plan) from .xlsx.")
+    action.add_argument("file")
+    action.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+
+    sub = command("check", cmd_check, "Check the records against the DfE census rules.")
+    sub.add_argument("--from", dest="start", type=date_argument, metavar="DATE")
+    sub.add_argument("--to", dest="end", type=date_argument, metavar="DATE", help="default: today")
+    sub.add_argument("--limit", type=int, default=20, help="children listed per rule")
