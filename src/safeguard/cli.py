@@ -380,6 +380,7 @@ EXTENSIONS = (
     "safeguard.accounts.commands",
     "safeguard.audit.commands",
     "safeguard.exchange.commands",
+    "safeguard.demo.commands",
     "safeguard.escalations.commands",
     "safeguard.operations.commands",
 )
