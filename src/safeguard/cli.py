@@ -381,6 +381,7 @@ EXTENSIONS = (
     "safeguard.audit.commands",
     "safeguard.exchange.commands",
     "safeguard.demo.commands",
+    "safeguard.notifications.commands",
     "safeguard.escalations.commands",
     "safeguard.operations.commands",
 )

@@ -28,8 +28,9 @@ from django.utils import timezone
 
 from safeguard.cases.models import Child, Plan
 from safeguard.conferences.models import Conference, Meeting
-from safeguard.escalations.models import Escalation, Notification, NotificationKind
+from safeguard.escalations.models import Escalation
 from safeguard.monitoring.models import MonitoringCheck
+from safeguard.notifications.models import Notification, NotificationKind
 
 from .models import AuditAction, AuditEntry
 from .services import audit_record
