@@ -38,7 +38,16 @@ import random
 from dataclasses import dataclass, field
 
 from safeguard.domain.calendar import Nation, WorkingDayCalendar, add_months, calendar_for
-from safeguard.exchange.schema import FILES
+from safeguard.exchange.schema import (
+    ALLOCATIONS,
+    CHILDREN,
+    CONFERENCES,
+    ESCALATIONS,
+    FILES,
+    INVITATIONS,
+    MONITORING_CHECKS,
+    PLANS,
+)
 from safeguard.spreadsheet_cells import SafeCsvWriter
 
 __all__ = ["DEFAULT_SEED", "write_demo_bundle"]
@@ -1150,13 +1159,13 @@ def build_demo_tables(seed: int = DEFAULT_SEED) -> dict[str, list[dict[str, str]
         for c in children
     ]
     return {
-        "children.csv": child_rows,
-        "cp_plans.csv": plan_rows,
-        "conferences.csv": conference_rows,
-        "invitations.csv": invitation_rows,
-        "escalations.csv": escalation_rows,
-        "monitoring_checks.csv": check_rows,
-        "allocations.csv": _allocations(seed, sim, plan_rows, plan_ids),
+        CHILDREN.filename: child_rows,
+        PLANS.filename: plan_rows,
+        CONFERENCES.filename: conference_rows,
+        INVITATIONS.filename: invitation_rows,
+        ESCALATIONS.filename: escalation_rows,
+        MONITORING_CHECKS.filename: check_rows,
+        ALLOCATIONS.filename: _allocations(seed, sim, plan_rows, plan_ids),
     }
 
 
