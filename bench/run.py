@@ -1,6 +1,6 @@
 """`python -m bench.run [--quick] [--sizes NAME ...]`: Safeguard's benchmarks (issue 9).
 
-For each size, a synthetic authority is written once (safeguard.exchange.synthetic), then for
+For each size, a synthetic authority is written once (safeguard.demo.synthetic), then for
 each database every measurement runs in its own process (bench.worker) with DATABASE_URL set:
 import (rows per second, peak memory), re-import (everything unchanged), recomputing every
 timeliness verdict, the report as JSON, PDF and Word, and three pages through Django's test

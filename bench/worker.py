@@ -45,7 +45,7 @@ def _setup() -> None:
 
 
 def step_synth(args: argparse.Namespace) -> dict:
-    from safeguard.exchange.synthetic import write_synthetic_bundle
+    from safeguard.demo.synthetic import write_synthetic_bundle
 
     started = time.perf_counter()
     counts: dict[str, int] = {}

@@ -374,7 +374,8 @@ EXTENSIONS = (
     "safeguard.accounts.commands",
     "safeguard.audit.commands",
     "safeguard.census.commands",
-    "safeguard.exchange.commands",
+    "safeguard.demo.commands",
+    "safeguard.notifications.commands",
     "safeguard.escalations.commands",
     "safeguard.operations.commands",
 )

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from safeguard.audit.models import AuditAction, AuditEntry
 from safeguard.audit.services import audit_record, audit_verify
-from safeguard.escalations.models import Notification
+from safeguard.notifications.models import Notification
 from tests.web.urlmap import EXPECTED, all_routes, make_url_samples, url_for
 
 pytestmark = pytest.mark.django_db

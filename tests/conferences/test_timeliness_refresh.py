@@ -114,8 +114,8 @@ def test_an_import_writes_new_childrens_verdicts_as_the_refresh_would(tmp_path):
     refresh of every child afterwards must find nothing to change. The synthetic authority has
     every kind of conference, late ones, and children with two conferences on one day (left to
     the refresh); a second import adds children beside them, and a held child's conference."""
+    from safeguard.demo.synthetic import write_synthetic_bundle
     from safeguard.exchange.importer import bundle_import
-    from safeguard.exchange.synthetic import write_synthetic_bundle
 
     write_synthetic_bundle(tmp_path / "first", children=300, years=6, seed=3)
     assert bundle_import(path=tmp_path / "first", by=None).ok

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 import holidays
 import pytest
 
-from safeguard.demo import write_demo_bundle
+from safeguard.demo.authority import write_demo_bundle
 
 SEED_FIGURES = json.loads(
     """

@@ -156,3 +156,21 @@ def test_n_months_after_keeps_the_day_number_or_takes_the_month_end(
     day: date, months: int, expected_on: date
 ) -> None:
     assert add_months(day, months) == expected_on
+
+
+def test_a_working_day_on_or_before_and_after_a_bank_holiday_weekend() -> None:
+    # Good Friday 7 April 2023 and Easter Monday 10 April 2023 around a weekend.
+
+    assert england.working_day_on_or_before(date(2023, 4, 10)) == date(2023, 4, 6)
+    assert england.working_day_on_or_after(date(2023, 4, 7)) == date(2023, 4, 11)
+    assert england.working_day_on_or_before(date(2023, 4, 6)) == date(2023, 4, 6)
+    assert england.working_day_on_or_after(date(2023, 4, 11)) == date(2023, 4, 11)
+
+
+def test_the_working_days_of_a_span_include_both_ends() -> None:
+
+    assert england.working_days(date(2023, 4, 6), date(2023, 4, 11)) == [
+        date(2023, 4, 6),
+        date(2023, 4, 11),
+    ]
+    assert england.working_days(date(2023, 4, 11), date(2023, 4, 6)) == []

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from safeguard.cases.models import Child
 from safeguard.conferences.models import Conference
+from safeguard.demo.synthetic import write_synthetic_bundle
 from safeguard.exchange.importer import bundle_import
-from safeguard.exchange.synthetic import write_synthetic_bundle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -20,9 +20,9 @@ from safeguard.audit.models import AuditChainHead, AuditEntry
 from safeguard.cases.models import Child, Plan
 from safeguard.conferences.models import Conference
 from safeguard.data_version.models import DataVersion
+from safeguard.demo.synthetic import write_synthetic_bundle
 from safeguard.escalations.models import Escalation
 from safeguard.exchange.importer import bundle_import
-from safeguard.exchange.synthetic import write_synthetic_bundle
 from safeguard.operations import backup
 from safeguard.operations.commands import register
 from tests.factories import make_user

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from safeguard.exchange.synthetic import write_synthetic_bundle
+from safeguard.demo.synthetic import write_synthetic_bundle
 
 pytestmark = pytest.mark.slow
 

@@ -52,7 +52,7 @@ def test_the_retention_period_is_a_setting(settings):
 def _alert(*, key: str, child_id: str = "", check=None):
     from django.utils import timezone
 
-    from safeguard.escalations.models import Notification
+    from safeguard.notifications.models import Notification
 
     return Notification.objects.create(
         kind="alert",
@@ -67,8 +67,8 @@ def _alert(*, key: str, child_id: str = "", check=None):
 
 @pytest.mark.django_db
 def test_the_alert_emails_about_a_child_go_with_the_child():
-    from safeguard.escalations.models import Notification
     from safeguard.monitoring.models import MonitoringCheck
+    from safeguard.notifications.models import Notification
 
     old = make_child(child_id="OLD", date_of_birth=D(1980, 1, 1))
     plan = make_plan(child=old, start_on=D(1990, 1, 1), end_on=D(1991, 1, 1))

@@ -148,7 +148,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "administration:liaison-officer-edit": only(M),
     "administration:rules": only(M),
     # emails sent: managers all; liaison officers their digests, chairs their reminders
-    "escalations:notifications": only(C, M, LO),
+    "notifications:list": only(C, M, LO),
 }
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("safeguard.exchange.urls")),
     path("", include("safeguard.administration.urls")),
     path("", include("safeguard.escalations.urls")),
+    path("", include("safeguard.notifications.urls")),
 ]

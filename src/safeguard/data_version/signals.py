@@ -15,7 +15,15 @@ from .services import data_version_bump
 # The apps whose tables hold the records (and the reference data and rule set the report uses).
 # Not accounts, audit, sessions or two-factor devices: those change on every request or
 # download and would make every cached report useless.
-RECORD_APPS = ("cases", "census", "conferences", "escalations", "monitoring", "exchange")
+RECORD_APPS = (
+    "cases",
+    "census",
+    "conferences",
+    "escalations",
+    "monitoring",
+    "notifications",
+    "exchange",
+)
 
 
 def _changed(sender: Any, using: str = "default", **kwargs: Any) -> None:

@@ -1,5 +1,3 @@
-"""A demo authority whose records reproduce the seed report's figures (counted by meeting)."""
-
-from safeguard.demo.authority import write_demo_bundle
-
-__all__ = ["write_demo_bundle"]
+"""Every generator of records that are nobody's: the demo authority (fitted to the seed report's
+figures), synthetic authorities of any size, and the demo's sign-in accounts and Senior Liaison
+Officers. Nothing outside this package imports it but the command line's registration."""

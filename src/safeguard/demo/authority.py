@@ -32,12 +32,22 @@ time (bank holidays are still avoided as meeting days, for realism).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import pathlib
 import random
 from dataclasses import dataclass, field
 
+from safeguard.domain.calendar import Nation, WorkingDayCalendar, add_months, calendar_for
+from safeguard.exchange.schema import (
+    ALLOCATIONS,
+    CHILDREN,
+    CONFERENCES,
+    ESCALATIONS,
+    FILES,
+    INVITATIONS,
+    MONITORING_CHECKS,
+    PLANS,
+)
 from safeguard.spreadsheet_cells import SafeCsvWriter
 
 __all__ = ["DEFAULT_SEED", "write_demo_bundle"]
@@ -201,62 +211,26 @@ TEAM_SIZES = (("team_manager", 1), ("practice_supervisor", 2), ("social_worker",
 ALLOCATIONS_FROM = dt.date(2021, 4, 1)  # plans open on or after this day get allocations
 ALLOCATION_SEED_OFFSET = 7_000_007  # allocations draw from their own generator
 
-# England and Wales bank holidays of the simulated years: meetings avoid them (cosmetic only).
-_BANK_HOLIDAYS_TEXT = """
-2013-01-01 2013-03-29 2013-04-01 2013-05-06 2013-05-27 2013-08-26 2013-12-25 2013-12-26
-2014-01-01 2014-04-18 2014-04-21 2014-05-05 2014-05-26 2014-08-25 2014-12-25 2014-12-26
-2015-01-01 2015-04-03 2015-04-06 2015-05-04 2015-05-25 2015-08-31 2015-12-25 2015-12-28
-2016-01-01 2016-03-25 2016-03-28 2016-05-02 2016-05-30 2016-08-29 2016-12-26 2016-12-27
-2017-01-02 2017-04-14 2017-04-17 2017-05-01 2017-05-29 2017-08-28 2017-12-25 2017-12-26
-2018-01-01 2018-03-30 2018-04-02 2018-05-07 2018-05-28 2018-08-27 2018-12-25 2018-12-26
-2019-01-01 2019-04-19 2019-04-22 2019-05-06 2019-05-27 2019-08-26 2019-12-25 2019-12-26
-2020-01-01 2020-04-10 2020-04-13 2020-05-08 2020-05-25 2020-08-31 2020-12-25 2020-12-28
-2021-01-01 2021-04-02 2021-04-05 2021-05-03 2021-05-31 2021-08-30 2021-12-27 2021-12-28
-2022-01-03 2022-04-15 2022-04-18 2022-05-02 2022-06-02 2022-06-03 2022-08-29 2022-09-19
-"""
-BANK_HOLIDAYS = frozenset(dt.date.fromisoformat(day) for day in _BANK_HOLIDAYS_TEXT.split())
-
 MIN_INITIALS_PER_MONTH = 4
 
 
 # --- dates -----------------------------------------------------------------------------------
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """Same day number ``months`` later, clamped to the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month0 = divmod(index, 12)
-    return dt.date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
+def _calendar() -> WorkingDayCalendar:
+    """England's working days: meetings avoid bank holidays (cosmetic only: the figures count
+    meetings, not days)."""
+    return calendar_for(Nation.england)
 
 
 def _month_bounds(month: tuple[int, int]) -> tuple[dt.date, dt.date]:
-    year, number = month
-    return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
+    first = dt.date(*month, 1)
+    return first, add_months(first, 1) - dt.timedelta(days=1)
 
 
 def _next_month(month: tuple[int, int], step: int = 1) -> tuple[int, int]:
-    year, month0 = divmod(month[0] * 12 + month[1] - 1 + step, 12)
-    return year, month0 + 1
-
-
-def _is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in BANK_HOLIDAYS
-
-
-def _working_days(first: dt.date, last: dt.date) -> list[dt.date]:
-    days = []
-    day = first
-    while day <= last:
-        if _is_working_day(day):
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return days
-
-
-def _last_working_day_on_or_before(day: dt.date) -> dt.date:
-    while not _is_working_day(day):
-        day -= dt.timedelta(days=1)
-    return day
+    first = add_months(dt.date(*month, 1), step)
+    return first.year, first.month
 
 
 def _months_between(earlier: dt.date, later: dt.date) -> float:
@@ -314,7 +288,7 @@ class Episode:
     def set_due(self, due_on: dt.date | None) -> None:
         self.due_on = due_on
         self.effective_due_on = (
-            dt.date.max if due_on is None else _last_working_day_on_or_before(due_on)
+            dt.date.max if due_on is None else _calendar().working_day_on_or_before(due_on)
         )
 
 
@@ -446,7 +420,7 @@ class _Simulation:
         episode.meetings.append(meeting)
         self.meetings.append(meeting)
         if makes_plan:
-            episode.set_due(_add_months(held_on, 3))
+            episode.set_due(add_months(held_on, 3))
             self.active.append(episode)
 
     def _hold_review(
@@ -469,7 +443,7 @@ class _Simulation:
             episode.set_due(None)
             self.active.remove(episode)
         else:
-            episode.set_due(_add_months(held_on, 6))
+            episode.set_due(add_months(held_on, 6))
 
     def _review_ends_plan(self, episode: Episode, held_on: dt.date, pressure: float) -> bool:
         elapsed = _months_between(episode.start_on, held_on)
@@ -513,7 +487,7 @@ class _Simulation:
     def run_month(self, month: tuple[int, int]) -> None:
         rng = self.rng
         first, last = _month_bounds(month)
-        working = _working_days(first, last)
+        working = _calendar().working_days(first, last)
         target = _meeting_target(month)
         families_on_plan = len(self.active)
         goal = _family_target(month)
@@ -575,17 +549,17 @@ class _Simulation:
             if why == "due":
                 if late_month and due_on.day <= last.day - 6:
                     late_month = False
-                    window = _working_days(due_on + dt.timedelta(days=1), last)[:3]
+                    window = _calendar().working_days(due_on + dt.timedelta(days=1), last)[:3]
                     late_reason = rng.choice(LATE_REASONS)
                 else:
                     earliest = max(first, due_on - dt.timedelta(days=rng.choice((3, 7, 14, 21))))
-                    window = _working_days(earliest, due_on)
+                    window = _calendar().working_days(earliest, due_on)
             elif why == "early":
                 earliest = max(first, due_on - dt.timedelta(days=42))
-                window = _working_days(earliest, last)
+                window = _calendar().working_days(earliest, last)
             else:
                 earliest = max(first, previous_on + dt.timedelta(days=42))
-                window = _working_days(earliest, min(last, due_on))
+                window = _calendar().working_days(earliest, min(last, due_on))
             assert window, (month, why)
             held_on = rng.choice(window)
             ends = why == "ending" or self._review_ends_plan(episode, held_on, pressure)
@@ -997,8 +971,8 @@ def _monitoring_checks(
         for previous_on, next_on in intervals:
             if (next_on - previous_on).days < 42:
                 continue
-            midway = _last_working_day_on_or_before(previous_on + (next_on - previous_on) / 2)
-            pre_review = _last_working_day_on_or_before(
+            midway = _calendar().working_day_on_or_before(previous_on + (next_on - previous_on) / 2)
+            pre_review = _calendar().working_day_on_or_before(
                 next_on - dt.timedelta(days=rng.randint(4, 12))
             )
             for kind, completed_on in (("midway", midway), ("pre_review", pre_review)):
@@ -1185,45 +1159,14 @@ def build_demo_tables(seed: int = DEFAULT_SEED) -> dict[str, list[dict[str, str]
         for c in children
     ]
     return {
-        "children.csv": child_rows,
-        "cp_plans.csv": plan_rows,
-        "conferences.csv": conference_rows,
-        "invitations.csv": invitation_rows,
-        "escalations.csv": escalation_rows,
-        "monitoring_checks.csv": check_rows,
-        "allocations.csv": _allocations(seed, sim, plan_rows, plan_ids),
+        CHILDREN.filename: child_rows,
+        PLANS.filename: plan_rows,
+        CONFERENCES.filename: conference_rows,
+        INVITATIONS.filename: invitation_rows,
+        ESCALATIONS.filename: escalation_rows,
+        MONITORING_CHECKS.filename: check_rows,
+        ALLOCATIONS.filename: _allocations(seed, sim, plan_rows, plan_ids),
     }
-
-
-COLUMNS = {
-    "children.csv": (
-        "child_id", "given_name", "family_name", "date_of_birth", "expected_date_of_birth", "sex",
-        "ethnicity", "area",
-    ),
-    "cp_plans.csv": (
-        "plan_id", "child_id", "start_date", "end_date", "end_reason", "initial_category",
-        "latest_category",
-    ),
-    "conferences.csv": (
-        "conference_id", "child_id", "meeting_id", "conference_type", "date",
-        "strategy_discussion_date", "transfer_notification_date", "chair", "outcome",
-        "child_attended", "advocate_involved", "views_shared_via", "preparation_session",
-        "participation_code", "out_of_timescale_reason",
-    ),
-    "invitations.csv": (
-        "meeting_id", "organisation_type", "organisation_name", "report_requested",
-        "report_received", "attended", "apologies",
-    ),
-    "escalations.csv": (
-        "escalation_id", "date_raised", "organisation_type", "organisation_name", "area",
-        "reason", "formal", "stage", "conference_id", "child_id", "raised_by", "resolved_date",
-    ),
-    "monitoring_checks.csv": (
-        "check_id", "plan_id", "kind", "date_completed", "chair", "core_groups_on_track",
-        "visits_on_track", "outcome", "alerted",
-    ),
-    "allocations.csv": ("child_id", "role", "name", "email", "from", "to"),
-}  # fmt: skip
 
 
 def write_demo_bundle(folder: pathlib.Path, *, seed: int = DEFAULT_SEED) -> None:
@@ -1236,8 +1179,12 @@ def write_demo_bundle(folder: pathlib.Path, *, seed: int = DEFAULT_SEED) -> None
     """
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in build_demo_tables(seed).items():
-        with (folder / name).open("w", encoding="utf-8", newline="") as handle:
+    tables = build_demo_tables(seed)
+    for spec in FILES:
+        with (folder / spec.filename).open("w", encoding="utf-8", newline="") as handle:
             writer = SafeCsvWriter(handle, lineterminator="\r\n")
-            writer.writerow(COLUMNS[name])
-            writer.writerows([row.get(column, "") for column in COLUMNS[name]] for row in rows)
+            writer.writerow(spec.column_names)
+            writer.writerows(
+                [row.get(column, "") for column in spec.column_names]
+                for row in tables[spec.filename]
+            )

@@ -85,9 +85,10 @@ def demo_load(*, seed: int) -> DemoLoaded:
 
     Refuses (DemoRefused) before writing anything unless `demo_load_allowed`. The marker is
     written first, so a load that fails part way may be run again."""
-    from safeguard.accounts.demo import demo_accounts_ensure
-    from safeguard.escalations.services import demo_liaison_officers_ensure
     from safeguard.exchange.importer import bundle_import
+
+    from .accounts import demo_accounts_ensure
+    from .liaison_officers import demo_liaison_officers_ensure
 
     with transaction.atomic():
         demo_load_allowed()

@@ -143,6 +143,30 @@ class WorkingDayCalendar:
             self._working_ordinals, earlier_on.toordinal()
         )
 
+    def working_day_on_or_before(self, day: dt.date) -> dt.date:
+        """``day`` when it is a working day, otherwise the last working day before it."""
+        self._check_covered(day)
+        index = bisect_right(self._working_ordinals, day.toordinal()) - 1
+        if index < 0:
+            raise CalendarRangeError(f"no known working day on or before {day.isoformat()}.")
+        return dt.date.fromordinal(self._working_ordinals[index])
+
+    def working_day_on_or_after(self, day: dt.date) -> dt.date:
+        """``day`` when it is a working day, otherwise the first working day after it."""
+        self._check_covered(day)
+        index = bisect_left(self._working_ordinals, day.toordinal())
+        if index == len(self._working_ordinals):
+            raise CalendarRangeError(f"no known working day on or after {day.isoformat()}.")
+        return dt.date.fromordinal(self._working_ordinals[index])
+
+    def working_days(self, first_on: dt.date, last_on: dt.date) -> list[dt.date]:
+        """Every working day from ``first_on`` to ``last_on``, both included, in order."""
+        self._check_covered(first_on)
+        self._check_covered(last_on)
+        low = bisect_left(self._working_ordinals, first_on.toordinal())
+        high = bisect_right(self._working_ordinals, last_on.toordinal())
+        return [dt.date.fromordinal(ordinal) for ordinal in self._working_ordinals[low:high]]
+
 
 def _bank_holidays(nation: Nation) -> dict[dt.date, str]:
     """The nation's bank holidays in every covered year, by date, as the holidays package

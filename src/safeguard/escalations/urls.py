@@ -4,9 +4,6 @@ from . import views
 
 app_name = "escalations"
 urlpatterns = [
-    path("notifications/", views.notifications, name="notifications"),
-]
-urlpatterns += [
     path("escalations/", views.escalation_list, name="list"),
     path("escalations/export.csv", views.escalation_export, name="export"),
     path("escalations/raise/", views.escalation_raise_page, name="raise"),

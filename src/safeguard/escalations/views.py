@@ -16,45 +16,10 @@ from safeguard.spreadsheet_cells import SafeCsvWriter
 from safeguard.web.editing import attempt_save, initial_from
 
 from .forms import EscalationEditForm, EscalationFilterForm, EscalationRaiseForm
-from .models import NotificationKind
-from .selectors import (
-    escalation_csv_rows,
-    escalation_get_for_user,
-    escalation_log,
-    notifications_visible_to,
-)
+from .selectors import escalation_csv_rows, escalation_get_for_user, escalation_log
 from .services import escalation_raise, escalation_update
 
 PAGE_SIZE = 50
-
-
-@permission_required(Permission.ADMINISTER, Permission.VIEW_ESCALATIONS)
-@require_GET
-def notifications(request: HttpRequest) -> HttpResponse:
-    """Every digest, alert and reminder sent, with its recipients, for managers; the emails
-    sent to them for liaison officers (their digests) and chairs (their reminders)."""
-    rows = notifications_visible_to(user=request.user)
-    kind = request.GET.get("kind", "")
-    if kind in NotificationKind.values:
-        rows = rows.filter(kind=kind)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_viewed(
-        actor=request.user,
-        record_type="notifications",
-        record_id=kind,
-        child_ids=[n.child_id for n in page if n.child_id],
-        summary="Viewed the emails sent",
-    )
-    return render(
-        request,
-        "escalations/notifications.html",
-        {
-            "page": page,
-            "kind": kind,
-            "kinds": NotificationKind.choices,
-            "all_kinds": can(request.user, Permission.ADMINISTER),
-        },
-    )
 
 
 # ---- the escalations log, raising and editing (issue 5) ----------------------------------------

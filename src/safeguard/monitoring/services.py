@@ -2,7 +2,7 @@
 
 `monitoring_check_record` records a chair's midway or pre-review check. When the chair has
 concerns, it then alerts the workers allocated to the child in the roles the chair chose
-(safeguard.escalations.services.check_alerts_send) with a link to the child's page and no case
+(safeguard.notifications.alerts.check_alerts_send) with a link to the child's page and no case
 text: after the check is saved, so that a mail
 server that is down never loses the chair's check; the outcome says who was alerted and who
 could not be."""
@@ -23,7 +23,7 @@ from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import AllocationRole, Plan
 from safeguard.conferences.models import Chair
-from safeguard.escalations.services import AlertOutcome, check_alerts_send
+from safeguard.notifications.alerts import AlertOutcome, check_alerts_send
 
 from .models import CheckKind, CheckOutcome, MonitoringCheck
 

@@ -30,11 +30,9 @@ from safeguard.audit.services import audit_record
 from safeguard.cases.models import Child, Plan
 from safeguard.conferences.models import Conference, Meeting
 from safeguard.domain.retention import ChildDates, past_retention
-
-# Notification (the outbox, whose alert emails go with the child) is the name to repoint when
-# the outbox moves to its own app (issue 22, item 3).
-from safeguard.escalations.models import Escalation, Notification, NotificationKind
+from safeguard.escalations.models import Escalation
 from safeguard.monitoring.models import MonitoringCheck
+from safeguard.notifications.models import Notification, NotificationKind
 
 
 @dataclasses.dataclass(frozen=True)

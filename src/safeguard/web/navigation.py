@@ -31,7 +31,7 @@ NAVIGATION = (
     NavigationItem("Administration", "administration:index", Permission.ADMINISTER),
     NavigationItem(
         "Emails sent",
-        "escalations:notifications",
+        "notifications:list",
         (Permission.ADMINISTER, Permission.VIEW_ESCALATIONS),
     ),
     NavigationItem("Audit", "audit:search", Permission.VIEW_AUDIT),

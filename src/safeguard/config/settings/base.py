@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "safeguard.conferences",
     "safeguard.escalations",
     "safeguard.monitoring",
+    "safeguard.notifications",
     "safeguard.exchange",
     "safeguard.census",
     "safeguard.reporting",

@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from safeguard.cases.models import Allocation, Area, Child, Plan
+from safeguard.demo.liaison_officers import demo_liaison_officers_ensure
 from safeguard.domain.periods import Period
 from safeguard.escalations.models import Escalation, OrganisationType, SeniorLiaisonOfficer
-from safeguard.escalations.quarters import Quarter
-from safeguard.escalations.selectors import liaison_cover_check
-from safeguard.escalations.services import Delivery, demo_liaison_officers_ensure, digests_issue
+from safeguard.notifications.digests import digests_issue
+from safeguard.notifications.outbox import Delivery
+from safeguard.notifications.quarters import Quarter
+from safeguard.notifications.selectors import liaison_cover_check
 from safeguard.reporting.selectors import report_build
 
 Q3 = Quarter(2022, 3)

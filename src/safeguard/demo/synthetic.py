@@ -2,7 +2,7 @@
 
 `write_synthetic_bundle(folder, children=N, years=Y, seed=S)` writes the six CSV files of an
 authority with N children whose child-protection history spans the Y years ending on `end_on`.
-Unlike the demo authority (safeguard.demo.authority), which is fitted to one real report's
+Unlike the demo authority (.authority), which is fitted to one real report's
 figures, this generator has no targets to meet, so it can stream: it simulates one family at a
 time, writes that family's rows to all six files and forgets it. Memory stays constant however
 many children are asked for (600,000 for an England-sized extract), and the same arguments
@@ -38,7 +38,28 @@ import pathlib
 import random
 from dataclasses import dataclass, field
 
-from safeguard.demo.authority import (
+from safeguard.domain.calendar import add_months
+from safeguard.domain.timeliness import (
+    ConferenceKind,
+    initial_conference_due_on,
+    midway_check_due_on,
+    pre_review_check_due_on,
+    review_conference_due_on,
+    rule_set_for,
+    transfer_in_conference_due_on,
+)
+from safeguard.exchange.schema import (
+    CHILDREN,
+    CONFERENCES,
+    ESCALATIONS,
+    FILES,
+    INVITATIONS,
+    MONITORING_CHECKS,
+    PLANS,
+)
+from safeguard.spreadsheet_cells import SafeCsvWriter
+
+from .authority import (
     AREAS,
     CATEGORIES,
     CHAIRS,
@@ -54,19 +75,6 @@ from safeguard.demo.authority import (
     ORGANISATION_TYPES,
     SCHOOLS,
 )
-from safeguard.domain.calendar import add_months
-from safeguard.domain.timeliness import (
-    ConferenceKind,
-    initial_conference_due_on,
-    midway_check_due_on,
-    pre_review_check_due_on,
-    review_conference_due_on,
-    rule_set_for,
-    transfer_in_conference_due_on,
-)
-from safeguard.spreadsheet_cells import SafeCsvWriter
-
-from .schema import CHILDREN, CONFERENCES, ESCALATIONS, FILES, INVITATIONS, MONITORING_CHECKS, PLANS
 
 __all__ = ["DEFAULT_END_ON", "write_synthetic_bundle"]
 
@@ -195,18 +203,6 @@ def _age_on(born_on: dt.date, day: dt.date) -> int:
     return day.year - born_on.year - ((day.month, day.day) < (born_on.month, born_on.day))
 
 
-def _working_day_on_or_before(day: dt.date) -> dt.date:
-    while not _CALENDAR.is_working_day(day):
-        day -= _ONE_DAY
-    return day
-
-
-def _working_day_on_or_after(day: dt.date) -> dt.date:
-    while not _CALENDAR.is_working_day(day):
-        day += _ONE_DAY
-    return day
-
-
 class _Authority:
     def __init__(
         self,
@@ -275,7 +271,7 @@ class _Authority:
             chair=rng.choice(CHAIRS),
             ethnicity=_ethnicity(rng),
         )
-        strategy_on = _working_day_on_or_before(first_on)
+        strategy_on = _CALENDAR.working_day_on_or_before(first_on)
         transfer = rng.random() < TRANSFER_IN_CHANCE
         unborn = not transfer and rng.random() < UNBORN_FAMILY_CHANCE
         # The first conference is held within days of the strategy discussion or notification;
@@ -295,7 +291,7 @@ class _Authority:
             chance = REPEAT_AFTER_PLAN_CHANCE if made_plan else REPEAT_AFTER_NO_PLAN_CHANCE
             if rng.random() >= chance:
                 return
-            strategy_on = _working_day_on_or_before(
+            strategy_on = _CALENDAR.working_day_on_or_before(
                 finished_on + dt.timedelta(days=rng.randint(330, 1500))
             )
             held_on = self._first_conference_on(strategy_on)
@@ -306,7 +302,9 @@ class _Authority:
                 family.chair = rng.choice(CHAIRS)
 
     def _first_conference_on(self, strategy_on: dt.date) -> dt.date:
-        return _working_day_on_or_after(strategy_on + dt.timedelta(days=self.rng.randint(4, 16)))
+        return _CALENDAR.working_day_on_or_after(
+            strategy_on + dt.timedelta(days=self.rng.randint(4, 16))
+        )
 
     def _make_children(self, family: _Family, size: int, first_on: dt.date, unborn: bool) -> None:
         rng = self.rng
@@ -388,10 +386,12 @@ class _Authority:
             missing = rng.random() < MISSING_NOTIFICATION_CHANCE
         late_reason = ""
         if rng.random() < LATE_INITIAL_CHANCE:
-            held_on = _working_day_on_or_after(due_on + dt.timedelta(days=rng.randint(1, 15)))
+            held_on = _CALENDAR.working_day_on_or_after(
+                due_on + dt.timedelta(days=rng.randint(1, 15))
+            )
             late_reason = rng.choice(LATE_REASONS)
         elif held_on > due_on:
-            held_on = _working_day_on_or_before(due_on)
+            held_on = _CALENDAR.working_day_on_or_before(due_on)
         if held_on > self.end_on:
             return None, False
         makes_plan = kind is ConferenceKind.transfer_in or rng.random() < INITIAL_MAKES_PLAN_CHANCE
@@ -428,18 +428,20 @@ class _Authority:
             if ends and rng.random() < ENDING_REVIEW_CALLED_EARLY_CHANCE:
                 earliest = previous_on + dt.timedelta(days=42)
                 day = earliest + dt.timedelta(days=rng.randint(0, max(0, (due_on - earliest).days)))
-                review_on = _working_day_on_or_before(day)
+                review_on = _CALENDAR.working_day_on_or_before(day)
             elif rng.random() < LATE_REVIEW_CHANCE:
-                review_on = _working_day_on_or_after(due_on + dt.timedelta(rng.randint(1, 30)))
+                review_on = _CALENDAR.working_day_on_or_after(
+                    due_on + dt.timedelta(rng.randint(1, 30))
+                )
                 late_reason = rng.choice(LATE_REASONS)
             else:
-                review_on = _working_day_on_or_before(
+                review_on = _CALENDAR.working_day_on_or_before(
                     due_on - dt.timedelta(days=rng.choice((0, 1, 3, 7, 10, 14, 21)))
                 )
             if review_on > self.end_on:
                 break
             if review_on <= previous_on:  # a review must follow the conference before it
-                review_on = _working_day_on_or_after(previous_on + dt.timedelta(days=28))
+                review_on = _CALENDAR.working_day_on_or_after(previous_on + dt.timedelta(days=28))
             outcomes = dict.fromkeys(on_plan, "no_plan" if ends else "plan")
             leaving = None
             if not ends and len(on_plan) > 1 and rng.random() < SIBLING_LEAVES_CHANCE:
@@ -658,7 +660,7 @@ class _Authority:
             ):
                 if rng.random() >= chance:
                     continue
-                completed_on = _working_day_on_or_before(
+                completed_on = _CALENDAR.working_day_on_or_before(
                     completed_on + dt.timedelta(days=rng.randint(-3, 2))
                 )
                 if completed_on > self.end_on or not previous_on < completed_on < next_on:

@@ -15,10 +15,12 @@ from django.test import override_settings
 from safeguard.audit.models import AuditAction, AuditEntry
 from safeguard.cli import build_parser
 from safeguard.domain.periods import Period
-from safeguard.escalations.models import Notification, NotificationKind
-from safeguard.escalations.quarters import Quarter
-from safeguard.escalations.selectors import digest_build, liaison_cover_check
-from safeguard.escalations.services import Delivery, digests_issue, liaison_officer_record
+from safeguard.escalations.services import liaison_officer_record
+from safeguard.notifications.digests import digests_issue
+from safeguard.notifications.models import Notification, NotificationKind
+from safeguard.notifications.outbox import Delivery
+from safeguard.notifications.quarters import Quarter
+from safeguard.notifications.selectors import digest_build, liaison_cover_check
 from safeguard.reporting.selectors import report_build
 
 from .conftest import CHILD_FAMILY, CHILD_GIVEN
@@ -221,7 +223,7 @@ def test_the_command_names_each_file_it_writes_and_the_totals(small_authority, t
 def test_the_command_with_send_names_each_recipient_and_never_sends_twice(
     small_authority, capsys, monkeypatch
 ):
-    import safeguard.escalations.services as services
+    import safeguard.notifications.digests as services
 
     monkeypatch.setattr(services.timezone, "localdate", lambda: AFTER_Q3)
     _run("digests", "--quarter", "2022Q3", "--send")
@@ -280,7 +282,7 @@ def test_a_line_break_in_a_cover_name_or_a_name_sends_every_digest_on_one_header
 def test_one_officers_failure_is_recorded_and_the_others_still_get_theirs(
     small_authority, monkeypatch
 ):
-    from safeguard.escalations import services
+    from safeguard.notifications import digests as services
 
     raman = small_authority["officers"]["raman"]
     real_build = services.digest_build
@@ -310,7 +312,7 @@ def test_one_officers_failure_is_recorded_and_the_others_still_get_theirs(
 def test_the_command_names_a_failed_digest_and_exits_non_zero(
     small_authority, tmp_path, capsys, monkeypatch
 ):
-    from safeguard.escalations import services
+    from safeguard.notifications import digests as services
 
     hollis = small_authority["officers"]["hollis"]
     real_build = services.digest_build

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from safeguard.accounts.models import Role
-from safeguard.escalations.models import Notification, NotificationKind
-from safeguard.escalations.quarters import Quarter
-from safeguard.escalations.services import digests_issue
+from safeguard.notifications.digests import digests_issue
+from safeguard.notifications.models import Notification, NotificationKind
+from safeguard.notifications.quarters import Quarter
 
 from .conftest import make_officer
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from safeguard.demo.synthetic import write_synthetic_bundle
 from safeguard.exchange.schema import FILES
-from safeguard.exchange.synthetic import write_synthetic_bundle
 
 
 def _rows(folder: Path, name: str) -> list[dict[str, str]]:

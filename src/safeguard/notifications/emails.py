@@ -1,6 +1,6 @@
 """The emails Safeguard sends, composed from plain values: the Senior Liaison Officers'
 digests, the alerts after a chair's check, and the chairs' reminders. Bodies are plain text
-rendered from templates/escalations/email/; none of them is ever given a child's name."""
+rendered from templates/notifications/email/; none of them is ever given a child's name."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def _message(*, subject: str, body: str, to: list[str]) -> EmailMessage:
 
 
 def _render(template: str, context: dict) -> str:
-    text = render_to_string(f"escalations/email/{template}", context)
+    text = render_to_string(f"notifications/email/{template}", context)
     return text.strip() + "\n"
 
 

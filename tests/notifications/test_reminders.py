@@ -10,9 +10,10 @@ from django.core import mail
 
 from safeguard.accounts.models import Role
 from safeguard.conferences.models import Chair, Conference, Meeting
-from safeguard.escalations.models import Notification, NotificationKind
-from safeguard.escalations.services import Delivery, reminders_send
 from safeguard.monitoring.models import MonitoringCheck
+from safeguard.notifications.models import Notification, NotificationKind
+from safeguard.notifications.outbox import Delivery
+from safeguard.notifications.reminders import reminders_send
 from tests.factories import make_child, make_plan, make_user
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Exchange subcommands registered into the CLI by safeguard.cli (`synth`)."""
+"""Demo subcommands registered into the CLI by safeguard.cli (`synth`)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from safeguard.escalations.quarters import Quarter, QuarterError
+from safeguard.notifications.quarters import Quarter, QuarterError
 
 
 @pytest.mark.parametrize("text", ["2022Q3", "2022q3", "2022-Q3", " 2022Q3 "])

@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from safeguard.audit.models import AuditAction, AuditEntry
 from safeguard.cases.models import Allocation
 from safeguard.conferences.models import Chair
-from safeguard.escalations.models import Notification, NotificationKind
-from safeguard.escalations.services import Delivery, check_alerts_send
 from safeguard.monitoring.models import MonitoringCheck
 from safeguard.monitoring.services import monitoring_check_record
+from safeguard.notifications.alerts import check_alerts_send
+from safeguard.notifications.models import Notification, NotificationKind
+from safeguard.notifications.outbox import Delivery
 from tests.factories import make_child, make_plan
 
 pytestmark = pytest.mark.django_db

@@ -13,14 +13,13 @@ import secrets
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeguard.accounts.models import LiaisonCover, Role, User
+from safeguard.accounts.services import _recovery_codes_replace
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import Area
 from safeguard.conferences.models import Chair, Conference
 from safeguard.escalations.models import OrganisationType
-
-from .models import LiaisonCover, Role, User
-from .services import _recovery_codes_replace
 
 DEMO_ACCOUNTS = (
     ("chair", Role.CHAIR, "Demo", "Chair"),

@@ -1,0 +1,65 @@
+from django.db import models
+from django.db.models import Q
+
+
+class NotificationKind(models.TextChoices):
+    DIGEST = "digest", "Escalations digest"
+    ALERT = "alert", "Alert after a chair's check"
+    REMINDER = "reminder", "Reminder to a chair"
+
+
+class Notification(models.Model):
+    """One email that Safeguard sent (or tried to send): a digest, an alert or a reminder.
+
+    `key` names what the email is about ("digest:2022Q3:<officer>", "alert:<check id>",
+    "reminder:<date>:<chair>"), so the same email is never sent twice. The row is created in the
+    transaction that sends the email: a failed sending leaves no row and can be tried again. An
+    alert that found nobody to send to is kept with `sent_at` empty and a note saying why.
+    Subjects and bodies never hold a child's name (child ids only)."""
+
+    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
+    key = models.CharField(max_length=200, unique=True)
+    subject = models.CharField(max_length=300)
+    recipients = models.JSONField(default=list, blank=True)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    officer = models.ForeignKey(
+        "escalations.SeniorLiaisonOfficer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
+    chair = models.ForeignKey(
+        "conferences.Chair", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    monitoring_check = models.ForeignKey(
+        "monitoring.MonitoringCheck",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
+    child_id = models.CharField(max_length=64, blank=True)
+    sent_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        db_table = "escalations_notification"  # made in the escalations app (decision 0006)
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_kind_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def delivered(self) -> bool:
+        return self.sent_at is not None
