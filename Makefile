@@ -33,12 +33,13 @@ demo: $(STAMP) frontend
 	@echo "The seed period's report is in $(CURDIR)/$(DEMO_DIR)/"
 	$(BIN)/safeguard serve --host $(HOST) --port $(PORT)
 
-## test: lint, the import contract, then the whole suite on SQLite and (when one answers) PostgreSQL
+## test: lint (ruff, mypy), the import contract, then the whole suite on SQLite and (when one answers) PostgreSQL
 test: $(STAMP) frontend lint test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 test-sqlite: $(STAMP) frontend
