@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -20,6 +19,7 @@ from safeguard.accounts.access import (
     children_in_sight,
     escalations_visible_to,
 )
+from safeguard.accounts.models import User
 from safeguard.conferences.models import Chair, Conference, Invitation
 from safeguard.conferences.selectors import (
     DueItem,
@@ -38,7 +38,7 @@ WORKLIST_DAYS = 28
 """The worklist looks four weeks ahead (issue 5: "reviews due in the next four weeks")."""
 
 
-def children_matching(*, user: Any, text: str) -> QuerySet[Child]:
+def children_matching(*, user: User, text: str) -> QuerySet[Child]:
     """Children within `user`'s sight whose id starts with `text`, or whose names contain each
     of its words."""
     text = text.strip()
@@ -55,7 +55,7 @@ def children_matching(*, user: Any, text: str) -> QuerySet[Child]:
     return children.filter(Q(child_id__iexact=text) | Q(child_id__istartswith=text) | by_name)
 
 
-def child_outside_sight(*, user: Any, text: str) -> str | None:
+def child_outside_sight(*, user: User, text: str) -> str | None:
     """The child id typed exactly, when that child exists outside `user`'s sight: the search
     offers to open it with a recorded reason. Names never match here, so a search shows no
     name, date or area of a child outside one's areas."""
@@ -68,7 +68,7 @@ def child_outside_sight(*, user: Any, text: str) -> str | None:
     return None
 
 
-def plan_get_for_user(*, user: Any, plan_id: str) -> Plan:
+def plan_get_for_user(*, user: User, plan_id: str) -> Plan:
     """The plan with this id, if its child is within `user`'s sight; otherwise the same 404."""
     try:
         return (
@@ -181,12 +181,12 @@ WORKLIST_SECTIONS = {
 }
 
 
-def chair_of(user: Any) -> Chair | None:
+def chair_of(user: User) -> Chair | None:
     """The chair whose records are `user`'s own, if the user is linked to one."""
-    return Chair.objects.filter(user_id=getattr(user, "pk", None)).first()
+    return Chair.objects.filter(user_id=user.pk).first()
 
 
-def worklist_for(*, user: Any, as_of: dt.date, chair: Chair | None = None) -> Worklist:
+def worklist_for(*, user: User, as_of: dt.date, chair: Chair | None = None) -> Worklist:
     """The user's own items when they are a chair; otherwise everybody's, or `chair`'s. Counts
     each section (one query); the items are read a page at a time (`Worklist.items`)."""
     own_chair = chair_of(user)

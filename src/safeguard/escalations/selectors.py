@@ -7,13 +7,21 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from safeguard.accounts.access import Permission, can, escalations_visible_to
+from safeguard.accounts.models import User
+from safeguard.cases.models import Area
+from safeguard.conferences.models import Chair
 
-from .models import Escalation, EscalationReason, Notification, NotificationKind
+from .models import (
+    Escalation,
+    EscalationReason,
+    Notification,
+    NotificationKind,
+    OrganisationType,
+)
 from .models import SeniorLiaisonOfficer as Officer
 from .quarters import Quarter
 
@@ -148,7 +156,7 @@ def liaison_cover_check(*, quarter: Quarter) -> CoverCheck:
     )
 
 
-def notifications_visible_to(*, user: Any) -> QuerySet[Notification]:
+def notifications_visible_to(*, user: User) -> QuerySet[Notification]:
     """Every digest, alert and reminder to those who administer the service (managers); to
     others who may see escalations, the emails sent to them: a Senior Liaison Officer's own
     digests, a chair's own reminders; nothing to anybody else."""
@@ -176,14 +184,14 @@ INFORMAL = "informal"  # the stage filter's value for informal escalations (they
 
 def escalation_log(
     *,
-    user: Any,
+    user: User,
     since: dt.date | None = None,
     until: dt.date | None = None,
-    organisation_type: Any | None = None,
-    area: Any | None = None,
+    organisation_type: OrganisationType | None = None,
+    area: Area | None = None,
     stage: str = "",
     status: str = "",
-    raised_by: Any | None = None,
+    raised_by: Chair | None = None,
 ) -> QuerySet[Escalation]:
     """The escalations `user` may see (escalations_visible_to), raised between `since` and
     `until`, filtered by organisation type, area, stage ("1"-"3" or "informal"), status and the chair

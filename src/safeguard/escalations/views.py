@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from safeguard.accounts.access import (
     permissions_of,
 )
 from safeguard.accounts.decorators import permission_required
+from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record, audit_viewed
 from safeguard.cases.selectors import chair_of
@@ -30,7 +31,7 @@ PAGE_SIZE = 50
 
 @permission_required(Permission.ADMINISTER, Permission.VIEW_ESCALATIONS)
 @require_GET
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every digest, alert and reminder sent, with its recipients, for managers; the emails
     sent to them for liaison officers (their digests) and chairs (their reminders)."""
     rows = notifications_visible_to(user=request.user)
@@ -75,7 +76,7 @@ def _log_filters(form: EscalationFilterForm) -> dict:
 
 @permission_required(Permission.VIEW_ESCALATIONS)
 @require_GET
-def escalation_list(request: HttpRequest) -> HttpResponse:
+def escalation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The escalations log, filtered; a Senior Liaison Officer sees their cover, without
     children."""
     form = EscalationFilterForm(request.GET or None)
@@ -107,7 +108,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Permission.VIEW_ESCALATIONS)
 @require_GET
-def escalation_export(request: HttpRequest) -> HttpResponse:
+def escalation_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The log as filtered, as CSV (with children's ids only for those who may see them)."""
     form = EscalationFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -136,7 +137,7 @@ def escalation_export(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(Permission.EDIT_ESCALATION)
-def escalation_raise_page(request: HttpRequest) -> HttpResponse:
+def escalation_raise_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EscalationRaiseForm(
         request.POST or None,
         initial={
@@ -163,7 +164,7 @@ def escalation_raise_page(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Permission.VIEW_ESCALATIONS)
 @require_GET
-def escalation_detail(request: HttpRequest, escalation_id: str) -> HttpResponse:
+def escalation_detail(request: AuthenticatedHttpRequest, escalation_id: str) -> HttpResponse:
     escalation = escalation_get_for_user(user=request.user, escalation_id=escalation_id)
     audit_viewed(
         actor=request.user,
@@ -180,7 +181,7 @@ def escalation_detail(request: HttpRequest, escalation_id: str) -> HttpResponse:
 
 
 @permission_required(Permission.EDIT_ESCALATION)
-def escalation_edit(request: HttpRequest, escalation_id: str) -> HttpResponse:
+def escalation_edit(request: AuthenticatedHttpRequest, escalation_id: str) -> HttpResponse:
     escalation = escalation_get_for_user(user=request.user, escalation_id=escalation_id)
     form = EscalationEditForm(
         request.POST or None,
