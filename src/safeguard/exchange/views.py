@@ -67,7 +67,9 @@ def _import_refused(request: HttpRequest, problem: str) -> HttpResponse:
 
 
 @csrf_protect
-def _import_check(request: HttpRequest, handler: BundleUploadHandler | None) -> HttpResponse:
+def _import_check(
+    request: AuthenticatedHttpRequest, handler: BundleUploadHandler | None
+) -> HttpResponse:
     if handler is None:
         return render(request, "exchange/import.html", {"form": ImportForm()})
     form = ImportForm(request.POST, request.FILES, upload_problem=handler.problem)
@@ -97,14 +99,15 @@ def _import_check(request: HttpRequest, handler: BundleUploadHandler | None) -> 
 def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Import the checked upload (or cancel it); either way the uploaded file is deleted."""
     pending = pending_get(session=request.session, token=request.POST.get("token", ""))
-    if request.POST.get("action") == "cancel" or pending is None:
+    path = pending.path() if pending is not None else None
+    if request.POST.get("action") == "cancel" or pending is None or path is None:
         pending_discard(session=request.session)
         if pending is not None:
             return redirect("exchange:import")
         return render(request, "exchange/import.html", {"form": ImportForm(), "expired": True})
     try:
         result = uploaded_bundle_apply(
-            path=pending.path(),
+            path=path,
             name=pending.name,
             by=request.user,
             replace=pending.replace,

@@ -69,10 +69,10 @@ def _query(choice: ReportChoice) -> str:
     query = QueryDict(mutable=True)
     query.update(
         {
-            "start_month": choice.period.start_on.month,
-            "start_year": choice.period.start_on.year,
-            "end_month": choice.period.end_on.month,
-            "end_year": choice.period.end_on.year,
+            "start_month": str(choice.period.start_on.month),
+            "start_year": str(choice.period.start_on.year),
+            "end_month": str(choice.period.end_on.month),
+            "end_year": str(choice.period.end_on.year),
             "count_by": choice.count_by.value,
         }
     )

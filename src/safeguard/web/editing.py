@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from safeguard.storage import StaleRecordError
+from safeguard.storage import StaleRecordError, Versioned
 
 
 class VersionField(forms.IntegerField):
@@ -79,8 +79,9 @@ def stale_comparison(
         rows.append(
             ChangedField(str(field.label or name), shown(field, theirs), shown(field, yours))
         )
-    data = form.data.copy()
-    data["version"] = str(current.version)
+    # A bound form's data is a QueryDict or a dict; the stub says only Mapping.
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data["version"] = str(cast(Versioned, current).version)
     form.data = data
     return rows
 
