@@ -161,7 +161,8 @@ def _copy_rows(cursor, table: str, columns: str, rows: Iterable[tuple]) -> None:
             copy.write_row(row)
 
 
-def _stored_field(model: type[models.Model], name: str) -> models.Field:
+def stored_field(model: type[models.Model], name: str) -> models.Field:
+    """The field `name` (or its attname, `plan_id`) of `model`: one stored in a column."""
     field = model._meta.get_field(name)
     if not isinstance(field, models.Field):
         raise ValueError(f"{model.__name__}.{name} is not stored in a column")
@@ -183,7 +184,7 @@ def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence
     if not rows:
         return 0
     table = connection.ops.quote_name(model._meta.db_table)
-    stored = [_stored_field(model, name) for name in fields]
+    stored = [stored_field(model, name) for name in fields]
     columns = [field.column for field in stored]
     db_types = [_column_type(field) for field in stored]
     pk_column = model._meta.pk.column

@@ -180,7 +180,8 @@ def _pg_tool(name: str) -> str:
 
 def _server_major() -> int:
     connection.ensure_connection()
-    return connection.pg_version // 10000
+    # Only PostgreSQL's connection has pg_version (this runs on PostgreSQL only).
+    return connection.pg_version // 10000  # type: ignore[attr-defined]
 
 
 def _run(command: list[str], *, what: str, **kwargs: Any) -> None:
