@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import Area
@@ -74,7 +75,7 @@ class _RollBack(Exception):
 def bundle_import(
     *,
     path: Path,
-    by: Any | None,
+    by: User | None,
     replace: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
@@ -99,7 +100,7 @@ def bundle_apply(
     *,
     bundle: Bundle,
     source_name: str,
-    by: Any | None,
+    by: User | None,
     replace: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,

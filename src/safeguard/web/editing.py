@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -105,13 +106,18 @@ class Attempt:
     context: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
-def attempt_save(form: forms.Form, save: Any, **stale_kwargs: Any) -> Attempt:
+def attempt_save(
+    form: forms.Form,
+    save: Callable[[], Any],
+    *,
+    current_values: dict[str, Any] | None = None,
+) -> Attempt:
     """Call `save()`; a ValidationError goes onto `form`, a refused stale save into the context
     (`stale`, `stale_message`) for web/includes/stale_record.html."""
     try:
         return Attempt(True, save())
     except StaleRecordError as error:
-        rows = stale_comparison(form=form, error=error, **stale_kwargs)
+        rows = stale_comparison(form=form, error=error, current_values=current_values)
         return Attempt(False, context={"stale": rows, "stale_message": str(error)})
     except ValidationError as error:
         errors_onto(form, error)
