@@ -66,7 +66,7 @@ bench-quick: $(STAMP) frontend
 	$(BIN)/python -m bench.run --quick
 
 clean:
-	rm -rf $(VENV) node_modules src/safeguard/web/static/govuk $(DEMO_DIR) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules src/safeguard/web/static/govuk $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache
 
 ## loadtest: 20 people for 2 minutes against gunicorn and a throwaway PostgreSQL database on
 ## loopback (LOADTEST_SECONDS to shorten); checks every record written; figures into docs/operations.md

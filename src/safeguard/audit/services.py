@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -37,7 +37,7 @@ def audit_record(
     record_id: str = "",
     child_id: str = "",
     summary: str = "",
-    changes: dict[str, tuple[Any, Any]] | None = None,
+    changes: Mapping[str, tuple[object, object]] | None = None,
     actor_name: str | None = None,
     shown_ids: Iterable[str] = (),
 ) -> AuditEntry:

@@ -39,7 +39,7 @@ class ChangedField:
         return self.theirs != self.yours
 
 
-def shown(field: forms.Field, value: Any) -> str:
+def shown(field: forms.Field, value: object) -> str:
     """A value as a person reads it: a date as "10 April 2024", a choice by its label."""
     if value is None or value == "":
         return "Not recorded"
