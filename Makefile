@@ -33,12 +33,13 @@ demo: $(STAMP) frontend
 	@echo "The seed period's report is in $(CURDIR)/$(DEMO_DIR)/"
 	$(BIN)/safeguard serve --host $(HOST) --port $(PORT)
 
-## test: lint, the import contract, then the whole suite on SQLite and (when one answers) PostgreSQL
+## test: lint (ruff, mypy), the import contract, then the whole suite on SQLite and (when one answers) PostgreSQL
 test: $(STAMP) frontend lint test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 test-sqlite: $(STAMP) frontend
@@ -65,7 +66,7 @@ bench-quick: $(STAMP) frontend
 	$(BIN)/python -m bench.run --quick
 
 clean:
-	rm -rf $(VENV) node_modules src/safeguard/web/static/govuk $(DEMO_DIR) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules src/safeguard/web/static/govuk $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache
 
 ## loadtest: 20 people for 2 minutes against gunicorn and a throwaway PostgreSQL database on
 ## loopback (LOADTEST_SECONDS to shorten); checks every record written; figures into docs/operations.md

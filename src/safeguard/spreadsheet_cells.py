@@ -14,17 +14,22 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+
+_Cell = TypeVar("_Cell")
 
 
 def _runs_as_formula(text: str) -> bool:
     return text.lstrip(QUOTE).startswith(FORMULA_STARTS)
 
 
-def neutralised(value: Any) -> Any:
+def neutralised(value: _Cell) -> _Cell | str:
     """`value` as a cell should hold it: text a spreadsheet would run gets a leading
     apostrophe; anything that is not text (a number, a date, None) is returned unchanged."""
     if isinstance(value, str) and _runs_as_formula(value):
@@ -40,19 +45,19 @@ def restored(text: str) -> str:
     return text
 
 
-def neutralised_row(values: Iterable[Any]) -> list[Any]:
+def neutralised_row(values: Iterable[object]) -> list[object]:
     return [neutralised(value) for value in values]
 
 
 class SafeCsvWriter:
     """A `csv.writer` whose every text cell is neutralised."""
 
-    def __init__(self, stream: Any, **options: Any):
+    def __init__(self, stream: SupportsWrite[str], **options: Any):
         self._writer = csv.writer(stream, **options)
 
-    def writerow(self, row: Iterable[Any]) -> Any:
+    def writerow(self, row: Iterable[object]) -> object:
         return self._writer.writerow(neutralised_row(row))
 
-    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for row in rows:
             self.writerow(row)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from itertools import chain, islice
 from operator import itemgetter
+from typing import Protocol, cast
 
 from django.db import connection, models
 
@@ -160,6 +161,22 @@ def _copy_rows(cursor, table: str, columns: str, rows: Iterable[tuple]) -> None:
             copy.write_row(row)
 
 
+def stored_field(model: type[models.Model], name: str) -> models.Field:
+    """The field `name` (or its attname, `plan_id`) of `model`: one stored in a column."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{model.__name__}.{name} is not stored in a column")
+    return field
+
+
+def _column_type(field: models.Field) -> str:
+    """The column type of `field` for a temporary table: a plain integer for an auto key."""
+    db_type = field.db_type(connection)
+    if db_type is None:
+        raise ValueError(f"{field} has no column type")
+    return db_type.replace("AUTOINCREMENT", "").replace("serial", "integer")
+
+
 def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> int:
     """Set `fields` of the rows whose primary keys lead each tuple of `rows`.
 
@@ -167,22 +184,20 @@ def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence
     if not rows:
         return 0
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = [model._meta.get_field(name).column for name in fields]
-    db_types = [model._meta.get_field(name).db_type(connection) for name in fields]
+    stored = [stored_field(model, name) for name in fields]
+    columns = [field.column for field in stored]
+    db_types = [_column_type(field) for field in stored]
     pk_column = model._meta.pk.column
     temporary = connection.ops.quote_name(f"new_{model._meta.db_table}")
     quoted = [connection.ops.quote_name(c) for c in columns]
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {temporary}")
-        definitions = ", ".join(
-            f"{q} {t.replace('AUTOINCREMENT', '').replace('serial', 'integer')}"
-            for q, t in zip(quoted, db_types, strict=True)
-        )
+        definitions = ", ".join(f"{q} {t}" for q, t in zip(quoted, db_types, strict=True))
         cursor.execute(
             f"CREATE TEMPORARY TABLE {temporary} (row_pk bigint PRIMARY KEY, {definitions})"
         )
         placeholders = ", ".join(["%s"] * (len(fields) + 1))
-        preparers = [_preparer(f) for f in [model._meta.pk, *map(model._meta.get_field, fields)]]
+        preparers = [_preparer(f) for f in [model._meta.pk, *stored]]
         prepared = [
             tuple(prepare(value) for prepare, value in zip(preparers, row, strict=True))
             for row in rows
@@ -203,6 +218,14 @@ def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence
     return len(rows)
 
 
+class Versioned(Protocol):
+    """What optimistic locking needs of a model beside being one: its `version` field. Python's
+    types cannot say "a Model that also has a version", so a record is cast to this where its
+    version is read or set."""
+
+    version: int
+
+
 class StaleRecordError(Exception):
     """Somebody else saved the record since it was read; the later save is refused.
 
@@ -210,7 +233,7 @@ class StaleRecordError(Exception):
 
     def __init__(self, current: models.Model) -> None:
         super().__init__(
-            f"{current._meta.verbose_name.capitalize()} {current} was changed by somebody else "
+            f"{str(current._meta.verbose_name).capitalize()} {current} was changed by somebody else "
             "after you opened it. Your changes have not been saved: check the record as it now "
             "stands and make them again."
         )
@@ -222,13 +245,13 @@ def versioned_save(instance: models.Model, *, expected_version: int, values: dic
 
     The check and the write are one UPDATE, so two people saving at once cannot both succeed."""
     model = type(instance)
-    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
+    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
         **values, version=expected_version + 1
     )
     if not updated:
-        raise StaleRecordError(model.objects.get(pk=instance.pk))
+        raise StaleRecordError(model._default_manager.get(pk=instance.pk))
     data_version_bump()
     for name, value in values.items():
         setattr(instance, name, value)
-    instance.version = expected_version + 1
+    cast(Versioned, instance).version = expected_version + 1
     return instance

@@ -38,7 +38,7 @@ class AccessRule:
         if self.public:
             return None
         user = request.user
-        if not is_fully_signed_in(user):
+        if not user.is_authenticated or not is_fully_signed_in(user):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if self.permissions and not any(can(user, p) for p in self.permissions):
             raise PermissionDenied
@@ -57,7 +57,7 @@ class ApiAccessRule(AccessRule):
         if self.public:
             return None
         user = request.user
-        if not is_fully_signed_in(user):
+        if not user.is_authenticated or not is_fully_signed_in(user):
             response = JsonResponse(
                 {"error": "Sign in to Safeguard first: the API uses your signed-in session."},
                 status=401,

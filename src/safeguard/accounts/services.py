@@ -26,6 +26,7 @@ from safeguard.audit.services import audit_record, field_changes
 from safeguard.cases.models import Area
 from safeguard.escalations.models import OrganisationType
 
+from .http import AuthenticatedHttpRequest
 from .models import LiaisonCover, Role, User
 
 RECOVERY_CODE_COUNT = 10
@@ -314,8 +315,7 @@ def sign_in_second_factor(*, request: HttpRequest, user: User, code: str) -> boo
 
 def _sign_in(*, request: HttpRequest, user: User, device: Any, summary: str) -> None:
     request.session.pop(PENDING_SIGN_IN_KEY, None)
-    user.backend = "django.contrib.auth.backends.ModelBackend"
-    auth.login(request, user)
+    auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
     audit_record(
         actor=user,
@@ -367,7 +367,7 @@ def sign_out(*, request: HttpRequest) -> None:
 
 
 @transaction.atomic
-def sign_out_everywhere(*, request: HttpRequest) -> None:
+def sign_out_everywhere(*, request: AuthenticatedHttpRequest) -> None:
     """End every session the user has, on every device, this one included."""
     user = request.user
     User.objects.filter(pk=user.pk).update(session_epoch=user.session_epoch + 1)

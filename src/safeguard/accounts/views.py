@@ -24,6 +24,7 @@ from .forms import (
     UserAreasForm,
     UserEditForm,
 )
+from .http import AuthenticatedHttpRequest
 from .lockout import warning_before_lock
 from .models import LiaisonCover, Role
 from .qr import qr_code_data_uri
@@ -146,7 +147,7 @@ def enrol_set_up(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
@@ -155,7 +156,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,7 +179,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in_required
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PasswordConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.password_confirm(
@@ -206,7 +207,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in_required
-def sign_out(request: HttpRequest) -> HttpResponse:
+def sign_out(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.sign_out(request=request)
         messages.success(request, "You have signed out.")
@@ -216,7 +217,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @signed_in_required
 @require_POST
-def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+def sign_out_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.sign_out_everywhere(request=request)
     messages.success(request, "You have signed out on every device.")
     return redirect("accounts:sign-in")
@@ -226,14 +227,14 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(Permission.ADMINISTER)
-def users(request: HttpRequest) -> HttpResponse:
+def users(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "accounts/users.html", {"users": users_for_administration(user=request.user)}
     )
 
 
 @permission_required(Permission.ADMINISTER)
-def user_add(request: HttpRequest) -> HttpResponse:
+def user_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UserAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,7 +250,7 @@ def user_add(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(Permission.ADMINISTER)
-def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_detail(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     subject = user_get_for_user(user=request.user, user_id=user_id)
     cover = LiaisonCover.objects.filter(user=subject).first()
     return render(
@@ -266,7 +267,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @permission_required(Permission.ADMINISTER)
-def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_edit(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     subject = user_get_for_user(user=request.user, user_id=user_id)
     cover = LiaisonCover.objects.filter(user=subject).first()
     initial = {
@@ -309,7 +310,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @permission_required(Permission.ADMINISTER)
-def user_reset_two_factor(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_reset_two_factor(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     subject = user_get_for_user(user=request.user, user_id=user_id)
     if request.method == "POST":
         request.session[NEW_ENROLMENT_LINK_KEY] = services.two_factor_reset(

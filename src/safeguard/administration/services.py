@@ -4,11 +4,12 @@ and writes its audit entry (the models belong to their own apps; this app has no
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record, field_changes
 from safeguard.cases.models import Area
@@ -25,28 +26,40 @@ RULE_FIELDS = (
     "pre_review_check_working_days",
 )
 
+_Named = TypeVar("_Named", bound=models.Model)
+
 
 def _name_free(model: type[models.Model], name: str, instance: models.Model | None) -> None:
-    taken = model.objects.filter(name=name)
+    taken = model._default_manager.filter(name=name)
     if instance is not None:
         taken = taken.exclude(pk=instance.pk)
     if taken.exists():
         raise ValidationError({"name": f"There is already one called {name}"})
 
 
+def _linked_elsewhere(
+    model: type[Chair | SeniorLiaisonOfficer], user: User, instance: models.Model | None
+) -> bool:
+    """Whether `user`'s account is already linked to a record of `model` other than `instance`."""
+    linked = model._default_manager.filter(user=user)
+    if instance is not None:
+        linked = linked.exclude(pk=instance.pk)
+    return linked.exists()
+
+
 def _save_named(
-    model: type[models.Model],
+    model: type[_Named],
     record_type: str,
     *,
-    instance: models.Model | None,
-    by: Any,
+    instance: _Named | None,
+    by: User,
     **values: Any,
-) -> models.Model:
+) -> _Named:
     values["name"] = values["name"].strip()
     with transaction.atomic():
         _name_free(model, values["name"], instance)
         if instance is None:
-            instance = model.objects.create(**values)
+            instance = model._default_manager.create(**values)
             audit_record(
                 actor=by,
                 action=AuditAction.CREATE,
@@ -73,7 +86,7 @@ def _save_named(
 
 
 def organisation_type_save(
-    *, organisation_type: OrganisationType | None = None, name: str, by: Any
+    *, organisation_type: OrganisationType | None = None, name: str, by: User
 ) -> OrganisationType:
     """Add an organisation type, or rename one (its escalations and invitations follow)."""
     return _save_named(
@@ -81,19 +94,16 @@ def organisation_type_save(
     )
 
 
-def area_save(*, area: Area | None = None, name: str, by: Any) -> Area:
+def area_save(*, area: Area | None = None, name: str, by: User) -> Area:
     """Add an area, or rename one (its children and escalations follow)."""
     return _save_named(Area, "area", instance=area, by=by, name=name)
 
 
 def chair_save(
-    *, chair: Chair | None = None, name: str, email: str, user: Any | None, by: Any
+    *, chair: Chair | None = None, name: str, email: str, user: User | None, by: User
 ) -> Chair:
     """Add a chair, or change their name, email address or the account linked to them."""
-    if (
-        user is not None
-        and Chair.objects.filter(user=user).exclude(pk=getattr(chair, "pk", None)).exists()
-    ):
+    if user is not None and _linked_elsewhere(Chair, user, chair):
         raise ValidationError({"user": "That account is already linked to another chair"})
     return _save_named(Chair, "chair", instance=chair, by=by, name=name, email=email, user=user)
 
@@ -107,20 +117,15 @@ def liaison_officer_save(
     organisation_types: list[OrganisationType],
     areas: list[Area],
     covers_unassigned_areas: bool,
-    user: Any | None,
-    by: Any,
+    user: User | None,
+    by: User,
 ) -> SeniorLiaisonOfficer:
     """Add a Senior Liaison Officer or change one, renaming first when the name changed
     (`liaison_officer_record` finds officers by name)."""
     name = name.strip()
     with transaction.atomic():
         _name_free(SeniorLiaisonOfficer, name, officer)
-        if (
-            user is not None
-            and SeniorLiaisonOfficer.objects.filter(user=user)
-            .exclude(pk=getattr(officer, "pk", None))
-            .exists()
-        ):
+        if user is not None and _linked_elsewhere(SeniorLiaisonOfficer, user, officer):
             raise ValidationError({"user": "That account is already linked to another officer"})
         if officer is not None and officer.name != name:
             audit_record(
@@ -145,7 +150,7 @@ def liaison_officer_save(
         )
 
 
-def rule_setting_save(*, by: Any, **values: Any) -> int:
+def rule_setting_save(*, by: User, **values: Any) -> int:
     """Set the installation's nation and local timeliness settings (blank: the nation's
     default), then work out every conference's verdict again under them. Returns how many
     conferences' stored verdicts changed."""

@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import Permission
 from safeguard.accounts.decorators import permission_required
+from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.cases.models import Area
 from safeguard.conferences.models import Chair, RuleSetting
 from safeguard.conferences.timeliness import installation_rule_set
@@ -41,21 +41,25 @@ def _errors_to_form(form: Any, error: ValidationError) -> None:
 
 @administer
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "administration/index.html")
 
 
 # ---- organisation types and areas: a name each -----------------------------------------------
 
 
+_Named = TypeVar("_Named", OrganisationType, Area)
+"""The reference data that is a name alone."""
+
+
 @dataclass(frozen=True)
-class NamedKind:
-    model: type[models.Model]
+class NamedKind(Generic[_Named]):
+    model: type[_Named]
     singular: str
     plural: str
     list_url: str
     edit_url: str
-    save: Callable[..., models.Model]
+    save: Callable[..., _Named]
     save_argument: str
     hint: str
 
@@ -82,7 +86,7 @@ AREAS = NamedKind(
 )
 
 
-def _named_list(request: HttpRequest, kind: NamedKind) -> HttpResponse:
+def _named_list(request: AuthenticatedHttpRequest, kind: NamedKind[_Named]) -> HttpResponse:
     form = NameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,7 +104,9 @@ def _named_list(request: HttpRequest, kind: NamedKind) -> HttpResponse:
     )
 
 
-def _named_edit(request: HttpRequest, kind: NamedKind, pk: int) -> HttpResponse:
+def _named_edit(
+    request: AuthenticatedHttpRequest, kind: NamedKind[_Named], pk: int
+) -> HttpResponse:
     record = get_object_or_404(kind.model, pk=pk)
     form = NameForm(request.POST or None, initial={"name": record.name})
     if request.method == "POST" and form.is_valid():
@@ -129,22 +135,24 @@ def _named_edit(request: HttpRequest, kind: NamedKind, pk: int) -> HttpResponse:
 
 
 @administer
-def organisation_types(request: HttpRequest) -> HttpResponse:
+def organisation_types(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _named_list(request, ORGANISATION_TYPES)
 
 
 @administer
-def organisation_type_edit(request: HttpRequest, organisation_type_id: int) -> HttpResponse:
+def organisation_type_edit(
+    request: AuthenticatedHttpRequest, organisation_type_id: int
+) -> HttpResponse:
     return _named_edit(request, ORGANISATION_TYPES, organisation_type_id)
 
 
 @administer
-def areas(request: HttpRequest) -> HttpResponse:
+def areas(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _named_list(request, AREAS)
 
 
 @administer
-def area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
+def area_edit(request: AuthenticatedHttpRequest, area_id: int) -> HttpResponse:
     return _named_edit(request, AREAS, area_id)
 
 
@@ -153,7 +161,7 @@ def area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
 
 @administer
 @require_GET
-def chairs(request: HttpRequest) -> HttpResponse:
+def chairs(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "administration/chairs.html",
@@ -162,7 +170,7 @@ def chairs(request: HttpRequest) -> HttpResponse:
 
 
 @administer
-def chair_edit(request: HttpRequest, chair_id: int | None = None) -> HttpResponse:
+def chair_edit(request: AuthenticatedHttpRequest, chair_id: int | None = None) -> HttpResponse:
     chair = get_object_or_404(Chair, pk=chair_id) if chair_id is not None else None
     initial = {"name": chair.name, "email": chair.email, "user": chair.user} if chair else {}
     form = ChairForm(request.POST or None, initial=initial)
@@ -192,7 +200,7 @@ def chair_edit(request: HttpRequest, chair_id: int | None = None) -> HttpRespons
 
 @administer
 @require_GET
-def liaison_officers(request: HttpRequest) -> HttpResponse:
+def liaison_officers(request: AuthenticatedHttpRequest) -> HttpResponse:
     officers = SeniorLiaisonOfficer.objects.select_related("user").prefetch_related(
         "organisation_types", "areas"
     )
@@ -200,7 +208,9 @@ def liaison_officers(request: HttpRequest) -> HttpResponse:
 
 
 @administer
-def liaison_officer_edit(request: HttpRequest, officer_id: int | None = None) -> HttpResponse:
+def liaison_officer_edit(
+    request: AuthenticatedHttpRequest, officer_id: int | None = None
+) -> HttpResponse:
     officer = get_object_or_404(SeniorLiaisonOfficer, pk=officer_id) if officer_id else None
     initial = {}
     if officer is not None:
@@ -246,7 +256,7 @@ def liaison_officer_edit(request: HttpRequest, officer_id: int | None = None) ->
 
 
 @administer
-def rules(request: HttpRequest) -> HttpResponse:
+def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     setting = RuleSetting.objects.first()
     current = installation_rule_set()
     initial = {name: getattr(setting, name) for name in services.RULE_FIELDS} if setting else {}

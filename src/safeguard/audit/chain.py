@@ -21,6 +21,8 @@ import hashlib
 import json
 from typing import Any
 
+from django.db import models
+
 HASHED_FIELDS = (
     "sequence",
     "at",
@@ -49,7 +51,7 @@ def canonical(fields: dict[str, Any]) -> bytes:
     return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def fields_of(entry: Any) -> dict[str, Any]:
+def fields_of(entry: models.Model) -> dict[str, Any]:
     """The hashed fields of an entry (a model instance, also a migration's historical one)."""
     return {name: getattr(entry, name) for name in HASHED_FIELDS}
 

@@ -29,12 +29,13 @@ def _verify() -> int:
     from .services import audit_verify
 
     report = audit_verify()
-    if report.intact:
+    first_break = report.first_break
+    if first_break is None:  # intact
         entries = "1 entry" if report.checked == 1 else f"{report.checked} entries"
         print(f"The audit trail is intact: {entries}, each chained to the last.")
         return 0
     print(
-        f"The audit trail has been tampered with: {report.first_break.describe()}.",
+        f"The audit trail has been tampered with: {first_break.describe()}.",
         file=sys.stderr,
     )
     print(

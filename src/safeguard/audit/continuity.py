@@ -19,11 +19,12 @@ import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from safeguard.accounts.models import User
 
 from .models import AuditAction, AuditChainHead, AuditEntry
 from .services import audit_record
@@ -72,11 +73,9 @@ class CarryOver:
 
 
 @transaction.atomic
-def trail_carry_over(*, saved: Path, by: Any | None, description: str) -> CarryOver:
+def trail_carry_over(*, saved: Path, by: User | None, description: str) -> CarryOver:
     """After a restore: append what the restored trail lacks (see the module's docstring) and
     record the restore."""
-    from safeguard.accounts.models import User
-
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     restored_sequence, restored_hash = (head.sequence, head.entry_hash) if head else (0, "")
     later, matching, last = [], restored_sequence == 0, None

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from typing import Any
 
 HASH_PREFIX = "hmac-sha256:"
 KEY_LABEL = b"safeguard.audit.value-hash"
@@ -43,13 +42,13 @@ KEPT_IN_CLEAR = frozenset(
 ABOUT_A_CHILD = frozenset({"plan", "conference", "monitoring check", "escalation"})
 
 
-def value_hash(value: Any, *, key: bytes) -> str:
+def value_hash(value: object, *, key: bytes) -> str:
     """The keyed hash that stands in the trail for a personal value."""
     data = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()
     return HASH_PREFIX + hmac.new(key, data, hashlib.sha256).hexdigest()
 
 
-def is_hashed(value: Any) -> bool:
+def is_hashed(value: object) -> bool:
     return isinstance(value, str) and value.startswith(HASH_PREFIX)
 
 
@@ -62,7 +61,7 @@ def field_is_kept(record_type: str, field: str) -> bool:
     return True
 
 
-def value_for_trail(record_type: str, field: str, value: Any, *, key: bytes) -> Any:
+def value_for_trail(record_type: str, field: str, value: object, *, key: bytes) -> object:
     """`value` as the trail stores it: in clear, or (if personal) its keyed hash. No value
     (None or "") stays as it is, so that a field set or cleared is still visible."""
     if value is None or value == "" or is_hashed(value) or field_is_kept(record_type, field):
@@ -71,8 +70,8 @@ def value_for_trail(record_type: str, field: str, value: Any, *, key: bytes) -> 
 
 
 def changes_for_trail(
-    record_type: str, changes: dict[str, list[Any]], *, key: bytes
-) -> dict[str, list[Any]]:
+    record_type: str, changes: dict[str, list[object]], *, key: bytes
+) -> dict[str, list[object]]:
     return {
         field: [value_for_trail(record_type, field, v, key=key) for v in values]
         for field, values in changes.items()

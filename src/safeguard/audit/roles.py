@@ -7,6 +7,7 @@ owner role, which runs migrations, backups and restores, keeps its rights; the t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.db import connections
 from .triggers import TABLE
 
 
-def app_role_statements(role: str, quote: Any) -> list[str]:
+def app_role_statements(role: str, quote: Callable[[str], str]) -> list[str]:
     name = quote(role)
     return [
         f"GRANT USAGE ON SCHEMA public TO {name}",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -49,7 +48,7 @@ def audit_entries(
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def escaped(value: Any) -> str:
+def escaped(value: object) -> str:
     """`value` as text that cannot break a line or drive a terminal: backslashes, line breaks,
     tabs, escape codes and every other control or format character are written as Python
     escapes (a newline as \\n, ESC as \\x1b); other characters, accented ones included, stay."""

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from safeguard.accounts.models import User
 
 from .chain import ChainReport, chain_verify, fields_of, hash_of
 from .models import AuditAction, AuditChainHead, AuditEntry
@@ -29,13 +31,13 @@ def _jsonable(value: Any) -> Any:
 
 def audit_record(
     *,
-    actor: Any | None,
+    actor: User | None,
     action: AuditAction,
     record_type: str = "",
     record_id: str = "",
     child_id: str = "",
     summary: str = "",
-    changes: dict[str, tuple[Any, Any]] | None = None,
+    changes: Mapping[str, tuple[object, object]] | None = None,
     actor_name: str | None = None,
     shown_ids: Iterable[str] = (),
 ) -> AuditEntry:
@@ -116,8 +118,15 @@ def field_changes(instance: models.Model, new_values: dict[str, Any]) -> dict[st
     }
 
 
+class _Child(Protocol):
+    """A child's record (safeguard.cases.models.Child: the trail does not import the record
+    apps)."""
+
+    child_id: str
+
+
 def audit_child_viewed(
-    *, actor: Any, child: Any, summary: str = "Viewed the child's page"
+    *, actor: User, child: _Child, summary: str = "Viewed the child's page"
 ) -> AuditEntry:
     """Record that `actor` opened the page of `child` (call it from every child page view)."""
     return audit_record(
@@ -141,7 +150,7 @@ def search_term_for_trail(text: str, *, ids_shown: Iterable[str]) -> str:
 
 def audit_viewed(
     *,
-    actor: Any,
+    actor: User,
     record_type: str,
     record_id: str = "",
     child_ids: Iterable[str] = (),

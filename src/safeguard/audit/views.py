@@ -1,10 +1,11 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import Permission
 from safeguard.accounts.decorators import permission_required
+from safeguard.accounts.http import AuthenticatedHttpRequest
 
 from .forms import AuditSearchForm
 from .selectors import audit_entries
@@ -15,7 +16,7 @@ PAGE_SIZE = 50
 
 @permission_required(Permission.VIEW_AUDIT)
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Read-only: the audit trail offers no way to change or delete an entry."""
     form = AuditSearchForm(request.GET or None)
     page = None

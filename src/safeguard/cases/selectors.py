@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from safeguard.accounts.access import Permission, can, sees_every_area
-from safeguard.accounts.models import BreakGlass
+from safeguard.accounts.models import BreakGlass, User
 from safeguard.conferences.models import Conference, Invitation
 from safeguard.escalations.models import Escalation
 from safeguard.monitoring.models import MonitoringCheck
@@ -47,7 +47,7 @@ def child_get_for_user(*, user: Any, child_id: str) -> Child:
         raise Http404("No such child.") from None
 
 
-def children_matching(*, user: Any, text: str) -> QuerySet[Child]:
+def children_matching(*, user: User, text: str) -> QuerySet[Child]:
     """Children within `user`'s sight whose id starts with `text`, or whose names contain each
     of its words."""
     text = text.strip()
@@ -64,7 +64,7 @@ def children_matching(*, user: Any, text: str) -> QuerySet[Child]:
     return children.filter(Q(child_id__iexact=text) | Q(child_id__istartswith=text) | by_name)
 
 
-def child_outside_sight(*, user: Any, text: str) -> str | None:
+def child_outside_sight(*, user: User, text: str) -> str | None:
     """The child id typed exactly, when that child exists outside `user`'s sight: the search
     offers to open it with a recorded reason. Names never match here, so a search shows no
     name, date or area of a child outside one's areas."""
@@ -77,7 +77,7 @@ def child_outside_sight(*, user: Any, text: str) -> str | None:
     return None
 
 
-def plan_get_for_user(*, user: Any, plan_id: str) -> Plan:
+def plan_get_for_user(*, user: User, plan_id: str) -> Plan:
     """The plan with this id, if its child is within `user`'s sight; otherwise the same 404."""
     try:
         return (

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from safeguard.accounts.access import Permission, can
-from safeguard.accounts.models import BreakGlass
+from safeguard.accounts.models import BreakGlass, User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record, field_changes
 from safeguard.conferences.timeliness import timeliness_refresh
@@ -34,7 +34,7 @@ CHILD_FIELDS = (
 
 
 @transaction.atomic
-def child_create(*, child_id: str, by: Any, **values: Any) -> Child:
+def child_create(*, child_id: str, by: User, **values: Any) -> Child:
     if Child.objects.filter(child_id=child_id).exists():
         raise ValidationError({"child_id": f"A child with id {child_id} is already recorded."})
     child = Child.objects.create(child_id=child_id, **values)
@@ -50,7 +50,7 @@ def child_create(*, child_id: str, by: Any, **values: Any) -> Child:
 
 
 @transaction.atomic
-def child_update(*, child: Child, expected_version: int, by: Any, **values: Any) -> Child:
+def child_update(*, child: Child, expected_version: int, by: User, **values: Any) -> Child:
     changes = field_changes(child, values)
     versioned_save(child, expected_version=expected_version, values=values)
     audit_record(
@@ -93,7 +93,7 @@ def plan_create(
     child: Child,
     plan_id: str,
     start_on: dt.date,
-    by: Any,
+    by: User,
     end_on: dt.date | None = None,
     **values: Any,
 ) -> Plan:
@@ -117,7 +117,7 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, plan: Plan, expected_version: int, by: Any, **values: Any) -> Plan:
+def plan_update(*, plan: Plan, expected_version: int, by: User, **values: Any) -> Plan:
     Child.objects.select_for_update().filter(pk=plan.child_id).first()
     _check_plan_dates(
         child=plan.child,

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import Permission, has_no_areas, permissions_of
 from safeguard.accounts.decorators import permission_required, signed_in_required
+from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.services import audit_child_viewed, audit_viewed
 from safeguard.conferences.services import new_source_id
 from safeguard.web.editing import attempt_save, initial_from
@@ -49,7 +50,7 @@ def _values(form) -> dict:
 
 @permission_required(Permission.VIEW_CHILD)
 @require_GET
-def child_list(request: HttpRequest) -> HttpResponse:
+def child_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find a child by id or name, among the children of one's areas. A child id typed exactly
     that belongs to a child outside them is offered to open with a recorded reason."""
     form = ChildSearchForm(request.GET or None)
@@ -83,7 +84,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(Permission.VIEW_CHILD)
-def child_break_glass(request: HttpRequest, child_id: str) -> HttpResponse:
+def child_break_glass(request: AuthenticatedHttpRequest, child_id: str) -> HttpResponse:
     """ "Why do you need to open this record?": a child outside one's areas opens for a few hours
     once the reason is recorded (audited). The form looks the same whether or not the child
     exists; the answer to a reason for a child that does not exist is the same 404."""
@@ -115,7 +116,7 @@ def child_break_glass(request: HttpRequest, child_id: str) -> HttpResponse:
 
 
 @permission_required(Permission.EDIT_CHILD)
-def child_add(request: HttpRequest) -> HttpResponse:
+def child_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ChildAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = attempt_save(
@@ -132,7 +133,7 @@ def child_add(request: HttpRequest) -> HttpResponse:
 
 @signed_in_required
 @require_GET
-def child_detail(request: HttpRequest, child_id: str) -> HttpResponse:
+def child_detail(request: AuthenticatedHttpRequest, child_id: str) -> HttpResponse:
     """A child's page. The fetcher answers 404 to roles that may not see children."""
     child = child_get_for_user(user=request.user, child_id=child_id)
     audit_child_viewed(actor=request.user, child=child)
@@ -148,7 +149,7 @@ def child_detail(request: HttpRequest, child_id: str) -> HttpResponse:
 
 
 @permission_required(Permission.EDIT_CHILD)
-def child_edit(request: HttpRequest, child_id: str) -> HttpResponse:
+def child_edit(request: AuthenticatedHttpRequest, child_id: str) -> HttpResponse:
     child = child_get_for_user(user=request.user, child_id=child_id)
     form = ChildEditForm(
         request.POST or None,
@@ -175,7 +176,7 @@ def child_edit(request: HttpRequest, child_id: str) -> HttpResponse:
 
 
 @permission_required(Permission.EDIT_PLAN)
-def plan_add(request: HttpRequest, child_id: str) -> HttpResponse:
+def plan_add(request: AuthenticatedHttpRequest, child_id: str) -> HttpResponse:
     child = child_get_for_user(user=request.user, child_id=child_id)
     form = PlanForm(request.POST or None)
     if request.method == "GET":
@@ -194,7 +195,7 @@ def plan_add(request: HttpRequest, child_id: str) -> HttpResponse:
 
 
 @permission_required(Permission.EDIT_PLAN)
-def plan_edit(request: HttpRequest, plan_id: str) -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, plan_id: str) -> HttpResponse:
     plan = plan_get_for_user(user=request.user, plan_id=plan_id)
     form = PlanEditForm(
         request.POST or None, initial={**initial_from(plan, PlanEditForm), "version": plan.version}

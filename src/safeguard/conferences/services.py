@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record, field_changes
 from safeguard.cases.models import Child, Plan
@@ -42,7 +43,7 @@ def meeting_record(
     children: Sequence[Child],
     kind: str,
     held_on: dt.date,
-    by: Any,
+    by: User,
     today: dt.date,
     chair: Chair | None = None,
     strategy_discussion_on: dt.date | None = None,
@@ -104,7 +105,7 @@ def meeting_record(
     return meeting
 
 
-def _plan_follows_conference(*, conference: Conference, by: Any) -> None:
+def _plan_follows_conference(*, conference: Conference, by: User) -> None:
     """An initial or transfer-in conference that makes a plan starts one (unless one is open);
     a conference that ends the plan ends the open plan on its date."""
     child = conference.child
@@ -152,7 +153,7 @@ def _plan_follows_conference(*, conference: Conference, by: Any) -> None:
 
 @transaction.atomic
 def conference_update(
-    *, conference: Conference, expected_version: int, by: Any, **values: Any
+    *, conference: Conference, expected_version: int, by: User, **values: Any
 ) -> Conference:
     held_on = values.get("held_on", conference.held_on)
     kind = values.get("kind", conference.kind)
@@ -191,7 +192,7 @@ def invitation_record(
     *,
     meeting: Meeting,
     organisation_type: OrganisationType,
-    by: Any,
+    by: User,
     organisation_name: str = "",
     report_requested: bool | None = None,
     report_received: str = "",
@@ -225,7 +226,7 @@ def invitation_record(
 
 @transaction.atomic
 def invitation_update(
-    *, invitation: Invitation, expected_version: int, by: Any, **values: Any
+    *, invitation: Invitation, expected_version: int, by: User, **values: Any
 ) -> Invitation:
     changes = field_changes(invitation, values)
     versioned_save(invitation, expected_version=expected_version, values=values)

@@ -26,7 +26,7 @@ from safeguard.domain.timeliness import (
     plan_schedule,
     rule_set_for,
 )
-from safeguard.storage import rows_update
+from safeguard.storage import rows_update, stored_field
 
 from .models import Conference, RuleSetting
 
@@ -79,10 +79,9 @@ def _in_children(child_pks: list[int]) -> tuple[str, list[int]]:
 
 
 def _select(model: type[Model], fields: tuple[str, ...], where: str) -> str:
-    meta = model._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
-    return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {where}"  # noqa: S608 - names from the model
+    columns = ", ".join(quote(stored_field(model, name).column) for name in fields)
+    return f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {where}"  # noqa: S608 - names from the model
 
 
 def timeliness_refresh(*, child_pks: Iterable[int] | None, rules: RuleSet | None = None) -> int:

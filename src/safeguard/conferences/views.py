@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import Permission, can, permissions_of
 from safeguard.accounts.decorators import permission_required, signed_in_required
+from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.services import audit_viewed
 from safeguard.cases.selectors import children_in_sight
 from safeguard.escalations.services import escalation_raise_for_missing_report
@@ -54,7 +55,7 @@ def _after_invitation_saved(request: HttpRequest, invitation) -> HttpResponse:
 
 
 @permission_required(Permission.EDIT_CONFERENCE)
-def meeting_record_page(request: HttpRequest) -> HttpResponse:
+def meeting_record_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record a conference for one child, or for a sibling group at one meeting."""
     chair = chair_of(request.user)
     form = MeetingRecordForm(
@@ -91,7 +92,7 @@ def meeting_record_page(request: HttpRequest) -> HttpResponse:
 
 @signed_in_required
 @require_GET
-def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """One meeting: the children discussed and the agencies invited."""
     meeting = meeting_get_for_user(user=request.user, reference=reference)
     invitations = list(meeting_invitations(meeting=meeting))
@@ -122,7 +123,7 @@ def meeting_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @permission_required(Permission.EDIT_CONFERENCE)
-def conference_edit(request: HttpRequest, conference_id: str) -> HttpResponse:
+def conference_edit(request: AuthenticatedHttpRequest, conference_id: str) -> HttpResponse:
     conference = conference_get_for_user(user=request.user, conference_id=conference_id)
     form = ConferenceEditForm(
         request.POST or None,
@@ -160,7 +161,7 @@ def conference_edit(request: HttpRequest, conference_id: str) -> HttpResponse:
 
 
 @permission_required(Permission.EDIT_INVITATION)
-def invitation_add(request: HttpRequest, reference: str) -> HttpResponse:
+def invitation_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     meeting = meeting_get_for_user(user=request.user, reference=reference)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -179,7 +180,7 @@ def invitation_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @permission_required(Permission.EDIT_INVITATION)
-def invitation_edit(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_edit(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     invitation = invitation_get_for_user(user=request.user, invitation_id=invitation_id)
     form = InvitationEditForm(
         request.POST or None,
@@ -209,7 +210,7 @@ def invitation_edit(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 
 @permission_required(Permission.EDIT_ESCALATION)
-def invitation_escalate(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_escalate(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     """The offer, in one step, to escalate an agency that sent no report and no apologies."""
     invitation = invitation_get_for_user(user=request.user, invitation_id=invitation_id)
     existing = missing_report_escalation(invitation=invitation)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .services import data_version_bump
@@ -35,7 +36,7 @@ def _m2m_changed(sender: Any, action: str, using: str = "default", **kwargs: Any
         data_version_bump(using=using)
 
 
-def record_models() -> list[type]:
+def record_models() -> list[type[Model]]:
     """Every model of the record apps, the automatic many-to-many tables included."""
     return [
         model

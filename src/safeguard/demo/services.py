@@ -15,6 +15,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from .authority import write_demo_bundle
@@ -36,7 +37,7 @@ class DemoLoaded:
     lines: list[str] = field(default_factory=list)  # sign-in details etc., printed once
 
 
-def _record_models() -> list[type]:
+def _record_models() -> list[type[Model]]:
     return [
         model
         for config in apps.get_app_configs()
@@ -48,7 +49,7 @@ def _record_models() -> list[type]:
 
 def records_present() -> dict[str, int]:
     """The number of records per kind (a model's plural name), kinds with none left out."""
-    counts = {}
+    counts: dict[str, int] = {}
     for model in _record_models():
         count = model._base_manager.count()
         if count:

@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from safeguard.accounts.access import Permission, can, sees_every_area
-from safeguard.accounts.models import LiaisonCover
+from safeguard.accounts.models import LiaisonCover, User
+from safeguard.cases.models import Area
 from safeguard.cases.selectors import children_in_sight
+from safeguard.conferences.models import Chair
 
-from .models import Escalation
+from .models import Escalation, OrganisationType
 from .models import SeniorLiaisonOfficer as Officer
 
 
-def escalations_visible_to(*, user: Any) -> QuerySet[Escalation]:
+def escalations_visible_to(*, user: User) -> QuerySet[Escalation]:
     """Every escalation for managers; for chairs, those about no child or a child in their
     sight (children_in_sight); a liaison officer's cover; nothing otherwise."""
     escalations = Escalation.objects.select_related("organisation_type", "area")
@@ -38,7 +39,7 @@ def escalations_visible_to(*, user: Any) -> QuerySet[Escalation]:
     return escalations.filter(in_cover)
 
 
-def escalation_get_for_user(*, user: Any, escalation_id: str) -> Escalation:
+def escalation_get_for_user(*, user: User, escalation_id: str) -> Escalation:
     """The escalation with this id if it is within the user's sight; otherwise the same 404."""
     try:
         return escalations_visible_to(user=user).get(escalation_id=escalation_id)
@@ -68,14 +69,14 @@ INFORMAL = "informal"  # the stage filter's value for informal escalations (they
 
 def escalation_log(
     *,
-    user: Any,
+    user: User,
     since: dt.date | None = None,
     until: dt.date | None = None,
-    organisation_type: Any | None = None,
-    area: Any | None = None,
+    organisation_type: OrganisationType | None = None,
+    area: Area | None = None,
     stage: str = "",
     status: str = "",
-    raised_by: Any | None = None,
+    raised_by: Chair | None = None,
 ) -> QuerySet[Escalation]:
     """The escalations `user` may see (escalations_visible_to), raised between `since` and
     `until`, filtered by organisation type, area, stage ("1"-"3" or "informal"), status and the chair

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import Permission, can, permissions_of
 from safeguard.accounts.decorators import permission_required
+from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record, audit_viewed
 from safeguard.cases.selectors import children_in_sight
@@ -40,7 +41,7 @@ def _log_filters(form: EscalationFilterForm) -> dict:
 
 @permission_required(Permission.VIEW_ESCALATIONS)
 @require_GET
-def escalation_list(request: HttpRequest) -> HttpResponse:
+def escalation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The escalations log, filtered; a Senior Liaison Officer sees their cover, without
     children."""
     form = EscalationFilterForm(request.GET or None)
@@ -72,7 +73,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Permission.VIEW_ESCALATIONS)
 @require_GET
-def escalation_export(request: HttpRequest) -> HttpResponse:
+def escalation_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The log as filtered, as CSV (with children's ids only for those who may see them)."""
     form = EscalationFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -101,7 +102,7 @@ def escalation_export(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(Permission.EDIT_ESCALATION)
-def escalation_raise_page(request: HttpRequest) -> HttpResponse:
+def escalation_raise_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EscalationRaiseForm(
         request.POST or None,
         initial={
@@ -128,7 +129,7 @@ def escalation_raise_page(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Permission.VIEW_ESCALATIONS)
 @require_GET
-def escalation_detail(request: HttpRequest, escalation_id: str) -> HttpResponse:
+def escalation_detail(request: AuthenticatedHttpRequest, escalation_id: str) -> HttpResponse:
     escalation = escalation_get_for_user(user=request.user, escalation_id=escalation_id)
     audit_viewed(
         actor=request.user,
@@ -145,7 +146,7 @@ def escalation_detail(request: HttpRequest, escalation_id: str) -> HttpResponse:
 
 
 @permission_required(Permission.EDIT_ESCALATION)
-def escalation_edit(request: HttpRequest, escalation_id: str) -> HttpResponse:
+def escalation_edit(request: AuthenticatedHttpRequest, escalation_id: str) -> HttpResponse:
     escalation = escalation_get_for_user(user=request.user, escalation_id=escalation_id)
     form = EscalationEditForm(
         request.POST or None,

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.spreadsheet_cells import SafeCsvWriter
@@ -67,7 +68,7 @@ def _csv_text(mapping: Mapping, transform: RowTransform | None = None) -> tuple[
 def bundle_export(
     *,
     path: Path,
-    by: Any | None,
+    by: User | None,
     transform: RowTransform | None = None,
     description: str = "",
 ) -> dict[str, int]:

@@ -30,4 +30,4 @@ class ImportForm(GovukForm):
         super().full_clean()
         if self.upload_problem:  # the upload was refused as it arrived, and nothing was kept
             self.cleaned_data.pop("bundle", None)
-            self._errors["bundle"] = self.error_class([self.upload_problem])
+            self.errors["bundle"] = self.error_class([self.upload_problem])

@@ -6,10 +6,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import Area
@@ -22,7 +23,7 @@ from safeguard.conferences.timeliness import (
 from safeguard.data_version.services import data_version_bump
 from safeguard.domain.timeliness import ConferenceFacts, ConferenceKind, PlanFacts, RuleSet
 from safeguard.escalations.models import OrganisationType
-from safeguard.storage import rows_insert, rows_update
+from safeguard.storage import Versioned, rows_insert, rows_update
 
 from .reader import Bundle, Problem, Row, read_bundle
 from .records import (
@@ -74,7 +75,7 @@ class _RollBack(Exception):
 def bundle_import(
     *,
     path: Path,
-    by: Any | None,
+    by: User | None,
     replace: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
@@ -99,7 +100,7 @@ def bundle_apply(
     *,
     bundle: Bundle,
     source_name: str,
-    by: Any | None,
+    by: User | None,
     replace: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
@@ -334,7 +335,7 @@ def _records_named(
     first = mapping.key_fields[0]
     records: dict[tuple, tuple[int, dict[str, Any]]] = {}
     for batch in _in_batches(
-        mapping.model.objects.all(), mapping.paths[first], {v[first] for _, v in rows}
+        mapping.model._default_manager.all(), mapping.paths[first], {v[first] for _, v in rows}
     ):
         records.update(natural_records(mapping, batch))
     return records
@@ -344,7 +345,9 @@ def _pks_named(mapping: Mapping, rows: list[tuple[Row, dict[str, Any]]]) -> dict
     """Source id -> primary key, for the records of the bundle's rows (written by now)."""
     (id_field,) = mapping.key_fields
     pks: dict[str, int] = {}
-    for batch in _in_batches(mapping.model.objects.all(), id_field, {v[id_field] for _, v in rows}):
+    for batch in _in_batches(
+        mapping.model._default_manager.all(), id_field, {v[id_field] for _, v in rows}
+    ):
         pks.update(batch.values_list(id_field, "pk"))
     return pks
 
@@ -352,14 +355,14 @@ def _pks_named(mapping: Mapping, rows: list[tuple[Row, dict[str, Any]]]) -> dict
 def _versions_of(mapping: Mapping, pks: list[int]) -> dict[int, int]:
     versions: dict[int, int] = {}
     for start in range(0, len(pks), BATCH):
-        batch = mapping.model.objects.filter(pk__in=pks[start : start + BATCH])
+        batch = mapping.model._default_manager.filter(pk__in=pks[start : start + BATCH])
         versions.update(batch.values_list("pk", "version"))
     return versions
 
 
 def _delete(mapping: Mapping, pks: list[int]) -> None:
     for start in range(0, len(pks), BATCH):
-        mapping.model.objects.filter(pk__in=pks[start : start + BATCH]).delete()
+        mapping.model._default_manager.filter(pk__in=pks[start : start + BATCH]).delete()
 
 
 def _write_meetings(rows: list[tuple[Row, dict[str, Any]]]) -> dict[str, int]:
@@ -511,13 +514,13 @@ def _write_records(
         ids = [obj.pk for obj in rewritten]
         versions = _versions_of(mapping, ids)
         for start in range(0, len(ids), BATCH):
-            batch = mapping.model.objects.filter(pk__in=ids[start : start + BATCH])
-            batch._raw_delete(mapping.model.objects.db)
+            batch = mapping.model._default_manager.filter(pk__in=ids[start : start + BATCH])
+            batch._raw_delete(mapping.model._default_manager.db)
         for obj in rewritten:
-            obj.version = versions[obj.pk] + 1
+            cast(Versioned, obj).version = versions[obj.pk] + 1
     # New records go in through rows_insert: bulk_create's SQL compiling was most of an import.
     rows_insert(mapping.model, new)
-    mapping.model.objects.bulk_create(rewritten, batch_size=BATCH)
+    mapping.model._default_manager.bulk_create(rewritten, batch_size=BATCH)
     if changed:
         versions = _versions_of(mapping, [obj.pk for obj in changed])
         rows_update(
@@ -582,7 +585,7 @@ def _records_of_children(
     """The recorded plans or conferences of the children that the bundle's rows name."""
     records: dict[tuple, tuple[int, dict[str, Any]]] = {}
     for batch in _in_batches(
-        mapping.model.objects.all(), "child__child_id", {v["child"] for _, v in rows}
+        mapping.model._default_manager.all(), "child__child_id", {v["child"] for _, v in rows}
     ):
         records.update(natural_records(mapping, batch))
     return records

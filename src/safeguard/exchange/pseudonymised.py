@@ -31,6 +31,7 @@ from typing import Any
 
 from django.conf import settings
 
+from safeguard.accounts.models import User
 from safeguard.config.installation import installation_secret
 
 from .exporter import bundle_export
@@ -143,7 +144,7 @@ class Pseudonymiser:
         digest = hmac.new(self._key, f"{namespace}\x1f{value}".encode(), hashlib.sha256).hexdigest()
         return f"{PREFIXES[namespace]}-{digest[:DIGEST_CHARACTERS]}"
 
-    def value(self, field: str, value: Any) -> Any:
+    def value(self, field: str, value: object) -> object:
         treatment, namespace = DECISIONS.get(field, (Treatment.BLANK, ""))
         if value is None or value == "" or treatment is Treatment.KEEP:
             return value
@@ -158,7 +159,7 @@ class Pseudonymiser:
         return {field: self.value(field, value) for field, value in natural.items()}
 
 
-def bundle_export_pseudonymised(*, path: Path, by: Any | None) -> dict[str, int]:
+def bundle_export_pseudonymised(*, path: Path, by: User | None) -> dict[str, int]:
     """Write the pseudonymised bundle to `path` (a folder, or a .zip). Audited as an export."""
     return bundle_export(
         path=path,

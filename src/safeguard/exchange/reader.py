@@ -358,7 +358,7 @@ def _duplicates(bundle: Bundle, spec: FileSpec, field_name: str) -> set[str]:
     column = next(c.name for c in spec.columns if c.field == field_name)
     first: dict[str, int] = {}
     for row in bundle.of(spec):
-        key = row.values.get(field_name)
+        key = row.values[field_name]  # a row holds a value for every column of its file
         if key in first:
             bundle.problems.append(
                 Problem(
@@ -533,19 +533,19 @@ def check_references(bundle: Bundle) -> None:
                     ALLOCATIONS.filename, row.line, "to", "the allocation ends before it starts"
                 )
             )
-        key = (values["child"], values["role"], values["name"], start)
-        if key in seen_allocation:
+        allocation_key = (values["child"], values["role"], values["name"], start)
+        if allocation_key in seen_allocation:
             problems.append(
                 Problem(
                     ALLOCATIONS.filename,
                     row.line,
                     "from",
                     f"duplicate allocation: the same child, role, name and start as line "
-                    f"{seen_allocation[key]}",
+                    f"{seen_allocation[allocation_key]}",
                 )
             )
         else:
-            seen_allocation[key] = row.line
+            seen_allocation[allocation_key] = row.line
 
     for row in bundle.of(MONITORING_CHECKS):
         if row.values["plan"] and row.values["plan"] not in plan_ids:

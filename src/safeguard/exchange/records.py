@@ -206,7 +206,7 @@ MAPPINGS: tuple[Mapping, ...] = (
 
 def natural_records(mapping: Mapping, queryset=None) -> dict[tuple, tuple[int, dict[str, Any]]]:
     """Every record of a mapping in the database: key -> (pk, natural values)."""
-    queryset = mapping.model.objects.all() if queryset is None else queryset
+    queryset = mapping.model._default_manager.all() if queryset is None else queryset
     paths = mapping.paths
     result: dict[tuple, tuple[int, dict[str, Any]]] = {}
     for row in queryset.values("pk", *paths.values()).order_by():

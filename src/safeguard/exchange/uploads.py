@@ -25,9 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
 from django.utils.text import get_valid_filename
+
+from safeguard.accounts.models import User
 
 from .importer import ImportResult, bundle_apply
 from .reader import BundleError, BundleRefused, Problem, read_bundle
@@ -70,7 +74,7 @@ SEVERAL_FILES_MESSAGE = (
 INCOMPLETE_MESSAGE = "The upload did not complete, and nothing of it was kept. Upload it again."
 
 
-def upload_refusal_before_reading(request: Any) -> str | None:
+def upload_refusal_before_reading(request: HttpRequest) -> str | None:
     """A request whose declared size is over the limit (the file's limit, plus an allowance for
     the form's other fields) is refused before a byte of it is read."""
     try:
@@ -90,7 +94,7 @@ class BundleUploadHandler(FileUploadHandler):
     any field name. `problem` then says why. Every folder it made is remembered, so that
     `discard` deletes them all whatever happened (the view calls it in a `finally`)."""
 
-    def __init__(self, request: Any = None):
+    def __init__(self, request: HttpRequest | None = None):
         super().__init__(request)
         self.limit = int(settings.SAFEGUARD_MAX_UPLOAD_BYTES)
         self.problem: str | None = None
@@ -99,8 +103,18 @@ class BundleUploadHandler(FileUploadHandler):
         self._file: Any = None
         self._received = 0
 
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
+    def new_file(
+        self,
+        field_name: str,
+        file_name: str,
+        content_type: str,
+        content_length: int | None,
+        charset: str | None = None,
+        content_type_extra: dict[str, bytes] | None = None,
+    ) -> None:
+        super().new_file(
+            field_name, file_name, content_type, content_length, charset, content_type_extra
+        )
         if self._folders:
             self._refuse(SEVERAL_FILES_MESSAGE)
         folder = upload_folder() / secrets.token_urlsafe(18)
@@ -169,7 +183,7 @@ class PendingImport:
         return files[0] if files else None
 
 
-def pending_store(*, session: Any, uploaded: UploadedFile, replace: bool) -> PendingImport:
+def pending_store(*, session: SessionBase, uploaded: UploadedFile, replace: bool) -> PendingImport:
     """Remember the upload in the session under a new opaque token (forgetting, and deleting,
     any earlier one)."""
     pending_discard(session=session)
@@ -185,7 +199,7 @@ def pending_store(*, session: Any, uploaded: UploadedFile, replace: bool) -> Pen
     return pending
 
 
-def pending_get(*, session: Any, token: str) -> PendingImport | None:
+def pending_get(*, session: SessionBase, token: str) -> PendingImport | None:
     """The session's pending upload, if `token` names it and its file is still there."""
     stored = session.get(SESSION_KEY)
     if not stored or not token or not secrets.compare_digest(stored.get("token", ""), token):
@@ -194,7 +208,7 @@ def pending_get(*, session: Any, token: str) -> PendingImport | None:
     return pending if pending.path() is not None else None
 
 
-def pending_discard(*, session: Any) -> None:
+def pending_discard(*, session: SessionBase) -> None:
     """Delete the session's pending upload, if any, and forget it."""
     stored = session.pop(SESSION_KEY, None)
     if stored and stored.get("token"):
@@ -213,7 +227,7 @@ UNREADABLE_MESSAGE = (
 
 
 def uploaded_bundle_apply(
-    *, path: Path, name: str, by: Any, replace: bool, dry_run: bool
+    *, path: Path, name: str, by: User, replace: bool, dry_run: bool
 ) -> ImportResult:
     """Check (`dry_run`) or import the uploaded bundle at `path`, audited under the name the
     person's file had. A file that cannot be read gives one problem, not an exception."""

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeguard.accounts.access import Permission, can
 from safeguard.accounts.decorators import permission_required
+from safeguard.accounts.http import AuthenticatedHttpRequest
 
 from .exporter import bundle_export
 from .forms import ImportForm
@@ -39,7 +40,7 @@ logger = logging.getLogger(__name__)
 @permission_required(Permission.IMPORT)
 @csrf_exempt  # checked by _import_check, once the upload is streamed to the private folder
 @require_http_methods(["GET", "POST"])
-def import_bundle(request: HttpRequest) -> HttpResponse:
+def import_bundle(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a bundle and see what it would change (a dry run), or every problem in it."""
     if request.method != "POST":
         return _import_check(request, None)
@@ -66,7 +67,9 @@ def _import_refused(request: HttpRequest, problem: str) -> HttpResponse:
 
 
 @csrf_protect
-def _import_check(request: HttpRequest, handler: BundleUploadHandler | None) -> HttpResponse:
+def _import_check(
+    request: AuthenticatedHttpRequest, handler: BundleUploadHandler | None
+) -> HttpResponse:
     if handler is None:
         return render(request, "exchange/import.html", {"form": ImportForm()})
     form = ImportForm(request.POST, request.FILES, upload_problem=handler.problem)
@@ -93,17 +96,18 @@ def _import_check(request: HttpRequest, handler: BundleUploadHandler | None) -> 
 
 @permission_required(Permission.IMPORT)
 @require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Import the checked upload (or cancel it); either way the uploaded file is deleted."""
     pending = pending_get(session=request.session, token=request.POST.get("token", ""))
-    if request.POST.get("action") == "cancel" or pending is None:
+    path = pending.path() if pending is not None else None
+    if request.POST.get("action") == "cancel" or pending is None or path is None:
         pending_discard(session=request.session)
         if pending is not None:
             return redirect("exchange:import")
         return render(request, "exchange/import.html", {"form": ImportForm(), "expired": True})
     try:
         result = uploaded_bundle_apply(
-            path=pending.path(),
+            path=path,
             name=pending.name,
             by=request.user,
             replace=pending.replace,
@@ -125,7 +129,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Permission.EXPORT_RECORDS, Permission.EXPORT_PSEUDONYMISED)
 @require_GET
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "exchange/export.html",
@@ -149,7 +153,7 @@ def _zip_response(filename: str, write) -> HttpResponse:  # noqa: ANN001
 
 @permission_required(Permission.EXPORT_RECORDS)
 @require_POST
-def export_bundle(request: HttpRequest) -> HttpResponse:
+def export_bundle(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every record as the exchange bundle (.zip), names included. Audited."""
     filename = f"safeguard-bundle-{timezone.localdate()}.zip"
     return _zip_response(filename, lambda path: bundle_export(path=path, by=request.user))
@@ -157,7 +161,7 @@ def export_bundle(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Permission.EXPORT_PSEUDONYMISED)
 @require_POST
-def export_pseudonymised(request: HttpRequest) -> HttpResponse:
+def export_pseudonymised(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The bundle without names, with months of birth and keyed-hash ids. Audited."""
     filename = f"safeguard-bundle-pseudonymised-{timezone.localdate()}.zip"
     return _zip_response(

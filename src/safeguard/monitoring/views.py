@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from safeguard.accounts.access import Permission
 from safeguard.accounts.decorators import permission_required
+from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.services import audit_viewed
 from safeguard.cases.selectors import plan_get_for_user
 from safeguard.conferences.selectors import chair_of
@@ -20,7 +21,7 @@ from .services import monitoring_check_record
 
 
 @permission_required(Permission.EDIT_CHECK)
-def check_record(request: HttpRequest, plan_id: str) -> HttpResponse:
+def check_record(request: AuthenticatedHttpRequest, plan_id: str) -> HttpResponse:
     plan = plan_get_for_user(user=request.user, plan_id=plan_id)
     form = CheckForm(request.POST or None, initial={"chair": chair_of(request.user)})
     if request.method == "GET":

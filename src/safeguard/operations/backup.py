@@ -31,11 +31,14 @@ import zlib
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, connections
 
 from safeguard.zip_archives import duplicated_member
+
+if TYPE_CHECKING:  # models are imported where used, as the audit modules are below
+    from safeguard.accounts.models import User
 
 FORMAT = "safeguard-backup"
 FORMAT_VERSION = 1
@@ -180,7 +183,8 @@ def _pg_tool(name: str) -> str:
 
 def _server_major() -> int:
     connection.ensure_connection()
-    return connection.pg_version // 10000
+    # Only PostgreSQL's connection has pg_version (this runs on PostgreSQL only).
+    return connection.pg_version // 10000  # type: ignore[attr-defined]
 
 
 def _run(command: list[str], *, what: str, **kwargs: Any) -> None:
@@ -230,7 +234,7 @@ def _pg_dump(target: Path) -> None:
     )
 
 
-def backup_write(*, path: Path, now: dt.datetime | None = None, by: Any = None) -> Manifest:
+def backup_write(*, path: Path, now: dt.datetime | None = None, by: User | None = None) -> Manifest:
     """Write a backup of the whole database to `path` (which must not exist yet), and record it
     in the audit trail (after the backup, so the entry is not in the file it describes).
 
@@ -494,7 +498,7 @@ def _pg_restore(payload: Path, folder: Path) -> None:
     )
 
 
-def backup_restore(*, path: Path, by: Any = None) -> Manifest:
+def backup_restore(*, path: Path, by: User | None = None) -> Manifest:
     """Replace the whole database with the backup at `path`, after checking it; then apply the
     migrations the backup lacks; then carry the audit trail over (safeguard.audit.continuity:
     the entries written since the backup are appended again, and the restore is recorded)."""

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from functools import cache
 from importlib import metadata
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.cache import caches
@@ -61,6 +62,15 @@ def _key(
     return "report:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+class _Choice(TypedDict):
+    """The choices a report is built from (report_build's arguments)."""
+
+    period: Period
+    count_by: CountBy
+    include_informal: bool
+    generated_on: dt.date
+
+
 def _report(
     data_version: str,
     *,
@@ -69,7 +79,7 @@ def _report(
     include_informal: bool,
     generated_on: dt.date,
 ) -> Report:
-    choice = {
+    choice: _Choice = {
         "period": period,
         "count_by": count_by,
         "include_informal": include_informal,
@@ -115,7 +125,7 @@ def report_page_body_cached(
     """The report page's body (`report_page_body`), charts included, built and drawn once per
     choice, data version and audience."""
     audience = Audience(audience)
-    choice = {
+    choice: _Choice = {
         "period": period,
         "count_by": count_by,
         "include_informal": include_informal,

@@ -45,7 +45,7 @@ class GovukMonthWidget(GovukDateWidget):
     def __init__(self, attrs: dict[str, Any] | None = None):
         super().__init__(attrs=attrs)
         self.widgets = self.widgets[1:]  # month, year
-        self.widgets_names = self.widgets_names[1:]
+        self.widgets_names: list[str] = self.widgets_names[1:]
 
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, dt.date):
@@ -127,7 +127,8 @@ class ReportForm(GovukForm):
         super().__init__(data, *args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if self.has_error("start") or self.has_error("end"):
             return cleaned
@@ -199,7 +200,10 @@ class ApiReportQuery:
         if (start is None) != (end is None):
             raise ValueError("give both from and to, or neither (the latest completed half-year)")
         try:
-            period = report_period(start, end) if start else latest_completed_half_year(self.today)
+            if start is not None and end is not None:
+                period = report_period(start, end)
+            else:
+                period = latest_completed_half_year(self.today)
         except PeriodError as error:
             raise ValueError(str(error)) from None
         count_by_text = (self.query.get("count_by") or CountBy.CHILD.value).strip()

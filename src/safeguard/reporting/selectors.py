@@ -151,7 +151,7 @@ def timeliness_by_kind(
         def any_row(**conditions) -> Exists:
             return Exists(Conference.objects.filter(meeting=OuterRef("pk"), **conditions))
 
-        grouped = (
+        meetings = (
             Meeting.objects.filter(_between(start_on, end_on))
             .annotate(
                 any_out=any_row(verdict="out"),
@@ -163,7 +163,7 @@ def timeliness_by_kind(
             .annotate(count=Count("pk"))
             .order_by()
         )
-        for row in grouped:
+        for row in meetings:
             if row["any_initial"]:
                 kind = ConferenceKind.initial
             elif row["any_transfer_in"]:
@@ -315,19 +315,22 @@ def late_conferences(period: Period) -> list[LateConference]:
         .select_related("child__area")
         .order_by("held_on", "conference_id")
     )
-    return [
-        LateConference(
-            child_id=row.child.child_id,
-            conference_id=row.conference_id,
-            kind=ConferenceKind(row.kind),
-            due_on=row.due_on,
-            held_on=row.held_on,
-            days_late=(row.held_on - row.due_on).days,
-            unit=row.child.area.name if row.child.area else "",
-            reason_recorded=row.out_of_timescale_reason,
+    late = []
+    for row in rows:
+        assert row.due_on is not None  # "out" is only ever decided against a due date
+        late.append(
+            LateConference(
+                child_id=row.child.child_id,
+                conference_id=row.conference_id,
+                kind=ConferenceKind(row.kind),
+                due_on=row.due_on,
+                held_on=row.held_on,
+                days_late=(row.held_on - row.due_on).days,
+                unit=row.child.area.name if row.child.area else "",
+                reason_recorded=row.out_of_timescale_reason,
+            )
         )
-        for row in rows
-    ]
+    return late
 
 
 DATA_QUALITY_MISSING: Mapping[str, str] = {

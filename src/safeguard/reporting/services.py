@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 
 from safeguard.accounts.access import report_audience_of
+from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.domain.figures import CountBy, Report, report_to_json
@@ -51,7 +52,7 @@ def report_download(
     count_by: CountBy,
     include_informal: bool,
     report_format: ReportFormat,
-    by: Any,
+    by: User | None,
     generated_on: dt.date,
 ) -> ReportFile:
     """The report rendered as `report_format` for `by`'s audience (report_audience_of), with an
@@ -76,7 +77,12 @@ def report_download(
 
 
 def report_json_for_api(
-    *, period: Period, count_by: CountBy, include_informal: bool, by: Any, generated_on: dt.date
+    *,
+    period: Period,
+    count_by: CountBy,
+    include_informal: bool,
+    by: User | None,
+    generated_on: dt.date,
 ) -> dict[str, Any]:
     """The report's figures as the JSON contract (the CLI's `--format json`) for `by`'s
     audience, audited."""

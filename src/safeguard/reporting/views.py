@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import Permission, report_audience_of
-from safeguard.accounts.decorators import api_permission_required, permission_required
+from safeguard.accounts.decorators import (
+    api_permission_required,
+    permission_required,
+)
+from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.services import audit_viewed
 
 from .cache import report_page_body_cached
@@ -20,7 +24,7 @@ from .services import DOWNLOAD_FORMATS, FORMAT_NAMES, report_download, report_js
 
 @permission_required(Permission.VIEW_REPORTS)
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose a period (whole months) and read the report with its charts. With no query, the
     latest completed half-year."""
     today = timezone.localdate()
@@ -65,10 +69,10 @@ def _query(choice: ReportChoice) -> str:
     query = QueryDict(mutable=True)
     query.update(
         {
-            "start_month": choice.period.start_on.month,
-            "start_year": choice.period.start_on.year,
-            "end_month": choice.period.end_on.month,
-            "end_year": choice.period.end_on.year,
+            "start_month": str(choice.period.start_on.month),
+            "start_year": str(choice.period.start_on.year),
+            "end_month": str(choice.period.end_on.month),
+            "end_year": str(choice.period.end_on.year),
             "count_by": choice.count_by.value,
         }
     )
@@ -79,7 +83,7 @@ def _query(choice: ReportChoice) -> str:
 
 @permission_required(Permission.VIEW_REPORTS)
 @require_GET
-def download(request: HttpRequest, report_format: str) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest, report_format: str) -> HttpResponse:
     """The report as a PDF, Word, Excel or JSON file (audited). A choice that is not valid goes
     back to the report page, which says what is wrong."""
     try:
@@ -109,7 +113,7 @@ def download(request: HttpRequest, report_format: str) -> HttpResponse:
 
 @api_permission_required(Permission.VIEW_REPORTS)
 @require_GET
-def api_report(request: HttpRequest) -> JsonResponse:
+def api_report(request: AuthenticatedHttpRequest) -> JsonResponse:
     """GET /api/v1/report?from=2022-04-01&to=2022-09-30[&count_by=meeting&include_informal=1]:
     the report's figures as the CLI's JSON. A period that is not whole months is a 400 with a
     message, never a 500."""

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from safeguard.storage import StaleRecordError
+from safeguard.storage import StaleRecordError, Versioned
 
 
 class VersionField(forms.IntegerField):
@@ -38,7 +39,7 @@ class ChangedField:
         return self.theirs != self.yours
 
 
-def shown(field: forms.Field, value: Any) -> str:
+def shown(field: forms.Field, value: object) -> str:
     """A value as a person reads it: a date as "10 April 2024", a choice by its label."""
     if value is None or value == "":
         return "Not recorded"
@@ -79,8 +80,9 @@ def stale_comparison(
         rows.append(
             ChangedField(str(field.label or name), shown(field, theirs), shown(field, yours))
         )
-    data = form.data.copy()
-    data["version"] = str(current.version)
+    # A bound form's data is a QueryDict or a dict; the stub says only Mapping.
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data["version"] = str(cast(Versioned, current).version)
     form.data = data
     return rows
 
@@ -104,13 +106,18 @@ class Attempt:
     context: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
-def attempt_save(form: forms.Form, save: Any, **stale_kwargs: Any) -> Attempt:
+def attempt_save(
+    form: forms.Form,
+    save: Callable[[], Any],
+    *,
+    current_values: dict[str, Any] | None = None,
+) -> Attempt:
     """Call `save()`; a ValidationError goes onto `form`, a refused stale save into the context
     (`stale`, `stale_message`) for web/includes/stale_record.html."""
     try:
         return Attempt(True, save())
     except StaleRecordError as error:
-        rows = stale_comparison(form=form, error=error, **stale_kwargs)
+        rows = stale_comparison(form=form, error=error, current_values=current_values)
         return Attempt(False, context={"stale": rows, "stale_message": str(error)})
     except ValidationError as error:
         errors_onto(form, error)

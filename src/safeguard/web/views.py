@@ -1,3 +1,5 @@
+from typing import TypedDict
+
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
@@ -6,10 +8,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import Permission, can, has_no_areas
-from safeguard.accounts.decorators import permission_required, public, signed_in_required
+from safeguard.accounts.decorators import (
+    permission_required,
+    public,
+    signed_in_required,
+)
+from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.services import audit_viewed
 from safeguard.cases.forms import WorklistChairForm
-from safeguard.conferences.selectors import WORKLIST_SECTIONS, with_child_names, worklist_for
+from safeguard.conferences.selectors import (
+    WORKLIST_SECTIONS,
+    DueItem,
+    NamedDueItem,
+    Worklist,
+    with_child_names,
+    worklist_for,
+)
 
 
 @public
@@ -24,11 +38,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+class HomeSection(TypedDict):
+    name: str
+    title: str
+    count: int
+    items: list[NamedDueItem]
+
+
 HOME_ROWS = 5  # the soonest items of each worklist section on the home page
 WORKLIST_PAGE_SIZE = 50
 
 
-def _worklist(request: HttpRequest):
+def _worklist(request: AuthenticatedHttpRequest) -> tuple[WorklistChairForm, Worklist]:
     """The user's worklist (their own as a chair; a chosen chair's or everyone's otherwise)."""
     form = WorklistChairForm(request.GET or None)
     chosen = form.cleaned_data.get("chair") if form.is_valid() else None
@@ -38,12 +59,12 @@ def _worklist(request: HttpRequest):
 
 @signed_in_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Home: the worklist for those who work with children's records; links for the others."""
     if not can(request.user, Permission.VIEW_CHILD):
         return render(request, "web/home.html", {"worklist": None})
     form, worklist = _worklist(request)
-    sections = [
+    sections: list[HomeSection] = [
         {
             "name": name,
             "title": title,
@@ -77,13 +98,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Permission.VIEW_CHILD)
 @require_GET
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One section of the worklist in full, a page at a time."""
     show = request.GET.get("show") or "reviews-due"
     if show not in WORKLIST_SECTIONS:
         raise Http404("No such list.")
     form, worklist = _worklist(request)
-    page = Paginator(worklist.section(show), WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Paginator only slices a section; the stub's protocol also asks for indexing and iterating.
+    section = worklist.section(show)
+    paginator: Paginator[DueItem] = Paginator(section, WORKLIST_PAGE_SIZE)  # type: ignore[arg-type]
+    page = paginator.get_page(request.GET.get("page"))
     items = with_child_names(list(page))
     audit_viewed(
         actor=request.user,

@@ -18,7 +18,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("SAFEGUARD_DATA_DIR", "data")).resolve()
 
 
-def _database_from_environment() -> dict:
+def _database_from_environment() -> dj_database_url.DBConfig:
     url = os.environ.get("DATABASE_URL")
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
