@@ -27,6 +27,14 @@ from safeguard.domain.periods import (
     year_earlier,
 )
 from safeguard.domain.timeliness import ConferenceKind
+from safeguard.domain.vocabulary import (
+    ALERT_ROLES,
+    ESCALATION_REASONS,
+    NOT_RECORDED,
+    PARTICIPATION_CODES,
+    PLAN_CATEGORIES,
+    VIEWS_SHARED_VIA,
+)
 
 
 class CountBy(StrEnum):
@@ -36,29 +44,6 @@ class CountBy(StrEnum):
     MEETING = "meeting"  # one sitting: the rows that share a meeting_id
 
 
-# The codes the contract fixes, defined once. Orders are the contract's (and the report's).
-ESCALATION_REASONS: tuple[str, ...] = (
-    "no_report_no_apologies",
-    "no_report",
-    "no_apologies",
-    "late_report",
-    "non_attendance",
-    "plan_not_progressing",
-    "other",
-)
-VIEWS_SHARED_VIA: tuple[str, ...] = (
-    "in_person",
-    "virtual",
-    "advocate",
-    "written",
-    "other",
-    "not_obtained",
-    "not_applicable",
-)
-PARTICIPATION_CODES: tuple[str, ...] = tuple(f"PN{number}" for number in range(8))
-PLAN_CATEGORIES: tuple[str, ...] = ("NEG", "PHY", "SAB", "EMO", "MUL")
-ALERT_ROLES: tuple[str, ...] = ("social_worker", "practice_supervisor", "team_manager")
-NOT_RECORDED = "not_recorded"
 # Financial-year months, April to March, as the escalations table prints them.
 MONTH_ABBREVIATIONS: tuple[str, ...] = (
     "Apr",

@@ -16,11 +16,9 @@ from django.db.models.functions import Cast, Greatest, Substr
 from safeguard.cases.models import Plan
 from safeguard.conferences.models import Conference, Invitation, Meeting
 from safeguard.domain.figures import (
-    ALERT_ROLES,
     CONFERENCE_CALENDAR_YEARS,
     ESCALATION_FINANCIAL_YEARS,
     MONTH_END_SERIES_LENGTH,
-    NOT_RECORDED,
     TWO_YEARS_IN_DAYS,
     AgencyContribution,
     CountBy,
@@ -43,6 +41,7 @@ from safeguard.domain.periods import (
     year_earlier,
 )
 from safeguard.domain.timeliness import ConferenceKind
+from safeguard.domain.vocabulary import ALERT_ROLES, NOT_RECORDED
 from safeguard.escalations.models import Escalation
 from safeguard.exchange.dfe_rules import dfe_rule_failures
 from safeguard.monitoring.models import MonitoringCheck
