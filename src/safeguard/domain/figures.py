@@ -16,14 +16,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
+from safeguard.domain.calendar import add_months
 from safeguard.domain.national_statistics import NationalFigures, latest_on_or_before
 from safeguard.domain.periods import (
     MONTH_NAMES,
     Period,
     financial_year_of,
     last_complete_financial_year,
-    month_end,
     month_ends,
+    report_windows,
     year_earlier,
 )
 from safeguard.domain.timeliness import ConferenceKind
@@ -64,7 +65,6 @@ CALENDAR_MONTH_NAMES: tuple[str, ...] = MONTH_NAMES
 MONTH_END_SERIES_LENGTH = 36
 CONFERENCE_CALENDAR_YEARS = 8
 ESCALATION_FINANCIAL_YEARS = 5
-UNBORN_COMPARISON_MONTHS = 12
 # A plan "ended after 2 years or more" when end_date - start_date >= 730 days (DfE measure).
 TWO_YEARS_IN_DAYS = 730
 
@@ -457,16 +457,6 @@ def _zero_filled(
     return tuple(CodeCount(code, counts.get(code, 0)) for code in codes)
 
 
-def _shift_month(year: int, month: int, months: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + months
-    return index // 12, index % 12 + 1
-
-
-def _month_period(first: tuple[int, int], last: tuple[int, int]) -> Period:
-    """The whole calendar months from `first` to `last` (year, month), inclusive."""
-    return Period(date(first[0], first[1], 1), month_end(date(last[0], last[1], 1)))
-
-
 def _cp_population(inputs: ReportInputs) -> CpPopulation:
     end_on = inputs.period.end_on
     earlier_on = year_earlier(end_on)
@@ -484,15 +474,12 @@ def _cp_population(inputs: ReportInputs) -> CpPopulation:
 
 
 def _unborn(inputs: ReportInputs) -> UnbornInitialConferences:
-    last = (inputs.period.end_on.year, inputs.period.end_on.month)
-    first = _shift_month(*last, -(UNBORN_COMPARISON_MONTHS - 1))
-    previous_last = _shift_month(*first, -1)
-    previous_first = _shift_month(*first, -UNBORN_COMPARISON_MONTHS)
+    windows = report_windows(inputs.period)
     return UnbornInitialConferences(
         year_to_period_end=inputs.unborn_initial_year_to_period_end,
         previous_year=inputs.unborn_initial_previous_year,
-        year_to_period_end_period=_month_period(first, last),
-        previous_year_period=_month_period(previous_first, previous_last),
+        year_to_period_end_period=windows.unborn_year,
+        previous_year_period=windows.unborn_previous_year,
     )
 
 
@@ -558,7 +545,8 @@ def _escalation_years(inputs: ReportInputs) -> tuple[FinancialYearMonths, ...]:
         fy = financial_year_of(date(start_year, 4, 1))
         months: list[FinancialYearMonth] = []
         for offset, abbreviation in enumerate(MONTH_ABBREVIATIONS):
-            year, month = _shift_month(start_year, 4, offset)
+            first = add_months(fy.start_on, offset)
+            year, month = first.year, first.month
             count = (
                 None if (year, month) > end else inputs.escalations_per_month.get((year, month), 0)
             )
