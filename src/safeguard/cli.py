@@ -190,8 +190,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from django.conf import settings
 
-    from safeguard.domain.figures import CountBy, report_to_json
+    from safeguard.domain.figures import CountBy
     from safeguard.domain.periods import PeriodError, latest_completed_half_year, report_period
+    from safeguard.domain.report_json import report_to_json
     from safeguard.reporting.renderers import ReportFormat, render
     from safeguard.reporting.services import report_file_name, report_for_command
 

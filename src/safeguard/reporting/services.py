@@ -11,8 +11,9 @@ from django.conf import settings
 from safeguard.accounts.access import report_audience_of
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
-from safeguard.domain.figures import Audience, CountBy, Report, report_to_json
+from safeguard.domain.figures import Audience, CountBy, Report
 from safeguard.domain.periods import Period
+from safeguard.domain.report_json import report_to_json
 from safeguard.reporting.cache import report_build_cached
 from safeguard.reporting.renderers import ReportFormat, render
 
