@@ -56,10 +56,6 @@ class Child(models.Model):
     def full_name(self) -> str:
         return " ".join(n for n in (self.given_name, self.family_name) if n)
 
-    @property
-    def is_unborn(self) -> bool:
-        return self.date_of_birth is None
-
 
 class Plan(models.Model):
     """A child protection plan. A child's plans never overlap (checked by the services, and by

@@ -137,11 +137,6 @@ class Conference(models.Model):
     def __str__(self) -> str:
         return self.conference_id
 
-    @property
-    def for_unborn_child(self) -> bool:
-        dob = self.child.date_of_birth
-        return dob is None or self.held_on < dob
-
 
 class ReportReceived(models.TextChoices):
     YES = "yes", "Received"

@@ -47,10 +47,6 @@ def ordinal_date(day: date) -> str:
     return f"{ordinal(day.day)} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
-def month_year(day: date) -> str:
-    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
-
-
 def number(value: int) -> str:
     """1234 -> "1,234"."""
     return f"{value:,}"

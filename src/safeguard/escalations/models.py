@@ -64,10 +64,6 @@ class Escalation(models.Model):
     def __str__(self) -> str:
         return self.escalation_id
 
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_on is None
-
 
 class SeniorLiaisonOfficer(models.Model):
     """A partner agency's Senior Liaison Officer, who receives each quarter's digest of the

@@ -90,10 +90,6 @@ class Document:
         return self.numbering[id(block)]
 
 
-def _percent(value: Decimal | None) -> Decimal | None:
-    return value
-
-
 def _month_grid(report: Report) -> Table:
     """Children on a plan at each month end: months down, calendar years across."""
     series = report.cp_population.month_end_series
