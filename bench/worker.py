@@ -150,7 +150,7 @@ def step_report(args: argparse.Namespace) -> dict:
     _setup()
     from django.conf import settings
 
-    from safeguard.domain.figures import report_to_json
+    from safeguard.domain.report_json import report_to_json
     from safeguard.reporting.renderers import ReportFormat, render
     from safeguard.reporting.selectors import report_build
 

@@ -89,6 +89,44 @@ def test_report_json_goes_to_standard_output(authority, capsys):
     assert figures["timeliness"]["period"]["out_of_timescale"] == 1
 
 
+def test_a_report_made_at_the_command_line_is_audited_as_the_system(authority, tmp_path, capsys):
+    from safeguard.audit.models import AuditAction, AuditEntry
+
+    main(["import", str(authority)])
+    output = tmp_path / "report.xlsx"
+
+    assert main(["report", "--from", "2022-04-01", "--to", "2022-09-30", "--format", "xlsx",
+                 "-o", str(output)]) == 0  # fmt: skip
+
+    entry = AuditEntry.objects.filter(record_type="report").get()
+    assert entry.action == AuditAction.DOWNLOAD
+    assert (entry.actor, entry.actor_name) == (None, "system")
+    assert entry.record_id == str(output)
+    assert "2022" in entry.summary and "made at the command line as Excel" in entry.summary
+
+
+def test_the_same_report_again_at_the_command_line_is_read_from_the_cache(authority, capsys):
+    from unittest import mock
+
+    from django.core.cache import caches
+
+    from safeguard.reporting import cache
+
+    main(["import", str(authority)])
+    caches["reports"].clear()
+    capsys.readouterr()
+    command = ["report", "--from", "2022-04-01", "--to", "2022-09-30"]
+
+    with mock.patch.object(cache, "report_build", wraps=cache.report_build) as build:
+        assert main(command) == 0
+        first = capsys.readouterr().out
+        assert main(command) == 0
+        second = capsys.readouterr().out
+
+    assert build.call_count == 1
+    assert second == first
+
+
 def test_a_period_that_is_not_whole_months_is_refused_with_a_clear_message(capsys):
     assert main(["report", "--from", "2022-04-02", "--to", "2022-09-30"]) == 1
     assert "must start on the first day of a month" in capsys.readouterr().err

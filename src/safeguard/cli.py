@@ -184,9 +184,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from django.conf import settings
 
-    from safeguard.domain.figures import CountBy, for_audience, report_to_json
+    from safeguard.domain.figures import CountBy
     from safeguard.domain.periods import PeriodError, latest_completed_half_year, report_period
-    from safeguard.reporting.selectors import report_build
+    from safeguard.domain.report_json import report_to_json
+    from safeguard.reporting.renderers import ReportFormat, render
+    from safeguard.reporting.services import report_file_name, report_for_command
 
     generated_on = today()
     if (args.start is None) != (args.end is None):
@@ -199,14 +201,26 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
     except PeriodError as error:
         raise UserError(str(error)) from None
-    report = report_build(
+    report_format = ReportFormat(args.format)
+    if args.template:
+        if report_format is not ReportFormat.docx:
+            raise UserError("--template is for the Word format: add --format docx")
+        if not Path(args.template).is_file():
+            raise UserError(f"{args.template}: no such template file")
+    if report_format is ReportFormat.json:
+        destination = args.output or "standard output"
+    else:
+        destination = args.output or report_file_name(period, report_format)
+    report = report_for_command(
         period=period,
         count_by=CountBy(args.count_by),
         include_informal=args.include_informal,
+        audience=args.audience,
+        report_format=report_format,
         generated_on=generated_on,
+        destination=str(destination),
     )
-    report = for_audience(report, args.audience)
-    if args.format == "json":
+    if report_format is ReportFormat.json:
         text = json.dumps(report_to_json(report), indent=1, ensure_ascii=False) + "\n"
         if args.output:
             Path(args.output).write_text(text, encoding="utf-8")
@@ -214,13 +228,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
         return 0
-    from safeguard.reporting.renderers import ReportFormat, render
-
     if args.template:
-        if args.format != "docx":
-            raise UserError("--template is for the Word format: add --format docx")
-        if not Path(args.template).is_file():
-            raise UserError(f"{args.template}: no such template file")
         from safeguard.reporting.renderers.docx import render_into_template
 
         try:
@@ -228,10 +236,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         except Exception as error:  # docxtpl reports template mistakes as Jinja errors
             raise UserError(f"{args.template}: the template could not be filled: {error}") from None
     else:
-        data = render(report, ReportFormat(args.format), authority=settings.AUTHORITY_NAME)
-    output = Path(
-        args.output or f"child-protection-report-{period.start_on}-{period.end_on}.{args.format}"
-    )
+        data = render(report, report_format, authority=settings.AUTHORITY_NAME)
+    output = Path(destination)
     output.write_bytes(data)
     print(f"Wrote {output} ({len(data):,} bytes)")
     return 0

@@ -119,6 +119,17 @@ def test_a_childs_page_shows_plans_conferences_checks_agencies_and_escalations(s
     ).exists()
 
 
+def test_a_childs_page_names_the_roles_a_check_alerted_as_the_report_does(signed_in_client):
+    child = child_with_history(1, "C-ALERT")
+    MonitoringCheck.objects.filter(check_id="C-ALERT-K0").update(
+        alerted_social_worker=True, alerted_practice_supervisor=True
+    )
+
+    page = signed_in_client(Role.CHAIR).get(f"/children/{child.child_id}/").content.decode()
+
+    assert "Social worker, Practice supervisor" in page
+
+
 def test_the_childs_page_costs_the_same_queries_for_3_or_30_records_of_each_kind(
     signed_in_client, django_assert_max_num_queries
 ):

@@ -15,9 +15,9 @@ from safeguard.domain.figures import (
     VerdictCounts,
     build_report,
     percent,
-    report_to_json,
 )
 from safeguard.domain.periods import Period
+from safeguard.domain.report_json import report_to_json
 from safeguard.domain.timeliness import ConferenceKind
 from tests.factories_report import seed_like_inputs
 

@@ -10,12 +10,14 @@ from safeguard.domain.periods import (
     FinancialYear,
     Period,
     PeriodError,
+    ReportWindows,
     financial_year_of,
     last_complete_financial_year,
     latest_completed_half_year,
     long_date,
     month_end,
     month_ends,
+    report_windows,
     year_earlier,
 )
 
@@ -154,3 +156,13 @@ def test_no_month_ends_for_a_count_of_zero() -> None:
 
 def test_long_date_is_written_as_in_a_report() -> None:
     assert long_date(date(2022, 9, 5)) == "5 September 2022"
+
+
+def test_unborn_childrens_initials_are_compared_over_the_year_to_the_period_end_and_the_year_before():
+    assert report_windows(Period(date(2022, 4, 1), date(2022, 9, 30))) == ReportWindows(
+        unborn_year=Period(date(2021, 10, 1), date(2022, 9, 30)),
+        unborn_previous_year=Period(date(2020, 10, 1), date(2021, 9, 30)),
+    )
+    assert report_windows(Period(date(2024, 1, 1), date(2024, 2, 29))).unborn_previous_year == (
+        Period(date(2022, 3, 1), date(2023, 2, 28))
+    )

@@ -10,7 +10,8 @@ import zipfile
 
 import pytest
 
-from safeguard.domain.figures import Audience, for_audience, report_to_json
+from safeguard.domain.figures import Audience, for_audience
+from safeguard.domain.report_json import report_to_json
 from safeguard.exchange.importer import bundle_import
 from safeguard.reporting.renderers.document import build_document
 from tests.bundles import child, conference, plan, write_bundle

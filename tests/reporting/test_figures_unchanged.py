@@ -17,8 +17,9 @@ import pytest
 
 from safeguard.demo.authority import write_demo_bundle
 from safeguard.demo.synthetic import write_synthetic_bundle
-from safeguard.domain.figures import CountBy, report_to_json
+from safeguard.domain.figures import CountBy
 from safeguard.domain.periods import Period
+from safeguard.domain.report_json import report_to_json
 from safeguard.exchange.importer import bundle_import
 from safeguard.reporting.selectors import report_build
 from tests.factories import database_emptied_after_module

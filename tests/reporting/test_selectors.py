@@ -9,8 +9,9 @@ import datetime as dt
 
 import pytest
 
-from safeguard.domain.figures import CountBy, report_to_json
+from safeguard.domain.figures import CountBy
 from safeguard.domain.periods import Period
+from safeguard.domain.report_json import report_to_json
 from safeguard.exchange.importer import bundle_import
 from safeguard.reporting.selectors import report_build
 from tests.bundles import child, conference, plan, write_bundle

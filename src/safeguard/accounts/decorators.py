@@ -4,9 +4,6 @@ refuses (403) any view that does not, so a page added without a rule is never op
     @permission_required(Permission.EDIT_CHILD)
     def child_edit(request, child_id): ...
 
-    class ChildList(PermissionRequiredMixin, ListView):
-        permission = Permission.VIEW_CHILD
-
 A signed-in user is one who gave their password *and* a second factor. Anybody else is sent to
 the sign-in page; a signed-in user whose role lacks the permission gets 403. Record pages fetch
 through `x_get_for_user`, which answers 404 for records the user may not see.
@@ -31,18 +28,16 @@ from .access import Permission, can, is_fully_signed_in
 class AccessRule:
     public: bool = False
     permissions: frozenset[Permission] = frozenset()  # any one of them suffices
-    roles: frozenset[str] = frozenset()  # any one of them suffices
 
     def check(self, request: HttpRequest) -> HttpResponse | None:
-        """None to go ahead; otherwise the redirect to sign in. Raises 403 for the wrong role."""
+        """None to go ahead; otherwise the redirect to sign in. Raises 403 when the user's role
+        holds none of the permissions."""
         if self.public:
             return None
         user = request.user
         if not user.is_authenticated or not is_fully_signed_in(user):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if self.permissions and not any(can(user, p) for p in self.permissions):
-            raise PermissionDenied
-        if self.roles and user.role not in self.roles:
             raise PermissionDenied
         return None
 
@@ -64,9 +59,7 @@ class ApiAccessRule(AccessRule):
             )
             response["WWW-Authenticate"] = 'Session realm="Safeguard"'
             return response
-        if (self.permissions and not any(can(user, p) for p in self.permissions)) or (
-            self.roles and user.role not in self.roles
-        ):
+        if self.permissions and not any(can(user, p) for p in self.permissions):
             return JsonResponse({"error": "Your role does not include this."}, status=403)
         return None
 
@@ -111,35 +104,3 @@ def permission_required(*permissions: Permission) -> Callable[[Callable], Callab
 def api_permission_required(*permissions: Permission) -> Callable[[Callable], Callable]:
     """For JSON endpoints: as `permission_required`, answering 401/403 in JSON, never a redirect."""
     return _with_rule(ApiAccessRule(permissions=frozenset(permissions)))
-
-
-def role_required(*roles: str) -> Callable[[Callable], Callable]:
-    """Signed in, with one of `roles`. Prefer `permission_required`, which reads the one table."""
-    return _with_rule(AccessRule(roles=frozenset(roles)))
-
-
-class _RuleMixin:
-    access_rule: AccessRule
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        refusal = self.access_rule.check(request)
-        if refusal is not None:
-            return refusal
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-
-
-class SignedInRequiredMixin(_RuleMixin):
-    access_rule = AccessRule()
-
-
-class PermissionRequiredMixin(_RuleMixin):
-    """Set `permission` (or `permissions`) on the view class."""
-
-    permission: Permission | None = None
-    permissions: tuple[Permission, ...] = ()
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        wanted = cls.permissions or ((cls.permission,) if cls.permission else ())
-        if wanted:
-            cls.access_rule = AccessRule(permissions=frozenset(wanted))

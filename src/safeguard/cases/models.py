@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import F, Q
 
+from safeguard.domain.vocabulary import ALERT_ROLES, PLAN_CATEGORIES
+
 
 class Area(models.Model):
     """A locality or team area; routes escalation digests and scopes liaison officers."""
@@ -21,11 +23,11 @@ class Sex(models.TextChoices):
 
 
 class PlanCategory(models.TextChoices):
-    NEGLECT = "NEG", "Neglect"
-    PHYSICAL = "PHY", "Physical abuse"
-    SEXUAL = "SAB", "Sexual abuse"
-    EMOTIONAL = "EMO", "Emotional abuse"
-    MULTIPLE = "MUL", "Multiple categories"
+    NEGLECT = PLAN_CATEGORIES.choice("NEG")
+    PHYSICAL = PLAN_CATEGORIES.choice("PHY")
+    SEXUAL = PLAN_CATEGORIES.choice("SAB")
+    EMOTIONAL = PLAN_CATEGORIES.choice("EMO")
+    MULTIPLE = PLAN_CATEGORIES.choice("MUL")
 
 
 class Child(models.Model):
@@ -53,10 +55,6 @@ class Child(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(n for n in (self.given_name, self.family_name) if n)
-
-    @property
-    def is_unborn(self) -> bool:
-        return self.date_of_birth is None
 
 
 class Plan(models.Model):
@@ -103,9 +101,9 @@ class Plan(models.Model):
 
 
 class AllocationRole(models.TextChoices):
-    SOCIAL_WORKER = "social_worker", "Social worker"
-    PRACTICE_SUPERVISOR = "practice_supervisor", "Practice supervisor"
-    TEAM_MANAGER = "team_manager", "Team manager"
+    SOCIAL_WORKER = ALERT_ROLES.choice("social_worker")
+    PRACTICE_SUPERVISOR = ALERT_ROLES.choice("practice_supervisor")
+    TEAM_MANAGER = ALERT_ROLES.choice("team_manager")
 
 
 class Allocation(models.Model):

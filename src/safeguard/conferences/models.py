@@ -2,6 +2,12 @@ from django.db import models
 from django.db.models import Q
 
 from safeguard.cases.models import Child, Plan
+from safeguard.domain.vocabulary import (
+    CONFERENCE_KINDS,
+    PARTICIPATION_CODES,
+    VERDICTS,
+    VIEWS_SHARED_VIA,
+)
 
 
 class Chair(models.Model):
@@ -21,9 +27,9 @@ class Chair(models.Model):
 
 
 class ConferenceKind(models.TextChoices):
-    INITIAL = "initial", "Initial"
-    REVIEW = "review", "Review"
-    TRANSFER_IN = "transfer_in", "Transfer-in"
+    INITIAL = CONFERENCE_KINDS.choice("initial")
+    REVIEW = CONFERENCE_KINDS.choice("review")
+    TRANSFER_IN = CONFERENCE_KINDS.choice("transfer_in")
 
 
 class Outcome(models.TextChoices):
@@ -32,30 +38,30 @@ class Outcome(models.TextChoices):
 
 
 class ViewsSharedVia(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIRTUAL = "virtual", "Virtually"
-    ADVOCATE = "advocate", "Through an advocate"
-    WRITTEN = "written", "In writing"
-    OTHER = "other", "Another way"
-    NOT_OBTAINED = "not_obtained", "Not obtained"
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    IN_PERSON = VIEWS_SHARED_VIA.choice("in_person")
+    VIRTUAL = VIEWS_SHARED_VIA.choice("virtual")
+    ADVOCATE = VIEWS_SHARED_VIA.choice("advocate")
+    WRITTEN = VIEWS_SHARED_VIA.choice("written")
+    OTHER = VIEWS_SHARED_VIA.choice("other")
+    NOT_OBTAINED = VIEWS_SHARED_VIA.choice("not_obtained")
+    NOT_APPLICABLE = VIEWS_SHARED_VIA.choice("not_applicable")
 
 
 class ParticipationCode(models.TextChoices):
-    PN0 = "PN0", "PN0: under 4"
-    PN1 = "PN1", "PN1: attends and speaks for self"
-    PN2 = "PN2", "PN2: attends, an advocate speaks"
-    PN3 = "PN3", "PN3: attends, conveys views non-verbally"
-    PN4 = "PN4", "PN4: attends, conveys no views"
-    PN5 = "PN5", "PN5: does not attend, briefs an advocate"
-    PN6 = "PN6", "PN6: does not attend, conveys views by another medium"
-    PN7 = "PN7", "PN7: does not attend, views not conveyed"
+    PN0 = PARTICIPATION_CODES.choice("PN0")
+    PN1 = PARTICIPATION_CODES.choice("PN1")
+    PN2 = PARTICIPATION_CODES.choice("PN2")
+    PN3 = PARTICIPATION_CODES.choice("PN3")
+    PN4 = PARTICIPATION_CODES.choice("PN4")
+    PN5 = PARTICIPATION_CODES.choice("PN5")
+    PN6 = PARTICIPATION_CODES.choice("PN6")
+    PN7 = PARTICIPATION_CODES.choice("PN7")
 
 
 class Verdict(models.TextChoices):
-    WITHIN = "within", "Within timescale"
-    OUT = "out", "Out of timescale"
-    NOT_DETERMINABLE = "not_determinable", "Not determinable"
+    WITHIN = VERDICTS.choice("within")
+    OUT = VERDICTS.choice("out")
+    NOT_DETERMINABLE = VERDICTS.choice("not_determinable")
 
 
 class Meeting(models.Model):
@@ -130,11 +136,6 @@ class Conference(models.Model):
 
     def __str__(self) -> str:
         return self.conference_id
-
-    @property
-    def for_unborn_child(self) -> bool:
-        dob = self.child.date_of_birth
-        return dob is None or self.held_on < dob
 
 
 class ReportReceived(models.TextChoices):

@@ -7,21 +7,18 @@ what "N months after" means; everything else asks it.
 
 Bank holidays come from the ``holidays`` package (pinned in requirements.txt, because new one-off
 bank holidays such as the State Funeral on 19 September 2022 only arrive in new releases), for the
-UK nation the installation is configured for. England and Wales share one list.
+UK nation the installation is configured for. England and Wales share one list. The module reads
+no file: an adapter may hand in the same list from elsewhere (``use_bank_holidays``).
 """
 
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import datetime as dt
-import importlib.metadata
-import json
-import os
-import tempfile
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from functools import cache
-from pathlib import Path
 
 __all__ = [
     "FIRST_COVERED_YEAR",
@@ -30,7 +27,9 @@ __all__ = [
     "Nation",
     "WorkingDayCalendar",
     "add_months",
+    "bank_holidays_from_package",
     "calendar_for",
+    "use_bank_holidays",
 ]
 
 FIRST_COVERED_YEAR = 1970
@@ -70,9 +69,11 @@ class WorkingDayCalendar:
     instance per nation.
     """
 
-    def __init__(self, nation: Nation) -> None:
+    def __init__(self, nation: Nation, bank_holidays: Mapping[dt.date, str] | None = None) -> None:
         self.nation = Nation(nation)
-        self._bank_holiday_names: dict[dt.date, str] = _bank_holidays(self.nation)
+        self._bank_holiday_names: dict[dt.date, str] = dict(
+            bank_holidays_from_package(self.nation) if bank_holidays is None else bank_holidays
+        )
         self._first_on = dt.date(FIRST_COVERED_YEAR, 1, 1)
         self._last_on = dt.date(LAST_COVERED_YEAR, 12, 31)
         bank_holiday_ordinals = {day.toordinal() for day in self._bank_holiday_names}
@@ -168,61 +169,31 @@ class WorkingDayCalendar:
         return [dt.date.fromordinal(ordinal) for ordinal in self._working_ordinals[low:high]]
 
 
-def _bank_holidays(nation: Nation) -> dict[dt.date, str]:
+def bank_holidays_from_package(nation: Nation) -> dict[dt.date, str]:
     """The nation's bank holidays in every covered year, by date, as the holidays package
-    lists them.
-
-    Asking the package imports its data for every country (some 0.1-0.2 s, most of the cost of
-    building a calendar in a new process), so the list is also kept in a file in the user's
-    cache folder, named by the package's version: a new release of the package (the way new
-    one-off bank holidays arrive) is asked afresh. A cache that cannot be read or written is
-    passed over."""
-    try:
-        version = importlib.metadata.version("holidays")
-    except importlib.metadata.PackageNotFoundError:
-        return _bank_holidays_from_package(nation)
-    identity = {
-        "holidays": version,
-        "nation": nation.value,
-        "years": [FIRST_COVERED_YEAR, LAST_COVERED_YEAR],
-    }
-    cache = _cache_folder() / f"bank-holidays-{nation.value}-{version}.json"
-    try:
-        kept = json.loads(cache.read_text(encoding="utf-8"))
-        if kept["identity"] == identity:
-            return {dt.date.fromisoformat(day): name for day, name in kept["days"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    days = _bank_holidays_from_package(nation)
-    text = json.dumps(
-        {"identity": identity, "days": {day.isoformat(): name for day, name in days.items()}}
-    )
-    written = None
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=cache.parent, suffix=".tmp", delete=False
-        ) as file:
-            written = file.name
-            file.write(text)
-        os.replace(written, cache)  # whole or not at all, for processes reading at once
-    except OSError:
-        if written:
-            Path(written).unlink(missing_ok=True)
-    return days
-
-
-def _bank_holidays_from_package(nation: Nation) -> dict[dt.date, str]:
+    lists them."""
     import holidays
 
     years = range(FIRST_COVERED_YEAR, LAST_COVERED_YEAR + 1)
-    named = holidays.country_holidays("GB", subdiv=_HOLIDAYS_SUBDIVISION[nation], years=years)
+    named = holidays.country_holidays(
+        "GB", subdiv=_HOLIDAYS_SUBDIVISION[Nation(nation)], years=years
+    )
     return dict(named.items())
 
 
-def _cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "safeguard"
+BankHolidaySource = Callable[[Nation], Mapping[dt.date, str]]
+_bank_holiday_source: BankHolidaySource = bank_holidays_from_package
+
+
+def use_bank_holidays(source: BankHolidaySource) -> None:
+    """Where `calendar_for`'s calendars take each nation's bank holidays from: the holidays
+    package unless an adapter outside the domain hands in another source (the application
+    hands in a file cache of the package's list: safeguard.conferences.holidays)."""
+    global _bank_holiday_source
+    if source is _bank_holiday_source:
+        return
+    _bank_holiday_source = source
+    _calendar_of.cache_clear()
 
 
 def calendar_for(nation: Nation | str) -> WorkingDayCalendar:
@@ -232,7 +203,7 @@ def calendar_for(nation: Nation | str) -> WorkingDayCalendar:
 
 @cache
 def _calendar_of(nation: Nation) -> WorkingDayCalendar:
-    return WorkingDayCalendar(nation)
+    return WorkingDayCalendar(nation, _bank_holiday_source(nation))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

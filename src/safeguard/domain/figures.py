@@ -3,7 +3,7 @@
 `shared/spec/report-figures.md` is the contract. The database layer (selectors) reduces the
 records to the plain aggregates of `ReportInputs`; `build_report` turns those into the frozen
 `Report` tree (zero-filling, ordering, nulls after the period end, cumulative sums, compliance
-percentages) and `report_to_json` writes exactly the contract's keys. No renderer computes a
+percentages), and `report_json.report_to_json` writes exactly the contract's keys. No renderer computes a
 figure of its own, so the HTML, PDF, Word, Excel and JSON outputs cannot disagree.
 """
 
@@ -14,19 +14,27 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any
 
+from safeguard.domain.calendar import add_months
 from safeguard.domain.national_statistics import NationalFigures, latest_on_or_before
 from safeguard.domain.periods import (
     MONTH_NAMES,
     Period,
     financial_year_of,
     last_complete_financial_year,
-    month_end,
     month_ends,
+    report_windows,
     year_earlier,
 )
 from safeguard.domain.timeliness import ConferenceKind
+from safeguard.domain.vocabulary import (
+    ALERT_ROLES,
+    ESCALATION_REASONS,
+    NOT_RECORDED,
+    PARTICIPATION_CODES,
+    PLAN_CATEGORIES,
+    VIEWS_SHARED_VIA,
+)
 
 
 class CountBy(StrEnum):
@@ -36,29 +44,6 @@ class CountBy(StrEnum):
     MEETING = "meeting"  # one sitting: the rows that share a meeting_id
 
 
-# The codes the contract fixes, defined once. Orders are the contract's (and the report's).
-ESCALATION_REASONS: tuple[str, ...] = (
-    "no_report_no_apologies",
-    "no_report",
-    "no_apologies",
-    "late_report",
-    "non_attendance",
-    "plan_not_progressing",
-    "other",
-)
-VIEWS_SHARED_VIA: tuple[str, ...] = (
-    "in_person",
-    "virtual",
-    "advocate",
-    "written",
-    "other",
-    "not_obtained",
-    "not_applicable",
-)
-PARTICIPATION_CODES: tuple[str, ...] = tuple(f"PN{number}" for number in range(8))
-PLAN_CATEGORIES: tuple[str, ...] = ("NEG", "PHY", "SAB", "EMO", "MUL")
-ALERT_ROLES: tuple[str, ...] = ("social_worker", "practice_supervisor", "team_manager")
-NOT_RECORDED = "not_recorded"
 # Financial-year months, April to March, as the escalations table prints them.
 MONTH_ABBREVIATIONS: tuple[str, ...] = (
     "Apr",
@@ -79,7 +64,6 @@ CALENDAR_MONTH_NAMES: tuple[str, ...] = MONTH_NAMES
 MONTH_END_SERIES_LENGTH = 36
 CONFERENCE_CALENDAR_YEARS = 8
 ESCALATION_FINANCIAL_YEARS = 5
-UNBORN_COMPARISON_MONTHS = 12
 # A plan "ended after 2 years or more" when end_date - start_date >= 730 days (DfE measure).
 TWO_YEARS_IN_DAYS = 730
 
@@ -472,16 +456,6 @@ def _zero_filled(
     return tuple(CodeCount(code, counts.get(code, 0)) for code in codes)
 
 
-def _shift_month(year: int, month: int, months: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + months
-    return index // 12, index % 12 + 1
-
-
-def _month_period(first: tuple[int, int], last: tuple[int, int]) -> Period:
-    """The whole calendar months from `first` to `last` (year, month), inclusive."""
-    return Period(date(first[0], first[1], 1), month_end(date(last[0], last[1], 1)))
-
-
 def _cp_population(inputs: ReportInputs) -> CpPopulation:
     end_on = inputs.period.end_on
     earlier_on = year_earlier(end_on)
@@ -499,15 +473,12 @@ def _cp_population(inputs: ReportInputs) -> CpPopulation:
 
 
 def _unborn(inputs: ReportInputs) -> UnbornInitialConferences:
-    last = (inputs.period.end_on.year, inputs.period.end_on.month)
-    first = _shift_month(*last, -(UNBORN_COMPARISON_MONTHS - 1))
-    previous_last = _shift_month(*first, -1)
-    previous_first = _shift_month(*first, -UNBORN_COMPARISON_MONTHS)
+    windows = report_windows(inputs.period)
     return UnbornInitialConferences(
         year_to_period_end=inputs.unborn_initial_year_to_period_end,
         previous_year=inputs.unborn_initial_previous_year,
-        year_to_period_end_period=_month_period(first, last),
-        previous_year_period=_month_period(previous_first, previous_last),
+        year_to_period_end_period=windows.unborn_year,
+        previous_year_period=windows.unborn_previous_year,
     )
 
 
@@ -573,7 +544,8 @@ def _escalation_years(inputs: ReportInputs) -> tuple[FinancialYearMonths, ...]:
         fy = financial_year_of(date(start_year, 4, 1))
         months: list[FinancialYearMonth] = []
         for offset, abbreviation in enumerate(MONTH_ABBREVIATIONS):
-            year, month = _shift_month(start_year, 4, offset)
+            first = add_months(fy.start_on, offset)
+            year, month = first.year, first.month
             count = (
                 None if (year, month) > end else inputs.escalations_per_month.get((year, month), 0)
             )
@@ -645,162 +617,3 @@ def build_report(inputs: ReportInputs) -> Report:
         data_quality=tuple(inputs.data_quality),
         national=latest_on_or_before(inputs.period.end_on),
     )
-
-
-# --------------------------------------------------------------------------------------------
-# JSON
-# --------------------------------------------------------------------------------------------
-
-
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _timeliness_json(figures: TimelinessFigures) -> dict[str, Any]:
-    return {
-        "held": figures.held,
-        "within_timescale": figures.within_timescale,
-        "out_of_timescale": figures.out_of_timescale,
-        "not_determinable": figures.not_determinable,
-        "compliance_percent": _number(figures.compliance_percent),
-    }
-
-
-def _codes_json(counts: Sequence[CodeCount]) -> dict[str, int]:
-    return {entry.code: entry.count for entry in counts}
-
-
-def _late_json(late: LateConference, audience: Audience) -> dict[str, Any]:
-    identified = audience is Audience.INTERNAL
-    return {
-        **({"child_id": late.child_id, "conference_id": late.conference_id} if identified else {}),
-        "type": str(late.kind),
-        "due": late.due_on.isoformat(),
-        "held": late.held_on.isoformat(),
-        "days_late": late.days_late,
-        "unit": late.unit,
-        **({"reason_recorded": late.reason_recorded} if identified else {}),
-    }
-
-
-def report_to_json(report: Report) -> dict[str, Any]:
-    """The report as report-figures.md's JSON (plus the appendix, national figures, narrative)."""
-    # The narrative is generated from this same report; imported here to keep the modules
-    # acyclic (narrative reads figures).
-    from safeguard.domain.narrative import narrative_paragraphs
-
-    population = report.cp_population
-    unborn = report.unborn_initial_conferences
-    timeliness = report.timeliness
-    year = timeliness.last_complete_year
-    monitoring = report.monitoring_checks
-    plans = report.plans
-    participation = report.participation
-    return {
-        "period": {
-            "start": report.period.start_on.isoformat(),
-            "end": report.period.end_on.isoformat(),
-        },
-        "count_by": str(report.count_by),
-        "include_informal": report.include_informal,
-        "generated_on": report.generated_on.isoformat(),
-        "cp_population": {
-            "at_period_end": population.at_period_end,
-            "year_earlier": population.year_earlier,
-            "year_earlier_date": population.year_earlier_on.isoformat(),
-            "month_end_series": [
-                {"date": entry.on.isoformat(), "count": entry.count}
-                for entry in population.month_end_series
-            ],
-        },
-        "unborn_initial_conferences": {
-            "year_to_period_end": unborn.year_to_period_end,
-            "previous_year": unborn.previous_year,
-            "year_to_period_end_range": [
-                unborn.year_to_period_end_period.start_on.isoformat(),
-                unborn.year_to_period_end_period.end_on.isoformat(),
-            ],
-            "previous_year_range": [
-                unborn.previous_year_period.start_on.isoformat(),
-                unborn.previous_year_period.end_on.isoformat(),
-            ],
-        },
-        "conferences_by_month": {
-            str(entry.year): list(entry.months) for entry in report.conferences_by_month
-        },
-        "conferences_cumulative": {
-            str(entry.year): list(entry.months) for entry in report.conferences_cumulative
-        },
-        "timeliness": {
-            "last_complete_year": {
-                "name": year.name,
-                "start": year.start_on.isoformat(),
-                "end": year.end_on.isoformat(),
-                **_timeliness_json(year.figures),
-            },
-            "period": _timeliness_json(timeliness.period),
-            "period_by_type": {
-                str(entry.kind): _timeliness_json(entry.figures)
-                for entry in timeliness.period_by_type
-            },
-        },
-        "escalations_by_organisation": [
-            {"organisation": entry.organisation, "count": entry.count}
-            for entry in report.escalations_by_organisation
-        ],
-        "escalations_total": report.escalations_total,
-        "escalations_by_reason": _codes_json(report.escalations_by_reason),
-        "escalations_by_month": {
-            fy.name: {
-                "months": {month.abbreviation: month.count for month in fy.months},
-                "total": fy.total,
-            }
-            for fy in report.escalations_by_month
-        },
-        "participation": {
-            "conferences": participation.conferences,
-            "child_attended": participation.child_attended,
-            "advocate_involved": participation.advocate_involved,
-            "preparation_session": participation.preparation_session,
-            "views_shared_via": _codes_json(participation.views_shared_via),
-            "participation_code": _codes_json(participation.participation_code),
-        },
-        "agency_contributions": [
-            {
-                "organisation": agency.organisation,
-                "invited": agency.invited,
-                "report_received": agency.report_received,
-                "report_late": agency.report_late,
-                "attended": agency.attended,
-                "apologies": agency.apologies,
-                "no_report_no_apologies": agency.no_report_no_apologies,
-            }
-            for agency in report.agency_contributions
-        ],
-        "monitoring_checks": {
-            "midway": {
-                "completed": monitoring.midway.completed,
-                "concerns": monitoring.midway.concerns,
-            },
-            "pre_review": {
-                "completed": monitoring.pre_review.completed,
-                "concerns": monitoring.pre_review.concerns,
-            },
-            "alerts": _codes_json(monitoring.alerts),
-        },
-        "plans": {
-            "started": plans.started,
-            "second_or_subsequent": plans.second_or_subsequent,
-            "ended": plans.ended,
-            "ended_after_2_years_or_more": plans.ended_after_2_years_or_more,
-            "open_by_category": _codes_json(plans.open_by_category),
-        },
-        "data_quality": [
-            {"code": item.code, "message": item.message, "count": item.count}
-            for item in report.data_quality
-        ],
-        "audience": str(report.audience),
-        "late_conferences": [_late_json(late, report.audience) for late in report.late_conferences],
-        "national_comparison": None if report.national is None else report.national.to_json(),
-        "narrative": narrative_paragraphs(report),
-    }

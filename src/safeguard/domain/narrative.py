@@ -14,70 +14,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from safeguard.domain.periods import MONTH_NAMES
+from safeguard.domain.vocabulary import ALERT_ROLES, ESCALATION_REASONS
 
 if TYPE_CHECKING:
     from safeguard.domain.figures import Report, TimelinessFigures
 
-# How each code reads in a table (labels) and in a sentence (phrases).
-ESCALATION_REASON_LABELS: dict[str, str] = {
-    "no_report_no_apologies": "No report and no apologies",
-    "no_report": "No report",
-    "no_apologies": "No apologies",
-    "late_report": "Late report",
-    "non_attendance": "Non-attendance",
-    "plan_not_progressing": "Plan not progressing",
-    "other": "Other",
-}
-ESCALATION_REASON_PHRASES: dict[str, str] = {
-    "no_report_no_apologies": (
-        "no report being prepared for the conference and no apologies provided for non-attendance"
-    ),
-    "no_report": "no report being prepared for the conference",
-    "no_apologies": "no apologies being provided for non-attendance",
-    "late_report": "a report arriving late",
-    "non_attendance": "non-attendance at the conference",
-    "plan_not_progressing": "the plan not progressing",
-    "other": "other reasons",
-}
-VIEWS_SHARED_VIA_LABELS: dict[str, str] = {
-    "in_person": "In person",
-    "virtual": "Virtually",
-    "advocate": "Through an advocate",
-    "written": "In writing",
-    "other": "Another way",
-    "not_obtained": "Views not obtained",
-    "not_applicable": "Not applicable",
-    "not_recorded": "Not recorded",
-}
-PARTICIPATION_CODE_LABELS: dict[str, str] = {
-    "PN0": "PN0: under 4",
-    "PN1": "PN1: attends and speaks for self",
-    "PN2": "PN2: attends, an advocate speaks",
-    "PN3": "PN3: attends, conveys views non-verbally",
-    "PN4": "PN4: attends, conveys no views",
-    "PN5": "PN5: does not attend, briefs an advocate",
-    "PN6": "PN6: does not attend, conveys views by another medium",
-    "PN7": "PN7: does not attend, views not conveyed",
-    "not_recorded": "Not recorded",
-}
-PLAN_CATEGORY_LABELS: dict[str, str] = {
-    "NEG": "Neglect",
-    "PHY": "Physical abuse",
-    "SAB": "Sexual abuse",
-    "EMO": "Emotional abuse",
-    "MUL": "Multiple",
-    "not_recorded": "Not recorded",
-}
-ALERT_ROLE_LABELS: dict[str, str] = {
-    "social_worker": "Social worker",
-    "practice_supervisor": "Practice supervisor",
-    "team_manager": "Team manager",
-}
-CONFERENCE_KIND_LABELS: dict[str, str] = {
-    "initial": "Initial",
-    "review": "Review",
-    "transfer_in": "Transfer in",
-}
 COUNT_BY_DESCRIPTIONS: dict[str, str] = {
     "child": (
         "Conferences are counted per child: siblings discussed at one meeting count once each."
@@ -104,10 +45,6 @@ def ordinal(number: int) -> str:
 def ordinal_date(day: date) -> str:
     """ "30th September 2022", as the unit writes dates in its reports."""
     return f"{ordinal(day.day)} {MONTH_NAMES[day.month - 1]} {day.year}"
-
-
-def month_year(day: date) -> str:
-    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def number(value: int) -> str:
@@ -297,7 +234,7 @@ def monitoring_sentences(report: Report) -> tuple[str, ...]:
     ]
     if alerts:
         parts = [
-            f"{number(a.count)} to {ALERT_ROLE_LABELS[a.code].lower()}{'' if a.count == 1 else 's'}"
+            f"{number(a.count)} to {ALERT_ROLES.phrase(a.code)}{'' if a.count == 1 else 's'}"
             for a in alerts
         ]
         sentences.append(f"Chairs raised {counted(checks.alerts_total, 'alert')}: {_join(parts)}.")
@@ -318,11 +255,11 @@ def escalation_sentences(report: Report) -> tuple[str, ...]:
     if len(tied) == 1:
         sentences.append(
             "The most common reason for escalations was "
-            f"{ESCALATION_REASON_PHRASES[top_reason.code]} "
+            f"{ESCALATION_REASONS.phrase(top_reason.code)} "
             f"({number(top_reason.count)} of {number(total)})."
         )
     else:
-        reasons = _join([ESCALATION_REASON_PHRASES[r.code] for r in tied])
+        reasons = _join([ESCALATION_REASONS.phrase(r.code) for r in tied])
         sentences.append(
             f"The most common reasons for escalations were, equally, {reasons} "
             f"({number(top_reason.count)} each)."

@@ -13,17 +13,22 @@ import calendar as _stdlib_calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from safeguard.domain.calendar import add_months
+
 __all__ = [
     "MONTH_NAMES",
+    "UNBORN_COMPARISON_MONTHS",
     "FinancialYear",
     "Period",
     "PeriodError",
+    "ReportWindows",
     "financial_year_of",
     "last_complete_financial_year",
     "latest_completed_half_year",
     "long_date",
     "month_end",
     "month_ends",
+    "report_windows",
     "year_earlier",
 ]
 
@@ -199,8 +204,29 @@ def month_ends(ending_on: dt.date, count: int) -> tuple[dt.date, ...]:
     first (``cp_population.month_end_series`` uses 36)."""
     if count < 0:
         raise ValueError(f"count must not be negative, got {count}.")
-    last_index = ending_on.year * 12 + ending_on.month - 1
-    return tuple(
-        month_end(dt.date(index // 12, index % 12 + 1, 1))
-        for index in range(last_index - count + 1, last_index + 1)
+    last_first = ending_on.replace(day=1)
+    return tuple(month_end(add_months(last_first, -back)) for back in range(count - 1, -1, -1))
+
+
+UNBORN_COMPARISON_MONTHS = 12
+"""Unborn children's initial conferences are compared over the 12 whole months to the period
+end and the 12 before them (report-figures.md, unborn_initial_conferences)."""
+
+
+@dataclass(frozen=True)
+class ReportWindows:
+    """The periods, other than the report's own, whose records a report counts: worked out once
+    here, read by the selectors (what to count) and by the figures (what to call it)."""
+
+    unborn_year: Period  # the 12 whole months ending with the period's last month
+    unborn_previous_year: Period  # the 12 months before those
+
+
+def report_windows(period: Period) -> ReportWindows:
+    last_first = period.end_on.replace(day=1)
+    year_start = add_months(last_first, -(UNBORN_COMPARISON_MONTHS - 1))
+    previous_start = add_months(year_start, -UNBORN_COMPARISON_MONTHS)
+    return ReportWindows(
+        unborn_year=Period(year_start, month_end(period.end_on)),
+        unborn_previous_year=Period(previous_start, year_start - dt.timedelta(days=1)),
     )

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from safeguard.cases.models import Area, Child
+from safeguard.domain.vocabulary import ESCALATION_REASONS
 
 
 class OrganisationType(models.Model):
@@ -17,13 +18,13 @@ class OrganisationType(models.Model):
 
 
 class EscalationReason(models.TextChoices):
-    NO_REPORT_NO_APOLOGIES = "no_report_no_apologies", "No report and no apologies"
-    NO_REPORT = "no_report", "No report"
-    NO_APOLOGIES = "no_apologies", "No apologies"
-    LATE_REPORT = "late_report", "Late report"
-    NON_ATTENDANCE = "non_attendance", "Non-attendance"
-    PLAN_NOT_PROGRESSING = "plan_not_progressing", "Plan not progressing"
-    OTHER = "other", "Other"
+    NO_REPORT_NO_APOLOGIES = ESCALATION_REASONS.choice("no_report_no_apologies")
+    NO_REPORT = ESCALATION_REASONS.choice("no_report")
+    NO_APOLOGIES = ESCALATION_REASONS.choice("no_apologies")
+    LATE_REPORT = ESCALATION_REASONS.choice("late_report")
+    NON_ATTENDANCE = ESCALATION_REASONS.choice("non_attendance")
+    PLAN_NOT_PROGRESSING = ESCALATION_REASONS.choice("plan_not_progressing")
+    OTHER = ESCALATION_REASONS.choice("other")
 
 
 class Escalation(models.Model):
@@ -62,10 +63,6 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return self.escalation_id
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_on is None
 
 
 class SeniorLiaisonOfficer(models.Model):

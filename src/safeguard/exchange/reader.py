@@ -350,10 +350,6 @@ def read_bundle(path: Path) -> Bundle:
     return bundle
 
 
-def meeting_reference(values: dict[str, Any], conference_id: str) -> str:
-    return values["meeting"] or conference_id
-
-
 def _duplicates(bundle: Bundle, spec: FileSpec, field_name: str) -> set[str]:
     column = next(c.name for c in spec.columns if c.field == field_name)
     first: dict[str, int] = {}

@@ -14,11 +14,11 @@ from django.db import models
 
 from safeguard.cases.models import Allocation, Area, Child, Plan
 from safeguard.conferences.models import Chair, Conference, Invitation, Meeting
+from safeguard.domain.vocabulary import ALERT_ROLES
 from safeguard.escalations.models import Escalation, OrganisationType
 from safeguard.monitoring.models import MonitoringCheck
 
 from .schema import (
-    ALERT_ROLES,
     ALLOCATIONS,
     CHILDREN,
     CONFERENCES,

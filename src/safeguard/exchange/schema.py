@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from safeguard.domain.figures import (
+from safeguard.domain.vocabulary import (
     ALERT_ROLES,
     ESCALATION_REASONS,
     PARTICIPATION_CODES,

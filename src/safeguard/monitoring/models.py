@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from safeguard.cases.models import Plan
+from safeguard.domain.vocabulary import ALERT_ROLES
 
 
 class CheckKind(models.TextChoices):
@@ -48,12 +49,8 @@ class MonitoringCheck(models.Model):
 
     @property
     def roles_alerted(self) -> list[str]:
-        return [
-            role
-            for role, alerted in (
-                ("social_worker", self.alerted_social_worker),
-                ("practice_supervisor", self.alerted_practice_supervisor),
-                ("team_manager", self.alerted_team_manager),
-            )
-            if alerted
-        ]
+        return [role for role in ALERT_ROLES if getattr(self, f"alerted_{role}")]
+
+    @property
+    def roles_alerted_labels(self) -> list[str]:
+        return [ALERT_ROLES.label(role) for role in self.roles_alerted]

@@ -27,10 +27,6 @@ class ReportChoice:
     count_by: CountBy = CountBy.CHILD
     include_informal: bool = False
 
-    @property
-    def file_stem(self) -> str:
-        return f"child-protection-report-{self.period.start_on}-{self.period.end_on}"
-
 
 def default_choice(*, today: dt.date) -> ReportChoice:
     """The latest completed half-year, counted by child, formal escalations only."""

@@ -16,12 +16,11 @@ from django.db.models.functions import Cast, Greatest, Substr
 from safeguard.cases.models import Plan
 from safeguard.census.dfe_rules import dfe_rule_failures
 from safeguard.conferences.models import Conference, Invitation, Meeting
+from safeguard.domain.calendar import add_months
 from safeguard.domain.figures import (
-    ALERT_ROLES,
     CONFERENCE_CALENDAR_YEARS,
     ESCALATION_FINANCIAL_YEARS,
     MONTH_END_SERIES_LENGTH,
-    NOT_RECORDED,
     TWO_YEARS_IN_DAYS,
     AgencyContribution,
     CountBy,
@@ -41,17 +40,13 @@ from safeguard.domain.periods import (
     financial_year_of,
     last_complete_financial_year,
     month_ends,
+    report_windows,
     year_earlier,
 )
 from safeguard.domain.timeliness import ConferenceKind
+from safeguard.domain.vocabulary import ALERT_ROLES, NOT_RECORDED
 from safeguard.escalations.models import Escalation
 from safeguard.monitoring.models import MonitoringCheck
-
-
-def _months_back(day: dt.date, months: int) -> dt.date:
-    """The first day of the month `months` before the month of `day`."""
-    index = day.year * 12 + day.month - 1 - months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def _between(start_on: dt.date, end_on: dt.date, field: str = "held_on") -> Q:
@@ -114,7 +109,7 @@ def _per_month(rows: QuerySet, field: str, start_on: dt.date, end_on: dt.date) -
     first = dt.date(start_on.year, start_on.month, 1)
     while first <= end_on:
         result[(first.year, first.month)] = counts.get(f"{first.year:04d}-{first.month:02d}", 0)
-        first = _months_back(first, -1)
+        first = add_months(first, 1)
     return result
 
 
@@ -400,8 +395,7 @@ def report_inputs(
     """Every aggregate the report needs, for `period`."""
     end_on = period.end_on
     dates = [*month_ends(end_on, MONTH_END_SERIES_LENGTH), year_earlier(end_on)]
-    year_start = _months_back(end_on, 11)
-    previous_start = _months_back(end_on, 23)
+    windows = report_windows(period)
     last_year = last_complete_financial_year(end_on)
     by_organisation, by_reason, per_month = escalation_counts(period, include_informal)
     return ReportInputs(
@@ -409,9 +403,9 @@ def report_inputs(
         count_by=count_by,
         include_informal=include_informal,
         on_plan_at=on_plan_counts(dates),
-        unborn_initial_year_to_period_end=_unborn_initials(year_start, end_on, count_by),
+        unborn_initial_year_to_period_end=_unborn_initials(*_dates(windows.unborn_year), count_by),
         unborn_initial_previous_year=_unborn_initials(
-            previous_start, year_start - dt.timedelta(days=1), count_by
+            *_dates(windows.unborn_previous_year), count_by
         ),
         conferences_per_month=conferences_per_month(
             dt.date(end_on.year - CONFERENCE_CALENDAR_YEARS + 1, 1, 1), end_on, count_by

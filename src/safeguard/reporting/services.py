@@ -12,8 +12,9 @@ from safeguard.accounts.access import report_audience_of
 from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
-from safeguard.domain.figures import CountBy, Report, report_to_json
+from safeguard.domain.figures import Audience, CountBy, Report
 from safeguard.domain.periods import Period
+from safeguard.domain.report_json import report_to_json
 from safeguard.reporting.cache import report_build_cached
 from safeguard.reporting.renderers import ReportFormat, render
 
@@ -23,6 +24,7 @@ FORMAT_NAMES = {
     ReportFormat.docx: "Word",
     ReportFormat.xlsx: "Excel",
     ReportFormat.json: "JSON",
+    ReportFormat.html: "HTML",  # the command line's only
 }
 
 
@@ -101,3 +103,34 @@ def report_json_for_api(
         summary=_describe(report, "read through the API"),
     )
     return report_to_json(report)
+
+
+def report_for_command(
+    *,
+    period: Period,
+    count_by: CountBy,
+    include_informal: bool,
+    audience: Audience | str,
+    report_format: ReportFormat,
+    generated_on: dt.date,
+    destination: str,
+) -> Report:
+    """The report for the `safeguard report` command, from the same cache as the web, with an
+    audit entry naming `destination` (the file written, or standard output). The command runs
+    as "system", as the command-line export does. The caller renders it (the command's JSON and
+    the Word template fill are its own)."""
+    report = report_build_cached(
+        period=period,
+        count_by=count_by,
+        include_informal=include_informal,
+        generated_on=generated_on,
+        audience=audience,
+    )
+    audit_record(
+        actor=None,
+        action=AuditAction.DOWNLOAD,
+        record_type="report",
+        record_id=destination,
+        summary=_describe(report, f"made at the command line as {FORMAT_NAMES[report_format]}"),
+    )
+    return report

@@ -1,6 +1,6 @@
 """GOV.UK Design System forms for Django.
 
-- `GovukForm` / `GovukModelForm`: base classes that render every field as a GOV.UK form group
+- `GovukForm`: the base class that renders every field as a GOV.UK form group
   (label, hint, error message, and the right `govuk-*` classes) with `{{ form }}`; put
   `{% include "govuk/includes/error_summary.html" %}` at the top of the page for the summary.
 - `GovukDateField`: a date entered as day, month and year boxes (the GOV.UK date input), with the
@@ -183,8 +183,4 @@ class GovukFormMixin:
 
 
 class GovukForm(GovukFormMixin, forms.Form):
-    pass
-
-
-class GovukModelForm(GovukFormMixin, forms.ModelForm):
     pass

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 
-from safeguard.domain.figures import Report, report_to_json
+from safeguard.domain.figures import Report
+from safeguard.domain.report_json import report_to_json
 from safeguard.reporting.renderers.document import DEFAULT_AUTHORITY
 
 

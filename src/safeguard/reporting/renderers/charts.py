@@ -8,32 +8,22 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-if not os.access(
-    os.environ.get("MPLCONFIGDIR", os.path.expanduser("~/.config/matplotlib")), os.W_OK
-):
-    os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="safeguard-mpl-")
-
 # pyplot is not imported: it loads every backend's machinery (half a second) and the charts
 # are drawn on Figure objects, which save as SVG or PNG without it.
-from matplotlib import rc_context  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib import rc_context
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from safeguard.domain.figures import (  # noqa: E402
-    MONTH_ABBREVIATIONS,
-    Report,
-    report_to_json,
-)
+from safeguard.domain.figures import MONTH_ABBREVIATIONS, Report
+from safeguard.domain.report_json import report_to_json
 
 # A restrained palette: navy first, then muted tones that stay distinct in greyscale print.
 PALETTE = (

@@ -14,24 +14,26 @@ from decimal import Decimal
 from safeguard.domain.figures import (
     CALENDAR_MONTH_NAMES,
     MONTH_ABBREVIATIONS,
-    NOT_RECORDED,
     Audience,
     LateConference,
     Report,
 )
 from safeguard.domain.narrative import (
-    ALERT_ROLE_LABELS,
-    CONFERENCE_KIND_LABELS,
     COUNT_BY_DESCRIPTIONS,
-    ESCALATION_REASON_LABELS,
-    PARTICIPATION_CODE_LABELS,
-    PLAN_CATEGORY_LABELS,
-    VIEWS_SHARED_VIA_LABELS,
     Narrative,
     narrative_for,
     ordinal_date,
 )
 from safeguard.domain.national_statistics import NationalFigures
+from safeguard.domain.vocabulary import (
+    ALERT_ROLES,
+    CONFERENCE_KINDS,
+    ESCALATION_REASONS,
+    NOT_RECORDED,
+    PARTICIPATION_CODES,
+    PLAN_CATEGORIES,
+    VIEWS_SHARED_VIA,
+)
 
 Cell = int | Decimal | date | str | None
 
@@ -86,10 +88,6 @@ class Document:
 
     def number_of(self, block: Table | Figure) -> int:
         return self.numbering[id(block)]
-
-
-def _percent(value: Decimal | None) -> Decimal | None:
-    return value
 
 
 def _month_grid(report: Report) -> Table:
@@ -176,7 +174,7 @@ def _national_table(report: Report, national: NationalFigures | None) -> Table:
             continue
         rows.append(
             (
-                f"Children on a plan: {PLAN_CATEGORY_LABELS[category.code].lower()} (%)",
+                f"Children on a plan: {PLAN_CATEGORIES.phrase(category.code)} (%)",
                 plans.open_category_percent(category.code),
                 held(national and national.category_percent(category.code)),
             )
@@ -225,7 +223,7 @@ def _late_conferences_table(
                 (
                     c.child_id,
                     c.conference_id,
-                    CONFERENCE_KIND_LABELS[str(c.kind)],
+                    CONFERENCE_KINDS.label(c.kind),
                     c.due_on,
                     c.held_on,
                     c.days_late,
@@ -242,7 +240,7 @@ def _late_conferences_table(
         columns=("Type", "Due", "Held", "Days late", "Unit"),
         rows=tuple(
             (
-                CONFERENCE_KIND_LABELS[str(c.kind)],
+                CONFERENCE_KINDS.label(c.kind),
                 c.due_on,
                 c.held_on,
                 c.days_late,
@@ -349,7 +347,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                         _timeliness_row("This period: all types", timeliness.period),
                         *(
                             _timeliness_row(
-                                f"This period: {CONFERENCE_KIND_LABELS[str(e.kind)].lower()}",
+                                f"This period: {CONFERENCE_KINDS.phrase(e.kind)}",
                                 e.figures,
                             )
                             for e in timeliness.period_by_type
@@ -389,7 +387,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                     caption="How the child's views were shared",
                     columns=("How views were shared", "Conferences"),
                     rows=tuple(
-                        (VIEWS_SHARED_VIA_LABELS[c.code], c.count)
+                        (VIEWS_SHARED_VIA.label(c.code), c.count)
                         for c in participation.views_shared_via
                     ),
                     total_row=("Total", sum(c.count for c in participation.views_shared_via)),
@@ -399,7 +397,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                     caption="Participation codes (PN0–PN7)",
                     columns=("Participation code", "Conferences"),
                     rows=tuple(
-                        (PARTICIPATION_CODE_LABELS[c.code], c.count)
+                        (PARTICIPATION_CODES.label(c.code), c.count)
                         for c in participation.participation_code
                     ),
                     total_row=("Total", sum(c.count for c in participation.participation_code)),
@@ -434,7 +432,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                     key="Alerts",
                     caption="Alerts raised by chairs, by role alerted",
                     columns=("Role alerted", "Alerts"),
-                    rows=tuple((ALERT_ROLE_LABELS[a.code], a.count) for a in monitoring.alerts),
+                    rows=tuple((ALERT_ROLES.label(a.code), a.count) for a in monitoring.alerts),
                     total_row=("Total", monitoring.alerts_total),
                 ),
             ),
@@ -462,7 +460,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                     caption="Escalations raised in the period, by reason",
                     columns=("Reason", "Number of escalations"),
                     rows=tuple(
-                        (ESCALATION_REASON_LABELS[r.code], r.count)
+                        (ESCALATION_REASONS.label(r.code), r.count)
                         for r in report.escalations_by_reason
                     ),
                     total_row=("Total", sum(r.count for r in report.escalations_by_reason)),
@@ -553,7 +551,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                     caption="Plans open at the end of the period, by latest category of abuse",
                     columns=("Category of abuse", "Plans"),
                     rows=tuple(
-                        (PLAN_CATEGORY_LABELS[c.code], c.count)
+                        (PLAN_CATEGORIES.label(c.code), c.count)
                         for c in report.plans.open_by_category
                     ),
                     total_row=("Total", report.plans.open_total),

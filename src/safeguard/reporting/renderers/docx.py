@@ -31,7 +31,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
-from safeguard.domain.figures import Report, report_to_json
+from safeguard.domain.figures import Report
+from safeguard.domain.report_json import report_to_json
 from safeguard.reporting.renderers.charts import report_charts
 from safeguard.reporting.renderers.document import (
     DEFAULT_AUTHORITY,

@@ -1,0 +1,168 @@
+"""The report as report-figures.md's JSON: exactly the contract's keys, written from the one
+`Report` object (plus the appendix, the national figures and the narrative). The CLI's
+`--format json`, the JSON download and the API all write this."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from safeguard.domain.figures import (
+    Audience,
+    CodeCount,
+    LateConference,
+    Report,
+    TimelinessFigures,
+)
+from safeguard.domain.narrative import narrative_paragraphs
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _timeliness_json(figures: TimelinessFigures) -> dict[str, Any]:
+    return {
+        "held": figures.held,
+        "within_timescale": figures.within_timescale,
+        "out_of_timescale": figures.out_of_timescale,
+        "not_determinable": figures.not_determinable,
+        "compliance_percent": _number(figures.compliance_percent),
+    }
+
+
+def _codes_json(counts: Sequence[CodeCount]) -> dict[str, int]:
+    return {entry.code: entry.count for entry in counts}
+
+
+def _late_json(late: LateConference, audience: Audience) -> dict[str, Any]:
+    identified = audience is Audience.INTERNAL
+    return {
+        **({"child_id": late.child_id, "conference_id": late.conference_id} if identified else {}),
+        "type": str(late.kind),
+        "due": late.due_on.isoformat(),
+        "held": late.held_on.isoformat(),
+        "days_late": late.days_late,
+        "unit": late.unit,
+        **({"reason_recorded": late.reason_recorded} if identified else {}),
+    }
+
+
+def report_to_json(report: Report) -> dict[str, Any]:
+    """The report as report-figures.md's JSON (plus the appendix, national figures, narrative)."""
+    population = report.cp_population
+    unborn = report.unborn_initial_conferences
+    timeliness = report.timeliness
+    year = timeliness.last_complete_year
+    monitoring = report.monitoring_checks
+    plans = report.plans
+    participation = report.participation
+    return {
+        "period": {
+            "start": report.period.start_on.isoformat(),
+            "end": report.period.end_on.isoformat(),
+        },
+        "count_by": str(report.count_by),
+        "include_informal": report.include_informal,
+        "generated_on": report.generated_on.isoformat(),
+        "cp_population": {
+            "at_period_end": population.at_period_end,
+            "year_earlier": population.year_earlier,
+            "year_earlier_date": population.year_earlier_on.isoformat(),
+            "month_end_series": [
+                {"date": entry.on.isoformat(), "count": entry.count}
+                for entry in population.month_end_series
+            ],
+        },
+        "unborn_initial_conferences": {
+            "year_to_period_end": unborn.year_to_period_end,
+            "previous_year": unborn.previous_year,
+            "year_to_period_end_range": [
+                unborn.year_to_period_end_period.start_on.isoformat(),
+                unborn.year_to_period_end_period.end_on.isoformat(),
+            ],
+            "previous_year_range": [
+                unborn.previous_year_period.start_on.isoformat(),
+                unborn.previous_year_period.end_on.isoformat(),
+            ],
+        },
+        "conferences_by_month": {
+            str(entry.year): list(entry.months) for entry in report.conferences_by_month
+        },
+        "conferences_cumulative": {
+            str(entry.year): list(entry.months) for entry in report.conferences_cumulative
+        },
+        "timeliness": {
+            "last_complete_year": {
+                "name": year.name,
+                "start": year.start_on.isoformat(),
+                "end": year.end_on.isoformat(),
+                **_timeliness_json(year.figures),
+            },
+            "period": _timeliness_json(timeliness.period),
+            "period_by_type": {
+                str(entry.kind): _timeliness_json(entry.figures)
+                for entry in timeliness.period_by_type
+            },
+        },
+        "escalations_by_organisation": [
+            {"organisation": entry.organisation, "count": entry.count}
+            for entry in report.escalations_by_organisation
+        ],
+        "escalations_total": report.escalations_total,
+        "escalations_by_reason": _codes_json(report.escalations_by_reason),
+        "escalations_by_month": {
+            fy.name: {
+                "months": {month.abbreviation: month.count for month in fy.months},
+                "total": fy.total,
+            }
+            for fy in report.escalations_by_month
+        },
+        "participation": {
+            "conferences": participation.conferences,
+            "child_attended": participation.child_attended,
+            "advocate_involved": participation.advocate_involved,
+            "preparation_session": participation.preparation_session,
+            "views_shared_via": _codes_json(participation.views_shared_via),
+            "participation_code": _codes_json(participation.participation_code),
+        },
+        "agency_contributions": [
+            {
+                "organisation": agency.organisation,
+                "invited": agency.invited,
+                "report_received": agency.report_received,
+                "report_late": agency.report_late,
+                "attended": agency.attended,
+                "apologies": agency.apologies,
+                "no_report_no_apologies": agency.no_report_no_apologies,
+            }
+            for agency in report.agency_contributions
+        ],
+        "monitoring_checks": {
+            "midway": {
+                "completed": monitoring.midway.completed,
+                "concerns": monitoring.midway.concerns,
+            },
+            "pre_review": {
+                "completed": monitoring.pre_review.completed,
+                "concerns": monitoring.pre_review.concerns,
+            },
+            "alerts": _codes_json(monitoring.alerts),
+        },
+        "plans": {
+            "started": plans.started,
+            "second_or_subsequent": plans.second_or_subsequent,
+            "ended": plans.ended,
+            "ended_after_2_years_or_more": plans.ended_after_2_years_or_more,
+            "open_by_category": _codes_json(plans.open_by_category),
+        },
+        "data_quality": [
+            {"code": item.code, "message": item.message, "count": item.count}
+            for item in report.data_quality
+        ],
+        "audience": str(report.audience),
+        "late_conferences": [_late_json(late, report.audience) for late in report.late_conferences],
+        "national_comparison": None if report.national is None else report.national.to_json(),
+        "narrative": narrative_paragraphs(report),
+    }
