@@ -18,11 +18,13 @@ the one statement of which children a user sees.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import TypeGuard
+
+from django.contrib.auth.models import AnonymousUser
 
 from safeguard.domain.figures import Audience
 
-from .models import Role
+from .models import Role, User
 
 
 class Permission(enum.StrEnum):
@@ -82,55 +84,65 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 }
 """The single statement of the role model (docs/decisions/0003-roles-and-access.md)."""
 
+Someone = User | AnonymousUser | None
+"""Whoever a request or a command acts for: a signed-in user, an anonymous visitor, or nobody."""
+
 AREA_SCOPED_ROLES = frozenset({Role.CHAIR, Role.BUSINESS_SUPPORT})
 """The roles that see children of their own areas only (a manager sets them on the user's page)."""
 
 
-def is_fully_signed_in(user: Any) -> bool:
+def is_fully_signed_in(user: Someone) -> TypeGuard[User]:
     """Signed in with a password and a second factor, and the account is active."""
+    verified = getattr(user, "is_verified", None)  # django-otp's middleware sets it
     return bool(
-        getattr(user, "is_authenticated", False)
+        isinstance(user, User)
+        and user.is_authenticated
         and user.is_active
-        and callable(getattr(user, "is_verified", None))
-        and user.is_verified()
+        and callable(verified)
+        and verified()
     )
 
 
-def permissions_of(user: Any) -> frozenset[Permission]:
+def permissions_of(user: Someone) -> frozenset[Permission]:
     if not is_fully_signed_in(user):
         return frozenset()
     return ROLE_PERMISSIONS.get(user.role, frozenset())
 
 
-def can(user: Any, permission: Permission) -> bool:
+def can(user: Someone, permission: Permission) -> bool:
     """Whether `user`, signed in with both factors, holds `permission` through their role."""
     return permission in permissions_of(user)
 
 
-def report_audience_of(user: Any) -> Audience:
+def report_audience_of(user: Someone) -> Audience:
     """The report's audience for `user`: INTERNAL for those who may read its identifiers
     (chairs, managers), MEMBERS for everyone else who may read it (analysts). Applied where the
     report is handed out (safeguard.reporting.services and the report page)."""
     return Audience.INTERNAL if can(user, P.VIEW_REPORT_IDENTIFIERS) else Audience.MEMBERS
 
 
-def sees_every_area(user: Any) -> bool:
+def sees_every_area(user: Someone) -> bool:
     """Managers, and accounts a manager has given every area."""
     return can(user, P.VIEW_ALL_AREAS) or (
         can(user, P.VIEW_CHILD) and bool(getattr(user, "all_areas", False))
     )
 
 
-def has_no_areas(user: Any) -> bool:
+def has_no_areas(user: Someone) -> bool:
     """A chair or business support account with no area set: it sees no child (the home and
     children pages say to ask a service manager)."""
-    return can(user, P.VIEW_CHILD) and not sees_every_area(user) and not user.areas.exists()
+    return (
+        isinstance(user, User)
+        and can(user, P.VIEW_CHILD)
+        and not sees_every_area(user)
+        and not user.areas.exists()
+    )
 
 
-def area_ids_in_sight(user: Any) -> list[int] | None:
+def area_ids_in_sight(user: Someone) -> list[int] | None:
     """The areas whose children `user` sees; None for every area (children with none too)."""
     if sees_every_area(user):
         return None
-    if not can(user, P.VIEW_CHILD):
+    if not isinstance(user, User) or not can(user, P.VIEW_CHILD):
         return []
     return list(user.areas.values_list("pk", flat=True))

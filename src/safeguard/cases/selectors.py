@@ -11,7 +11,6 @@ safeguard.escalations.selectors) goes through it."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -26,7 +25,7 @@ from safeguard.monitoring.models import MonitoringCheck
 from .models import Child, Plan
 
 
-def children_in_sight(user: Any) -> QuerySet[Child]:
+def children_in_sight(user: User) -> QuerySet[Child]:
     """The children `user` may open: none without VIEW_CHILD; every child for a manager or an
     account with every area; otherwise the children of the user's areas and those the user
     has opened with a recorded reason that has not yet expired."""
@@ -39,7 +38,7 @@ def children_in_sight(user: Any) -> QuerySet[Child]:
     return children.filter(Q(area__in=user.areas.all()) | Q(pk__in=broken_glass.values("child_id")))
 
 
-def child_get_for_user(*, user: Any, child_id: str) -> Child:
+def child_get_for_user(*, user: User, child_id: str) -> Child:
     """The child with this child id, if it is within `user`'s sight; otherwise the same 404."""
     try:
         return children_in_sight(user).select_related("area").get(child_id=child_id)

@@ -153,7 +153,7 @@ BREAK_GLASS_REASON_MAX = 400  # the whole reason fits in the audit entry's summa
 
 
 @transaction.atomic
-def break_glass_open(*, user: Any, child_id: str, reason: str) -> Child:
+def break_glass_open(*, user: User, child_id: str, reason: str) -> Child:
     """Record `user`'s reason to open a child outside their areas, and open it for
     break_glass_hours(). The same 404 as any fetcher for a role that may not see children or a
     child that does not exist; a reason too short to mean anything is a ValidationError."""

@@ -23,6 +23,7 @@ from django.db import transaction
 from lxml import etree
 from openpyxl import Workbook, load_workbook
 
+from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import Child, Plan, PlanCategory
@@ -132,7 +133,7 @@ def _yes_no(value: bool | None) -> str:
 
 def _children(pks: set[int]) -> dict[int, tuple]:
     return {
-        pk: row
+        pk: tuple(row)
         for pk, *row in Child.objects.filter(pk__in=pks).values_list(
             "pk", "child_id", "sex", "ethnicity", "date_of_birth", "area__name"
         )
@@ -182,14 +183,14 @@ def list_5_rows(as_of: dt.date) -> list[list[Any]]:
             item[0] = held_on
     children = _children({pk for pk, _ in items})
     rows = []
-    for (child_pk, started_on), (conference_on, not_required) in sorted(
+    for (child_pk, enquiry_on), (conference_on, not_required) in sorted(
         items.items(), key=lambda kv: (children[kv[0][0]][0], kv[0][1] or dt.date.min)
     ):
         child = children[child_pk]
         rows.append(
             [
                 *_common(child, as_of),
-                started_on,
+                enquiry_on,
                 _yes_no(not_required),
                 conference_on,
                 _yes_no((child_pk, conference_on) in plan_starts) if conference_on else "",
@@ -259,7 +260,7 @@ def list_7_rows(as_of: dt.date) -> list[list[Any]]:
     return rows
 
 
-def annex_a_export(*, path: Path, as_of: dt.date, by: Any | None) -> dict[str, int]:
+def annex_a_export(*, path: Path, as_of: dt.date, by: User | None) -> dict[str, int]:
     """Write Lists 5 and 7 for the six months to `as_of`; returns the rows per list."""
     path = Path(path)
     with transaction.atomic():
@@ -402,7 +403,7 @@ def _sheet_rows(sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
         ) from None
 
 
-def annex_a_import(*, path: Path, by: Any | None, dry_run: bool = False) -> ImportResult:
+def annex_a_import(*, path: Path, by: User | None, dry_run: bool = False) -> ImportResult:
     """Import children, plans and their latest reviews from List 7; nothing if any row is at
     fault. Records are matched as for the census: a plan by its child and start date."""
     path = Path(path)
@@ -487,7 +488,7 @@ def annex_a_import(*, path: Path, by: Any | None, dry_run: bool = False) -> Impo
                     Problem(name, line, "Child Protection Plan Start Date", "a value is required")
                 )
             continue
-        said_child = {
+        said_child: dict[str, Any] = {
             field_name: values[field_name]
             for field_name in ("sex", "ethnicity", "date_of_birth")
             if field_name in values and columns[_HEADING_OF[field_name]] is not None

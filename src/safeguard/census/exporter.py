@@ -42,8 +42,8 @@ class _Episode:
     closure_reason: str = ""
     referral_nfa: bool | None = False
     initial_conference_on: dt.date | None = None
-    enquiries: list[tuple] = field(default_factory=list)
-    plans: list[tuple] = field(default_factory=list)
+    enquiries: list[tuple[Any, ...]] = field(default_factory=list)
+    plans: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def _sub(parent: etree._Element, tag: str, value: Any) -> None:
@@ -93,7 +93,7 @@ def _census_records(year: CollectionYear) -> tuple[dict, list[str]]:
         "icpc_not_required",
     ):
         by_child[row[0]]["enquiries"].append(row[1:])
-    for row in CinEpisode.objects.filter(
+    for episode in CinEpisode.objects.filter(
         Q(closure_on__isnull=True) | Q(closure_on__gte=start_on), referral_on__lte=end_on
     ).values_list(
         "child_id",
@@ -105,7 +105,7 @@ def _census_records(year: CollectionYear) -> tuple[dict, list[str]]:
         "referral_nfa",
         "initial_conference_on",
     ):
-        by_child[row[0]]["episodes"].append(row[1:])
+        by_child[episode[0]]["episodes"].append(episode[1:])
     children = {
         pk: row
         for pk, *row in Child.objects.filter(pk__in=list(by_child)).values_list(
@@ -164,7 +164,7 @@ def _child_element(
         return chosen
 
     for row in enquiries.values():
-        episode_of(row[0]).enquiries.append(row)
+        episode_of(row[0]).enquiries.append(tuple(row))
     for held_on in episode_initials:
         episode = episode_of(held_on)
         if episode.initial_conference_on not in (None, held_on):

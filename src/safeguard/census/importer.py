@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
+from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.exchange.importer import FileCounts, ImportResult, bundle_apply
@@ -50,7 +50,7 @@ FILE_LABELS = {
 }
 
 
-def census_import(*, path: Path, by: Any | None, dry_run: bool = False) -> CensusImportResult:
+def census_import(*, path: Path, by: User | None, dry_run: bool = False) -> CensusImportResult:
     """Check the census file whole; if it is clean, write its child protection records.
 
     Records are matched by child and date (a plan by its start, a conference by its type and
@@ -60,7 +60,7 @@ def census_import(*, path: Path, by: Any | None, dry_run: bool = False) -> Censu
         return _census_import(path=path, by=by, dry_run=dry_run)
 
 
-def _census_import(*, path: Path, by: Any | None, dry_run: bool) -> CensusImportResult:
+def _census_import(*, path: Path, by: User | None, dry_run: bool) -> CensusImportResult:
     census = census_read(path)
     if census.problems:
         return CensusImportResult(

@@ -195,6 +195,14 @@ def _date(text: str | None) -> dt.date | None:
         raise UnheldDate(text) from None
 
 
+def _required_date(text: str | None) -> dt.date:
+    """A date the schema requires (the block was valid before it is read)."""
+    day = _date(text)
+    if day is None:
+        raise UnheldDate(text or "")
+    return day
+
+
 def _yes(text: str | None) -> bool | None:
     if text is None or not text.strip():
         return None
@@ -452,7 +460,7 @@ class _Reader:
                     plan_elements.append(part)
                 else:
                     episode[part.tag] = part
-            referral_on = _date(_value(episode, "CINreferralDate"))
+            referral_on = _required_date(_value(episode, "CINreferralDate"))
             key = (child_id, referral_on)
             if key in result.episodes:
                 self.problem(
@@ -474,7 +482,7 @@ class _Reader:
                 initials.setdefault(episode_icpc, (episode["DateOfInitialCPC"].sourceline, None))
             for enquiry_element in enquiry_elements:
                 enquiry = _fields(enquiry_element)
-                started_on = _date(_value(enquiry, "S47ActualStartDate"))
+                started_on = _required_date(_value(enquiry, "S47ActualStartDate"))
                 conference_on = _date(_value(enquiry, "DateOfInitialCPC"))
                 if (child_id, started_on) in result.enquiries:
                     self.problem(
@@ -505,7 +513,7 @@ class _Reader:
                         )
             for plan_element in plan_elements:
                 plan = _fields(plan_element)
-                start_on = _date(_value(plan, "CPPstartDate"))
+                start_on = _required_date(_value(plan, "CPPstartDate"))
                 plan_line = plan_element.sourceline
                 if (child_id, start_on) in result.previous_plans:
                     self.problem(
@@ -530,7 +538,7 @@ class _Reader:
                 reviews_element = plan.get("Reviews")
                 if reviews_element is not None:
                     for review in reviews_element:
-                        held_on = _date(review.text)
+                        held_on = _required_date(review.text)
                         if held_on in reviews:
                             result.warnings.append(
                                 f"{result.name}:{review.sourceline}: CPPreviewDate: child "

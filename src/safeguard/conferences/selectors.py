@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from django.db.models import (
     CharField,
@@ -25,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from safeguard.accounts.access import Permission, area_ids_in_sight, can
+from safeguard.accounts.models import User
 from safeguard.cases.models import Plan
 from safeguard.cases.selectors import children_in_sight
 from safeguard.escalations.models import Escalation, EscalationReason
@@ -419,12 +419,12 @@ WORKLIST_SECTIONS = {
 }
 
 
-def chair_of(user: Any) -> Chair | None:
+def chair_of(user: User) -> Chair | None:
     """The chair whose records are `user`'s own, if the user is linked to one."""
-    return Chair.objects.filter(user_id=getattr(user, "pk", None)).first()
+    return Chair.objects.filter(user_id=user.pk).first()
 
 
-def worklist_for(*, user: Any, as_of: dt.date, chair: Chair | None = None) -> Worklist:
+def worklist_for(*, user: User, as_of: dt.date, chair: Chair | None = None) -> Worklist:
     """The user's own items when they are a chair; otherwise everybody's, or `chair`'s. Counts
     each section (one query); the items are read a page at a time (`Worklist.items`)."""
     own_chair = chair_of(user)

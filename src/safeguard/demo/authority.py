@@ -922,19 +922,19 @@ def _escalation_row(
         invitations[meeting.meeting_id].sort(
             key=lambda r: ORGANISATION_TYPES.index(r["organisation_type"])
         )
-    fields = {
-        "no_report_no_apologies": ("no", "no", "no"),
-        "no_report": ("no", "no", "yes"),
-        "late_report": ("late", None, None),
-        "non_attendance": ("yes", "no", "yes"),
-        "no_apologies": ("yes", "no", "no"),
+    # the report received, then (attended, apologies) where the reason says
+    fields: tuple[str, tuple[str, str] | None] | None = {
+        "no_report_no_apologies": ("no", ("no", "no")),
+        "no_report": ("no", ("no", "yes")),
+        "late_report": ("late", None),
+        "non_attendance": ("yes", ("no", "yes")),
+        "no_apologies": ("yes", ("no", "no")),
     }.get(reason)
     if fields:
-        received, attended, apologies = fields
+        received, attendance = fields
         invitation["report_received"] = received
-        if attended is not None:
-            invitation["attended"] = attended
-            invitation["apologies"] = apologies
+        if attendance is not None:
+            invitation["attended"], invitation["apologies"] = attendance
     _, last = _month_bounds((meeting.held_on.year, meeting.held_on.month))
     raised_on = min(last, meeting.held_on + dt.timedelta(days=rng.choice((0, 0, 1, 1, 2, 3))))
     resolved_on = raised_on + dt.timedelta(days=rng.randint(2, 35))

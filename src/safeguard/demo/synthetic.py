@@ -37,6 +37,7 @@ import itertools
 import pathlib
 import random
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from safeguard.domain.calendar import add_months
 from safeguard.domain.timeliness import (
@@ -223,8 +224,8 @@ class _Authority:
         self.ids = _Ids()
         self.counts = {spec.filename: 0 for spec in FILES}
         self.folder = folder
-        self._handles = {}
-        self._writers = {}
+        self._handles: dict[str, TextIO] = {}
+        self._writers: dict[str, SafeCsvWriter] = {}
 
     # -- output --
 

@@ -129,6 +129,7 @@ def _digest_issue_one(
     digest = digest_build(officer=officer, quarter=quarter)
     message = digest_message(digest=digest)
     if not send:
+        assert out_dir is not None, "digests_issue gives a folder whenever it does not send"
         name = f"digest-{quarter}-{slugify(officer.name) or officer.pk}"
         if name in used_names:
             name = f"{name}-{officer.pk}"

@@ -68,7 +68,7 @@ def reminders_send(
         chair_upcoming, chair_overdue = by_chair[name]
         chair = chairs.get(name)
         email = _chair_email(chair)
-        if not email:
+        if chair is None or not email:
             outcomes.append(
                 ReminderOutcome(
                     name, Delivery.UNDELIVERED, (), len(chair_upcoming), len(chair_overdue)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from safeguard.accounts.access import Permission, can
+from safeguard.accounts.models import User
 from safeguard.escalations.models import Escalation, EscalationReason
 from safeguard.escalations.models import SeniorLiaisonOfficer as Officer
 from safeguard.escalations.selectors import liaison_cover_q
@@ -140,7 +140,7 @@ def liaison_cover_check(*, quarter: Quarter) -> CoverCheck:
     )
 
 
-def notifications_visible_to(*, user: Any) -> QuerySet[Notification]:
+def notifications_visible_to(*, user: User) -> QuerySet[Notification]:
     """Every digest, alert and reminder to those who administer the service (managers); to
     others who may see escalations, the emails sent to them: a Senior Liaison Officer's own
     digests, a chair's own reminders; nothing to anybody else."""

@@ -1,10 +1,11 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import Permission, can
 from safeguard.accounts.decorators import permission_required
+from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.services import audit_viewed
 
 from .models import NotificationKind
@@ -15,7 +16,7 @@ PAGE_SIZE = 50
 
 @permission_required(Permission.ADMINISTER, Permission.VIEW_ESCALATIONS)
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every digest, alert and reminder sent, with its recipients, for managers; the emails
     sent to them for liaison officers (their digests) and chairs (their reminders)."""
     rows = notifications_visible_to(user=request.user)

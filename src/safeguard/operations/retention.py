@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction, AuditEntry
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import Child, Plan
@@ -71,12 +72,12 @@ def retention_candidates(*, as_of: dt.date, years: int | None = None) -> list[Re
         "last_conference_on",
         "has_open_plan",
     )
-    children = list(children)
-    undated = [row[1] for row in children if not any(row[2:7]) and not row[7]]
+    rows = list(children)
+    undated = [row[1] for row in rows if not any(row[2:7]) and not row[7]]
     written_on = _last_written_on(undated)
     pks: dict[str, int] = {}
     dates: list[ChildDates] = []
-    for pk, child_id, born, expected, plan_end, check, conference, open_plan in children:
+    for pk, child_id, born, expected, plan_end, check, conference, open_plan in rows:
         recorded = [d for d in (plan_end, check, conference, written_on.get(child_id)) if d]
         pks[child_id] = pk
         dates.append(
@@ -118,7 +119,7 @@ def _last_written_on(child_ids: list[str]) -> dict[str, dt.date]:
 
 @transaction.atomic
 def retention_apply(
-    *, as_of: dt.date, by: object | None, years: int | None = None
+    *, as_of: dt.date, by: User | None, years: int | None = None
 ) -> RetentionResult:
     """Delete the records of every child past retention on `as_of`, with an audit entry each."""
     counts = {field.name: 0 for field in dataclasses.fields(RetentionResult)}

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 # pyplot is not imported: it loads every backend's machinery (half a second) and the charts
 # are drawn on Figure objects, which save as SVG or PNG without it.
@@ -21,6 +22,7 @@ from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from matplotlib.typing import RcKeyType
 
 from safeguard.domain.figures import MONTH_ABBREVIATIONS, Report
 from safeguard.domain.report_json import report_to_json
@@ -53,7 +55,7 @@ CALENDAR_MONTHS = (
     "Dec",
 )
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "axes.edgecolor": "#888888",
