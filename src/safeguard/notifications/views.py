@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -37,6 +39,7 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "page": page,
             "kind": kind,
+            "query": urlencode({"kind": kind}) if kind else "",
             "kinds": NotificationKind.choices,
             "all_kinds": can(request.user, Permission.ADMINISTER),
         },
