@@ -1,6 +1,6 @@
 """Report inputs for tests: aggregates shaped like the unit's real April-September 2022 report.
 
-The numbers follow shared/seed (445 children on a plan against 357 a year earlier; 722 meetings
+The numbers follow the seed report (tests/data/seed) (445 children on a plan against 357 a year earlier; 722 meetings
 in 2021/22 with 4 out of timescale; 45 escalations, 21 of them about GPs), counted by meeting.
 """
 

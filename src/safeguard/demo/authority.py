@@ -2,7 +2,7 @@
 
 The demo lets councillors and chairs see Safeguard with records that look like a real unit's, and
 that reproduce, counted by meeting for 1 April - 30 September 2022, every figure of the seed
-report (shared/seed/seed-figures.json): the monthly meeting counts since 2015, the children on a
+report (tests/data/seed/seed-figures.json): the monthly meeting counts since 2015, the children on a
 plan at both period ends, the unborn initial conferences, the timeliness of FY 2021/22 and of the
 period, and the escalations by month and by organisation.
 

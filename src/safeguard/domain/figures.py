@@ -1,6 +1,6 @@
 """The Child Protection Report's figures: one pure model that every renderer reads.
 
-`shared/spec/report-figures.md` is the contract. The database layer (selectors) reduces the
+`docs/report-figures.md` is the contract. The database layer (selectors) reduces the
 records to the plain aggregates of `ReportInputs`; `build_report` turns those into the frozen
 `Report` tree (zero-filling, ordering, nulls after the period end, cumulative sums, compliance
 percentages), and `report_json.report_to_json` writes exactly the contract's keys. No renderer computes a

@@ -1,4 +1,4 @@
-"""The exchange format's files and columns, defined once (../shared/spec/exchange-format.md).
+"""The exchange format's files and columns, defined once (docs/exchange-format.md).
 
 Reading, validating and writing all work from these definitions, so a column cannot be read one
 way and written another."""
