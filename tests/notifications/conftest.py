@@ -71,3 +71,5 @@ def small_authority(db):
     escalation("E7", dt.date(2022, 6, 30), gp, north)
     escalation("E8", dt.date(2022, 10, 1), police, north)
     return {"officers": officers, "q3": q3, "child": child, "areas": (north, south)}
+
+from .outbox import smtp_server  # noqa: E402, F401 (a fixture)
