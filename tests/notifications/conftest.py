@@ -13,6 +13,8 @@ from tests.factories import (  # noqa: F401 (signed_in_client is a fixture)
     signed_in_client,
 )
 
+from .outbox import smtp_server  # noqa: F401 (a fixture)
+
 CHILD_GIVEN, CHILD_FAMILY = "Philomena", "Quartermaine"
 
 
@@ -71,5 +73,3 @@ def small_authority(db):
     escalation("E7", dt.date(2022, 6, 30), gp, north)
     escalation("E8", dt.date(2022, 10, 1), police, north)
     return {"officers": officers, "q3": q3, "child": child, "areas": (north, south)}
-
-from .outbox import smtp_server  # noqa: E402, F401 (a fixture)

@@ -27,7 +27,6 @@ from safeguard.notifications.alerts import AlertOutcome, check_alerts_queue
 from .models import CheckKind, CheckOutcome, MonitoringCheck
 
 
-
 @dataclass(frozen=True)
 class CheckRecorded:
     check: MonitoringCheck
