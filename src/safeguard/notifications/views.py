@@ -63,10 +63,12 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @permission_required(Permission.ADMINISTER)
 @require_POST
-def notification_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def notification_retry(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     """A manager's retry of an email that failed: its failed recipients are queued again for
     the worker (audited)."""
-    notification = get_object_or_404(notifications_visible_to(user=request.user), pk=pk)
+    notification = get_object_or_404(
+        notifications_visible_to(user=request.user), pk=notification_id
+    )
     queued = alert_retry(notification=notification, by=request.user)
     if queued:
         messages.info(
