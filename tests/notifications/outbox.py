@@ -4,6 +4,7 @@ starts, and the task worker run as the operator runs it (`safeguard worker --bat
 from __future__ import annotations
 
 import socket
+from unittest import mock
 from dataclasses import dataclass, field
 
 import pytest
@@ -62,8 +63,15 @@ def committed():
 
 
 def run_worker() -> int:
-    """`safeguard worker --batch`: run every task that is due, then stop."""
-    return safeguard(["worker", "--batch", "--quiet"])
+    """`safeguard worker --batch`: run every task that is due, then stop.
+
+    The worker closes the database connection between tasks when it is in a transaction (as a
+    long-running process should); a test's whole work is one transaction that must stay open,
+    so here, and only here, that closing is left out."""
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        return safeguard(["worker", "--batch", "--quiet"])
 
 
 def time_passes() -> None:
