@@ -4,8 +4,8 @@ starts, and the task worker run as the operator runs it (`safeguard worker --bat
 from __future__ import annotations
 
 import socket
-from unittest import mock
 from dataclasses import dataclass, field
+from unittest import mock
 
 import pytest
 from aiosmtpd.controller import Controller

@@ -156,9 +156,9 @@ EXPECTED: dict[str, dict[str, int]] = {
 def make_url_samples() -> dict[str, str]:
     """Records to stand behind each URL parameter (created in the test database). A new URL
     parameter needs a sample here."""
-    from safeguard.conferences.models import Chair
     from django.utils import timezone
 
+    from safeguard.conferences.models import Chair
     from safeguard.escalations.models import SeniorLiaisonOfficer
     from safeguard.notifications.models import Notification
     from tests.factories import (
