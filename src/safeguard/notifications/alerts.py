@@ -17,7 +17,7 @@ from safeguard.monitoring.models import MonitoringCheck
 from .emails import AlertContent, Recipient, alert_message
 from .models import Notification, NotificationKind
 from .outbox import Delivery, deliveries_retry, queue_once
-from .tasks import send_queued_after_commit
+from .tasks import send_alert_after_commit
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def check_alerts_queue(
         monitoring_check=check,
     )
     if delivery is Delivery.QUEUED:
-        send_queued_after_commit(notification.pk)
+        send_alert_after_commit(notification.pk)
     return AlertOutcome(delivery, tuple(recipients), tuple(missing))
 
 
@@ -121,5 +121,5 @@ def alert_retry(*, notification: Notification, by: Any) -> int:
     this commits; the number queued (0: nothing had failed)."""
     queued = deliveries_retry(notification=notification, by=by)
     if queued:
-        send_queued_after_commit(notification.pk)
+        send_alert_after_commit(notification.pk)
     return len(queued)

@@ -136,7 +136,7 @@ def queue_once(
     `key` names was recorded before with recipients (ALREADY_SENT: nothing is queued again;
     one recorded with nobody to send to is queued now that it has somebody). Call it inside the
     transaction that causes the email, then have the worker send it once that commits
-    (safeguard.notifications.tasks.send_queued_after_commit).
+    (safeguard.notifications.tasks.send_alert_after_commit).
 
     A message without recipients is recorded as undelivered, with `note` saying why."""
     recipients = list(dict.fromkeys(message.to))

@@ -1,6 +1,6 @@
 """The worker's tasks (django-tasks, database backend; run by `safeguard worker`).
 
-`send_queued` sends a queued notification (an alert after a chair's check) to each recipient
+`send_alert` sends a queued notification (an alert after a chair's check) to each recipient
 and, when the mail server refused or could not be reached, enqueues itself again to run after
 the backoff in safeguard.notifications.outbox.RETRY_AFTER."""
 
@@ -18,12 +18,12 @@ log = logging.getLogger(__name__)
 
 
 @task()
-def send_queued(notification_id: int) -> dict[str, list[str]]:
+def send_alert(notification_id: int) -> dict[str, list[str]]:
     """Send notification `notification_id` to the recipients it has not reached; plan a retry
     of the failed ones."""
     done = deliver_queued(notification_id=notification_id)
     if done.retry_at is not None:
-        send_queued.using(run_after=done.retry_at).enqueue(notification_id)
+        send_alert.using(run_after=done.retry_at).enqueue(notification_id)
     if done.failed:
         log.warning(
             "notification %s not sent to %d recipient(s); retry at %s",
@@ -34,7 +34,7 @@ def send_queued(notification_id: int) -> dict[str, list[str]]:
     return {"sent": list(done.sent), "failed": list(done.failed)}
 
 
-def send_queued_after_commit(notification_id: int) -> None:
+def send_alert_after_commit(notification_id: int) -> None:
     """Have the worker send the notification once the current transaction commits (at once,
     outside one). A failure to enqueue is logged (robust), not raised at the chair who has just
     saved a check: the notification stays queued in the outbox, listed on the Emails sent page."""
@@ -42,4 +42,4 @@ def send_queued_after_commit(notification_id: int) -> None:
 
 
 def _enqueue(notification_id: int) -> None:
-    send_queued.enqueue(notification_id)
+    send_alert.enqueue(notification_id)
