@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from safeguard.accounts.models import Role
 from safeguard.audit.models import AuditAction, AuditEntry
 from safeguard.cases.models import Allocation
 from safeguard.monitoring.services import monitoring_check_record
-from safeguard.notifications.models import DeliveryStatus, Notification
+from safeguard.notifications.models import QUEUED_TOO_LONG, DeliveryStatus, Notification
 from safeguard.notifications.outbox import RETRY_AFTER
 from tests.factories import make_child, make_plan
 
@@ -93,3 +94,30 @@ def test_retries_stop_after_the_last_backoff_and_a_manager_retries_from_emails_s
     assert Notification.objects.get().sent_at is not None
     page = manager.get(URL, {"failed": "1"}).content.decode()
     assert "No email has failed." in page
+
+
+def test_an_alert_left_queued_too_long_warns_on_the_childs_page_and_can_be_retried(
+    smtp_server, check_with_concerns, signed_in_client
+):
+    """No worker ran (stopped, or the task was never handed to it): after QUEUED_TOO_LONG the
+    alert is no longer just 'queued'."""
+    manager = signed_in_client(Role.MANAGER)
+    page = manager.get("/children/C-OUT/").content.decode()
+    assert "Alert queued for Sam Sutton" in page and "has not reached everyone" not in page
+    assert manager.get(URL, {"failed": "1"}).content.decode().count("Retry") == 0
+
+    notification = Notification.objects.get()
+    notification.deliveries.update(at=timezone.now() - QUEUED_TOO_LONG - dt.timedelta(minutes=1))
+    page = manager.get("/children/C-OUT/").content.decode()
+    assert "has not reached everyone" in page
+    assert "Alert still queued for Sam Sutton &lt;sam@example.org&gt;" in page
+    assert "Not seen.</textarea>" in page
+    page = manager.get(URL, {"failed": "1"}).content.decode()
+    assert "is the worker running?" in page
+    assert f'action="/notifications/{notification.pk}/retry/"' in page
+
+    with committed():
+        manager.post(f"{URL}{notification.pk}/retry/")
+    run_worker()
+    assert sorted(smtp_server.recipients) == ["gone@example.org", "sam@example.org"]
+    assert "has not reached everyone" not in manager.get("/children/C-OUT/").content.decode()

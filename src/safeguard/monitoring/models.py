@@ -64,8 +64,9 @@ class MonitoringCheck(models.Model):
     @property
     def alert_not_delivered(self) -> bool:
         """Whether the chair's concern has not reached everyone it was for: an alert failed for
-        a recipient, or found nobody with an email in a role the chair alerted."""
+        a recipient or stayed queued too long, or found nobody with an email in a role the
+        chair alerted."""
         notifications = list(self.notifications.all())
-        return any(d.status == "failed" for d in self.alert_deliveries) or any(
+        return any(d.status == "failed" or d.overdue for d in self.alert_deliveries) or any(
             n.note and n.kind == "alert" for n in notifications
         )

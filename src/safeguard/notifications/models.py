@@ -1,5 +1,13 @@
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+QUEUED_TOO_LONG = dt.timedelta(minutes=10)
+"""A delivery still queued this long after it was queued is overdue: the worker sends within
+seconds when it runs, so the worker is stopped or could not be given the task. The child's page
+warns of it and the Emails sent page offers to retry it."""
 
 
 class NotificationKind(models.TextChoices):
@@ -77,6 +85,12 @@ class Notification(models.Model):
         """Whether the email failed for a recipient (read from prefetched deliveries)."""
         return any(d.status == DeliveryStatus.FAILED for d in self.deliveries.all())
 
+    @property
+    def retryable(self) -> bool:
+        """Whether a person may queue it again: it failed, or stayed queued too long, for a
+        recipient."""
+        return any(d.status == DeliveryStatus.FAILED or d.overdue for d in self.deliveries.all())
+
 
 class RecipientDelivery(models.Model):
     """One recipient of a Notification and what became of the email to them: queued (waiting
@@ -111,3 +125,8 @@ class RecipientDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification.key} to {self.recipient}: {self.status}"
+
+    @property
+    def overdue(self) -> bool:
+        """Still queued QUEUED_TOO_LONG after it was queued (is the worker running?)."""
+        return self.status == DeliveryStatus.QUEUED and self.at < timezone.now() - QUEUED_TOO_LONG

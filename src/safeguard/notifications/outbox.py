@@ -29,7 +29,13 @@ from django.utils import timezone
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 
-from .models import DeliveryStatus, Notification, NotificationKind, RecipientDelivery
+from .models import (
+    QUEUED_TOO_LONG,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    RecipientDelivery,
+)
 
 RETRY_AFTER = (
     dt.timedelta(minutes=1),
@@ -291,14 +297,17 @@ def deliver_queued(*, notification_id: int) -> DeliveryRound:
 
 
 def deliveries_retry(*, notification: Notification, by: Any) -> list[RecipientDelivery]:
-    """Put the failed deliveries of `notification` back in the queue (a person's retry from the
-    Emails sent page), with their count of attempts started afresh; audited. The caller has the
-    worker send them once this commits."""
+    """Put the failed deliveries of `notification`, and those queued too long (QUEUED_TOO_LONG),
+    back in the queue (a person's retry from the Emails sent page), with their count of attempts
+    started afresh; audited. The caller has the worker send them once this commits."""
+    now = timezone.now()
     with transaction.atomic():
         failed = list(
-            notification.deliveries.select_for_update().filter(status=DeliveryStatus.FAILED)
+            notification.deliveries.select_for_update().filter(
+                Q(status=DeliveryStatus.FAILED)
+                | Q(status=DeliveryStatus.QUEUED, at__lt=now - QUEUED_TOO_LONG)
+            )
         )
-        now = timezone.now()
         for delivery in failed:
             delivery.status = DeliveryStatus.QUEUED
             delivery.attempts = 0
