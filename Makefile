@@ -23,7 +23,8 @@ src/safeguard/web/static/govuk/govuk-frontend.min.css: package.json package-lock
 frontend: src/safeguard/web/static/govuk/govuk-frontend.min.css
 
 ## demo: load the demo authority into the embedded database, write its report, and serve it
-## (with the task worker that sends the alerts after chairs' checks)
+## (serve starts the task worker that sends the alerts after chairs' checks, `safeguard worker`,
+## as a child process and stops it with the server: docs/notifications.md, "The worker")
 demo: $(STAMP) frontend
 	$(BIN)/safeguard demo
 	mkdir -p $(DEMO_DIR)
@@ -32,8 +33,6 @@ demo: $(STAMP) frontend
 	    --format $$format -o $(DEMO_DIR)/child-protection-report-2022-04-01-2022-09-30.$$format || exit 1; \
 	done
 	@echo "The seed period's report is in $(CURDIR)/$(DEMO_DIR)/"
-	# serve starts the task worker that sends the alerts (safeguard worker) as a child process,
-	# and stops it with the server (docs/notifications.md, "The worker")
 	$(BIN)/safeguard serve --host $(HOST) --port $(PORT)
 
 ## test: lint (ruff, mypy), the import contract, then the whole suite on SQLite and (when one answers) PostgreSQL
