@@ -23,6 +23,8 @@ src/safeguard/web/static/govuk/govuk-frontend.min.css: package.json package-lock
 frontend: src/safeguard/web/static/govuk/govuk-frontend.min.css
 
 ## demo: load the demo authority into the embedded database, write its report, and serve it
+## (serve starts the task worker that sends the alerts after chairs' checks, `safeguard worker`,
+## as a child process and stops it with the server: docs/notifications.md, "The worker")
 demo: $(STAMP) frontend
 	$(BIN)/safeguard demo
 	mkdir -p $(DEMO_DIR)

@@ -263,6 +263,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import subprocess
+
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -281,8 +283,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
         def load(self):
             return application
 
+    worker = None
+    if args.worker:
+        # The task worker that sends the alerts, as a child process stopped with the server
+        # (docs/operations.md runs it as its own systemd unit instead).
+        worker = subprocess.Popen([sys.executable, "-m", "safeguard.cli", "worker", "--quiet"])
+        print(f"The task worker (alerts) runs as process {worker.pid}.")
     print(f"Safeguard is serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
-    Server().run()
+    try:
+        Server().run()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
     return 0
 
 
@@ -370,6 +386,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--host", default="127.0.0.1")
     sub.add_argument("--port", type=int, default=8000)
     sub.add_argument("--workers", type=int, default=2)
+    sub.add_argument(
+        "--no-worker",
+        dest="worker",
+        action="store_false",
+        help="do not start the task worker that sends alerts (run `safeguard worker` yourself)",
+    )
 
     for register in _extensions():
         register(commands, command)

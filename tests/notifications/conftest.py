@@ -13,6 +13,8 @@ from tests.factories import (  # noqa: F401 (signed_in_client is a fixture)
     signed_in_client,
 )
 
+from .outbox import smtp_server  # noqa: F401 (a fixture)
+
 CHILD_GIVEN, CHILD_FAMILY = "Philomena", "Quartermaine"
 
 

@@ -1,5 +1,6 @@
 """A chair's check with concerns alerts the workers allocated to the child in the roles the chair
-chose: by email, naming the child by id only, once."""
+chose: queued in the outbox with the check, sent by the worker, one email to each, naming the
+child by id only, once."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from safeguard.cases.models import Allocation
 from safeguard.conferences.models import Chair
 from safeguard.monitoring.models import MonitoringCheck
 from safeguard.monitoring.services import monitoring_check_record
-from safeguard.notifications.alerts import check_alerts_send
-from safeguard.notifications.models import Notification, NotificationKind
-from safeguard.notifications.outbox import Delivery
+from safeguard.notifications.alerts import check_alerts_queue
+from safeguard.notifications.models import DeliveryStatus, Notification, NotificationKind
+from safeguard.notifications.outbox import RETRY_AFTER, Delivery
 from tests.factories import make_child, make_plan
+
+from .outbox import committed, run_worker, tasks_waiting, time_passes
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +49,10 @@ def chair():
     return Chair.objects.create(name="Helen Ashworth", email="helen.ashworth@example.org")
 
 
+def _sent_to() -> list[list[str]]:
+    return [message.to for message in mail.outbox]
+
+
 def _record(plan, chair, *, roles=("social_worker", "practice_supervisor"), **overrides):
     values = {
         "plan": plan,
@@ -60,28 +67,39 @@ def _record(plan, chair, *, roles=("social_worker", "practice_supervisor"), **ov
         "by": None,
         "base_url": "https://safeguard.example.org/",
     }
-    return monitoring_check_record(**{**values, **overrides})
+    with committed():
+        return monitoring_check_record(**{**values, **overrides})
 
 
-def test_the_alerted_roles_receive_one_email_with_the_child_id_the_check_and_a_link(plan, chair):
+def test_the_alerted_roles_each_receive_an_email_with_the_child_id_the_check_and_a_link(
+    plan, chair
+):
     recorded = _record(plan, chair)
-    (message,) = mail.outbox
-    assert message.to == [
-        "Sam Sutton <sam.sutton@example.org>",  # the social worker on the day, not the old one
-        "Pat Pryor <pat.pryor@example.org>",
+    assert recorded.alert.delivery is Delivery.QUEUED and mail.outbox == []  # the worker sends
+    assert recorded.message.startswith("Midway check recorded. Alert queued for Sam Sutton")
+    assert run_worker() == 0
+    assert _sent_to() == [
+        ["Sam Sutton <sam.sutton@example.org>"],  # the social worker on the day, not the old one
+        ["Pat Pryor <pat.pryor@example.org>"],
     ]
+    message = mail.outbox[0]
     assert message.subject == "Concerns after the midway check: child C-ALERT"
     assert "child C-ALERT (plan P-ALERT) on 5 September 2022" in message.body
     assert "Helen Ashworth completed the midway check" in message.body
     assert "No core group since July" not in message.body  # no case text: read it on the page
     assert "Core group meetings on track: No" in message.body
     assert "https://safeguard.example.org/children/C-ALERT/" in message.body
-    assert recorded.alert.delivery is Delivery.SENT
-    assert recorded.message.startswith("Midway check recorded. Alert sent to Sam Sutton")
+    notification = Notification.objects.get()
+    assert notification.sent_at is not None
+    assert [(d.recipient, d.status) for d in notification.deliveries.all()] == [
+        ("Sam Sutton <sam.sutton@example.org>", DeliveryStatus.SENT),
+        ("Pat Pryor <pat.pryor@example.org>", DeliveryStatus.SENT),
+    ]
 
 
 def test_the_alert_never_holds_the_childs_name_even_when_the_concern_does(plan, chair):
-    _record(plan, chair)
+    _record(plan, chair, roles=("social_worker",))
+    run_worker()
     (message,) = mail.outbox
     notification = Notification.objects.get()
     for text in (message.subject, message.body, notification.subject, notification.body):
@@ -97,8 +115,8 @@ SIBLING_CONCERN = (
 def test_the_alert_carries_no_case_text_only_a_link_to_the_childs_page(plan, chair):
     """Siblings' names, dates of birth and addresses in a concern are not names of the child,
     so no name removal could catch them all: the email holds none of the chair's words."""
-    recorded = _record(plan, chair, concern=SIBLING_CONCERN)
-
+    recorded = _record(plan, chair, concern=SIBLING_CONCERN, roles=("social_worker",))
+    run_worker()
     (message,) = mail.outbox
     notification = Notification.objects.get()
     for text in (message.subject, message.body, notification.subject, notification.body):
@@ -112,26 +130,37 @@ def test_the_alert_carries_no_case_text_only_a_link_to_the_childs_page(plan, cha
 
 def test_the_check_is_recorded_with_the_roles_alerted_and_audited(plan, chair):
     recorded = _record(plan, chair)
+    run_worker()
     check = MonitoringCheck.objects.get()
     assert check == recorded.check
     assert check.roles_alerted == ["social_worker", "practice_supervisor"]
     assert AuditEntry.objects.filter(
         action=AuditAction.CREATE, record_type="monitoring check", child_id="C-ALERT"
     ).exists()
-    sent = AuditEntry.objects.get(action=AuditAction.SEND)
-    assert sent.child_id == "C-ALERT" and sent.record_id == f"alert:{check.check_id}"
+    queued = AuditEntry.objects.get(record_type="notification", action=AuditAction.CREATE)
+    assert queued.summary.startswith("Queued 'Concerns after the midway check: child C-ALERT'")
+    sent = AuditEntry.objects.filter(action=AuditAction.SEND).order_by("pk")
+    assert {(e.child_id, e.record_id) for e in sent} == {("C-ALERT", f"alert:{check.check_id}")}
+    assert [e.summary.split(" to ")[-1] for e in sent] == [
+        "Sam Sutton <sam.sutton@example.org>",
+        "Pat Pryor <pat.pryor@example.org>",
+    ]
 
 
 def test_an_alert_is_sent_once_however_often_it_is_asked_for(plan, chair):
-    recorded = _record(plan, chair)
-    again = check_alerts_send(check=recorded.check, by=None)
+    recorded = _record(plan, chair, roles=("social_worker",))
+    with committed():
+        again = check_alerts_queue(check=recorded.check, by=None)
     assert again.delivery is Delivery.ALREADY_SENT
+    run_worker()
+    run_worker()
     assert len(mail.outbox) == 1
     assert Notification.objects.filter(kind=NotificationKind.ALERT).count() == 1
 
 
 def test_a_role_with_nobody_to_email_is_named_to_the_chair_and_noted(plan, chair):
     recorded = _record(plan, chair, roles=("social_worker", "team_manager"))
+    run_worker()
     (message,) = mail.outbox
     assert message.to == ["Sam Sutton <sam.sutton@example.org>"]
     assert recorded.alert.missing_roles == ("Team manager",)
@@ -143,20 +172,24 @@ def test_an_alert_with_nobody_to_send_to_is_recorded_as_undelivered_and_sent_onc
     plan, chair
 ):
     recorded = _record(plan, chair, roles=("team_manager",))
-    assert mail.outbox == []
+    run_worker()
+    assert mail.outbox == [] and tasks_waiting() == []
     assert recorded.alert.delivery is Delivery.UNDELIVERED
     notification = Notification.objects.get()
     assert notification.sent_at is None and notification.recipients == []
     assert "Nobody with an email address is allocated" in recorded.message
     Allocation.objects.filter(role="team_manager").update(email="tina.tate@example.org")
-    retried = check_alerts_send(check=recorded.check, by=None)
-    assert retried.delivery is Delivery.SENT
+    with committed():
+        retried = check_alerts_queue(check=recorded.check, by=None)
+    assert retried.delivery is Delivery.QUEUED
+    run_worker()
     assert mail.outbox[0].to == ["Tina Tate <tina.tate@example.org>"]
 
 
 def test_a_check_on_track_alerts_nobody(plan, chair):
     recorded = _record(plan, chair, outcome="on_track", roles=(), concern="")
-    assert recorded.alert is None and mail.outbox == []
+    assert recorded.alert is None and tasks_waiting() == []
+    assert not Notification.objects.exists()
     assert recorded.message == "Midway check recorded."
 
 
@@ -175,7 +208,8 @@ def test_a_check_that_does_not_add_up_is_refused_and_nothing_is_sent(plan, chair
     with pytest.raises(ValidationError) as error:
         _record(plan, chair, **overrides)
     assert field in error.value.message_dict
-    assert not MonitoringCheck.objects.exists() and mail.outbox == []
+    assert not MonitoringCheck.objects.exists() and not Notification.objects.exists()
+    assert tasks_waiting() == []
 
 
 def test_a_check_dated_in_the_future_is_refused_when_today_is_given(plan, chair):
@@ -190,10 +224,26 @@ class RefusingBackend:
     def send_messages(self, messages):
         raise ConnectionRefusedError("down")
 
+    def close(self):
+        pass
 
-def test_a_mail_server_that_is_down_does_not_lose_the_check(plan, chair, settings):
+
+def test_a_mail_server_that_is_down_loses_nothing_and_is_retried_with_backoff(
+    plan, chair, settings
+):
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
-    recorded = _record(plan, chair)
-    assert MonitoringCheck.objects.filter(pk=recorded.check.pk).exists()
-    assert "could not be sent" in recorded.message
-    assert not Notification.objects.exists()  # so a later try can still send it
+    recorded = _record(plan, chair, roles=("social_worker",))
+    assert MonitoringCheck.objects.get(pk=recorded.check.pk).concern.startswith("No core group")
+    waits = []
+    for _ in range(len(RETRY_AFTER) + 1):
+        run_worker()
+        delivery = Notification.objects.get().deliveries.get()
+        assert delivery.status == DeliveryStatus.FAILED
+        assert "refused the connection" in delivery.reason
+        if delivery.next_attempt_at:
+            (task,) = tasks_waiting()
+            waits.append(round((task.run_after - delivery.at).total_seconds() / 60))
+        time_passes()
+    assert waits == [1, 5, 15, 60]  # minutes, then no more: a person retries it
+    assert delivery.attempts == 5 and delivery.next_attempt_at is None
+    assert tasks_waiting() == [] and Notification.objects.get().sent_at is None

@@ -17,7 +17,7 @@ from safeguard.cli import build_parser
 from safeguard.domain.periods import Period
 from safeguard.escalations.services import liaison_officer_record
 from safeguard.notifications.digests import digests_issue
-from safeguard.notifications.models import Notification, NotificationKind
+from safeguard.notifications.models import DeliveryStatus, Notification, NotificationKind
 from safeguard.notifications.outbox import Delivery
 from safeguard.notifications.quarters import Quarter
 from safeguard.notifications.selectors import digest_build, liaison_cover_check
@@ -330,3 +330,20 @@ def test_the_command_names_a_failed_digest_and_exits_non_zero(
     captured = capsys.readouterr()
     assert "the digest for Janet Hollis could not be written (OSError: disk full)" in captured.err
     assert len(list(tmp_path.glob("*.eml"))) == 2
+
+
+def test_with_a_real_mail_server_down_then_back_the_digests_go_and_each_recipient_is_recorded(
+    small_authority, smtp_server
+):
+    smtp_server.stop()
+    assert {o.delivery for o in _send()} == {Delivery.FAILED}
+    assert not Notification.objects.exists()  # nothing marked as sent: the next run sends
+    smtp_server.start()
+    assert {o.delivery for o in _send()} == {Delivery.SENT}
+    assert sorted(smtp_server.recipients) == [
+        "hollis@agency.example.org",
+        "raman@agency.example.org",
+        "whitaker@agency.example.org",
+    ]
+    deliveries = [d for n in Notification.objects.all() for d in n.deliveries.all()]
+    assert len(deliveries) == 3 and {d.status for d in deliveries} == {DeliveryStatus.SENT}

@@ -149,14 +149,18 @@ EXPECTED: dict[str, dict[str, int]] = {
     "administration:rules": only(M),
     # emails sent: managers all; liaison officers their digests, chairs their reminders
     "notifications:list": only(C, M, LO),
+    "notifications:retry": only(M, status=405),  # POST only, for managers
 }
 
 
 def make_url_samples() -> dict[str, str]:
     """Records to stand behind each URL parameter (created in the test database). A new URL
     parameter needs a sample here."""
+    from django.utils import timezone
+
     from safeguard.conferences.models import Chair
     from safeguard.escalations.models import SeniorLiaisonOfficer
+    from safeguard.notifications.models import Notification
     from tests.factories import (
         make_area,
         make_child,
@@ -174,6 +178,9 @@ def make_url_samples() -> dict[str, str]:
     )
     meeting, conference, invitation = make_meeting_samples(child=child)
     subject = make_user(Role.CHAIR, username="sample-subject")
+    notification = Notification.objects.create(
+        kind="digest", key="digest:SAMPLE", subject="Sample", body="...", created_at=timezone.now()
+    )
     return {
         "child_id": child.child_id,
         "plan_id": plan.plan_id,
@@ -191,6 +198,7 @@ def make_url_samples() -> dict[str, str]:
                 name="Sample officer", defaults={"email": "officer@example.org"}
             )[0].pk
         ),
+        "notification_id": str(notification.pk),
     }
 
 

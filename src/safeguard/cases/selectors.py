@@ -105,7 +105,8 @@ class ChildRecord:
 
 
 def child_record(*, child: Child) -> ChildRecord:
-    """The child's plans, conferences, checks, invitations and escalations (six queries)."""
+    """The child's plans, conferences, checks (with their alerts' deliveries), invitations and
+    escalations (eight queries)."""
     return ChildRecord(
         child=child,
         plans=list(child.plans.order_by("start_on", "plan_id")),
@@ -113,6 +114,7 @@ def child_record(*, child: Child) -> ChildRecord:
         checks=list(
             MonitoringCheck.objects.filter(plan__child=child)
             .select_related("plan", "chair")
+            .prefetch_related("notifications__deliveries")
             .order_by("completed_on", "check_id")
         ),
         invitations=list(

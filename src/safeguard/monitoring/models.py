@@ -54,3 +54,19 @@ class MonitoringCheck(models.Model):
     @property
     def roles_alerted_labels(self) -> list[str]:
         return [ALERT_ROLES.label(role) for role in self.roles_alerted]
+
+    @property
+    def alert_deliveries(self) -> list:
+        """Each recipient's delivery of the alert after this check (RecipientDelivery rows;
+        safeguard.cases.selectors.child_record prefetches them)."""
+        return [d for n in self.notifications.all() for d in n.deliveries.all()]
+
+    @property
+    def alert_not_delivered(self) -> bool:
+        """Whether the chair's concern has not reached everyone it was for: an alert failed for
+        a recipient or stayed queued too long, or found nobody with an email in a role the
+        chair alerted."""
+        notifications = list(self.notifications.all())
+        return any(d.status == "failed" or d.overdue for d in self.alert_deliveries) or any(
+            n.note and n.kind == "alert" for n in notifications
+        )

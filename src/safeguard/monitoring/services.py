@@ -1,16 +1,15 @@
 """Writes about chairs' monitoring checks.
 
 `monitoring_check_record` records a chair's midway or pre-review check. When the chair has
-concerns, it then alerts the workers allocated to the child in the roles the chair chose
-(safeguard.notifications.alerts.check_alerts_send) with a link to the child's page and no case
-text: after the check is saved, so that a mail
-server that is down never loses the chair's check; the outcome says who was alerted and who
-could not be."""
+concerns, it queues, in the same transaction, the alert to the workers allocated to the child in
+the roles the chair chose (safeguard.notifications.alerts.check_alerts_queue), with a link to the
+child's page and no case text. The worker sends it once the check is saved, and retries it while
+the mail server is down: the chair's check and concern are never lost with an email, and the
+child's page says, per recipient, whether the alert is queued, sent or failed."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,25 +22,20 @@ from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import AllocationRole, Plan
 from safeguard.conferences.models import Chair
-from safeguard.notifications.alerts import AlertOutcome, check_alerts_send
+from safeguard.notifications.alerts import AlertOutcome, check_alerts_queue
 
 from .models import CheckKind, CheckOutcome, MonitoringCheck
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class CheckRecorded:
     check: MonitoringCheck
-    alert: AlertOutcome | None  # None: no concerns, so nobody was alerted
-    alert_error: str = ""  # the alert could not be sent (the check is saved all the same)
+    alert: AlertOutcome | None  # None: no concerns, so nobody is alerted
 
     @property
     def message(self) -> str:
         """What to tell the chair who recorded the check."""
         text = f"{self.check.get_kind_display()} recorded."
-        if self.alert_error:
-            return f"{text} The alert could not be sent ({self.alert_error}); tell the workers."
         if self.alert is not None:
             return f"{text} {self.alert.message}"
         return text
@@ -110,6 +104,7 @@ def monitoring_check_record(
         concern=concern,
         today=today,
     )
+    alert: AlertOutcome | None = None
     with transaction.atomic():
         check = MonitoringCheck.objects.create(
             check_id=f"SG-{uuid.uuid4().hex[:12].upper()}",
@@ -139,11 +134,6 @@ def monitoring_check_record(
                 "alerted": (None, ";".join(roles)),
             },
         )
-    if outcome != CheckOutcome.CONCERNS:
-        return CheckRecorded(check, None)
-    try:
-        alert = check_alerts_send(check=check, by=by, base_url=base_url)
-    except OSError as error:  # smtplib's errors are OSErrors: the server is down or refused
-        log.warning("alert for check %s not sent: %s", check.check_id, error)
-        return CheckRecorded(check, None, alert_error="the mail server did not accept it")
+        if outcome == CheckOutcome.CONCERNS:
+            alert = check_alerts_queue(check=check, by=by, base_url=base_url)
     return CheckRecorded(check, alert)

@@ -44,6 +44,14 @@ def check_record(request: AuthenticatedHttpRequest, plan_id: str) -> HttpRespons
             ),
         )
         if done.saved:
-            messages.success(request, done.result.message)
+            # With concerns the alert is only queued: never "Success" until the mail server has
+            # accepted it (the child's page shows each recipient's delivery, and a failure).
+            recorded = done.result
+            if recorded.alert is None:
+                messages.success(request, recorded.message)
+            elif recorded.alert.missing_roles:
+                messages.warning(request, recorded.message)
+            else:
+                messages.info(request, recorded.message)
             return redirect("cases:child-detail", child_id=plan.child.child_id)
     return render(request, "monitoring/check_form.html", {"form": form, "plan": plan})

@@ -1,5 +1,7 @@
-"""`check_alerts_send`: after a chair's check with concerns, to the workers allocated to the
-child in the roles the chair alerted (safeguard.monitoring.services.check_record sends it)."""
+"""`check_alerts_queue`: after a chair's check with concerns, to the workers allocated to the
+child in the roles the chair alerted (safeguard.monitoring.services.monitoring_check_record
+queues it with the check; the worker sends it). `alert_retry`: a person's retry of a failed
+one."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from safeguard.cases.models import Allocation, AllocationRole
 from safeguard.monitoring.models import MonitoringCheck
 
 from .emails import AlertContent, Recipient, alert_message
-from .models import NotificationKind
-from .outbox import Delivery, send_once
+from .models import Notification, NotificationKind
+from .outbox import Delivery, deliveries_retry, queue_once
+from .tasks import send_alert_after_commit
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,9 @@ class AlertOutcome:
             return "The alert for this check was sent before; it was not sent again."
         if self.recipients:
             parts.append(
-                "Alert sent to "
+                "Alert queued for "
                 + ", ".join(f"{r.name} ({r.role_label.lower()})" for r in self.recipients)
-                + "."
+                + ": the child's page shows when the mail server has accepted it."
             )
         if self.missing_roles:
             parts.append(
@@ -70,11 +73,13 @@ def allocated_recipients(*, check: MonitoringCheck) -> tuple[list[Recipient], li
     return recipients, missing
 
 
-def check_alerts_send(
+def check_alerts_queue(
     *, check: MonitoringCheck, by: Any | None, base_url: str | None = None
 ) -> AlertOutcome:
-    """Tell the workers allocated in the alerted roles that the chair has concerns after
-    `check`, with a link to the child's page where the concern is recorded.
+    """Queue, in the outbox, the email telling the workers allocated in the alerted roles that
+    the chair has concerns after `check`, with a link to the child's page where the concern is
+    recorded. Call it in the transaction that saves the check: the worker sends it once that
+    commits (one delivery per recipient, retried with backoff; safeguard.notifications.tasks).
 
     The email carries no case text: the child's id, the check, its date, the chair and a link,
     never the chair's words (which could name siblings, dates of birth or addresses). When
@@ -97,7 +102,7 @@ def check_alerts_send(
     note = ""
     if missing:
         note = f"Nobody with an email allocated as {', '.join(missing).lower()} on {check.completed_on}"
-    _, delivery = send_once(
+    notification, delivery = queue_once(
         key=f"alert:{check.check_id}",
         kind=NotificationKind.ALERT,
         message=message,
@@ -106,4 +111,15 @@ def check_alerts_send(
         child_id=child.child_id,
         monitoring_check=check,
     )
+    if delivery is Delivery.QUEUED:
+        send_alert_after_commit(notification.pk)
     return AlertOutcome(delivery, tuple(recipients), tuple(missing))
+
+
+def alert_retry(*, notification: Notification, by: Any) -> int:
+    """Queue the failed deliveries of `notification` again and have the worker send them once
+    this commits; the number queued (0: nothing had failed)."""
+    queued = deliveries_retry(notification=notification, by=by)
+    if queued:
+        send_alert_after_commit(notification.pk)
+    return len(queued)

@@ -1,5 +1,6 @@
-"""`safeguard digests` and `safeguard reminders`: registered into the CLI by safeguard.cli.
-Thin: the work is in safeguard.notifications.digests and .reminders."""
+"""`safeguard digests`, `safeguard reminders` and `safeguard worker`: registered into the CLI by
+safeguard.cli. Thin: the work is in safeguard.notifications.digests, .reminders and .tasks (run by
+django-tasks' database worker)."""
 
 from __future__ import annotations
 
@@ -99,6 +100,22 @@ def cmd_reminders(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """django-tasks' database worker (its `db_worker` command) over the default queue: sends the
+    queued alerts and their retries."""
+    from django.core.management import call_command
+
+    call_command(
+        "db_worker",
+        batch=args.batch,
+        interval=args.interval,
+        reload=False,
+        startup_delay=not args.batch,
+        verbosity=0 if args.quiet else 1,
+    )
+    return 0
+
+
 def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     from safeguard.console import date_argument
 
@@ -123,3 +140,21 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     sub.add_argument(
         "--as-of", type=date_argument, metavar="DATE", help="count from DATE, not today"
     )
+
+    sub = command(
+        "worker",
+        cmd_worker,
+        "Run the task worker that sends the alerts after chairs' checks and retries the failed "
+        "ones (keep it running beside the server; `safeguard serve` starts one).",
+    )
+    sub.add_argument(
+        "--batch", action="store_true", help="run the tasks that are due, then stop (once)"
+    )
+    sub.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="how often to look for due tasks when there are none (default 1)",
+    )
+    sub.add_argument("--quiet", action="store_true", help="log nothing but failures")

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",  # the task queue's table, read by `safeguard worker`
     "safeguard.accounts",
     "safeguard.audit",
     "safeguard.cases",
@@ -240,6 +242,12 @@ EMAIL_HOST_USER = os.environ.get("SAFEGUARD_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("SAFEGUARD_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("SAFEGUARD_EMAIL_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEGUARD_FROM_EMAIL", "safeguard@localhost")
+# A mail server that answers nothing must not hold a worker for ever (seconds).
+EMAIL_TIMEOUT = int(os.environ.get("SAFEGUARD_EMAIL_TIMEOUT", "30"))
+
+# The alerts after a chair's check are queued in the database and sent by `safeguard worker`
+# (django-tasks' database backend and its db_worker), which retries them with backoff.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,
