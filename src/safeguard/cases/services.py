@@ -69,9 +69,7 @@ def child_update(*, child: Child, expected_version: int, by: User, **values: Any
 
 
 @transaction.atomic
-def child_id_correct(
-    *, child: Child, new_child_id: str, expected_version: int, by: User
-) -> Child:
+def child_id_correct(*, child: Child, new_child_id: str, expected_version: int, by: User) -> Child:
     """A service manager corrects a child's id (typically one stored before the id rule).
     Records linked by key (plans, conferences, checks, escalations, census episodes) follow by
     themselves; the copies kept as text follow here: the emails sent about the child. The audit
