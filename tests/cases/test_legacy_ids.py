@@ -25,7 +25,7 @@ def test_a_new_child_whose_id_breaks_the_rule_is_refused_at_the_field(signed_in_
     response = client.post(reverse("cases:child-add"), {"child_id": LEGACY})
     assert response.status_code == 200
     assert "Enter a child id using only letters, numbers" in response.text
-    assert 'id="child_id-error"' in response.text or "govuk-error-message" in response.text
+    assert 'id="id_child_id-error"' in response.text
     assert not Child.objects.filter(child_id=LEGACY).exists()
 
 
