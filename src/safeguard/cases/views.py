@@ -193,6 +193,8 @@ def child_id_correction(request: AuthenticatedHttpRequest, child_id: str) -> Htt
     Everything about the child follows it; the audit trail records the change."""
     child = child_get_for_user(user=request.user, child_id=child_id)
     form = ChildIdCorrectionForm(request.POST or None, initial={"version": child.version})
+    if request.method == "GET":
+        audit_child_viewed(actor=request.user, child=child, summary="Opened the child id's form")
     context = {}
     if request.method == "POST" and form.is_valid():
         old = child.child_id
