@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from safeguard.accounts.models import Role
 from safeguard.audit.models import AuditEntry
+from safeguard.audit.selectors import audit_entries
 from safeguard.cases.models import Child
 from safeguard.notifications.models import Notification, NotificationKind
 from tests.factories import make_child, make_escalation, make_organisation_type, make_plan
@@ -132,6 +133,7 @@ def test_a_service_manager_corrects_a_legacy_id_and_every_record_follows(signed_
     entry = AuditEntry.objects.filter(record_type="child", child_id="C9-1").latest("at")
     assert entry.summary == f"Child id corrected from {LEGACY} to C9-1; 1 email record followed"
     assert entry.changes["child_id"] == [LEGACY, "C9-1"]
+    assert entry in audit_entries(child_id=LEGACY)  # the trail joins the old id to the new
     assert "does not follow it" not in client.get("/children/C9-1/").text
 
 
@@ -145,6 +147,18 @@ def test_the_corrected_id_must_follow_the_rule_and_be_free(signed_in_client):
     assert "Enter a child id using only letters" in refused.text
     taken = client.post(url, {"new_child_id": "TAKEN", "version": child.version})
     assert "A child with id TAKEN is already recorded" in taken.text
+    child.refresh_from_db()
+    assert child.child_id == LEGACY
+
+
+@pytest.mark.django_db
+def test_a_correction_made_meanwhile_by_someone_else_is_not_overwritten(signed_in_client):
+    child = make_child(child_id=LEGACY)
+    client = signed_in_client(Role.MANAGER)
+    url = reverse("cases:child-id-correct", args=[LEGACY])
+    response = client.post(url, {"new_child_id": "C9-1", "version": child.version + 1})
+    assert response.status_code == 200
+    assert "stale" in response.context
     child.refresh_from_db()
     assert child.child_id == LEGACY
 
