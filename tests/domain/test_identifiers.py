@@ -48,6 +48,8 @@ def test_an_id_outside_the_rule_is_refused_with_a_reason(text, problem):
         ("", "~"),
         ("a~b", "a~7Eb"),
         ("ü", "~C3~BC"),
+        ("add", "~61dd"),  # not /children/add/, the new child's form
+        ("raise", "~72aise"),
     ],
 )
 def test_an_id_is_carried_in_one_segment_a_browser_leaves_alone(identifier, segment):

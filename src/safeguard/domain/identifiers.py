@@ -23,6 +23,9 @@ URL_SEGMENT_REGEX = r"[A-Za-z0-9._~-]+"
 
 _ESCAPE = "~"
 _EMPTY = "~"  # an empty id (only a direct database load can write one)
+# Words that are pages of their own beside a record's address (/children/add/,
+# /escalations/raise/): an id spelled so has its first letter escaped, so its address is its own.
+RESERVED_SEGMENTS = frozenset({"add", "raise", "record", "export.csv"})
 _SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
@@ -42,6 +45,9 @@ def identifier_to_url(identifier: str) -> str:
     """The id as one address segment: itself when it follows the rule, escaped otherwise."""
     if identifier == "":
         return _EMPTY
+    if identifier.lower() in RESERVED_SEGMENTS:
+        first = identifier[0]
+        return f"{_ESCAPE}{ord(first):02X}{identifier[1:]}"
     only_dots = set(identifier) == {"."}  # "." and ".." would be resolved away by browsers
     parts = []
     for character in identifier:
