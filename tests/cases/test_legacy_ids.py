@@ -17,7 +17,19 @@ from tests.factories import make_child, make_escalation, make_organisation_type,
 from tests.web.urlmap import make_meeting_samples
 
 LEGACY = "C 9/1<b>x</b>"
-LEGACY_IDS = [LEGACY, "add", "a/b", "with space", "50%", "what?", "#1", "..", ".", "Zoë-ß", "x" * 64]
+LEGACY_IDS = [
+    LEGACY,
+    "add",
+    "a/b",
+    "with space",
+    "50%",
+    "what?",
+    "#1",
+    "..",
+    ".",
+    "Zoë-ß",
+    "x" * 64,
+]
 
 
 @pytest.mark.django_db
