@@ -94,3 +94,40 @@ def test_a_search_with_no_result_says_so_and_suggests_what_to_try(page, live_ser
     assert page.get_by_text("only the children of your areas").is_visible()
     violations = _axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1)
+
+
+def test_a_sibling_groups_escalation_is_on_each_childs_page(page, live_server):
+    from safeguard.conferences.models import Conference, Meeting
+
+    north = make_area("North")
+    meeting = Meeting.objects.create(reference="MEET-1", held_on=dt.date(2022, 1, 10))
+    first, second = (
+        make_child(child_id=child_id, family_name="Sibling", area=north)
+        for child_id in ("SIB-A", "SIB-B")
+    )
+    conferences = [
+        Conference.objects.create(
+            conference_id=f"CONF-{child.child_id}",
+            child=child,
+            meeting=meeting,
+            kind="initial",
+            held_on=meeting.held_on,
+            outcome="plan",
+        )
+        for child in (first, second)
+    ]
+    make_escalation(
+        child=first,
+        area=north,
+        conference=conferences[0],
+        reason="no_report_no_apologies",
+        organisation_type=make_organisation_type("GP"),
+        escalation_id="E-SIB",
+    )
+    _sign_in(page, live_server, make_user(Role.CHAIR, username="chair.sib", areas=[north]))
+    page.goto(f"{live_server.url}/children/SIB-B/")
+    page.get_by_role("link", name="escalation E-SIB").click()
+    assert page.url.endswith("/escalations/E-SIB/")
+    children = page.locator("#escalation-children")
+    assert children.get_by_role("link", name="SIB-A").is_visible()
+    assert children.get_by_role("link", name="SIB-B").is_visible()

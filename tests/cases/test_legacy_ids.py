@@ -306,3 +306,32 @@ def test_a_search_with_no_result_says_so_and_suggests_what_to_try(signed_in_clie
     found = signed_in_client(Role.MANAGER).get(reverse("cases:child-list"), {"q": "Smith"})
     assert "No child matches" not in found.text
     assert "1 child found" in found.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("report_format", ["pdf", "docx", "xlsx", "json"])
+def test_the_reports_downloads_hold_a_legacy_childs_records(report_format, signed_in_client):
+    from safeguard.conferences.models import Conference, Meeting
+
+    child = make_child(child_id=LEGACY)
+    meeting = Meeting.objects.create(reference="M 1/<i>", held_on=dt.date(2022, 5, 10))
+    Conference.objects.create(
+        conference_id="CONF/<b>1",
+        child=child,
+        meeting=meeting,
+        kind="initial",
+        held_on=meeting.held_on,
+        outcome="plan",
+    )
+    make_plan(child=child, plan_id="P/<b>", start_on=dt.date(2022, 5, 10))
+    query = {
+        "start_month": "4",
+        "start_year": "2022",
+        "end_month": "9",
+        "end_year": "2022",
+        "count_by": "child",
+    }
+    url = reverse("reporting:download", args=[report_format])
+    response = signed_in_client(Role.MANAGER).get(url, query)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
