@@ -98,6 +98,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "cases:child-add": only(BS),
     "cases:child-detail": only(C, BS, M, otherwise=404),
     "cases:child-edit": only(BS),
+    "cases:child-id-correct": only(M),  # a service manager corrects a child's id (issue 17)
     "cases:child-break-glass": only(C, BS, M),  # the form; a POST for no child is a 404
     "cases:plan-add": only(BS),
     "cases:plan-edit": only(BS),

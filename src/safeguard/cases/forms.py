@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from safeguard.conferences.models import Chair
+from safeguard.domain.identifiers import IDENTIFIER_MAX, identifier_problem
 from safeguard.web.editing import VersionField
 from safeguard.web.forms import GovukDateField, GovukForm
 
@@ -72,11 +73,39 @@ class ChildForm(GovukForm):
 class ChildAddForm(ChildForm):
     child_id = forms.CharField(
         label="Child id",
-        max_length=64,
-        help_text="The id in the case management system",
+        help_text="The id in the case management system: up to 40 letters, numbers, hyphens, "
+        "underscores and full stops",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        error_messages={"required": "Enter the child id"},
     )
     field_order = ["child_id"]
+
+    def clean_child_id(self) -> str:
+        return _valid_child_id(self.cleaned_data["child_id"])
+
+
+def _valid_child_id(text: str) -> str:
+    text = text.strip()
+    problem = identifier_problem(text, noun="child id")
+    if problem:
+        raise forms.ValidationError(problem)
+    return text
+
+
+class ChildIdCorrectionForm(GovukForm):
+    """A service manager's correction of a child's id (a record stored before the id rule)."""
+
+    new_child_id = forms.CharField(
+        label="New child id",
+        max_length=IDENTIFIER_MAX + 20,  # longer input reaches the rule's own message
+        help_text="Up to 40 letters, numbers, hyphens, underscores and full stops",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        error_messages={"required": "Enter the new child id"},
+    )
+    version = VersionField()
+
+    def clean_new_child_id(self) -> str:
+        return _valid_child_id(self.cleaned_data["new_child_id"])
 
 
 class ChildEditForm(ChildForm):

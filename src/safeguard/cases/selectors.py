@@ -19,7 +19,7 @@ from django.utils import timezone
 from safeguard.accounts.access import Permission, can, sees_every_area
 from safeguard.accounts.models import BreakGlass, User
 from safeguard.conferences.models import Conference, Invitation
-from safeguard.escalations.models import Escalation
+from safeguard.escalations.models import Escalation, escalations_about
 from safeguard.monitoring.models import MonitoringCheck
 
 from .models import Child, Plan
@@ -124,8 +124,8 @@ def child_record(*, child: Child) -> ChildRecord:
             .order_by("meeting__held_on", "organisation_type__name", "organisation_name")
         ),
         escalations=list(
-            Escalation.objects.filter(child=child)
-            .select_related("organisation_type", "area", "raised_by")
+            Escalation.objects.filter(escalations_about(Child.objects.filter(pk=child.pk)))
+            .select_related("organisation_type", "area", "raised_by", "child")
             .order_by("raised_on", "escalation_id")
         ),
     )

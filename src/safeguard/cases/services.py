@@ -17,6 +17,8 @@ from safeguard.accounts.models import BreakGlass, User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record, field_changes
 from safeguard.conferences.timeliness import timeliness_refresh
+from safeguard.domain.identifiers import identifier_problem
+from safeguard.notifications.models import Notification
 from safeguard.storage import versioned_save
 
 from .models import Child, Plan
@@ -63,6 +65,38 @@ def child_update(*, child: Child, expected_version: int, by: User, **values: Any
     )
     if "date_of_birth" in changes:
         timeliness_refresh(child_pks=[child.pk])
+    return child
+
+
+@transaction.atomic
+def child_id_correct(*, child: Child, new_child_id: str, expected_version: int, by: User) -> Child:
+    """A service manager corrects a child's id (typically one stored before the id rule).
+    Records linked by key (plans, conferences, checks, escalations, census episodes) follow by
+    themselves; the copies kept as text follow here: the emails sent about the child. The audit
+    trail keeps its entries as history, and this change joins the old id to the new."""
+    problem = identifier_problem(new_child_id, noun="child id")
+    if problem:
+        raise ValidationError({"new_child_id": problem})
+    old = child.child_id
+    if new_child_id == old:
+        raise ValidationError({"new_child_id": "Enter an id different from the present one"})
+    if Child.objects.filter(child_id=new_child_id).exists():
+        raise ValidationError(
+            {"new_child_id": f"A child with id {new_child_id} is already recorded"}
+        )
+    versioned_save(child, expected_version=expected_version, values={"child_id": new_child_id})
+    emails = Notification.objects.filter(child_id=old).update(child_id=new_child_id)
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        record_type="child",
+        record_id=new_child_id,
+        child_id=new_child_id,
+        summary=f"Child id corrected from {old} to {new_child_id}"
+        + (f"; {emails} email record{'s' if emails != 1 else ''} followed" if emails else ""),
+        changes={"child_id": (old, new_child_id)},
+        shown_ids=[old, new_child_id],
+    )
     return child
 
 

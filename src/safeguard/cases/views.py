@@ -10,17 +10,24 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from safeguard.accounts.access import Permission, has_no_areas, permissions_of
+from safeguard.accounts.access import (
+    Permission,
+    has_no_areas,
+    permissions_of,
+    sees_every_area,
+)
 from safeguard.accounts.decorators import permission_required, signed_in_required
 from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.services import audit_child_viewed, audit_viewed
 from safeguard.conferences.services import new_source_id
+from safeguard.domain.identifiers import identifier_problem
 from safeguard.web.editing import attempt_save, initial_from
 
 from .forms import (
     BreakGlassForm,
     ChildAddForm,
     ChildEditForm,
+    ChildIdCorrectionForm,
     ChildSearchForm,
     PlanEditForm,
     PlanForm,
@@ -36,6 +43,7 @@ from .services import (
     break_glass_hours,
     break_glass_open,
     child_create,
+    child_id_correct,
     child_update,
     plan_create,
     plan_update,
@@ -55,8 +63,9 @@ def child_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     that belongs to a child outside them is offered to open with a recorded reason."""
     form = ChildSearchForm(request.GET or None)
     page = outside = None
+    searched = ""
     if form.is_bound and form.is_valid():
-        text = form.cleaned_data["q"]
+        text = searched = form.cleaned_data["q"]
         children = children_matching(user=request.user, text=text)
         page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
         audit_viewed(
@@ -78,6 +87,8 @@ def child_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "may": permissions_of(request.user),
             "outside": outside,
+            "searched": searched,
+            "sees_every_area": sees_every_area(request.user),
             "no_areas": has_no_areas(request.user),
         },
     )
@@ -143,6 +154,7 @@ def child_detail(request: AuthenticatedHttpRequest, child_id: str) -> HttpRespon
         {
             "record": child_record(child=child),
             "child": child,
+            "id_problem": identifier_problem(child.child_id, noun="child id"),
             "may": permissions_of(request.user),
         },
     )
@@ -173,6 +185,33 @@ def child_edit(request: AuthenticatedHttpRequest, child_id: str) -> HttpResponse
             return redirect("cases:child-detail", child_id=child.child_id)
         context = done.context
     return render(request, "cases/child_form.html", {"form": form, "child": child, **context})
+
+
+@permission_required(Permission.ADMINISTER)
+def child_id_correction(request: AuthenticatedHttpRequest, child_id: str) -> HttpResponse:
+    """A service manager corrects a child's id: one stored before the id rule, or mistyped.
+    Everything about the child follows it; the audit trail records the change."""
+    child = child_get_for_user(user=request.user, child_id=child_id)
+    form = ChildIdCorrectionForm(request.POST or None, initial={"version": child.version})
+    if request.method == "GET":
+        audit_child_viewed(actor=request.user, child=child, summary="Opened the child id's form")
+    context = {}
+    if request.method == "POST" and form.is_valid():
+        old = child.child_id
+        done = attempt_save(
+            form,
+            lambda: child_id_correct(
+                child=child,
+                new_child_id=form.cleaned_data["new_child_id"],
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            ),
+        )
+        if done.saved:
+            messages.success(request, f"Child id corrected from {old} to {child.child_id}")
+            return redirect("cases:child-detail", child_id=child.child_id)
+        context = done.context
+    return render(request, "cases/child_id_form.html", {"form": form, "child": child, **context})
 
 
 @permission_required(Permission.EDIT_PLAN)

@@ -75,6 +75,21 @@ def cmd_annex_a(args: argparse.Namespace) -> int:
     return _print_import(result, dry_run=args.dry_run, name=args.file)
 
 
+def _print_identifier_breaches(limit: int) -> int:
+    """The records whose ids break the identifier rule (issue 17), before the census rules."""
+    from safeguard.operations.identifiers import identifiers_breaking_the_rule
+
+    breaches = identifiers_breaking_the_rule()
+    if breaches:
+        print(f"Records whose id breaks the identifier rule ({len(breaches)}):")
+        for breach in breaches[:limit]:
+            print(f"  {breach}")
+        if len(breaches) > limit:
+            print(f"  and {len(breaches) - limit} more")
+        print("  A service manager corrects a child's id on the child's page.")
+    return len(breaches)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from safeguard.console import UserError, today
 
@@ -83,11 +98,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     end_on = args.end or today()
     if args.start and args.start > end_on:
         raise UserError("--from is after --to")
+    breaches = _print_identifier_breaches(args.limit)
     failures = dfe_rules_check(end_on=end_on, start_on=args.start)
     scope = f"from {args.start.isoformat()} " if args.start else ""
     if not failures:
         print(f"Every DfE census rule checked passes ({scope}to {end_on.isoformat()}).")
-        return 0
+        return 1 if breaches else 0
     print(f"DfE census rules that records fail ({scope}to {end_on.isoformat()}):")
     for failure in failures:
         shown = ", ".join(failure.child_ids[: args.limit])

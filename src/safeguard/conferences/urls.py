@@ -1,14 +1,16 @@
 from django.urls import path
 
+from safeguard.web.converters import RECORD  # noqa: F401  (registers <record:...>)
+
 from . import views
 
 app_name = "conferences"
 urlpatterns = [
     path("conferences/record/", views.meeting_record_page, name="meeting-record"),
-    path("conferences/<str:conference_id>/edit/", views.conference_edit, name="conference-edit"),
-    path("meetings/<str:reference>/", views.meeting_detail, name="meeting-detail"),
+    path("conferences/<record:conference_id>/edit/", views.conference_edit, name="conference-edit"),
+    path("meetings/<record:reference>/", views.meeting_detail, name="meeting-detail"),
     path(
-        "meetings/<str:reference>/invitations/add/",
+        "meetings/<record:reference>/invitations/add/",
         views.invitation_add,
         name="invitation-add",
     ),

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from safeguard.cases.models import Area, Child
+from safeguard.conferences.models import Conference
 from safeguard.domain.vocabulary import ESCALATION_REASONS
 
 
@@ -63,6 +64,28 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return self.escalation_id
+
+
+# Reasons about an agency's part in a meeting (its report, apologies, attendance): an escalation
+# for one of them raised from a conference is about every child of that conference's meeting,
+# a sibling group's children alike (issue 17).
+MEETING_REASONS = (
+    EscalationReason.NO_REPORT_NO_APOLOGIES,
+    EscalationReason.NO_REPORT,
+    EscalationReason.NO_APOLOGIES,
+    EscalationReason.LATE_REPORT,
+    EscalationReason.NON_ATTENDANCE,
+)
+
+
+def escalations_about(children: models.QuerySet[Child]) -> Q:
+    """The escalations about any of `children`: those naming the child, and those about an
+    agency at a meeting where one of them was conferenced (the meeting's sibling group). A
+    subquery, so that a query filtered by it has no duplicate rows."""
+    meetings = Conference.objects.filter(child__in=children).values("meeting_id")
+    return Q(child__in=children) | Q(
+        reason__in=MEETING_REASONS, conference__meeting_id__in=meetings
+    )
 
 
 class SeniorLiaisonOfficer(models.Model):

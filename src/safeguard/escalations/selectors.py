@@ -11,22 +11,22 @@ from django.http import Http404
 
 from safeguard.accounts.access import Permission, can, sees_every_area
 from safeguard.accounts.models import LiaisonCover, User
-from safeguard.cases.models import Area
+from safeguard.cases.models import Area, Child
 from safeguard.cases.selectors import children_in_sight
 from safeguard.conferences.models import Chair
 
-from .models import Escalation, OrganisationType
+from .models import MEETING_REASONS, Escalation, OrganisationType, escalations_about
 from .models import SeniorLiaisonOfficer as Officer
 
 
 def escalations_visible_to(*, user: User) -> QuerySet[Escalation]:
-    """Every escalation for managers; for chairs, those about no child or a child in their
-    sight (children_in_sight); a liaison officer's cover; nothing otherwise."""
+    """Every escalation for managers; for chairs, those about no child or about a child in their
+    sight (children_in_sight; a sibling group's escalation is about each child of the meeting); a liaison officer's cover; nothing otherwise."""
     escalations = Escalation.objects.select_related("organisation_type", "area")
     if can(user, Permission.VIEW_ALL_ESCALATIONS):
         if sees_every_area(user):
             return escalations
-        return escalations.filter(Q(child=None) | Q(child__in=children_in_sight(user)))
+        return escalations.filter(Q(child=None) | escalations_about(children_in_sight(user)))
     if not can(user, Permission.VIEW_ESCALATIONS):
         return escalations.none()
     try:
@@ -45,6 +45,19 @@ def escalation_get_for_user(*, user: User, escalation_id: str) -> Escalation:
         return escalations_visible_to(user=user).get(escalation_id=escalation_id)
     except Escalation.DoesNotExist:
         raise Http404("No such escalation.") from None
+
+
+def escalation_children(*, escalation: Escalation) -> list[Child]:
+    """Every child the escalation is about: its child, and for an escalation about an agency at
+    a meeting (MEETING_REASONS) raised from a conference, every child of that meeting."""
+    children = Child.objects.none()
+    if escalation.child_id is not None:
+        children = Child.objects.filter(pk=escalation.child_id)
+    if escalation.reason in MEETING_REASONS and escalation.conference_id is not None:
+        children = children | Child.objects.filter(
+            conferences__meeting__conferences__pk=escalation.conference_id
+        )
+    return list(children.distinct().order_by("child_id"))
 
 
 def liaison_cover_q(*, officer: Officer) -> Q:

@@ -171,7 +171,8 @@ def escalation_raise_for_missing_report(
 ) -> Escalation:
     """The one-step escalation offered when an agency sent no report and no apologies: one
     escalation for the meeting, linked to its first child's conference (as the authority's
-    extracts record them)."""
+    extracts record them) and so, through the meeting, to every child of it (a sibling group's
+    escalation shows on each child's page: models.escalations_about)."""
     if not invitation.sent_no_report_and_no_apologies:
         raise ValidationError(
             "This agency sent a report, attended or gave apologies, so there is nothing to escalate."

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from safeguard.web.converters import RECORD  # noqa: F401  (registers <record:...>)
+
 from . import views
 
 app_name = "escalations"
@@ -7,6 +9,6 @@ urlpatterns = [
     path("escalations/", views.escalation_list, name="list"),
     path("escalations/export.csv", views.escalation_export, name="export"),
     path("escalations/raise/", views.escalation_raise_page, name="raise"),
-    path("escalations/<str:escalation_id>/", views.escalation_detail, name="detail"),
-    path("escalations/<str:escalation_id>/edit/", views.escalation_edit, name="edit"),
+    path("escalations/<record:escalation_id>/", views.escalation_detail, name="detail"),
+    path("escalations/<record:escalation_id>/edit/", views.escalation_edit, name="edit"),
 ]

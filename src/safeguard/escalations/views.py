@@ -17,7 +17,12 @@ from safeguard.spreadsheet_cells import SafeCsvWriter
 from safeguard.web.editing import attempt_save, initial_from
 
 from .forms import EscalationEditForm, EscalationFilterForm, EscalationRaiseForm
-from .selectors import escalation_csv_rows, escalation_get_for_user, escalation_log
+from .selectors import (
+    escalation_children,
+    escalation_csv_rows,
+    escalation_get_for_user,
+    escalation_log,
+)
 from .services import escalation_raise, escalation_update
 
 PAGE_SIZE = 50
@@ -131,17 +136,19 @@ def escalation_raise_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def escalation_detail(request: AuthenticatedHttpRequest, escalation_id: str) -> HttpResponse:
     escalation = escalation_get_for_user(user=request.user, escalation_id=escalation_id)
+    may = permissions_of(request.user)
+    children = escalation_children(escalation=escalation)
     audit_viewed(
         actor=request.user,
         record_type="escalation",
         record_id=escalation.escalation_id,
-        child_ids=[escalation.child.child_id] if escalation.child else [],
+        child_ids=[child.child_id for child in children],
         summary="Viewed the escalation's page",
     )
     return render(
         request,
         "escalations/escalation_detail.html",
-        {"escalation": escalation, "may": permissions_of(request.user)},
+        {"escalation": escalation, "children": children, "may": may},
     )
 
 
