@@ -254,3 +254,372 @@ def dfe_rule_failures(period) -> list[DataQualityItem]:
         )
         for failure in dfe_rules_check(end_on=period.end_on, start_on=period.start_on)
     ]
+
+
+# --- The DfE rules on the census file (`safeguard check`) -------------------------------------
+#
+# `safeguard check` builds, in memory, the file `cin-census export` would write for a collection
+# year (`exporter.census_document`), checks each child against the DfE schema, then applies the
+# DfE's rules to the file as the DfE applies them: to the file's children, with its reference
+# date. Each rule below is written as D2I's csc-validator-be-cin (the DfE rules in Python, 0.1.13)
+# reads it, and tests/census/test_cin_validator_agreement.py holds the two to the same children.
+
+
+@dataclass(frozen=True)
+class CensusPlan:
+    start_on: dt.date | None
+    end_on: dt.date | None
+    reviews: tuple[dt.date | None, ...]
+
+
+@dataclass(frozen=True)
+class CensusEnquiry:
+    started_on: dt.date | None
+    conference_on: dt.date | None
+    not_required: str  # as written: "1", "0" or ""
+
+
+@dataclass(frozen=True)
+class CensusEpisode:
+    referral_on: dt.date | None
+    conference_on: dt.date | None
+    enquiries: tuple[CensusEnquiry, ...]
+    plans: tuple[CensusPlan, ...]
+
+
+@dataclass(frozen=True)
+class CensusChild:
+    child_id: str
+    born_on: dt.date | None
+    expected_on: dt.date | None
+    sex: str
+    episodes: tuple[CensusEpisode, ...]
+
+    @property
+    def plans(self) -> list[CensusPlan]:
+        return [plan for episode in self.episodes for plan in episode.plans]
+
+
+def _day(element, path: str) -> dt.date | None:
+    text = element.findtext(path)
+    try:
+        return dt.date.fromisoformat(text.strip()) if text else None
+    except ValueError:
+        return None
+
+
+def census_child(element) -> CensusChild:
+    """A <Child> of a census file, as the rules read it."""
+    return CensusChild(
+        child_id=(element.findtext("ChildIdentifiers/LAchildID") or "").strip(),
+        born_on=_day(element, "ChildIdentifiers/PersonBirthDate"),
+        expected_on=_day(element, "ChildIdentifiers/ExpectedPersonBirthDate"),
+        sex=(element.findtext("ChildIdentifiers/Sex") or "").strip(),
+        episodes=tuple(
+            CensusEpisode(
+                referral_on=_day(details, "CINreferralDate"),
+                conference_on=_day(details, "DateOfInitialCPC"),
+                enquiries=tuple(
+                    CensusEnquiry(
+                        started_on=_day(enquiry, "S47ActualStartDate"),
+                        conference_on=_day(enquiry, "DateOfInitialCPC"),
+                        not_required=(enquiry.findtext("ICPCnotRequired") or "").strip(),
+                    )
+                    for enquiry in details.iterfind("Section47")
+                ),
+                plans=tuple(
+                    CensusPlan(
+                        start_on=_day(plan, "CPPstartDate"),
+                        end_on=_day(plan, "CPPendDate"),
+                        reviews=tuple(
+                            _day(review, ".") for review in plan.iterfind("Reviews/CPPreviewDate")
+                        ),
+                    )
+                    for plan in details.iterfind("ChildProtectionPlans")
+                ),
+            )
+            for details in element.iterfind("CINdetails")
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class CensusPeriod:
+    """The DfE's census period: the day after the reference date a year before, to it."""
+
+    reference_on: dt.date
+
+    @property
+    def start_on(self) -> dt.date:
+        from safeguard.domain.calendar import add_months
+
+        return add_months(self.reference_on, -12) + dt.timedelta(days=1)
+
+    def holds(self, day: dt.date | None) -> bool:
+        return day is not None and self.start_on <= day <= self.reference_on
+
+
+def census_2885(child: CensusChild, period: CensusPeriod) -> bool:
+    """A plan starting in the period starts on the day of an initial conference of its episode
+    (a section 47's, unless marked not required, or the episode's own)."""
+    for episode in child.episodes:
+        conferences = {e.conference_on for e in episode.enquiries if e.not_required != "1"}
+        conferences.add(episode.conference_on)
+        for plan in episode.plans:
+            if period.holds(plan.start_on) and plan.start_on not in conferences:
+                return True
+    return False
+
+
+def census_8525q(child: CensusChild, period: CensusPeriod) -> bool:
+    """Either a date of birth or an expected one, not both and not neither."""
+    return (child.born_on is None) == (child.expected_on is None)
+
+
+def census_8520(child: CensusChild, period: CensusPeriod) -> bool:
+    return child.born_on is not None and child.born_on > period.reference_on
+
+
+def census_8750(child: CensusChild, period: CensusPeriod) -> bool:
+    """An unborn child (expected date of birth only) has sex U."""
+    return child.born_on is None and child.expected_on is not None and child.sex != "U"
+
+
+def census_4180(child: CensusChild, period: CensusPeriod) -> bool:
+    return child.sex not in ("M", "F", "U")
+
+
+def census_8875(child: CensusChild, period: CensusPeriod) -> bool:
+    """A section 47's initial conference is not on a Saturday or Sunday."""
+    return any(
+        enquiry.conference_on is not None and enquiry.conference_on.weekday() >= 5
+        for episode in child.episodes
+        for enquiry in episode.enquiries
+    )
+
+
+def census_8675q(child: CensusChild, period: CensusPeriod) -> bool:
+    """A section 47 started more than 15 working days before the reference date (which counts as
+    the first) has an initial conference, or is marked as not needing one."""
+    try:
+        cutoff = calendar_for("england").add_working_days(
+            period.reference_on, -(S47_WORKING_DAYS - 1)
+        )
+    except CalendarRangeError:
+        return False
+    return any(
+        enquiry.conference_on is None
+        and enquiry.not_required in ("0", "false")
+        and enquiry.started_on is not None
+        and enquiry.started_on < cutoff
+        for episode in child.episodes
+        for enquiry in episode.enquiries
+    )
+
+
+def census_8615(child: CensusChild, period: CensusPeriod) -> bool:
+    """A section 47's start is present and not after its initial conference."""
+    return any(
+        enquiry.started_on is None
+        or (enquiry.conference_on is not None and enquiry.started_on > enquiry.conference_on)
+        for episode in child.episodes
+        for enquiry in episode.enquiries
+    )
+
+
+def census_2889(child: CensusChild, period: CensusPeriod) -> bool:
+    """A section 47 does not start before its episode's referral."""
+    return any(
+        None not in (enquiry.started_on, episode.referral_on)
+        and enquiry.started_on < episode.referral_on  # type: ignore[operator]
+        for episode in child.episodes
+        for enquiry in episode.enquiries
+    )
+
+
+def census_1104(child: CensusChild, period: CensusPeriod) -> bool:
+    """A section 47's initial conference is not before its episode's referral."""
+    return any(
+        None not in (enquiry.conference_on, episode.referral_on)
+        and enquiry.conference_on < episode.referral_on  # type: ignore[operator]
+        for episode in child.episodes
+        for enquiry in episode.enquiries
+    )
+
+
+def census_1105(child: CensusChild, period: CensusPeriod) -> bool:
+    """A plan does not start before its episode's referral."""
+    return any(
+        None not in (plan.start_on, episode.referral_on) and plan.start_on < episode.referral_on  # type: ignore[operator]
+        for episode in child.episodes
+        for plan in episode.plans
+    )
+
+
+def census_8840(child: CensusChild, period: CensusPeriod) -> bool:
+    return any(plan.start_on is not None and plan.start_on == plan.end_on for plan in child.plans)
+
+
+def census_8925(child: CensusChild, period: CensusPeriod) -> bool:
+    return any(
+        None not in (plan.start_on, plan.end_on) and plan.end_on < plan.start_on  # type: ignore[operator]
+        for plan in child.plans
+    )
+
+
+def census_8841(child: CensusChild, period: CensusPeriod) -> bool:
+    """A review is after the start of the plan it is recorded under."""
+    return any(
+        plan.start_on is not None and review is not None and review <= plan.start_on
+        for plan in child.plans
+        for review in plan.reviews
+    )
+
+
+def census_8940(child: CensusChild, period: CensusPeriod) -> bool:
+    """No plan starts on or after another's start and on or before its end (or, while that one
+    is open, the reference date)."""
+    plans = [plan for plan in child.plans if plan.start_on is not None]
+    return any(
+        a.start_on >= b.start_on  # type: ignore[operator]
+        and (
+            a.start_on <= b.end_on  # type: ignore[operator]
+            if b.end_on is not None
+            else a.start_on <= period.reference_on  # type: ignore[operator]
+        )
+        for i, a in enumerate(plans)
+        for j, b in enumerate(plans)
+        if i != j
+    )
+
+
+@dataclass(frozen=True)
+class CensusRule:
+    number: str
+    message: str
+    check: Callable[[CensusChild, CensusPeriod], bool]
+
+    @property
+    def is_query(self) -> bool:
+        return self.number.endswith("Q")
+
+
+CENSUS_RULES: tuple[CensusRule, ...] = (
+    CensusRule(
+        "1104",
+        "The date of the initial child protection conference cannot be before the referral date",
+        census_1104,
+    ),
+    CensusRule(
+        "1105",
+        "The child protection plan start date cannot be before the referral date",
+        census_1105,
+    ),
+    CensusRule("2885", RULES[0].message, census_2885),
+    CensusRule("2889", "The S47 start date cannot be before the referral date.", census_2889),
+    CensusRule("4180", "Sex must be provided and equal M, F, or U", census_4180),
+    CensusRule(
+        "8520",
+        "Date of Birth is after data collection period (must be on or before the "
+        "end of the census period)",
+        census_8520,
+    ),
+    CensusRule(
+        "8615",
+        "Section 47 Enquiry Start Date must be present and cannot be later than "
+        "the date of the initial Child Protection Conference",
+        census_8615,
+    ),
+    CensusRule("8750", "Sex must equal U for an unborn child", census_8750),
+    CensusRule("8840", "Child Protection Plan cannot start and end on the same day", census_8840),
+    CensusRule(
+        "8841",
+        "The review date cannot be on the same day or before the Child protection Plan start date.",
+        census_8841,
+    ),
+    CensusRule(
+        "8875", "The Date of Initial Child Protection Conference cannot be a weekend", census_8875
+    ),
+    CensusRule("8925", "Child Protection Plan End Date earlier than Start Date", census_8925),
+    CensusRule("8940", "Child Protection Plan data contains overlapping dates", census_8940),
+    CensusRule(
+        "8525Q",
+        "Either Date of Birth or Expected Date of Birth must be provided (but not both)",
+        census_8525q,
+    ),
+    CensusRule("8675Q", RULES[6].message, census_8675q),
+)
+
+
+@dataclass(frozen=True)
+class CensusFinding:
+    """A rule, or the schema, that children of the census file fail."""
+
+    rule: str  # a DfE rule number, or "schema"
+    message: str
+    kind: str  # "error" or "query"
+    child_ids: tuple[str, ...]
+
+
+def census_rules_check(children: list[CensusChild], reference_on: dt.date) -> list[CensusFinding]:
+    """Every DfE rule some child of the file fails, errors then queries, by rule number."""
+    period = CensusPeriod(reference_on)
+    findings = []
+    for rule in sorted(CENSUS_RULES, key=lambda r: (r.is_query, r.number)):
+        failing = sorted({child.child_id for child in children if rule.check(child, period)})
+        if failing:
+            findings.append(
+                CensusFinding(
+                    rule=rule.number,
+                    message=rule.message,
+                    kind="query" if rule.is_query else "error",
+                    child_ids=tuple(failing),
+                )
+            )
+    return findings
+
+
+@dataclass(frozen=True)
+class CensusCheck:
+    year_name: str
+    reference_on: dt.date
+    children: int
+    findings: list[CensusFinding]
+
+    @property
+    def errors(self) -> list[CensusFinding]:
+        return [finding for finding in self.findings if finding.kind == "error"]
+
+    @property
+    def queries(self) -> list[CensusFinding]:
+        return [finding for finding in self.findings if finding.kind == "query"]
+
+
+def census_check(year, *, as_of: dt.date | None = None) -> CensusCheck:
+    """What the DfE would say of the census file `cin-census export` would write for `year` (to
+    `as_of`, when given and before the year's end): each child's schema faults, then the DfE
+    rules' errors and queries."""
+    from .exporter import census_document
+    from .reader import SchemaVersion, _error_text, census_schema
+
+    document = census_document(year, as_of=as_of)
+    reference_on = dt.date.fromisoformat(document.root.findtext("Header/*/ReferenceDate") or "")
+    schema = census_schema(SchemaVersion.CIN_2026)
+    schema_faults: dict[str, set[str]] = {}
+    for child_id, reason in document.faults:
+        schema_faults.setdefault(reason, set()).add(child_id)
+    elements = document.root.findall("Children/Child")
+    for element in elements:
+        if not schema.validate(element):
+            child_id = element.findtext("ChildIdentifiers/LAchildID") or ""
+            for error in schema.error_log:
+                name, reason = _error_text(error, None)
+                schema_faults.setdefault(f"{name}: {reason}", set()).add(child_id)
+    findings = [
+        CensusFinding(rule="schema", message=reason, kind="error", child_ids=tuple(sorted(ids)))
+        for reason, ids in sorted(schema_faults.items())
+    ]
+    findings += census_rules_check([census_child(e) for e in elements], reference_on)
+    return CensusCheck(
+        year_name=year.name, reference_on=reference_on, children=len(elements), findings=findings
+    )
