@@ -1,0 +1,170 @@
+"""`safeguard check` agrees with D2I's csc-validator-be-cin (the DfE's census rules in Python):
+a census file imported, then checked for its collection year, fails exactly the DfE rules that
+cin-validator finds on the file, for the same children. cin-validator runs in its own virtual
+environment (`make cin-validator`; its pandas 1.x cannot share Safeguard's numpy 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from safeguard.census.dfe_rules import CENSUS_RULES, census_check
+from safeguard.census.importer import census_import
+from safeguard.census.reader import CollectionYear
+from tests.census.standards import *  # noqa: F403
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+RUNNER = Path(__file__).with_name("cin_validator_runner.py")
+RULESET = "cin2025_26"  # the rules for the schema the export writes (CIN_schema_2026.xsd)
+IMPLEMENTED = {rule.number for rule in CENSUS_RULES}
+YEAR = CollectionYear(2023)
+
+
+def _validator_python() -> Path:
+    path = Path(
+        os.environ.get("CIN_VALIDATOR_PYTHON", ROOT / ".venv-cin-validator" / "bin" / "python")
+    )
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"cin-validator is not installed at {path}: run `make cin-validator`")
+        pytest.skip(f"cin-validator is not installed at {path}: run `make cin-validator`")
+    return path
+
+
+def cin_validator_findings(path: Path) -> set[tuple[str, str]]:
+    """(rule, child) for every child-level DfE rule cin-validator finds that Safeguard checks."""
+    run = subprocess.run(
+        [str(_validator_python()), "-W", "ignore", str(RUNNER), str(path), RULESET],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    rows = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
+    assert not [row for row in rows if "crashed" in row], rows
+    return {(row["rule"], row["child"]) for row in rows if row.get("rule") in IMPLEMENTED}
+
+
+def safeguard_findings(path: Path) -> set[tuple[str, str]]:
+    outcome = census_import(path=path, by=None, dry_run=False)
+    assert outcome.result.ok, outcome.result.problems
+    result = census_check(YEAR)
+    assert not [f for f in result.findings if f.rule == "schema"], result.findings
+    return {(f.rule, child) for f in result.findings for child in f.child_ids}
+
+
+def test_the_census_example_agrees(example_census):
+    expected = cin_validator_findings(example_census)
+    assert expected == {("8525Q", "EDGE06")}  # the example's one finding among the rules kept
+    assert safeguard_findings(example_census) == expected
+
+
+# Generated census files of the 2023/24 year, each child with one or more of the faults the
+# rules look for (and many with none), written as a local authority's system would.
+
+
+def _sub(parent, tag: str, value) -> None:
+    if value is not None:
+        etree.SubElement(parent, tag).text = str(value)
+
+
+def _weekday(day: dt.date, *, weekend: bool = False) -> dt.date:
+    while (day.weekday() >= 5) != weekend:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def generated_census(path: Path, seed: int, children: int = 30) -> Path:
+    chance = random.Random(seed)
+    year_start, reference = dt.date(2023, 4, 1), dt.date(2024, 3, 31)
+    root = etree.Element("Message")
+    details = etree.SubElement(etree.SubElement(root, "Header"), "CollectionDetails")
+    _sub(details, "Collection", "CIN")
+    _sub(details, "Year", 2024)
+    _sub(details, "ReferenceDate", reference)
+    listed = etree.SubElement(root, "Children")
+    for number in range(children):
+        faults = {fault for fault in GENERATED_FAULTS if chance.random() < 0.12}
+        child = etree.SubElement(listed, "Child")
+        ids = etree.SubElement(child, "ChildIdentifiers")
+        _sub(ids, "LAchildID", f"G{seed}-{number:03d}")
+        referral = year_start + dt.timedelta(days=chance.randrange(0, 300))
+        born = referral - dt.timedelta(days=chance.randrange(400, 5000))
+        unborn = "8750" in faults or chance.random() < 0.1
+        if not unborn and "8525Q" not in faults:
+            _sub(ids, "PersonBirthDate", born)
+        if unborn:
+            if "8525Q" in faults:
+                _sub(ids, "PersonBirthDate", born)  # both: a query
+            _sub(ids, "ExpectedPersonBirthDate", referral + dt.timedelta(days=60))
+        _sub(ids, "Sex", "M" if "8750" in faults else ("U" if unborn else chance.choice("MF")))
+        _sub(etree.SubElement(child, "ChildCharacteristics"), "Ethnicity", "WBRI")
+        episode = etree.SubElement(child, "CINdetails")
+        _sub(episode, "CINreferralDate", referral)
+        _sub(episode, "ReferralSource", "10")
+        _sub(episode, "PrimaryNeedCode", "N1")
+        s47_start = referral + dt.timedelta(days=chance.randrange(0, 5))
+        if "2889" in faults:
+            s47_start = referral - dt.timedelta(days=3)
+        conference = _weekday(s47_start + dt.timedelta(days=10), weekend="8875" in faults)
+        if "8675Q" in faults:
+            conference = None
+            s47_start = min(s47_start, dt.date(2024, 2, 1))
+        enquiry = etree.SubElement(episode, "Section47")
+        _sub(enquiry, "S47ActualStartDate", s47_start)
+        _sub(enquiry, "InitialCPCtarget", s47_start + dt.timedelta(days=21))
+        _sub(enquiry, "DateOfInitialCPC", conference)
+        _sub(enquiry, "ICPCnotRequired", 0)
+        _sub(episode, "ReferralNFA", 0)
+        if conference is None or chance.random() < 0.2:
+            continue
+        start = conference
+        if "2885" in faults:
+            start = conference + dt.timedelta(days=chance.choice((1, 3, 9)))
+        if "1105" in faults:
+            start = referral - dt.timedelta(days=5)
+        plan = etree.SubElement(episode, "ChildProtectionPlans")
+        _sub(plan, "CPPstartDate", start)
+        end = None
+        if "8840" in faults:
+            end = start
+        elif chance.random() < 0.3:
+            end = min(start + dt.timedelta(days=chance.randrange(30, 200)), reference)
+        _sub(plan, "CPPendDate", end)
+        _sub(plan, "InitialCategoryOfAbuse", "NEG")
+        _sub(plan, "LatestCategoryOfAbuse", "NEG")
+        _sub(plan, "NumberOfPreviousCPP", 0)
+        review = start + dt.timedelta(days=90)
+        if (end is None and review <= reference) or (end is not None and review <= end):
+            _sub(etree.SubElement(plan, "Reviews"), "CPPreviewDate", review)
+    etree.ElementTree(root).write(str(path), xml_declaration=True, encoding="UTF-8")
+    return path
+
+
+GENERATED_FAULTS = ("2885", "8875", "8675Q", "8840", "8525Q", "8750", "1105", "2889")
+
+
+def test_generated_census_files_agree(tmp_path):
+    seen: set[str] = set()
+    for seed in (1, 2, 3, 4):
+        path = generated_census(tmp_path / f"census-{seed}.xml", seed)
+        expected = cin_validator_findings(path)
+        # The files are imported one after another: each is compared on its own children.
+        ours = {
+            (rule, child)
+            for rule, child in safeguard_findings(path)
+            if child.startswith(f"G{seed}-")
+        }
+        assert ours == expected, f"seed {seed}"
+        seen |= {rule for rule, _ in expected}
+    # The comparison is not blind: every fault the files were written with was found.
+    assert seen >= set(GENERATED_FAULTS)
