@@ -10,7 +10,6 @@ import json
 import os
 import random
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,11 @@ ROOT = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).with_name("cin_validator_runner.py")
 RULESET = "cin2025_26"  # the rules for the schema the export writes (CIN_schema_2026.xsd)
 IMPLEMENTED = {rule.number for rule in CENSUS_RULES}
+# Rules left out of the comparison: cin-validator 0.1.13's 8832 merges CINdetails with the plans
+# under swapped suffixes, so it names the children of other rows, or none (docs/cin-census.md);
+# tests/census/test_census_check.py holds Safeguard's 8832 to the DfE's words instead.
+NOT_COMPARED = {"8832"}
+COMPARED = IMPLEMENTED - NOT_COMPARED
 YEAR = CollectionYear(2023)
 
 
@@ -51,7 +55,7 @@ def cin_validator_findings(path: Path) -> set[tuple[str, str]]:
     )
     rows = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
     assert not [row for row in rows if "crashed" in row], rows
-    return {(row["rule"], row["child"]) for row in rows if row.get("rule") in IMPLEMENTED}
+    return {(row["rule"], row["child"]) for row in rows if row.get("rule") in COMPARED}
 
 
 def safeguard_findings(path: Path) -> set[tuple[str, str]]:
@@ -59,7 +63,7 @@ def safeguard_findings(path: Path) -> set[tuple[str, str]]:
     assert outcome.result.ok, outcome.result.problems
     result = census_check(YEAR)
     assert not [f for f in result.findings if f.rule == "schema"], result.findings
-    return {(f.rule, child) for f in result.findings for child in f.child_ids}
+    return {(f.rule, child) for f in result.findings if f.rule in COMPARED for child in f.child_ids}
 
 
 def test_the_census_example_agrees(example_census):
@@ -83,7 +87,7 @@ def _weekday(day: dt.date, *, weekend: bool = False) -> dt.date:
     return day
 
 
-def generated_census(path: Path, seed: int, children: int = 30) -> Path:
+def generated_census(path: Path, seed: int, children: int = 40) -> Path:
     chance = random.Random(seed)
     year_start, reference = dt.date(2023, 4, 1), dt.date(2024, 3, 31)
     root = etree.Element("Message")
@@ -93,30 +97,56 @@ def generated_census(path: Path, seed: int, children: int = 30) -> Path:
     _sub(details, "ReferenceDate", reference)
     listed = etree.SubElement(root, "Children")
     for number in range(children):
-        faults = {fault for fault in GENERATED_FAULTS if chance.random() < 0.12}
+        faults = {fault for fault in GENERATED_FAULTS if chance.random() < 0.07}
         child = etree.SubElement(listed, "Child")
         ids = etree.SubElement(child, "ChildIdentifiers")
-        _sub(ids, "LAchildID", f"G{seed}-{number:03d}")
+        child_id = f"G{seed}C{number:03d}"
+        if "1580" in faults:
+            child_id += "-b"
+        if "1570" in faults:
+            child_id += "X" * 20
+        _sub(ids, "LAchildID", child_id)
         referral = year_start + dt.timedelta(days=chance.randrange(0, 300))
+        if "8569Q" in faults:
+            referral = dt.date(2023, 3, chance.randrange(1, 31))
         born = referral - dt.timedelta(days=chance.randrange(400, 5000))
-        unborn = "8750" in faults or chance.random() < 0.1
+        if "8775Q" in faults:
+            born = referral - dt.timedelta(days=365 * 26)
+        if "8606" in faults:
+            born = referral + dt.timedelta(days=290)
+        unborn = bool(faults & {"8750", "8530Q"}) or chance.random() < 0.1
         if not unborn and "8525Q" not in faults:
             _sub(ids, "PersonBirthDate", born)
         if unborn:
             if "8525Q" in faults:
                 _sub(ids, "PersonBirthDate", born)  # both: a query
-            _sub(ids, "ExpectedPersonBirthDate", referral + dt.timedelta(days=60))
+            expected = referral + dt.timedelta(days=60)
+            if "8530Q" in faults:
+                expected = reference + dt.timedelta(days=300)
+            _sub(ids, "ExpectedPersonBirthDate", max(expected, reference - dt.timedelta(days=20)))
         _sub(ids, "Sex", "M" if "8750" in faults else ("U" if unborn else chance.choice("MF")))
         _sub(etree.SubElement(child, "ChildCharacteristics"), "Ethnicity", "WBRI")
         episode = etree.SubElement(child, "CINdetails")
         _sub(episode, "CINreferralDate", referral)
         _sub(episode, "ReferralSource", "10")
-        _sub(episode, "PrimaryNeedCode", "N1")
+        if "8610" not in faults:
+            _sub(episode, "PrimaryNeedCode", "N1")
+        closure = None
+        if faults & {"8805", "8868", "8569Q"}:
+            closure = min(referral + dt.timedelta(days=60), reference)
+        if "8630" in faults:
+            closure = referral - dt.timedelta(days=2)
+        _sub(episode, "CINclosureDate", closure)
+        if (closure is not None and "8805" not in faults) or "8810" in faults:
+            _sub(episode, "ReasonForClosure", "RC1")
+        if "8569Q" in faults:
+            _sub(episode, "ReferralNFA", 1)
+            continue
         s47_start = referral + dt.timedelta(days=chance.randrange(0, 5))
         if "2889" in faults:
             s47_start = referral - dt.timedelta(days=3)
         conference = _weekday(s47_start + dt.timedelta(days=10), weekend="8875" in faults)
-        if "8675Q" in faults:
+        if faults & {"8675Q", "8868"}:
             conference = None
             s47_start = min(s47_start, dt.date(2024, 2, 1))
         enquiry = etree.SubElement(episode, "Section47")
@@ -124,8 +154,14 @@ def generated_census(path: Path, seed: int, children: int = 30) -> Path:
         _sub(enquiry, "InitialCPCtarget", s47_start + dt.timedelta(days=21))
         _sub(enquiry, "DateOfInitialCPC", conference)
         _sub(enquiry, "ICPCnotRequired", 0)
-        _sub(episode, "ReferralNFA", 0)
-        if conference is None or chance.random() < 0.2:
+        _sub(episode, "ReferralNFA", 1 if "8832" in faults else 0)
+        if "8820" in faults and closure is None:
+            later = etree.SubElement(child, "CINdetails")
+            _sub(later, "CINreferralDate", reference - dt.timedelta(days=1))
+            _sub(later, "ReferralSource", "10")
+            _sub(later, "PrimaryNeedCode", "N1")
+            _sub(later, "ReferralNFA", 0)
+        if conference is None or (chance.random() < 0.2 and "8832" not in faults):
             continue
         start = conference
         if "2885" in faults:
@@ -150,21 +186,25 @@ def generated_census(path: Path, seed: int, children: int = 30) -> Path:
     return path
 
 
-GENERATED_FAULTS = ("2885", "8875", "8675Q", "8840", "8525Q", "8750", "1105", "2889")
+GENERATED_FAULTS = (
+    *("2885", "8875", "8675Q", "8840", "8525Q", "8750", "1105", "2889", "1570", "1580"),
+    *("8569Q", "8775Q", "8606", "8530Q", "8610", "8805", "8868", "8630", "8810", "8832"),
+    "8820",
+)
 
 
 def test_generated_census_files_agree(tmp_path):
     seen: set[str] = set()
-    for seed in (1, 2, 3, 4):
+    for seed in (1, 2, 3, 4, 5, 6):
         path = generated_census(tmp_path / f"census-{seed}.xml", seed)
         expected = cin_validator_findings(path)
         # The files are imported one after another: each is compared on its own children.
         ours = {
             (rule, child)
             for rule, child in safeguard_findings(path)
-            if child.startswith(f"G{seed}-")
+            if child.startswith(f"G{seed}C")
         }
-        assert ours == expected, f"seed {seed}"
+        assert sorted(ours - expected) == [] and sorted(expected - ours) == [], f"seed {seed}"
         seen |= {rule for rule, _ in expected}
     # The comparison is not blind: every fault the files were written with was found.
-    assert seen >= set(GENERATED_FAULTS)
+    assert seen >= set(GENERATED_FAULTS) - NOT_COMPARED

@@ -285,6 +285,19 @@ class CensusEpisode:
     conference_on: dt.date | None
     enquiries: tuple[CensusEnquiry, ...]
     plans: tuple[CensusPlan, ...]
+    referral_source: str = ""
+    primary_need: str = ""
+    closure_on: dt.date | None = None
+    closure_reason: str = ""
+    referral_nfa: str = ""  # as written: "1", "0", "true", "false" or ""
+
+    @property
+    def no_further_action(self) -> bool:
+        return self.referral_nfa.lower() in ("1", "true")
+
+    @property
+    def further_action(self) -> bool:
+        return self.referral_nfa.lower() in ("0", "false")
 
 
 @dataclass(frozen=True)
@@ -298,6 +311,10 @@ class CensusChild:
     @property
     def plans(self) -> list[CensusPlan]:
         return [plan for episode in self.episodes for plan in episode.plans]
+
+
+def _text(element, path: str) -> str:
+    return (element.findtext(path) or "").strip()
 
 
 def _day(element, path: str) -> dt.date | None:
@@ -337,6 +354,11 @@ def census_child(element) -> CensusChild:
                     )
                     for plan in details.iterfind("ChildProtectionPlans")
                 ),
+                referral_source=_text(details, "ReferralSource"),
+                primary_need=_text(details, "PrimaryNeedCode"),
+                closure_on=_day(details, "CINclosureDate"),
+                closure_reason=_text(details, "ReasonForClosure"),
+                referral_nfa=_text(details, "ReferralNFA"),
             )
             for details in element.iterfind("CINdetails")
         ),
@@ -493,6 +515,152 @@ def census_8940(child: CensusChild, period: CensusPeriod) -> bool:
     )
 
 
+def census_1570(child: CensusChild, period: CensusPeriod) -> bool:
+    return len(child.child_id) > 20
+
+
+def census_1580(child: CensusChild, period: CensusPeriod) -> bool:
+    """LAchildID is letters and digits only (the DfE's check, Python's `str.isalnum`)."""
+    return not child.child_id.isalnum()
+
+
+def census_8530q(child: CensusChild, period: CensusPeriod) -> bool:
+    """An expected date of birth falls after 30 days before the reference date and before nine
+    months after it."""
+    from safeguard.domain.calendar import add_months
+
+    expected = child.expected_on
+    return expected is not None and (
+        expected >= add_months(period.reference_on, 9)
+        or expected <= period.reference_on - dt.timedelta(days=30)
+    )
+
+
+def census_8775q(child: CensusChild, period: CensusPeriod) -> bool:
+    """A child 25 or over at the reference date has no episode open, or closed after 25."""
+    from safeguard.domain.calendar import add_months
+
+    if child.born_on is None or child.born_on >= add_months(period.reference_on, -300):
+        return False
+    aged_25 = add_months(child.born_on, 300)
+    return any(e.closure_on is None or e.closure_on > aged_25 for e in child.episodes)
+
+
+def census_8590(child: CensusChild, period: CensusPeriod) -> bool:
+    return not child.episodes
+
+
+def census_8600(child: CensusChild, period: CensusPeriod) -> bool:
+    """Each episode's referral date is present and not after the reference date."""
+    return any(e.referral_on is None or e.referral_on > period.reference_on for e in child.episodes)
+
+
+def census_8606(child: CensusChild, period: CensusPeriod) -> bool:
+    """No referral more than 40 weeks (280 days) before the (expected) date of birth."""
+    births = [day for day in (child.born_on, child.expected_on) if day is not None]
+    return any(
+        e.referral_on is not None and e.referral_on < born - dt.timedelta(days=280)
+        for e in child.episodes
+        for born in births
+    )
+
+
+def census_8610(child: CensusChild, period: CensusPeriod) -> bool:
+    """A referral that led to further action has a primary need code."""
+    return any(e.further_action and not e.primary_need for e in child.episodes)
+
+
+def census_8620(child: CensusChild, period: CensusPeriod) -> bool:
+    return any(e.closure_on is not None and not period.holds(e.closure_on) for e in child.episodes)
+
+
+def census_8630(child: CensusChild, period: CensusPeriod) -> bool:
+    return any(
+        None not in (e.closure_on, e.referral_on) and e.closure_on < e.referral_on  # type: ignore[operator]
+        for e in child.episodes
+    )
+
+
+CLOSURE_REASONS = {f"RC{n}" for n in range(1, 10)}
+PRIMARY_NEEDS = {f"N{n}" for n in range(10)}
+REFERRAL_SOURCES = {
+    *("1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F", "4"),
+    *("5A", "5B", "5C", "5D", "6", "7", "8", "9", "10"),
+}
+
+
+def census_8640(child: CensusChild, period: CensusPeriod) -> bool:
+    return any(e.closure_reason and e.closure_reason not in CLOSURE_REASONS for e in child.episodes)
+
+
+def census_8650(child: CensusChild, period: CensusPeriod) -> bool:
+    return any(e.primary_need and e.primary_need not in PRIMARY_NEEDS for e in child.episodes)
+
+
+def census_8805(child: CensusChild, period: CensusPeriod) -> bool:
+    return any(e.closure_on is not None and not e.closure_reason for e in child.episodes)
+
+
+def census_8810(child: CensusChild, period: CensusPeriod) -> bool:
+    return any(e.closure_reason and e.closure_on is None for e in child.episodes)
+
+
+def census_8820(child: CensusChild, period: CensusPeriod) -> bool:
+    """No episode starts on or after another's referral and before its closure (or, while that
+    one is open and not a referral with no further action, the reference date)."""
+    episodes = [e for e in child.episodes if e.referral_on is not None]
+    return any(
+        a.referral_on >= b.referral_on  # type: ignore[operator]
+        and (
+            a.referral_on < b.closure_on  # type: ignore[operator]
+            if b.closure_on is not None
+            else (a.referral_on < period.reference_on and b.further_action)  # type: ignore[operator]
+        )
+        for i, a in enumerate(episodes)
+        for j, b in enumerate(episodes)
+        if i != j
+    )
+
+
+def census_8832(child: CensusChild, period: CensusPeriod) -> bool:
+    """No plan under a referral with no further action."""
+    return any(e.no_further_action and e.plans for e in child.episodes)
+
+
+def census_8866(child: CensusChild, period: CensusPeriod) -> bool:
+    return any(
+        e.referral_on is not None
+        and e.referral_on >= dt.date(2013, 4, 1)
+        and e.referral_source not in REFERRAL_SOURCES
+        for e in child.episodes
+    )
+
+
+def census_8868(child: CensusChild, period: CensusPeriod) -> bool:
+    """In a closed episode each section 47 has its initial conference, or is marked as not
+    needing one, not both."""
+    return any(
+        (enquiry.conference_on is None) == (enquiry.not_required not in ("1", "true"))
+        for e in child.episodes
+        if e.closure_on is not None
+        for enquiry in e.enquiries
+    )
+
+
+def census_8569q(child: CensusChild, period: CensusPeriod) -> bool:
+    """A referral more than one working day before the collection year's start is not a referral
+    with no further action (it would have been reported last year)."""
+    try:
+        # pandas' "start less 0 working days": the start, or the next working day after it.
+        before = calendar_for("england").add_working_days(period.start_on - dt.timedelta(days=1), 1)
+    except CalendarRangeError:
+        return False
+    return any(
+        e.referral_on is not None and e.referral_on < before and not e.further_action
+        for e in child.episodes
+    )
+
+
 @dataclass(frozen=True)
 class CensusRule:
     number: str
@@ -542,6 +710,70 @@ CENSUS_RULES: tuple[CensusRule, ...] = (
     ),
     CensusRule("8925", "Child Protection Plan End Date earlier than Start Date", census_8925),
     CensusRule("8940", "Child Protection Plan data contains overlapping dates", census_8940),
+    CensusRule("1570", "LA Child ID must not be longer than 20 characters", census_1570),
+    CensusRule("1580", "LA Child ID must not contain any non-alphanumeric characters", census_1580),
+    CensusRule("8590", "Child does not have a recorded CIN episode.", census_8590),
+    CensusRule("8600", "Child referral date missing or after data collection period", census_8600),
+    CensusRule(
+        "8606", "Child referral date is more than 40 weeks before DOB or expected DOB", census_8606
+    ),
+    CensusRule(
+        "8610",
+        "Primary Need code is missing for a referral which led to further action.",
+        census_8610,
+    ),
+    CensusRule(
+        "8620", "CIN Closure Date present and does not fall within the Census year", census_8620
+    ),
+    CensusRule(
+        "8630", "CIN Closure Date is before CIN Referral Date for the same CIN episode", census_8630
+    ),
+    CensusRule(
+        "8640",
+        "CIN Reason for closure code invalid (see Reason for Closure table in CIN Census code set)",
+        census_8640,
+    ),
+    CensusRule(
+        "8650",
+        "Primary Need Code invalid (see Primary Need table in CIN census code set)",
+        census_8650,
+    ),
+    CensusRule(
+        "8805",
+        "A CIN case cannot have a CIN closure date without a Reason for Closure",
+        census_8805,
+    ),
+    CensusRule(
+        "8810",
+        "A CIN case cannot have a Reason for Closure without a CIN Closure Date",
+        census_8810,
+    ),
+    CensusRule("8820", "The dates on the CIN episodes for this child overlap", census_8820),
+    CensusRule(
+        "8832",
+        "Child Protection details provided for a referral with no further action.",
+        census_8832,
+    ),
+    CensusRule("8866", "Source of Referral is missing or an invalid code", census_8866),
+    CensusRule(
+        "8868",
+        "CIN episode is shown as closed, however Section 47 enquiry is not shown "
+        "as completed by ICPC date or ICPC not required flag",
+        census_8868,
+    ),
+    CensusRule(
+        "8530Q",
+        "Expected Date of Birth is outside the expected range (more than 30 days "
+        "before, or nine months or more after, the reference date)",
+        census_8530q,
+    ),
+    CensusRule(
+        "8569Q",
+        "A case with referral date before one working day prior to the collection "
+        "start date must not be flagged as a no further action case",
+        census_8569q,
+    ),
+    CensusRule("8775Q", "Child is over 25 years old", census_8775q),
     CensusRule(
         "8525Q",
         "Either Date of Birth or Expected Date of Birth must be provided (but not both)",

@@ -188,7 +188,9 @@ def _child_element(
         _sub(details, "CINreferralDate", episode.referral_on)
         _sub(details, "ReferralSource", episode.referral_source or UNKNOWN_REFERRAL_SOURCE)
         _sub(details, "PrimaryNeedCode", episode.primary_need_code)
-        if episode.closure_on is not None and episode.closure_on <= year.end_on:
+        if episode.closure_on is None or episode.closure_on <= year.end_on:
+            # A reason held without a date is written too: the DfE refuses it (8810), and so
+            # does `safeguard check`, rather than the export hiding it.
             _sub(details, "CINclosureDate", episode.closure_on)
             _sub(details, "ReasonForClosure", episode.closure_reason)
         _sub(details, "DateOfInitialCPC", episode.initial_conference_on)
