@@ -270,6 +270,9 @@ class CensusPlan:
     start_on: dt.date | None
     end_on: dt.date | None
     reviews: tuple[dt.date | None, ...]
+    initial_category: str = "NEG"
+    latest_category: str = "NEG"
+    previous_plans: str = "0"  # as written
 
 
 @dataclass(frozen=True)
@@ -277,6 +280,7 @@ class CensusEnquiry:
     started_on: dt.date | None
     conference_on: dt.date | None
     not_required: str  # as written: "1", "0" or ""
+    target_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -307,6 +311,7 @@ class CensusChild:
     expected_on: dt.date | None
     sex: str
     episodes: tuple[CensusEpisode, ...]
+    ethnicity: str = "NOBT"
 
     @property
     def plans(self) -> list[CensusPlan]:
@@ -341,6 +346,7 @@ def census_child(element) -> CensusChild:
                         started_on=_day(enquiry, "S47ActualStartDate"),
                         conference_on=_day(enquiry, "DateOfInitialCPC"),
                         not_required=(enquiry.findtext("ICPCnotRequired") or "").strip(),
+                        target_on=_day(enquiry, "InitialCPCtarget"),
                     )
                     for enquiry in details.iterfind("Section47")
                 ),
@@ -351,6 +357,9 @@ def census_child(element) -> CensusChild:
                         reviews=tuple(
                             _day(review, ".") for review in plan.iterfind("Reviews/CPPreviewDate")
                         ),
+                        initial_category=_text(plan, "InitialCategoryOfAbuse"),
+                        latest_category=_text(plan, "LatestCategoryOfAbuse"),
+                        previous_plans=_text(plan, "NumberOfPreviousCPP"),
                     )
                     for plan in details.iterfind("ChildProtectionPlans")
                 ),
@@ -362,6 +371,7 @@ def census_child(element) -> CensusChild:
             )
             for details in element.iterfind("CINdetails")
         ),
+        ethnicity=_text(element, "ChildCharacteristics/Ethnicity"),
     )
 
 
@@ -661,6 +671,106 @@ def census_8569q(child: CensusChild, period: CensusPeriod) -> bool:
     )
 
 
+ETHNICITIES = {
+    *("ABAN", "AIND", "AOTH", "APKN", "BAFR", "BCRB", "BOTH", "CHNE", "MOTH", "MWAS"),
+    *("MWBA", "MWBC", "NOBT", "OOTH", "REFU", "WBRI", "WIRI", "WIRT", "WOTH", "WROM"),
+}
+CATEGORIES = {"NEG", "PHY", "SAB", "EMO", "MUL"}
+
+
+def _enquiries(child: CensusChild) -> list[CensusEnquiry]:
+    return [enquiry for episode in child.episodes for enquiry in episode.enquiries]
+
+
+def census_4220(child: CensusChild, period: CensusPeriod) -> bool:
+    return child.ethnicity not in ETHNICITIES
+
+
+def census_8500(child: CensusChild, period: CensusPeriod) -> bool:
+    return not child.child_id
+
+
+def census_8568(child: CensusChild, period: CensusPeriod) -> bool:
+    return any(e.referral_nfa.lower() not in ("1", "0", "true", "false") for e in child.episodes)
+
+
+def census_8715(child: CensusChild, period: CensusPeriod) -> bool:
+    """A section 47's initial conference falls in the census period."""
+    return any(
+        e.conference_on is not None and not period.holds(e.conference_on) for e in _enquiries(child)
+    )
+
+
+def census_8720(child: CensusChild, period: CensusPeriod) -> bool:
+    """A plan's start is present and not after the reference date."""
+    return any(p.start_on is None or p.start_on > period.reference_on for p in child.plans)
+
+
+def census_8730(child: CensusChild, period: CensusPeriod) -> bool:
+    """A plan has its number of previous plans, 0 or more."""
+    return any(not p.previous_plans.isdigit() for p in child.plans)
+
+
+def census_8740(child: CensusChild, period: CensusPeriod) -> bool:
+    """A section 47 with no initial conference, and not marked as not needing one, started in
+    the census period."""
+    return any(
+        e.conference_on is None and e.not_required == "0" and not period.holds(e.started_on)
+        for e in _enquiries(child)
+        if e.started_on is not None
+    )
+
+
+def census_8816(child: CensusChild, period: CensusPeriod) -> bool:
+    """Only the latest referral's episode may be open (unless a referral with no further
+    action)."""
+    episodes = [e for e in child.episodes if e.referral_on is not None]
+    if not episodes:
+        return False
+    latest = max(episodes, key=lambda e: e.referral_on)  # type: ignore[arg-type, return-value]
+    return any(e is not latest and e.closure_on is None and e.further_action for e in episodes)
+
+
+def census_8870q(child: CensusChild, period: CensusPeriod) -> bool:
+    """A section 47's target date for the initial conference is not on a weekend."""
+    return any(e.target_on is not None and e.target_on.weekday() >= 5 for e in _enquiries(child))
+
+
+def census_8890(child: CensusChild, period: CensusPeriod) -> bool:
+    """No section 47 starts while another of the episode is ongoing (started, with no initial
+    conference yet, or none and not marked as not needing one)."""
+    for episode in child.episodes:
+        started = [e for e in episode.enquiries if e.started_on is not None]
+        for a in started:
+            for b in started:
+                if (a.started_on, a.conference_on) == (b.started_on, b.conference_on):
+                    continue  # the same enquiry, or a duplicate of it
+                if a.started_on < b.started_on:  # type: ignore[operator]
+                    continue
+                if b.conference_on is not None:
+                    if a.started_on <= b.conference_on:  # type: ignore[operator]
+                        return True
+                elif a.started_on <= period.reference_on and b.not_required.lower() not in (  # type: ignore[operator]
+                    "1",
+                    "true",
+                ):
+                    return True
+    return False
+
+
+def census_8905(child: CensusChild, period: CensusPeriod) -> bool:
+    return any(p.initial_category not in CATEGORIES for p in child.plans)
+
+
+def census_8910(child: CensusChild, period: CensusPeriod) -> bool:
+    return any(p.latest_category not in CATEGORIES for p in child.plans)
+
+
+def census_8930(child: CensusChild, period: CensusPeriod) -> bool:
+    """A plan's end falls in the census period."""
+    return any(p.end_on is not None and not period.holds(p.end_on) for p in child.plans)
+
+
 @dataclass(frozen=True)
 class CensusRule:
     number: str
@@ -774,6 +884,59 @@ CENSUS_RULES: tuple[CensusRule, ...] = (
         census_8569q,
     ),
     CensusRule("8775Q", "Child is over 25 years old", census_8775q),
+    CensusRule("4220", "Ethnicity is missing or invalid (see Ethnicity table)", census_4220),
+    CensusRule("8500", "LA Child ID missing", census_8500),
+    CensusRule("8568", "RNFA flag is missing or invalid", census_8568),
+    CensusRule(
+        "8715",
+        "Date of Initial Child Protection Conference must fall within the census year",
+        census_8715,
+    ),
+    CensusRule(
+        "8720",
+        "Child Protection Plan Start Date missing or out of data collection period",
+        census_8720,
+    ),
+    CensusRule("8730", RULES[7].message, census_8730),
+    CensusRule(
+        "8740",
+        "For a Section 47 Enquiry that has not held the Initial Child Protection "
+        "Conference by the end of the census year, the start date must fall within the "
+        "census year",
+        census_8740,
+    ),
+    CensusRule(
+        "8816",
+        "An open CIN episode is shown and case is not a referral with no further "
+        "action, but it is not the latest episode.",
+        census_8816,
+    ),
+    CensusRule(
+        "8890",
+        "A Section 47 enquiry is shown as starting when there is another Section "
+        "47 Enquiry ongoing",
+        census_8890,
+    ),
+    CensusRule(
+        "8905",
+        "Initial Category of Abuse code missing or invalid (see Category of Abuse "
+        "table in CIN Census code set)",
+        census_8905,
+    ),
+    CensusRule(
+        "8910",
+        "Latest Category of Abuse code missing or invalid (see Category of Abuse "
+        "table in CIN Census code set)",
+        census_8910,
+    ),
+    CensusRule(
+        "8930", "Child Protection Plan End Date must fall within the census year", census_8930
+    ),
+    CensusRule(
+        "8870Q",
+        "The Target Date for Initial Child Protection Conference is a weekend",
+        census_8870q,
+    ),
     CensusRule(
         "8525Q",
         "Either Date of Birth or Expected Date of Birth must be provided (but not both)",
