@@ -68,12 +68,17 @@ def test_by_default_the_current_collection_year_to_date(monkeypatch, capsys):
     _initial(late, dt.date(2024, 1, 9))
     _plan(late, dt.date(2024, 1, 10))
 
+    carried = make_child(child_id="CARRIED", ethnicity="WBRI", sex="F")
+    _referred(carried, dt.date(2023, 3, 1))
+    _plan(carried, dt.date(2023, 3, 20))  # open into the year; its start was last year's
+
     status, out = _check(monkeypatch, capsys, on=dt.date(2024, 3, 10))
 
     assert status == 1
     assert "collection year 2023/24 to 2024-03-10" in out
     assert "DfE rule 2885" in out and "LATE" in out
     assert "EARLIER" not in out  # an earlier year's plan is that year's return
+    assert "CARRIED" not in out  # the year to date starts on 1 April, as its return will
 
 
 def test_a_past_year_is_checked_as_at_its_reference_date(monkeypatch, capsys):

@@ -377,14 +377,18 @@ def census_child(element) -> CensusChild:
 
 @dataclass(frozen=True)
 class CensusPeriod:
-    """The DfE's census period: the day after the reference date a year before, to it."""
+    """The DfE's census period: the day after the reference date a year before, to it. A year
+    checked to date (`opened_on`) starts on its 1 April instead, as its final return will."""
 
     reference_on: dt.date
+    opened_on: dt.date | None = None
 
     @property
     def start_on(self) -> dt.date:
         from safeguard.domain.calendar import add_months
 
+        if self.opened_on is not None:
+            return self.opened_on
         return add_months(self.reference_on, -12) + dt.timedelta(days=1)
 
     def holds(self, day: dt.date | None) -> bool:
@@ -956,9 +960,11 @@ class CensusFinding:
     child_ids: tuple[str, ...]
 
 
-def census_rules_check(children: list[CensusChild], reference_on: dt.date) -> list[CensusFinding]:
+def census_rules_check(
+    children: list[CensusChild], reference_on: dt.date, *, opened_on: dt.date | None = None
+) -> list[CensusFinding]:
     """Every DfE rule some child of the file fails, errors then queries, by rule number."""
-    period = CensusPeriod(reference_on)
+    period = CensusPeriod(reference_on, opened_on)
     findings = []
     for rule in sorted(CENSUS_RULES, key=lambda r: (r.is_query, r.number)):
         failing = sorted({child.child_id for child in children if rule.check(child, period)})
@@ -1014,7 +1020,10 @@ def census_check(year, *, as_of: dt.date | None = None) -> CensusCheck:
         CensusFinding(rule="schema", message=reason, kind="error", child_ids=tuple(sorted(ids)))
         for reason, ids in sorted(schema_faults.items())
     ]
-    findings += census_rules_check([census_child(e) for e in elements], reference_on)
+    opened_on = year.start_on if reference_on < year.end_on else None
+    findings += census_rules_check(
+        [census_child(e) for e in elements], reference_on, opened_on=opened_on
+    )
     return CensusCheck(
         year_name=year.name, reference_on=reference_on, children=len(elements), findings=findings
     )
