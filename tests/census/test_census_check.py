@@ -22,6 +22,7 @@ from safeguard.console import UserError
 from tests.factories import make_child, make_plan
 
 pytestmark = pytest.mark.django_db
+TODDLER = dt.date(2021, 5, 1)  # below school age: no UPN expected (DfE 8770Q)
 
 
 def _initial(child, held_on: dt.date) -> None:
@@ -68,7 +69,7 @@ def test_by_default_the_current_collection_year_to_date(monkeypatch, capsys):
     _initial(late, dt.date(2024, 1, 9))
     _plan(late, dt.date(2024, 1, 10))
 
-    carried = make_child(child_id="CARRIED", ethnicity="WBRI", sex="F")
+    carried = make_child(child_id="CARRIED", ethnicity="WBRI", sex="F", date_of_birth=TODDLER)
     _referred(carried, dt.date(2023, 3, 1))
     _plan(carried, dt.date(2023, 3, 20))  # open into the year; its start was last year's
 
@@ -138,8 +139,22 @@ def test_records_with_no_referral_fail_8610_as_the_export_would(monkeypatch, cap
     assert "DfE rule 8610" in out and "NOREFERRAL" in out
 
 
+def test_a_child_of_school_age_is_queried_for_the_upn_safeguard_does_not_keep(monkeypatch, capsys):
+    child = make_child(
+        child_id="PUPIL", ethnicity="WBRI", sex="F", date_of_birth=dt.date(2015, 1, 1)
+    )
+    _referred(child, dt.date(2023, 9, 1))
+    _initial(child, dt.date(2023, 9, 12))
+    _plan(child, dt.date(2023, 9, 12))
+
+    status, out = _check(monkeypatch, capsys, on=dt.date(2024, 6, 1), year="2023/24")
+
+    assert status == 0
+    assert "DfE rule 8770Q" in out.split("Queries")[1] and "PUPIL" in out
+
+
 def test_a_clean_year_passes(monkeypatch, capsys):
-    child = make_child(child_id="CLEAN", ethnicity="WBRI", sex="F")
+    child = make_child(child_id="CLEAN", ethnicity="WBRI", sex="F", date_of_birth=TODDLER)
     _referred(child, dt.date(2023, 9, 1))
     _initial(child, dt.date(2023, 9, 12))
     _plan(child, dt.date(2023, 9, 12))
@@ -174,7 +189,7 @@ def _child(**episode) -> CensusChild:
         "primary_need": "N1",
         "referral_nfa": "0",
     } | episode
-    return CensusChild("K1", dt.date(2015, 1, 1), None, "F", (CensusEpisode(**fields),))
+    return CensusChild("K1", TODDLER, None, "F", (CensusEpisode(**fields),))
 
 
 def test_8832_no_plan_under_a_referral_with_no_further_action():

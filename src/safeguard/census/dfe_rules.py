@@ -312,6 +312,8 @@ class CensusChild:
     sex: str
     episodes: tuple[CensusEpisode, ...]
     ethnicity: str = "NOBT"
+    upn: str = ""
+    upn_unknown: str = ""
 
     @property
     def plans(self) -> list[CensusPlan]:
@@ -372,6 +374,8 @@ def census_child(element) -> CensusChild:
             for details in element.iterfind("CINdetails")
         ),
         ethnicity=_text(element, "ChildCharacteristics/Ethnicity"),
+        upn=_text(element, "ChildIdentifiers/UPN"),
+        upn_unknown=_text(element, "ChildIdentifiers/UPNunknown"),
     )
 
 
@@ -775,6 +779,24 @@ def census_8930(child: CensusChild, period: CensusPeriod) -> bool:
     return any(p.end_on is not None and not period.holds(p.end_on) for p in child.plans)
 
 
+def census_8770q(child: CensusChild, period: CensusPeriod) -> bool:
+    """A child of school age (five by the 31 August after the reference date, as the DfE
+    reckons it), referred for further action, has a UPN or a reason it is unknown (UN2-UN7).
+    Safeguard keeps no UPNs, so its census file has none: the DfE queries each such child."""
+    from safeguard.domain.calendar import add_months
+
+    school_start = add_months(period.reference_on, 4) + dt.timedelta(days=31)
+    return (
+        child.born_on is not None
+        and child.born_on <= add_months(school_start, -72)
+        and any(
+            e.referral_nfa in ("0",) or e.referral_nfa.lower() == "false" for e in child.episodes
+        )
+        and not child.upn
+        and child.upn_unknown.upper() not in {f"UN{n}" for n in range(2, 8)}
+    )
+
+
 @dataclass(frozen=True)
 class CensusRule:
     number: str
@@ -940,6 +962,11 @@ CENSUS_RULES: tuple[CensusRule, ...] = (
         "8870Q",
         "The Target Date for Initial Child Protection Conference is a weekend",
         census_8870q,
+    ),
+    CensusRule(
+        "8770Q",
+        "UPN is missing or reason UPN is missing is not valid for a child of school age",
+        census_8770q,
     ),
     CensusRule(
         "8525Q",
