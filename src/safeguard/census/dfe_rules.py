@@ -294,6 +294,7 @@ class CensusEpisode:
     closure_on: dt.date | None = None
     closure_reason: str = ""
     referral_nfa: str = ""  # as written: "1", "0", "true", "false" or ""
+    assessments: int = 0  # Safeguard keeps none, so its file has none
 
     @property
     def no_further_action(self) -> bool:
@@ -370,6 +371,7 @@ def census_child(element) -> CensusChild:
                 closure_on=_day(details, "CINclosureDate"),
                 closure_reason=_text(details, "ReasonForClosure"),
                 referral_nfa=_text(details, "ReferralNFA"),
+                assessments=len(details.findall("Assessments")),
             )
             for details in element.iterfind("CINdetails")
         ),
@@ -797,6 +799,12 @@ def census_8770q(child: CensusChild, period: CensusPeriod) -> bool:
     )
 
 
+def census_2991q(child: CensusChild, period: CensusPeriod) -> bool:
+    """An episode with a section 47 enquiry has an assessment. Safeguard keeps no assessments,
+    so the DfE queries each episode of its file with a section 47."""
+    return any(e.enquiries and not e.assessments for e in child.episodes)
+
+
 @dataclass(frozen=True)
 class CensusRule:
     number: str
@@ -967,6 +975,11 @@ CENSUS_RULES: tuple[CensusRule, ...] = (
         "8770Q",
         "UPN is missing or reason UPN is missing is not valid for a child of school age",
         census_8770q,
+    ),
+    CensusRule(
+        "2991Q",
+        "A Section 47 module is recorded and there is no assessment on the episode",
+        census_2991q,
     ),
     CensusRule(
         "8525Q",
