@@ -188,6 +188,7 @@ def _child(**episode) -> CensusChild:
         "referral_source": "10",
         "primary_need": "N1",
         "referral_nfa": "0",
+        "assessments": 1,
     } | episode
     return CensusChild("K1", TODDLER, None, "F", (CensusEpisode(**fields),))
 
