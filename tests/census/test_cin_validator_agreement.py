@@ -219,6 +219,7 @@ GENERATED_FAULTS = (
 )
 
 
+@pytest.mark.slow
 def test_generated_census_files_agree(tmp_path):
     seen: set[str] = set()
     for seed in (1, 2, 3, 4, 5, 6):
