@@ -747,25 +747,24 @@ def census_8870q(child: CensusChild, period: CensusPeriod) -> bool:
 
 
 def census_8890(child: CensusChild, period: CensusPeriod) -> bool:
-    """No section 47 starts while another of the episode is ongoing (started, with no initial
-    conference yet, or none and not marked as not needing one)."""
-    for episode in child.episodes:
-        started = [e for e in episode.enquiries if e.started_on is not None]
-        for a in started:
-            for b in started:
-                if (a.started_on, a.conference_on) == (b.started_on, b.conference_on):
-                    continue  # the same enquiry, or a duplicate of it
-                if a.started_on < b.started_on:  # type: ignore[operator]
-                    continue
-                if b.conference_on is not None:
-                    if a.started_on <= b.conference_on:  # type: ignore[operator]
-                        return True
-                elif a.started_on <= period.reference_on and b.not_required.lower() not in (  # type: ignore[operator]
-                    "1",
-                    "true",
-                ):
-                    return True
-    return False
+    """No section 47 starts while another of the episode is ongoing: from its start to its
+    initial conference, or, with none and not marked as not needing one, to the reference date."""
+
+    def ongoing_on(other: CensusEnquiry, day: dt.date) -> bool:
+        if other.started_on is None or day < other.started_on:
+            return False
+        if other.conference_on is not None:
+            return day <= other.conference_on
+        return day <= period.reference_on and other.not_required.lower() not in ("1", "true")
+
+    return any(
+        a.started_on is not None
+        and (a.started_on, a.conference_on) != (b.started_on, b.conference_on)  # not itself
+        and ongoing_on(b, a.started_on)
+        for episode in child.episodes
+        for a in episode.enquiries
+        for b in episode.enquiries
+    )
 
 
 def census_8905(child: CensusChild, period: CensusPeriod) -> bool:
