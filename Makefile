@@ -8,7 +8,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export SAFEGUARD_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: demo test test-sqlite test-postgres lint format bench bench-quick frontend clean
+.PHONY: demo test test-sqlite test-postgres lint format bench bench-quick frontend clean cin-validator
+
+# D2I's cin-validator (the DfE census rules), the tests' reference for `safeguard check`: its own
+# virtual environment, as its pandas 1.x cannot share Safeguard's numpy 2 (docs/cin-census.md).
+CIN_VALIDATOR_VENV := .venv-cin-validator
+CIN_VALIDATOR_STAMP := $(CIN_VALIDATOR_VENV)/.installed
+$(CIN_VALIDATOR_STAMP): requirements-cin-validator.txt
+	test -d $(CIN_VALIDATOR_VENV) || $(PYTHON) -m venv $(CIN_VALIDATOR_VENV)
+	$(CIN_VALIDATOR_VENV)/bin/pip install --quiet -r requirements-cin-validator.txt
+	touch $(CIN_VALIDATOR_STAMP)
+cin-validator: $(CIN_VALIDATOR_STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -44,12 +54,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test-sqlite: $(STAMP) frontend
+test-sqlite: $(STAMP) frontend $(CIN_VALIDATOR_STAMP)
 	DATABASE_URL= DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider
 
 # PostgreSQL: TEST_DATABASE_URL, else the machine's server on 127.0.0.1:5432 when it answers.
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
-test-postgres: $(STAMP) frontend
+test-postgres: $(STAMP) frontend $(CIN_VALIDATOR_STAMP)
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider -m "not browser"; \
 	else \
@@ -68,7 +78,7 @@ bench-quick: $(STAMP) frontend
 	$(BIN)/python -m bench.run --quick
 
 clean:
-	rm -rf $(VENV) node_modules src/safeguard/web/static/govuk $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(CIN_VALIDATOR_VENV) node_modules src/safeguard/web/static/govuk $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache
 
 ## loadtest: 20 people for 2 minutes against gunicorn and a throwaway PostgreSQL database on
 ## loopback (LOADTEST_SECONDS to shorten); checks every record written; figures into docs/operations.md

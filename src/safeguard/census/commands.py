@@ -90,15 +90,62 @@ def _print_identifier_breaches(limit: int) -> int:
     return len(breaches)
 
 
+# --- `safeguard check`: the DfE census rules ------------------------------------------------
+
+
+def _current_collection_year(day):
+    from .reader import CollectionYear
+
+    return CollectionYear(day.year if day.month >= 4 else day.year - 1)
+
+
+def _print_census_check(result, limit: int) -> None:
+    print(
+        f"DfE census checks, collection year {result.year_name} to "
+        f"{result.reference_on.isoformat()} ({result.children} children in the census file):"
+    )
+    sections = (
+        ("Errors (the DfE refuses the return until they are corrected)", result.errors),
+        ("Queries (the DfE asks for a correction or a reason)", result.queries),
+    )
+    for title, findings in sections:
+        print(f"{title}:" if findings else f"{title}: none")
+        for finding in findings:
+            label = "Schema" if finding.rule == "schema" else f"DfE rule {finding.rule}"
+            count = len(finding.child_ids)
+            shown = ", ".join(finding.child_ids[:limit])
+            more = count - limit
+            print(f"  {label}: {finding.message} [{count} child{'ren' if count != 1 else ''}]")
+            print(f"      children: {shown}{f' and {more} more' if more > 0 else ''}")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from safeguard.console import UserError, today
 
-    from .dfe_rules import dfe_rules_check
+    from .dfe_rules import census_check, dfe_rules_check
+    from .reader import CollectionYear
 
+    year_text = getattr(args, "year", None)
+    if year_text and (args.start or args.end):
+        raise UserError("give either --year or --from/--to, not both")
     end_on = args.end or today()
     if args.start and args.start > end_on:
         raise UserError("--from is after --to")
     breaches = _print_identifier_breaches(args.limit)
+    if year_text or not (args.start or args.end):
+        try:
+            year = CollectionYear.parse(year_text) if year_text else None
+        except ValueError as error:
+            raise UserError(str(error)) from None
+        on = today()
+        if year is None:
+            year = _current_collection_year(on)
+        if year.start_on > on:
+            raise UserError(f"the collection year {year.name} has not started")
+        result = census_check(year, as_of=on)
+        _print_census_check(result, args.limit)
+        return 1 if result.errors or breaches else 0
+
     failures = dfe_rules_check(end_on=end_on, start_on=args.start)
     scope = f"from {args.start.isoformat()} " if args.start else ""
     if not failures:
@@ -141,6 +188,10 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     action.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
 
     sub = command("check", cmd_check, "Check the records against the DfE census rules.")
+    sub.add_argument(
+        "--year",
+        help="the collection year, e.g. 2023/24 (default: the current one, to today)",
+    )
     sub.add_argument("--from", dest="start", type=date_argument, metavar="DATE")
     sub.add_argument("--to", dest="end", type=date_argument, metavar="DATE", help="default: today")
     sub.add_argument("--limit", type=int, default=20, help="children listed per rule")

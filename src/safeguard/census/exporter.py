@@ -116,15 +116,22 @@ def _census_records(year: CollectionYear) -> tuple[dict, list[str]]:
 
 
 def _child_element(
-    year: CollectionYear, child: list, records: dict, plan_starts: list[dt.date], notes: dict
+    year: CollectionYear,
+    child: list,
+    records: dict,
+    plan_starts: list[dt.date],
+    notes: dict,
+    faults: list[tuple[str, str]] | None = None,
 ) -> etree._Element:
+    """The child's census record. A fault the schema cannot express stops the export, or, given
+    `faults` (`safeguard check`), is noted there as (child id, reason) and the record left out."""
     child_id, born_on, expected_on, sex, ethnicity = child
     element = etree.Element("Child")
     identifiers = etree.SubElement(element, "ChildIdentifiers")
     _sub(identifiers, "LAchildID", child_id)
     _sub(identifiers, "PersonBirthDate", born_on)
-    if born_on is None:
-        _sub(identifiers, "ExpectedPersonBirthDate", expected_on)
+    # Both, when both are held: the DfE queries it (8525Q), as `safeguard check` does.
+    _sub(identifiers, "ExpectedPersonBirthDate", expected_on)
     _sub(identifiers, "Sex", sex or "U")
     characteristics = etree.SubElement(element, "ChildCharacteristics")
     if not ethnicity:
@@ -181,7 +188,9 @@ def _child_element(
         _sub(details, "CINreferralDate", episode.referral_on)
         _sub(details, "ReferralSource", episode.referral_source or UNKNOWN_REFERRAL_SOURCE)
         _sub(details, "PrimaryNeedCode", episode.primary_need_code)
-        if episode.closure_on is not None and episode.closure_on <= year.end_on:
+        if episode.closure_on is None or episode.closure_on <= year.end_on:
+            # A reason held without a date is written too: the DfE refuses it (8810), and so
+            # does `safeguard check`, rather than the export hiding it.
             _sub(details, "CINclosureDate", episode.closure_on)
             _sub(details, "ReasonForClosure", episode.closure_reason)
         _sub(details, "DateOfInitialCPC", episode.initial_conference_on)
@@ -194,10 +203,14 @@ def _child_element(
         _sub(details, "ReferralNFA", bool(episode.referral_nfa))
         for start_on, end_on, initial, latest, previous in episode.plans:
             if not (initial or latest):
-                raise CensusExportError(
-                    f"child '{child_id}': the plan starting {start_on} has no category of abuse, "
+                reason = (
+                    f"the plan starting {start_on} has no category of abuse, "
                     "which the census requires"
                 )
+                if faults is None:
+                    raise CensusExportError(f"child '{child_id}': {reason}")
+                faults.append((child_id, reason))
+                continue
             plan = etree.SubElement(details, "ChildProtectionPlans")
             _sub(plan, "CPPstartDate", start_on)
             if end_on is not None and end_on <= year.end_on:
@@ -223,6 +236,65 @@ def _child_element(
     return element
 
 
+@dataclass(frozen=True)
+class _YearToDate(CollectionYear):
+    """A collection year as it stands on `as_of`: its reference date is `as_of`."""
+
+    as_of: dt.date
+
+    @property
+    def end_on(self) -> dt.date:
+        return self.as_of
+
+
+@dataclass
+class CensusDocument:
+    """A collection year's census file, built in memory (`safeguard check`)."""
+
+    root: etree._Element
+    faults: list[tuple[str, str]]  # (child id, reason): what no file can hold
+
+
+def census_document(year: CollectionYear, *, as_of: dt.date | None = None) -> CensusDocument:
+    """The file `census_export` would write for `year`, as a tree; with `as_of` before the
+    year's end, the year to date, `as_of` as its reference date."""
+    if as_of is not None and as_of < year.end_on:
+        year = _YearToDate(year.start_year, as_of)
+    notes: dict[str, int] = defaultdict(int)
+    faults: list[tuple[str, str]] = []
+    gathered, _ = _census_records(year)
+    by_child, children = gathered["by_child"], gathered["children"]
+    root = etree.Element("Message")
+    root.append(_header(year, None))
+    children_element = etree.SubElement(root, "Children")
+    for child_pk in sorted(children, key=lambda pk: children[pk][0]):
+        children_element.append(
+            _child_element(
+                year,
+                children[child_pk],
+                by_child[child_pk],
+                gathered["plan_starts"][child_pk],
+                notes,
+                faults,
+            )
+        )
+    return CensusDocument(root=root, faults=faults)
+
+
+def _header(year: CollectionYear, lea: str | None) -> etree._Element:
+    header = etree.Element("Header")
+    details = etree.SubElement(header, "CollectionDetails")
+    _sub(details, "Collection", "CIN")
+    _sub(details, "Year", year.start_year + 1)
+    _sub(details, "ReferenceDate", year.end_on)
+    if lea:
+        source = etree.SubElement(header, "Source")
+        _sub(source, "SourceLevel", "L")
+        _sub(source, "LEA", lea)
+        _sub(source, "SoftwareCode", "Safeguard")
+    return header
+
+
 def census_export(
     *, path: Path, year: CollectionYear, by: Any | None, lea: str | None = None
 ) -> CensusExportResult:
@@ -239,16 +311,7 @@ def census_export(
         gathered, _ = _census_records(year)
         by_child, children = gathered["by_child"], gathered["children"]
         order = sorted(children, key=lambda pk: children[pk][0])
-        header = etree.Element("Header")
-        details = etree.SubElement(header, "CollectionDetails")
-        _sub(details, "Collection", "CIN")
-        _sub(details, "Year", year.start_year + 1)
-        _sub(details, "ReferenceDate", year.end_on)
-        if lea:
-            source = etree.SubElement(header, "Source")
-            _sub(source, "SourceLevel", "L")
-            _sub(source, "LEA", lea)
-            _sub(source, "SoftwareCode", "Safeguard")
+        header = _header(year, lea)
         try:
             with (
                 etree.xmlfile(str(partial), encoding="UTF-8") as xml,
