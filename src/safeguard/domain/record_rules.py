@@ -155,12 +155,13 @@ _IDENTIFIER = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
 # Each kind of record: its id field, its other ids, its coded fields and their codes, its dates,
 # its free text. Blank values ('' or None) are not checked here: whether a field is required is
 # the door's own schema (a form's required field, a file's required column).
+# (A reference to another record is checked where that record is defined.)
 _IDS = {
     "child": ("child_id",),
-    "plan": ("plan_id", "child"),
-    "conference": ("conference_id", "child", "meeting"),
-    "monitoring check": ("check_id", "plan"),
-    "escalation": ("escalation_id", "child", "conference"),
+    "plan": ("plan_id",),
+    "conference": ("conference_id", "meeting"),
+    "monitoring check": ("check_id",),
+    "escalation": ("escalation_id",),
 }
 _CODES: dict[str, dict[str, tuple]] = {
     "child": {"sex": SEXES},
