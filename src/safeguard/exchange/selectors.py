@@ -1,0 +1,44 @@
+"""The rule book (safeguard.domain.record_rules) over the records already stored: what
+`safeguard check` lists, legacy records written before the rules among them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from safeguard.domain.record_rules import ChildRecords, Finding, child_check, record_check
+from safeguard.domain.timeliness import RuleSet
+
+from .records import (
+    CHECK_MAPPING,
+    CHILD_MAPPING,
+    CONFERENCE_MAPPING,
+    ESCALATION_MAPPING,
+    PLAN_MAPPING,
+    natural_records,
+)
+
+
+def stored_records_check(*, today: dt.date, rules: RuleSet | None = None) -> list[Finding]:
+    """Every rule that a stored record breaks, errors and warnings, ordered by rule and id.
+
+    A conference's verdict is judged under `rules` when given (as an import judges it), else
+    read from the verdict stored with it."""
+    by_child: dict[str, ChildRecords] = defaultdict(lambda: ChildRecords(None))
+    for _, child in natural_records(CHILD_MAPPING).values():
+        by_child[child["child_id"]].child = child
+    for _, plan in natural_records(PLAN_MAPPING).values():
+        by_child[plan["child"]].plans.append(plan)
+    conferences = CONFERENCE_MAPPING.model._default_manager.all()
+    verdicts = dict(conferences.values_list("conference_id", "verdict"))
+    for _, conference in natural_records(CONFERENCE_MAPPING).values():
+        conference["verdict"] = verdicts.get(conference["conference_id"], "")
+        by_child[conference["child"]].conferences.append(conference)
+    findings: list[Finding] = []
+    for records in by_child.values():
+        findings.extend(child_check(records, today, rules))
+    for _, check in natural_records(CHECK_MAPPING).values():
+        findings.extend(record_check("monitoring check", check, today))
+    for _, escalation in natural_records(ESCALATION_MAPPING).values():
+        findings.extend(record_check("escalation", escalation, today))
+    return sorted(findings, key=lambda f: (f.rule.severity != "error", f.code, f.record_id))
