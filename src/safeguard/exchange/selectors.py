@@ -42,3 +42,26 @@ def stored_records_check(*, today: dt.date, rules: RuleSet | None = None) -> lis
     for _, escalation in natural_records(ESCALATION_MAPPING).values():
         findings.extend(record_check("escalation", escalation, today))
     return sorted(findings, key=lambda f: (f.rule.severity != "error", f.code, f.record_id))
+
+
+def stored_child_records(child_id: str) -> ChildRecords:
+    """A child's stored records in natural form (an unknown child: none)."""
+    from safeguard.cases.models import Child
+
+    records = ChildRecords(None)
+    children = Child.objects.filter(child_id=child_id)
+    for _, child in natural_records(CHILD_MAPPING, children).values():
+        records.child = child
+    records.plans = [
+        p
+        for _, p in natural_records(
+            PLAN_MAPPING, PLAN_MAPPING.model._default_manager.filter(child__child_id=child_id)
+        ).values()
+    ]
+    conferences = CONFERENCE_MAPPING.model._default_manager.filter(child__child_id=child_id)
+    verdicts = dict(conferences.values_list("conference_id", "verdict"))
+    records.conferences = [
+        {**c, "verdict": verdicts.get(c["conference_id"], "")}
+        for _, c in natural_records(CONFERENCE_MAPPING, conferences).values()
+    ]
+    return records
