@@ -108,10 +108,11 @@ def _with(stored: ChildRecords, kind: str, record: dict[str, Any]) -> ChildRecor
     stored record with its id)."""
     if kind == "child":
         return dataclasses.replace(stored, child=record)
-    name = _LISTS[kind]
     id_field = ID_FIELDS[kind]
-    kept = [r for r in getattr(stored, name) if r.get(id_field) != record.get(id_field)]
-    return dataclasses.replace(stored, **{name: [*kept, record]})
+    kept = [r for r in getattr(stored, _LISTS[kind]) if r.get(id_field) != record.get(id_field)]
+    if kind == "plan":
+        return dataclasses.replace(stored, plans=[*kept, record])
+    return dataclasses.replace(stored, conferences=[*kept, record])
 
 
 def _sentence(finding: Finding) -> str:
