@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Greatest, Substr
 
-from safeguard.cases.models import Plan
+from safeguard.cases.models import Child, Plan
 from safeguard.census.dfe_rules import dfe_rule_failures
 from safeguard.conferences.models import Conference, Invitation, Meeting
 from safeguard.domain.calendar import add_months
@@ -43,9 +43,11 @@ from safeguard.domain.periods import (
     report_windows,
     year_earlier,
 )
+from safeguard.domain.record_rules import RULES_BY_CODE
 from safeguard.domain.timeliness import ConferenceKind
 from safeguard.domain.vocabulary import ALERT_ROLES, NOT_RECORDED
 from safeguard.escalations.models import Escalation
+from safeguard.exchange.selectors import stored_records_check
 from safeguard.monitoring.models import MonitoringCheck
 
 
@@ -382,7 +384,49 @@ def data_quality(period: Period) -> list[DataQualityItem]:
             )
         )
     items.extend(dfe_rule_failures(period))
+    items.extend(rule_book_warnings(period))
     return items
+
+
+# The rule book's warnings (docs/record-rules.md) that the items above do not already count:
+# R201, R203 and R204 are the reviews without a plan and the conferences without their start
+# date, counted above as conferences whose timeliness cannot be determined.
+RULE_BOOK_WARNINGS_REPORTED = ("R202", "R205", "R206", "R207", "R208")
+
+
+def rule_book_warnings(period: Period) -> list[DataQualityItem]:
+    """The unusual records of the period by the rule book: conferences held and plans started
+    in it, children expected in it and still without a date of birth at its end; each rule's
+    count, with the records' ids (shown in the internal report only)."""
+    start_on, end_on = _dates(period)
+    conferences = Conference.objects.filter(_between(start_on, end_on))
+    plans = Plan.objects.filter(_between(start_on, end_on, "start_on"))
+    expected = Child.objects.filter(_between(start_on, end_on, "expected_date_of_birth"))
+    children = Child.objects.filter(
+        Exists(conferences.filter(child=OuterRef("pk")))
+        | Exists(plans.filter(child=OuterRef("pk")))
+        | Q(pk__in=expected.values("pk"))
+    ).values("pk")
+    in_period = {
+        "conference": set(conferences.values_list("conference_id", flat=True)),
+        "plan": set(plans.values_list("plan_id", flat=True)),
+        "child": set(expected.values_list("child_id", flat=True)),
+    }
+    found: dict[str, list[str]] = {}
+    for finding in stored_records_check(today=end_on, children=children):
+        if finding.code in RULE_BOOK_WARNINGS_REPORTED and finding.record_id in in_period.get(
+            finding.record, ()
+        ):
+            found.setdefault(finding.code, []).append(finding.record_id)
+    return [
+        DataQualityItem(
+            code=code,
+            message=RULES_BY_CODE[code].message[0].upper() + RULES_BY_CODE[code].message[1:],
+            count=len(ids),
+            record_ids=tuple(sorted(ids)),
+        )
+        for code, ids in sorted(found.items())
+    ]
 
 
 def report_inputs(
