@@ -21,25 +21,22 @@ from .records import (
 )
 
 
-def stored_records_check(
-    *, today: dt.date, rules: RuleSet | None = None, children: QuerySet | None = None
-) -> list[Finding]:
+def stored_records_check(*, today: dt.date, rules: RuleSet | None = None) -> list[Finding]:
     """Every rule that a stored record breaks, errors and warnings, ordered by severity, rule
-    and id; with `children` (a queryset of Child), only their records and their escalations.
+    and id.
 
     A conference's verdict is judged under `rules` when given (as an import judges it), else
     read from the verdict stored with it."""
 
-    def of(mapping, path: str) -> QuerySet:
-        queryset = mapping.model._default_manager.all()
-        return queryset if children is None else queryset.filter(**{f"{path}__in": children})
+    def of(mapping) -> QuerySet:
+        return mapping.model._default_manager.all()
 
     by_child: dict[str, ChildRecords] = defaultdict(lambda: ChildRecords(None))
-    for _, child in natural_records(CHILD_MAPPING, of(CHILD_MAPPING, "pk")).values():
+    for _, child in natural_records(CHILD_MAPPING, of(CHILD_MAPPING)).values():
         by_child[child["child_id"]].child = child
-    for _, plan in natural_records(PLAN_MAPPING, of(PLAN_MAPPING, "child")).values():
+    for _, plan in natural_records(PLAN_MAPPING, of(PLAN_MAPPING)).values():
         by_child[plan["child"]].plans.append(plan)
-    conferences = of(CONFERENCE_MAPPING, "child")
+    conferences = of(CONFERENCE_MAPPING)
     verdicts = dict(conferences.values_list("conference_id", "verdict"))
     for _, conference in natural_records(CONFERENCE_MAPPING, conferences).values():
         conference["verdict"] = verdicts.get(conference["conference_id"], "")
@@ -47,9 +44,9 @@ def stored_records_check(
     findings: list[Finding] = []
     for records in by_child.values():
         findings.extend(child_check(records, today, rules))
-    for _, check in natural_records(CHECK_MAPPING, of(CHECK_MAPPING, "plan__child")).values():
+    for _, check in natural_records(CHECK_MAPPING, of(CHECK_MAPPING)).values():
         findings.extend(record_check("monitoring check", check, today))
-    escalations = of(ESCALATION_MAPPING, "child")
+    escalations = of(ESCALATION_MAPPING)
     for _, escalation in natural_records(ESCALATION_MAPPING, escalations).values():
         findings.extend(record_check("escalation", escalation, today))
     return sorted(findings, key=lambda f: (f.rule.severity != "error", f.code, f.record_id))

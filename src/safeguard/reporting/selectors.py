@@ -43,11 +43,10 @@ from safeguard.domain.periods import (
     report_windows,
     year_earlier,
 )
-from safeguard.domain.record_rules import RULES_BY_CODE
+from safeguard.domain.record_rules import RULES_BY_CODE, ChildRecords, Finding, child_check
 from safeguard.domain.timeliness import ConferenceKind
 from safeguard.domain.vocabulary import ALERT_ROLES, NOT_RECORDED
 from safeguard.escalations.models import Escalation
-from safeguard.exchange.selectors import stored_records_check
 from safeguard.monitoring.models import MonitoringCheck
 
 
@@ -397,27 +396,43 @@ RULE_BOOK_WARNINGS_REPORTED = ("R202", "R205", "R206", "R207", "R208")
 def rule_book_warnings(period: Period) -> list[DataQualityItem]:
     """The unusual records of the period by the rule book: conferences held and plans started
     in it, children expected in it and still without a date of birth at its end; each rule's
-    count, with the records' ids (shown in the internal report only)."""
+    count, with the records' ids (shown in the internal report only). Three queries: the
+    children concerned, their plans, their conferences (with the verdicts stored)."""
     start_on, end_on = _dates(period)
-    conferences = Conference.objects.filter(_between(start_on, end_on))
-    plans = Plan.objects.filter(_between(start_on, end_on, "start_on"))
-    expected = Child.objects.filter(_between(start_on, end_on, "expected_date_of_birth"))
     children = Child.objects.filter(
-        Exists(conferences.filter(child=OuterRef("pk")))
-        | Exists(plans.filter(child=OuterRef("pk")))
-        | Q(pk__in=expected.values("pk"))
-    ).values("pk")
-    in_period = {
-        "conference": set(conferences.values_list("conference_id", flat=True)),
-        "plan": set(plans.values_list("plan_id", flat=True)),
-        "child": set(expected.values_list("child_id", flat=True)),
-    }
+        Exists(Conference.objects.filter(_between(start_on, end_on), child=OuterRef("pk")))
+        | Exists(Plan.objects.filter(_between(start_on, end_on, "start_on"), child=OuterRef("pk")))
+        | Q(_between(start_on, end_on, "expected_date_of_birth"))
+    )
+    records: dict[int, ChildRecords] = {}
+    for child in children.values(*RULE_CHILD_FIELDS):
+        records[child.pop("pk")] = ChildRecords(child)
+    for plan in Plan.objects.filter(child__in=children.values("pk")).values(
+        *RULE_PLAN_FIELDS, child_pk=F("child_id")
+    ):
+        records[plan.pop("child_pk")].plans.append(plan)
+    conferences = Conference.objects.filter(child__in=children.values("pk"))
+    for conference in conferences.values(*RULE_CONFERENCE_FIELDS, child_pk=F("child_id")):
+        records[conference.pop("child_pk")].conferences.append(conference)
+
+    def in_period(finding: Finding, child: ChildRecords) -> bool:
+        if finding.record == "child":
+            expected = child.child["expected_date_of_birth"] if child.child else None
+            return expected is not None and start_on <= expected <= end_on
+        listed = child.plans if finding.record == "plan" else child.conferences
+        field_name, date_field = (
+            ("plan_id", "start_on") if finding.record == "plan" else ("conference_id", "held_on")
+        )
+        return any(
+            r[field_name] == finding.record_id and start_on <= r[date_field] <= end_on
+            for r in listed
+        )
+
     found: dict[str, list[str]] = {}
-    for finding in stored_records_check(today=end_on, children=children):
-        if finding.code in RULE_BOOK_WARNINGS_REPORTED and finding.record_id in in_period.get(
-            finding.record, ()
-        ):
-            found.setdefault(finding.code, []).append(finding.record_id)
+    for child in records.values():
+        for finding in child_check(child, end_on):
+            if finding.code in RULE_BOOK_WARNINGS_REPORTED and in_period(finding, child):
+                found.setdefault(finding.code, []).append(finding.record_id)
     return [
         DataQualityItem(
             code=code,
@@ -427,6 +442,19 @@ def rule_book_warnings(period: Period) -> list[DataQualityItem]:
         )
         for code, ids in sorted(found.items())
     ]
+
+
+RULE_CHILD_FIELDS = ("pk", "child_id", "date_of_birth", "expected_date_of_birth")
+RULE_PLAN_FIELDS = ("plan_id", "start_on", "end_on")
+RULE_CONFERENCE_FIELDS = (
+    "conference_id",
+    "kind",
+    "held_on",
+    "strategy_discussion_on",
+    "transfer_notification_on",
+    "out_of_timescale_reason",
+    "verdict",
+)
 
 
 def report_inputs(
