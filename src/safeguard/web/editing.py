@@ -70,7 +70,7 @@ def stale_comparison(
     current = error.current
     rows = []
     for name, field in form.fields.items():
-        if name == "version":
+        if name in ("version", ConfirmUnusualMixin.CONFIRM_FIELD):
             continue
         if current_values is not None and name in current_values:
             theirs = current_values[name]
