@@ -176,3 +176,14 @@ def database_emptied_after_module() -> None:
     from django.core.management import call_command
 
     call_command("flush", interactive=False, verbosity=0)
+
+
+def plans_may_overlap() -> None:
+    """Records written before the rule book, on purpose: on PostgreSQL, lift the constraint that
+    refuses overlapping plans (cases 0004_r17_plan_overlap) for the rest of the test's
+    transaction, which rolls it back with the records. SQLite has no such constraint."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE cases_plan DROP CONSTRAINT IF EXISTS cases_plan_no_overlap")

@@ -166,8 +166,23 @@ def test_list_7_headings_are_matched_whatever_their_case_and_spacing(tmp_path):
     assert plan.census_detail.previous_plans == 2
 
 
-def test_the_ofsted_sample_list_7_imports(annex_a_sample):
+def test_the_ofsted_sample_list_7_imports_once_its_impossible_row_is_refused(
+    annex_a_sample, tmp_path
+):
+    # Ofsted's sample has one plan starting 11 months before its child was born: the rule
+    # book refuses it (R110, docs/record-rules.md), naming the sheet, row and column
     result = annex_a_import(path=annex_a_sample, by=None)
+    assert [str(p) for p in result.problems] == [
+        "Annex_A-sample.xlsx [List 7]:8: plan start date: R110 the plan starts more than 10 "
+        "months before the child's date of birth (2019-06-25; born 2020-05-29)"
+    ]
+    assert not Plan.objects.exists()
+
+    workbook = load_workbook(annex_a_sample)
+    workbook["List 7"].delete_rows(8)
+    mended = tmp_path / "mended.xlsx"
+    workbook.save(mended)
+    result = annex_a_import(path=mended, by=None)
 
     assert result.ok, result.problems
     assert result.files["plans"].added == Plan.objects.count() > 0

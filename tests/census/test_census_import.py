@@ -291,3 +291,22 @@ def test_a_collection_year_runs_from_1_april_to_31_march(text, start_on, end_on)
 def test_a_collection_year_must_be_two_consecutive_years():
     with pytest.raises(ValueError, match="collection year"):
         CollectionYear.parse("2023/25")
+
+
+def test_an_impossible_record_in_a_census_file_is_refused_by_the_rule_book(
+    example_census, tmp_path
+):
+    text = example_census.read_text()
+    first = re.search(r"<PersonBirthDate>([^<]+)</PersonBirthDate>", text)
+    future = tmp_path / "born-tomorrow.xml"
+    tomorrow = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    future.write_text(text[: first.start(1)] + tomorrow + text[first.end(1) :])
+
+    outcome = census_import(path=future, by=None)
+
+    assert not outcome.ok
+    refused = [p for p in outcome.problems if "R104" in p.reason]
+    assert len(refused) == 1
+    assert refused[0].filename == future.name and refused[0].line > 0
+    assert refused[0].column == "date of birth"
+    assert Child.objects.count() == 0

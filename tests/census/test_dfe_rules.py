@@ -16,6 +16,16 @@ from tests.census.standards import *  # noqa: F403
 from tests.factories import make_child, make_plan
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _legacy_plans(db):
+    """The DfE rules are checked against legacy records too (overlapping plans among them)."""
+    from tests.factories import plans_may_overlap
+
+    plans_may_overlap()
+
+
 AS_OF = dt.date(2024, 3, 31)
 
 

@@ -23,6 +23,16 @@ from safeguard.conferences.models import Conference, Meeting
 from tests.factories import make_child, make_plan
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _legacy_plans(db):
+    """The DfE rules are checked against legacy records too (overlapping plans among them)."""
+    from tests.factories import plans_may_overlap
+
+    plans_may_overlap()
+
+
 FIRST_DAY = dt.date(2023, 1, 1)
 
 

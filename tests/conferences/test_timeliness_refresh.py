@@ -30,6 +30,7 @@ def children():
             held_on=held_on,
             strategy_discussion_on=held_on - dt.timedelta(days=40 if number % 3 == 0 else 10),
             outcome="plan",
+            out_of_timescale_reason="Rescheduled",  # the form asks it of a late conference
             by=None,
             today=TODAY,
         )
@@ -38,6 +39,7 @@ def children():
             kind="review",
             held_on=held_on + dt.timedelta(days=80 + 10 * number),
             outcome="plan",
+            out_of_timescale_reason="Rescheduled",  # the form asks it of a late conference
             by=None,
             today=TODAY,
         )

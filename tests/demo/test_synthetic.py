@@ -97,7 +97,10 @@ def test_the_bundle_imports_cleanly_mostly_within_timescale(tmp_path):
     counts = write_synthetic_bundle(tmp_path, children=400, years=4, seed=3)
     result = bundle_import(path=tmp_path, by=None)
     assert result.ok, result.problems[:5]
-    assert result.warnings == []
+    # no file warning; only the rule book's unusual records, each named (an initial conference
+    # whose strategy discussion the generator leaves unrecorded, as a source sometimes does)
+    assert result.warnings
+    assert all(": R2" in warning for warning in result.warnings), result.warnings[:5]
     assert {name: c.added for name, c in result.files.items()} == counts
     verdicts = Counter(Conference.objects.values_list("verdict", flat=True))
     held = sum(verdicts.values())

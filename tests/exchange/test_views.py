@@ -355,3 +355,20 @@ def test_exports_leave_no_file_behind(signed_in_client, tmp_path):
     manager.post("/exports/pseudonymised/")
 
     assert uploads_left() == []
+
+
+def test_the_check_page_lists_the_rule_books_warnings_naming_each_record(support, tmp_path):
+    from tests.bundles import conference
+
+    unusual = {
+        **GOOD,
+        "conferences": [conference("K1", "C1", "initial", "2022-01-10")],  # no strategy date
+    }
+    page = upload(support, bundle_zip(tmp_path, **unusual)).content.decode()
+
+    assert "Check what the import would change" in page
+    assert (
+        "conferences.csv:2: strategy_discussion_date: conference &#x27;K1&#x27;: R203 an initial "
+        "conference with no strategy discussion date"
+    ) in page
+    assert Child.objects.count() == 0

@@ -87,6 +87,7 @@ def conference(db):
         children=[child],
         kind="initial",
         held_on=dt.date(2024, 5, 1),
+        strategy_discussion_on=dt.date(2024, 4, 24),
         by=by,
         today=TODAY,
         chair=chair_named("Chair One"),

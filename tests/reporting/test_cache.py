@@ -93,7 +93,11 @@ def test_an_edit_through_a_versioned_save_shows_in_the_next_report(manager, tmp_
 
     review = Conference.objects.get(conference_id="R0")
     conference_update(
-        conference=review, expected_version=review.version, by=None, held_on=dt.date(2022, 6, 20)
+        conference=review,
+        expected_version=review.version,
+        by=None,
+        held_on=dt.date(2022, 6, 20),
+        out_of_timescale_reason="Rescheduled",  # a form requires it of a late conference
     )
 
     assert_new_and_exact(manager, before)

@@ -364,3 +364,40 @@ def test_data_quality_names_undeterminable_conferences_and_plans_without_a_confe
 
     assert codes["timeliness_plan"] == 1
     assert codes["plan_without_starting_conference"] == 1
+
+
+def test_data_quality_lists_the_rule_books_unusual_records_with_ids_for_the_internal_report(
+    tmp_path,
+):
+    from safeguard.domain.figures import Audience, for_audience
+    from safeguard.reporting.renderers.document import build_document
+
+    load(
+        tmp_path,
+        children=[child("ADULT", date_of_birth="2004-05-01"), child("B")],
+        cp_plans=[plan("P1", "B", "2022-01-10")],
+        conferences=[
+            conference(
+                "K1", "ADULT", "initial", "2022-06-01", strategy_discussion_date="2022-05-25"
+            ),  # R206: 18 at the conference
+            conference("K2", "B", "initial", "2022-06-02", strategy_discussion_date="2022-05-25"),
+        ],  # K2, R202: an initial conference while P1 is open
+    )
+    report = report_build(
+        period=HALF_YEAR,
+        count_by=CountBy.CHILD,
+        include_informal=False,
+        generated_on=dt.date(2022, 10, 3),
+    )
+
+    rule_items = {item.code: item for item in report.data_quality if item.code.startswith("R")}
+    assert {code: item.record_ids for code, item in rule_items.items()} == {
+        "R202": ("K2",),
+        "R206": ("K1",),
+    }
+    internal = str(build_document(for_audience(report, Audience.INTERNAL)))
+    members = for_audience(report, Audience.MEMBERS)
+    assert all(item.record_ids == () for item in members.data_quality)
+    assert [i.count for i in members.data_quality if i.code.startswith("R")] == [1, 1]
+    assert "K2" in internal
+    assert "K2" not in str(build_document(members))

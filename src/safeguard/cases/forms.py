@@ -4,7 +4,7 @@ from django import forms
 
 from safeguard.conferences.models import Chair
 from safeguard.domain.identifiers import IDENTIFIER_MAX, identifier_problem
-from safeguard.web.editing import VersionField
+from safeguard.web.editing import ConfirmUnusualMixin, VersionField
 from safeguard.web.forms import GovukDateField, GovukForm
 
 from .models import Area, PlanCategory, Sex
@@ -32,7 +32,7 @@ class BreakGlassForm(GovukForm):
     )
 
 
-class ChildForm(GovukForm):
+class ChildForm(ConfirmUnusualMixin, GovukForm):
     given_name = forms.CharField(label="Given name", max_length=100, required=False)
     family_name = forms.CharField(label="Family name", max_length=100, required=False)
     date_of_birth = GovukDateField(
@@ -112,7 +112,7 @@ class ChildEditForm(ChildForm):
     version = VersionField()
 
 
-class PlanForm(GovukForm):
+class PlanForm(ConfirmUnusualMixin, GovukForm):
     start_on = GovukDateField(label="Start date", help_text="For example, 10 4 2024")
     end_on = GovukDateField(
         label="End date", required=False, help_text="Leave empty while the plan is open"

@@ -18,6 +18,7 @@ from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record, field_changes
 from safeguard.conferences.timeliness import timeliness_refresh
 from safeguard.domain.identifiers import identifier_problem
+from safeguard.exchange.services import record_rules_apply
 from safeguard.notifications.models import Notification
 from safeguard.storage import versioned_save
 
@@ -35,10 +36,22 @@ CHILD_FIELDS = (
 )
 
 
+def _natural_child(child_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    area = values.get("area")
+    return {**values, "child_id": child_id, "area": area.name if area else ""}
+
+
 @transaction.atomic
-def child_create(*, child_id: str, by: User, **values: Any) -> Child:
+def child_create(*, child_id: str, by: User, confirm_unusual: bool = False, **values: Any) -> Child:
     if Child.objects.filter(child_id=child_id).exists():
         raise ValidationError({"child_id": f"A child with id {child_id} is already recorded."})
+    record_rules_apply(
+        "child",
+        _natural_child(child_id, values),
+        by=by,
+        confirmed=confirm_unusual,
+        child_id=child_id,
+    )
     child = Child.objects.create(child_id=child_id, **values)
     audit_record(
         actor=by,
@@ -52,7 +65,22 @@ def child_create(*, child_id: str, by: User, **values: Any) -> Child:
 
 
 @transaction.atomic
-def child_update(*, child: Child, expected_version: int, by: User, **values: Any) -> Child:
+def child_update(
+    *,
+    child: Child,
+    expected_version: int,
+    by: User,
+    confirm_unusual: bool = False,
+    **values: Any,
+) -> Child:
+    current = {name: getattr(child, name) for name in CHILD_FIELDS}
+    record_rules_apply(
+        "child",
+        _natural_child(child.child_id, {**current, **values}),
+        by=by,
+        confirmed=confirm_unusual,
+        child_id=child.child_id,
+    )
     changes = field_changes(child, values)
     versioned_save(child, expected_version=expected_version, values=values)
     audit_record(
@@ -100,6 +128,21 @@ def child_id_correct(*, child: Child, new_child_id: str, expected_version: int, 
     return child
 
 
+PLAN_FIELDS = ("start_on", "end_on", "end_reason", "initial_category", "latest_category")
+
+
+def _plan_rules(
+    *, child: Child, plan_id: str, values: dict[str, Any], by: User, confirmed: bool
+) -> None:
+    record_rules_apply(
+        "plan",
+        {**values, "plan_id": plan_id, "child": child.child_id},
+        by=by,
+        confirmed=confirmed,
+        child_id=child.child_id,
+    )
+
+
 def _check_plan_dates(
     *, child: Child, start_on: dt.date, end_on: dt.date | None, plan: Plan | None = None
 ) -> None:
@@ -129,12 +172,20 @@ def plan_create(
     start_on: dt.date,
     by: User,
     end_on: dt.date | None = None,
+    confirm_unusual: bool = False,
     **values: Any,
 ) -> Plan:
     if Plan.objects.filter(plan_id=plan_id).exists():
         raise ValidationError({"plan_id": f"A plan with id {plan_id} is already recorded."})
     Child.objects.select_for_update().filter(pk=child.pk).first()
     _check_plan_dates(child=child, start_on=start_on, end_on=end_on)
+    _plan_rules(
+        child=child,
+        plan_id=plan_id,
+        values={**values, "start_on": start_on, "end_on": end_on},
+        by=by,
+        confirmed=confirm_unusual,
+    )
     plan = Plan.objects.create(
         child=child, plan_id=plan_id, start_on=start_on, end_on=end_on, **values
     )
@@ -151,13 +202,27 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, plan: Plan, expected_version: int, by: User, **values: Any) -> Plan:
+def plan_update(
+    *,
+    plan: Plan,
+    expected_version: int,
+    by: User,
+    confirm_unusual: bool = False,
+    **values: Any,
+) -> Plan:
     Child.objects.select_for_update().filter(pk=plan.child_id).first()
     _check_plan_dates(
         child=plan.child,
         start_on=values.get("start_on", plan.start_on),
         end_on=values.get("end_on", plan.end_on),
         plan=plan,
+    )
+    _plan_rules(
+        child=plan.child,
+        plan_id=plan.plan_id,
+        values={**{name: getattr(plan, name) for name in PLAN_FIELDS}, **values},
+        by=by,
+        confirmed=confirm_unusual,
     )
     changes = field_changes(plan, values)
     versioned_save(plan, expected_version=expected_version, values=values)

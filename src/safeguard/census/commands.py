@@ -160,6 +160,44 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1
 
 
+def _rule_book_section(args: argparse.Namespace) -> int:
+    """The records that break the rule book (docs/record-rules.md), each named by its id: errors
+    (impossible records, loaded before the rules) fail the check, warnings are listed."""
+    from itertools import groupby
+
+    from safeguard.conferences.timeliness import installation_rule_set
+    from safeguard.console import today
+    from safeguard.exchange.selectors import stored_records_check
+
+    findings = stored_records_check(today=today(), rules=installation_rule_set())
+    errors = sum(f.is_error for f in findings)
+    if not findings:
+        print("Every record keeps the rule book (docs/record-rules.md).")
+        return 0
+    print(
+        f"Records that break the rule book (docs/record-rules.md): {errors} "
+        f"error{'s' if errors != 1 else ''}, {len(findings) - errors} "
+        f"warning{'s' if len(findings) - errors != 1 else ''}:"
+    )
+    for rule, group in groupby(findings, key=lambda f: f.rule):
+        found = list(group)
+        print(f"  {rule.severity} {rule.code} {rule.message} [{len(found)}]")
+        for finding in found[: args.limit]:
+            child = f" (child '{finding.child_id}')" if finding.record != "child" else ""
+            detail = f": {finding.detail}" if finding.detail else ""
+            print(f"      {finding.record} '{finding.record_id}'{child} {finding.field}{detail}")
+        if len(found) > args.limit:
+            print(f"      and {len(found) - args.limit} more")
+    return 1 if errors else 0
+
+
+def _check_with_rule_book(args: argparse.Namespace) -> int:
+    """`safeguard check`: the DfE census rules, then the rule book."""
+    status = cmd_check(args)
+    print()
+    return max(status, _rule_book_section(args))
+
+
 def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     from safeguard.console import date_argument
 
@@ -187,7 +225,11 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     action.add_argument("file")
     action.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
 
-    sub = command("check", cmd_check, "Check the records against the DfE census rules.")
+    sub = command(
+        "check",
+        _check_with_rule_book,
+        "Check the records against the DfE census rules and the rule book.",
+    )
     sub.add_argument(
         "--year",
         help="the collection year, e.g. 2023/24 (default: the current one, to today)",

@@ -103,6 +103,7 @@ def settle(sourced: Sourced, *, prefix: str, source_name: str) -> Bundle:
     bundle.present.update({CHILDREN.filename, PLANS.filename, CONFERENCES.filename})
 
     check_references(bundle)
+    bundle.renamed = lambda problem: _in_source_terms(problem, source_name)
     bundle.problems = [_in_source_terms(p, source_name) for p in bundle.problems]
     bundle.problems.sort(key=lambda p: (p.line, p.column, p.reason))
     return bundle

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from safeguard.cases.models import Child
 from safeguard.escalations.models import OrganisationType
-from safeguard.web.editing import VersionField
+from safeguard.web.editing import ConfirmUnusualMixin, VersionField
 from safeguard.web.forms import GovukDateField, GovukForm
 
 from .models import (
@@ -31,7 +31,7 @@ def yes_no(label: str, help_text: str = "") -> forms.NullBooleanField:
     )
 
 
-class ConferenceFields(GovukForm):
+class ConferenceFields(ConfirmUnusualMixin, GovukForm):
     """What is recorded about a conference, for one child or for each child of a group."""
 
     kind = forms.ChoiceField(

@@ -18,6 +18,7 @@ from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record, field_changes
 from safeguard.cases.models import Child, Plan
 from safeguard.escalations.models import OrganisationType
+from safeguard.exchange.services import record_rules_apply
 from safeguard.storage import versioned_save
 
 from .models import Chair, Conference, ConferenceKind, Invitation, Meeting, Outcome
@@ -29,6 +30,17 @@ PARTICIPATION_FIELDS = (
     "views_shared_via",
     "preparation_session",
     "participation_code",
+)
+
+
+CONFERENCE_RULE_FIELDS = (
+    "kind",
+    "held_on",
+    "strategy_discussion_on",
+    "transfer_notification_on",
+    "outcome",
+    "out_of_timescale_reason",
+    *PARTICIPATION_FIELDS,
 )
 
 
@@ -51,6 +63,7 @@ def meeting_record(
     outcome: str = "",
     out_of_timescale_reason: str = "",
     participation: Mapping[int, Mapping[str, Any]] | None = None,
+    confirm_unusual: bool = False,
 ) -> Meeting:
     """Record one meeting for one child or a sibling group, with a conference row per child."""
     if not children:
@@ -72,11 +85,37 @@ def meeting_record(
                 f"for {taken}."
             }
         )
-    meeting = Meeting.objects.create(reference=new_source_id("M"), held_on=held_on)
+    reference = new_source_id("M")
     participation = participation or {}
+    conference_ids = {child.pk: new_source_id("C") for child in children}
+    for child in children:
+        record_rules_apply(
+            "conference",
+            {
+                **{
+                    k: v
+                    for k, v in participation.get(child.pk, {}).items()
+                    if k in PARTICIPATION_FIELDS
+                },
+                "conference_id": conference_ids[child.pk],
+                "child": child.child_id,
+                "meeting": reference,
+                "kind": kind,
+                "held_on": held_on,
+                "strategy_discussion_on": strategy_discussion_on,
+                "transfer_notification_on": transfer_notification_on,
+                "chair": chair.name if chair else "",
+                "outcome": outcome,
+                "out_of_timescale_reason": out_of_timescale_reason,
+            },
+            by=by,
+            confirmed=confirm_unusual,
+            child_id=child.child_id,
+        )
+    meeting = Meeting.objects.create(reference=reference, held_on=held_on)
     for child in children:
         conference = Conference.objects.create(
-            conference_id=new_source_id("C"),
+            conference_id=conference_ids[child.pk],
             child=child,
             meeting=meeting,
             kind=kind,
@@ -153,9 +192,30 @@ def _plan_follows_conference(*, conference: Conference, by: User) -> None:
 
 @transaction.atomic
 def conference_update(
-    *, conference: Conference, expected_version: int, by: User, **values: Any
+    *,
+    conference: Conference,
+    expected_version: int,
+    by: User,
+    confirm_unusual: bool = False,
+    **values: Any,
 ) -> Conference:
     held_on = values.get("held_on", conference.held_on)
+    current = {name: getattr(conference, name) for name in CONFERENCE_RULE_FIELDS}
+    merged = {**current, **{k: v for k, v in values.items() if k in CONFERENCE_RULE_FIELDS}}
+    chair = values.get("chair", conference.chair)
+    record_rules_apply(
+        "conference",
+        {
+            **merged,
+            "conference_id": conference.conference_id,
+            "child": conference.child.child_id,
+            "meeting": conference.meeting.reference,
+            "chair": chair.name if chair else "",
+        },
+        by=by,
+        confirmed=confirm_unusual,
+        child_id=conference.child.child_id,
+    )
     kind = values.get("kind", conference.kind)
     clash = (
         Conference.objects.filter(child=conference.child, kind=kind, held_on=held_on)

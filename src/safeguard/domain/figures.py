@@ -168,6 +168,8 @@ class DataQualityItem:
     code: str
     message: str
     count: int
+    # the records counted, by id: read in the internal report only (for_audience blanks them)
+    record_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -419,6 +421,7 @@ def for_audience(report: Report, audience: Audience | str) -> Report:
             replace(late, child_id="", conference_id="", reason_recorded="")
             for late in report.late_conferences
         ),
+        data_quality=tuple(replace(item, record_ids=()) for item in report.data_quality),
     )
 
 

@@ -89,6 +89,13 @@ def _cover_of(officer: SeniorLiaisonOfficer) -> dict[str, Any]:
 # ---- recording escalations (restored: dropped by the issue-7 rewrite of this module) -------
 
 
+def _escalation_rules(record: dict[str, Any]) -> None:
+    """The rule book (docs/record-rules.md): an escalation has errors only, no warnings."""
+    from safeguard.exchange.services import record_rules_apply
+
+    record_rules_apply("escalation", record, by=None)
+
+
 def _new_escalation_id() -> str:
     from safeguard.conferences.services import new_source_id
 
@@ -118,8 +125,19 @@ def escalation_raise(
         raise ValidationError(
             {"resolved_on": "An escalation cannot be resolved before it is raised."}
         )
+    escalation_id = _new_escalation_id()
+    _escalation_rules(
+        {
+            "escalation_id": escalation_id,
+            "raised_on": raised_on,
+            "resolved_on": resolved_on,
+            "reason": reason,
+            "stage": stage,
+            "organisation_name": organisation_name,
+        }
+    )
     escalation = Escalation.objects.create(
-        escalation_id=_new_escalation_id(),
+        escalation_id=escalation_id,
         raised_on=raised_on,
         organisation_type=organisation_type,
         organisation_name=organisation_name,
@@ -153,6 +171,19 @@ def escalation_update(
         raise ValidationError(
             {"resolved_on": "An escalation cannot be resolved before it is raised."}
         )
+    _escalation_rules(
+        {
+            name: values.get(name, getattr(escalation, name))
+            for name in (
+                "escalation_id",
+                "raised_on",
+                "resolved_on",
+                "reason",
+                "stage",
+                "organisation_name",
+            )
+        }
+    )
     changes = field_changes(escalation, values)
     versioned_save(escalation, expected_version=expected_version, values=values)
     audit_record(

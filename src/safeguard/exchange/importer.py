@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
 
 from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
@@ -25,7 +27,7 @@ from safeguard.domain.timeliness import ConferenceFacts, ConferenceKind, PlanFac
 from safeguard.escalations.models import OrganisationType
 from safeguard.storage import Versioned, rows_insert, rows_update
 
-from .reader import Bundle, Problem, Row, read_bundle
+from .reader import Bundle, Problem, Row, problem_order, read_bundle
 from .records import (
     CHILD_MAPPING,
     CONFERENCE_MAPPING,
@@ -34,6 +36,7 @@ from .records import (
     Mapping,
     natural_records,
 )
+from .rule_book import bundle_rules_check
 from .schema import CHILDREN, CONFERENCES, PLANS
 
 BATCH = 2000
@@ -104,19 +107,26 @@ def bundle_apply(
     replace: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    today: dt.date | None = None,
 ) -> ImportResult:
     """Write a bundle that has been read (from CSV files, a census file, ...), whole or not at all.
 
     Other readers build a `Bundle` of rows in the exchange format's natural values and call this,
-    so every source goes through the same checks, matching, timeliness refresh and audit."""
+    so every source goes through the same checks, the rule book (docs/record-rules.md),
+    matching, timeliness refresh and audit. A rule book error refuses the bundle; a warning is
+    reported and the bundle imported."""
+    rules = installation_rule_set()
+    errors, unusual = bundle_rules_check(bundle, today=today or timezone.localdate(), rules=rules)
     result = ImportResult(
-        problems=list(bundle.problems),
-        warnings=list(bundle.warnings),
+        problems=sorted(
+            [*bundle.problems, *(bundle.located(p) for p in errors)], key=problem_order
+        ),
+        warnings=[*bundle.warnings, *(str(bundle.located(p)) for p in unusual)],
         replace=replace,
         dry_run=dry_run,
         rows=bundle.row_count,
     )
-    if not bundle.is_valid:
+    if result.problems:
         return result
     try:
         with transaction.atomic():

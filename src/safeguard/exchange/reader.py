@@ -10,8 +10,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +71,12 @@ class Bundle:
     # files that could not be read row by row (encoding, missing column, malformed CSV): other
     # files' references to them are not checked, to spare a cascade of follow-on messages
     unreadable: set[str] = field(default_factory=set)
+    # how a problem found in the rows is named in the source's own terms (a census file's name
+    # and elements); the exchange format's own names when None
+    renamed: Callable[[Problem], Problem] | None = None
+
+    def located(self, problem: Problem) -> Problem:
+        return self.renamed(problem) if self.renamed else problem
 
     @property
     def is_valid(self) -> bool:
@@ -337,17 +342,16 @@ def read_bundle(path: Path) -> Bundle:
             bundle.present.add(spec.filename)
             _read_rows(spec, sources[spec.filename], bundle)
     check_references(bundle)
-    bundle.problems.sort(
-        key=lambda p: (
-            [s.filename for s in FILES].index(p.filename)
-            if p.filename in [s.filename for s in FILES]
-            else 99,
-            p.line,
-            p.column,
-            p.reason,
-        )
-    )
+    bundle.problems.sort(key=problem_order)
     return bundle
+
+
+_FILE_ORDER = {spec.filename: index for index, spec in enumerate(FILES)}
+
+
+def problem_order(problem: Problem) -> tuple:
+    """Problems by file (in the format's order), line, column and reason."""
+    return (_FILE_ORDER.get(problem.filename, 99), problem.line, problem.column, problem.reason)
 
 
 def _duplicates(bundle: Bundle, spec: FileSpec, field_name: str) -> set[str]:
@@ -397,29 +401,10 @@ def check_references(bundle: Bundle) -> None:
                 Problem(spec.filename, row.line, "child_id", f"unknown child '{value}'")
             )
 
-    plans_by_child: dict[str, list[Row]] = defaultdict(list)
+    # A plan's own dates (ending before it starts, overlapping another plan of the child) are
+    # the rule book's (safeguard.exchange.rule_book, R111 and R112), applied by bundle_apply.
     for row in bundle.of(PLANS):
-        values = row.values
         unknown_child(PLANS, row)
-        if values["start_on"] is None:
-            continue
-        if values["end_on"] and values["end_on"] < values["start_on"]:
-            problems.append(
-                Problem(PLANS.filename, row.line, "end_date", "the plan ends before it starts")
-            )
-            continue
-        plans_by_child[values["child"]].append(row)
-    for rows in plans_by_child.values():
-        for earlier, later in _overlapping(rows):
-            problems.append(
-                Problem(
-                    PLANS.filename,
-                    later.line,
-                    "start_date",
-                    f"plan '{later.values['plan_id']}' overlaps plan "
-                    f"'{earlier.values['plan_id']}' (line {earlier.line}) of the same child",
-                )
-            )
 
     meeting_dates: dict[str, tuple[dt.date, int]] = {}
     seen_conference: dict[tuple, int] = {}
@@ -553,19 +538,3 @@ def check_references(bundle: Bundle) -> None:
                     f"unknown plan '{row.values['plan']}'",
                 )
             )
-
-
-def _overlapping(rows: list[Row]) -> Iterator[tuple[Row, Row]]:
-    """Pairs of plans of one child that overlap; a plan runs from its start up to its end."""
-    ordered = sorted(rows, key=lambda r: (r.values["start_on"], r.line))
-    latest: Row | None = None
-    for row in ordered:
-        if latest is not None:
-            latest_end = latest.values["end_on"]
-            if latest_end is None or latest_end > row.values["start_on"]:
-                yield latest, row
-                if latest_end is None or (
-                    row.values["end_on"] is not None and row.values["end_on"] <= latest_end
-                ):
-                    continue
-        latest = row

@@ -22,6 +22,7 @@ from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import AllocationRole, Plan
 from safeguard.conferences.models import Chair
+from safeguard.exchange.services import record_rules_apply
 from safeguard.notifications.alerts import AlertOutcome, check_alerts_queue
 
 from .models import CheckKind, CheckOutcome, MonitoringCheck
@@ -72,6 +73,12 @@ def _validate(
         errors["alerted_roles"] = "A plan that is on track alerts nobody."
     if errors:
         raise ValidationError(errors)
+    # the rule book (docs/record-rules.md): a check has errors only, no warnings
+    record_rules_apply(
+        "monitoring check",
+        {"kind": kind, "completed_on": completed_on, "outcome": outcome, "concern": concern},
+        by=None,
+    )
 
 
 def monitoring_check_record(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Greatest, Substr
 
-from safeguard.cases.models import Plan
+from safeguard.cases.models import Child, Plan
 from safeguard.census.dfe_rules import dfe_rule_failures
 from safeguard.conferences.models import Conference, Invitation, Meeting
 from safeguard.domain.calendar import add_months
@@ -43,6 +43,7 @@ from safeguard.domain.periods import (
     report_windows,
     year_earlier,
 )
+from safeguard.domain.record_rules import RULES_BY_CODE, ChildRecords, Finding, child_check
 from safeguard.domain.timeliness import ConferenceKind
 from safeguard.domain.vocabulary import ALERT_ROLES, NOT_RECORDED
 from safeguard.escalations.models import Escalation
@@ -382,7 +383,78 @@ def data_quality(period: Period) -> list[DataQualityItem]:
             )
         )
     items.extend(dfe_rule_failures(period))
+    items.extend(rule_book_warnings(period))
     return items
+
+
+# The rule book's warnings (docs/record-rules.md) that the items above do not already count:
+# R201, R203 and R204 are the reviews without a plan and the conferences without their start
+# date, counted above as conferences whose timeliness cannot be determined.
+RULE_BOOK_WARNINGS_REPORTED = ("R202", "R205", "R206", "R207", "R208")
+
+
+def rule_book_warnings(period: Period) -> list[DataQualityItem]:
+    """The unusual records of the period by the rule book: conferences held and plans started
+    in it, children expected in it and still without a date of birth at its end; each rule's
+    count, with the records' ids (shown in the internal report only). Three queries: the
+    children concerned, their plans, their conferences (with the verdicts stored)."""
+    start_on, end_on = _dates(period)
+    children = Child.objects.filter(
+        Exists(Conference.objects.filter(_between(start_on, end_on), child=OuterRef("pk")))
+        | Exists(Plan.objects.filter(_between(start_on, end_on, "start_on"), child=OuterRef("pk")))
+        | Q(_between(start_on, end_on, "expected_date_of_birth"))
+    )
+    records: dict[int, ChildRecords] = {}
+    for child in children.values(*RULE_CHILD_FIELDS):
+        records[child.pop("pk")] = ChildRecords(child)
+    for plan in Plan.objects.filter(child__in=children.values("pk")).values(
+        *RULE_PLAN_FIELDS, child_pk=F("child_id")
+    ):
+        records[plan.pop("child_pk")].plans.append(plan)
+    conferences = Conference.objects.filter(child__in=children.values("pk"))
+    for conference in conferences.values(*RULE_CONFERENCE_FIELDS, child_pk=F("child_id")):
+        records[conference.pop("child_pk")].conferences.append(conference)
+
+    def in_period(finding: Finding, child: ChildRecords) -> bool:
+        if finding.record == "child":
+            expected = child.child["expected_date_of_birth"] if child.child else None
+            return expected is not None and start_on <= expected <= end_on
+        listed = child.plans if finding.record == "plan" else child.conferences
+        field_name, date_field = (
+            ("plan_id", "start_on") if finding.record == "plan" else ("conference_id", "held_on")
+        )
+        return any(
+            r[field_name] == finding.record_id and start_on <= r[date_field] <= end_on
+            for r in listed
+        )
+
+    found: dict[str, list[str]] = {}
+    for child in records.values():
+        for finding in child_check(child, end_on):
+            if finding.code in RULE_BOOK_WARNINGS_REPORTED and in_period(finding, child):
+                found.setdefault(finding.code, []).append(finding.record_id)
+    return [
+        DataQualityItem(
+            code=code,
+            message=RULES_BY_CODE[code].message[0].upper() + RULES_BY_CODE[code].message[1:],
+            count=len(ids),
+            record_ids=tuple(sorted(ids)),
+        )
+        for code, ids in sorted(found.items())
+    ]
+
+
+RULE_CHILD_FIELDS = ("pk", "child_id", "date_of_birth", "expected_date_of_birth")
+RULE_PLAN_FIELDS = ("plan_id", "start_on", "end_on")
+RULE_CONFERENCE_FIELDS = (
+    "conference_id",
+    "kind",
+    "held_on",
+    "strategy_discussion_on",
+    "transfer_notification_on",
+    "out_of_timescale_reason",
+    "verdict",
+)
 
 
 def report_inputs(

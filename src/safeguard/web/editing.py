@@ -70,7 +70,7 @@ def stale_comparison(
     current = error.current
     rows = []
     for name, field in form.fields.items():
-        if name == "version":
+        if name in ("version", ConfirmUnusualMixin.CONFIRM_FIELD):
             continue
         if current_values is not None and name in current_values:
             theirs = current_values[name]
@@ -127,3 +127,24 @@ def attempt_save(
 def initial_from(record: models.Model, form_class: type[forms.Form]) -> dict[str, Any]:
     """The form's initial values from `record`'s attributes of the same names."""
     return {name: getattr(record, name) for name in form_class.base_fields if hasattr(record, name)}
+
+
+class ConfirmUnusualMixin:
+    """A form whose record the rule book may find unusual (docs/record-rules.md): the service
+    raises the warnings on `confirm_unusual`, which then shows as a box to tick; ticked, the
+    record is saved and who confirmed it is audited. Hidden until a warning asks for it."""
+
+    CONFIRM_FIELD = "confirm_unusual"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[self.CONFIRM_FIELD] = forms.BooleanField(  # type: ignore[attr-defined]
+            label="The record is right although it is unusual",
+            required=False,
+            widget=forms.HiddenInput,
+        )
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field == self.CONFIRM_FIELD:
+            self.fields[field].widget = forms.CheckboxInput()  # type: ignore[attr-defined]
+        super().add_error(field, error)  # type: ignore[misc]

@@ -252,6 +252,12 @@ def _late_conferences_table(
     )
 
 
+def _with_ids(message: str, record_ids: tuple[str, ...]) -> str:
+    """A data-quality item's description, naming its records in the internal report (the
+    members' report has no ids: figures.for_audience removed them)."""
+    return f"{message}: {', '.join(record_ids)}" if record_ids else message
+
+
 def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Document:
     narrative = narrative_for(report)
     period = report.period
@@ -576,7 +582,10 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                         key="Data quality",
                         caption="Data quality checks",
                         columns=("Check", "Description", "Records"),
-                        rows=tuple((d.code, d.message, d.count) for d in report.data_quality),
+                        rows=tuple(
+                            (d.code, _with_ids(d.message, d.record_ids), d.count)
+                            for d in report.data_quality
+                        ),
                     ),
                 )
                 if report.data_quality
