@@ -3,16 +3,14 @@
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from safeguard.cases.models import Child, Plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="an exclusion constraint of PostgreSQL"
-)
+@pytest.mark.postgresql  # an exclusion constraint of PostgreSQL
 def test_postgresql_refuses_overlapping_plans_of_one_child_at_commit():
     child = Child.objects.create(child_id="C1")
     Plan.objects.create(plan_id="P1", child=child, start_on=dt.date(2022, 1, 1))

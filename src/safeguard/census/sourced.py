@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_ID_LENGTH = 64
+from safeguard.domain.identifiers import IDENTIFIER_MAX
 
 
 @dataclass
@@ -32,7 +32,9 @@ class Sourced:
 def source_id(prefix: str, child_id: str, what: str, on: dt.date) -> str:
     """A deterministic id, e.g. CIN-<child>-CPP-2023-09-15; hashed when the child id is long."""
     text = f"{prefix}-{child_id}-{what}-{on.isoformat()}"
-    if len(text) <= MAX_ID_LENGTH:
+    if len(text) <= IDENTIFIER_MAX:
         return text
-    digest = hashlib.sha256(child_id.encode("utf-8")).hexdigest()[:24]
+    # Within the id rule's length: the child's part becomes as much of its hash as fits.
+    room = IDENTIFIER_MAX - len(f"{prefix}-h-{what}-{on.isoformat()}")
+    digest = hashlib.sha256(child_id.encode("utf-8")).hexdigest()[:room]
     return f"{prefix}-h{digest}-{what}-{on.isoformat()}"
