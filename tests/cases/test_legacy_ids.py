@@ -205,8 +205,9 @@ def test_safeguard_check_lists_the_records_whose_ids_break_the_rule(capsys):
 # ---- item 5: a sibling group's escalation ------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_a_sibling_groups_escalation_shows_on_every_childs_page(signed_in_client):
+@pytest.fixture
+def siblings_at_one_meeting():
+    """SIB-1 and SIB-2 discussed at one meeting; returns both and SIB-1's conference."""
     from safeguard.conferences.models import Conference
 
     first = make_child(child_id="SIB-1")
@@ -220,6 +221,14 @@ def test_a_sibling_groups_escalation_shows_on_every_childs_page(signed_in_client
         held_on=meeting.held_on,
         outcome="plan",
     )
+    return first, second, conference
+
+
+@pytest.mark.django_db
+def test_a_sibling_groups_escalation_shows_on_every_childs_page(
+    signed_in_client, siblings_at_one_meeting
+):
+    first, second, conference = siblings_at_one_meeting
     other = make_child(child_id="OTHER")
     escalation = make_escalation(
         child=first,
@@ -239,20 +248,10 @@ def test_a_sibling_groups_escalation_shows_on_every_childs_page(signed_in_client
 
 
 @pytest.mark.django_db
-def test_an_escalation_about_one_childs_plan_stays_with_that_child(signed_in_client):
-    from safeguard.conferences.models import Conference
-
-    first = make_child(child_id="SIB-1")
-    meeting, conference, _ = make_meeting_samples(child=first)
-    second = make_child(child_id="SIB-2")
-    Conference.objects.create(
-        conference_id="SIB-CONF-2",
-        child=second,
-        meeting=meeting,
-        kind="initial",
-        held_on=meeting.held_on,
-        outcome="plan",
-    )
+def test_an_escalation_about_one_childs_plan_stays_with_that_child(
+    signed_in_client, siblings_at_one_meeting
+):
+    first, _, conference = siblings_at_one_meeting
     escalation = make_escalation(child=first, conference=conference, reason="plan_not_progressing")
     detail = reverse("escalations:detail", args=[escalation.escalation_id])
     client = signed_in_client(Role.MANAGER)
