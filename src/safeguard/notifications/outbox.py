@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 
@@ -57,12 +58,39 @@ class Delivery(StrEnum):
     FAILED = "failed"  # could not be written or sent (audited); the others still went
 
 
+def _outbox_audit(
+    *,
+    by: User | None,
+    key: str,
+    child_id: str,
+    subject: str,
+    recipients: list[str],
+    note: str,
+    sent: bool,
+) -> None:
+    """The audit entry for an email sent (`sent`) or queued, or that had nobody to go to."""
+    if not recipients:
+        action, summary = AuditAction.CREATE, f"Could not send '{subject}': {note}"
+    elif sent:
+        action, summary = AuditAction.SEND, f"Sent '{subject}' to {', '.join(recipients)}"
+    else:
+        action, summary = AuditAction.CREATE, f"Queued '{subject}' for {', '.join(recipients)}"
+    audit_record(
+        actor=by,
+        action=action,
+        record_type="notification",
+        record_id=key,
+        child_id=child_id,
+        summary=summary,
+    )
+
+
 def send_once(
     *,
     key: str,
     kind: NotificationKind,
     message: EmailMessage,
-    by: Any | None,
+    by: User | None,
     note: str = "",
     connection: Any | None = None,
     child_id: str = "",
@@ -113,17 +141,14 @@ def send_once(
                 )
                 for recipient in dict.fromkeys(recipients)
             )
-        audit_record(
-            actor=by,
-            action=AuditAction.SEND if recipients else AuditAction.CREATE,
-            record_type="notification",
-            record_id=key,
+        _outbox_audit(
+            by=by,
+            key=key,
             child_id=child_id,
-            summary=(
-                f"Sent '{message.subject}' to {', '.join(recipients)}"
-                if recipients
-                else f"Could not send '{message.subject}': {note}"
-            ),
+            subject=str(message.subject),
+            recipients=recipients,
+            note=note,
+            sent=True,
         )
     return notification, Delivery.SENT if recipients else Delivery.UNDELIVERED
 
@@ -133,7 +158,7 @@ def queue_once(
     key: str,
     kind: NotificationKind,
     message: EmailMessage,
-    by: Any | None,
+    by: User | None,
     note: str = "",
     child_id: str = "",
     **links: Any,
@@ -172,17 +197,14 @@ def queue_once(
             RecipientDelivery(notification=notification, recipient=recipient, at=now)
             for recipient in recipients
         )
-        audit_record(
-            actor=by,
-            action=AuditAction.CREATE,
-            record_type="notification",
-            record_id=key,
+        _outbox_audit(
+            by=by,
+            key=key,
             child_id=child_id,
-            summary=(
-                f"Queued '{message.subject}' for {', '.join(recipients)}"
-                if recipients
-                else f"Could not send '{message.subject}': {note}"
-            ),
+            subject=str(message.subject),
+            recipients=recipients,
+            note=note,
+            sent=False,
         )
     return notification, Delivery.QUEUED if recipients else Delivery.UNDELIVERED
 
