@@ -418,6 +418,11 @@ def census_8525q(child: CensusChild, period: CensusPeriod) -> bool:
     return (child.born_on is None) == (child.expected_on is None)
 
 
+def _before(day: dt.date | None, other: dt.date | None) -> bool:
+    """Both dates are known and `day` is earlier than `other`."""
+    return day is not None and other is not None and day < other
+
+
 def census_8520(child: CensusChild, period: CensusPeriod) -> bool:
     return child.born_on is not None and child.born_on > period.reference_on
 
@@ -472,8 +477,7 @@ def census_8615(child: CensusChild, period: CensusPeriod) -> bool:
 def census_2889(child: CensusChild, period: CensusPeriod) -> bool:
     """A section 47 does not start before its episode's referral."""
     return any(
-        None not in (enquiry.started_on, episode.referral_on)
-        and enquiry.started_on < episode.referral_on  # type: ignore[operator]
+        _before(enquiry.started_on, episode.referral_on)
         for episode in child.episodes
         for enquiry in episode.enquiries
     )
@@ -482,8 +486,7 @@ def census_2889(child: CensusChild, period: CensusPeriod) -> bool:
 def census_1104(child: CensusChild, period: CensusPeriod) -> bool:
     """A section 47's initial conference is not before its episode's referral."""
     return any(
-        None not in (enquiry.conference_on, episode.referral_on)
-        and enquiry.conference_on < episode.referral_on  # type: ignore[operator]
+        _before(enquiry.conference_on, episode.referral_on)
         for episode in child.episodes
         for enquiry in episode.enquiries
     )
@@ -492,7 +495,7 @@ def census_1104(child: CensusChild, period: CensusPeriod) -> bool:
 def census_1105(child: CensusChild, period: CensusPeriod) -> bool:
     """A plan does not start before its episode's referral."""
     return any(
-        None not in (plan.start_on, episode.referral_on) and plan.start_on < episode.referral_on  # type: ignore[operator]
+        _before(plan.start_on, episode.referral_on)
         for episode in child.episodes
         for plan in episode.plans
     )
@@ -503,10 +506,7 @@ def census_8840(child: CensusChild, period: CensusPeriod) -> bool:
 
 
 def census_8925(child: CensusChild, period: CensusPeriod) -> bool:
-    return any(
-        None not in (plan.start_on, plan.end_on) and plan.end_on < plan.start_on  # type: ignore[operator]
-        for plan in child.plans
-    )
+    return any(_before(plan.end_on, plan.start_on) for plan in child.plans)
 
 
 def census_8841(child: CensusChild, period: CensusPeriod) -> bool:
@@ -595,10 +595,7 @@ def census_8620(child: CensusChild, period: CensusPeriod) -> bool:
 
 
 def census_8630(child: CensusChild, period: CensusPeriod) -> bool:
-    return any(
-        None not in (e.closure_on, e.referral_on) and e.closure_on < e.referral_on  # type: ignore[operator]
-        for e in child.episodes
-    )
+    return any(_before(e.closure_on, e.referral_on) for e in child.episodes)
 
 
 CLOSURE_REASONS = {f"RC{n}" for n in range(1, 10)}

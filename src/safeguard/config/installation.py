@@ -7,6 +7,7 @@ of any key that Safeguard's own source shows."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 import stat
@@ -51,14 +52,18 @@ def installation_secret(path: Path) -> str:
     return secret
 
 
-def published_in_source(key: str) -> bool:
-    """Whether `key` is one that Safeguard's source shows (any .py file of the package)."""
-    if key in FORMERLY_PUBLISHED:
-        return True
+@functools.cache
+def _package_source() -> tuple[str, ...]:
+    """The text of every .py file of the package, read once however many keys are checked."""
+    texts = []
     for module in PACKAGE_DIR.rglob("*.py"):
         try:
-            if key in module.read_text(encoding="utf-8", errors="replace"):
-                return True
+            texts.append(module.read_text(encoding="utf-8", errors="replace"))
         except OSError:
             continue
-    return False
+    return tuple(texts)
+
+
+def published_in_source(key: str) -> bool:
+    """Whether `key` is one that Safeguard's source shows (any .py file of the package)."""
+    return key in FORMERLY_PUBLISHED or any(key in text for text in _package_source())
