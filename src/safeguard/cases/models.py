@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import F, Q
 
-from safeguard.domain.vocabulary import ALERT_ROLES, PLAN_CATEGORIES
+from safeguard.domain.vocabulary import ALERT_ROLES, ENQUIRY_OUTCOMES, PLAN_CATEGORIES
 
 
 class Area(models.Model):
@@ -39,6 +39,8 @@ class Child(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
     ethnicity = models.CharField(max_length=4, blank=True)
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT)
+    disability = models.BooleanField(null=True, blank=True)
+    family_id = models.CharField("family id", max_length=64, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -113,6 +115,8 @@ class Allocation(models.Model):
     role = models.CharField(max_length=20, choices=AllocationRole.choices)
     name = models.CharField(max_length=150)
     email = models.EmailField(blank=True)
+    team = models.CharField(max_length=150, blank=True)
+    staff_id = models.CharField(max_length=64, blank=True)
     from_on = models.DateField()
     to_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -134,3 +138,77 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.name} for {self.child}"
+
+
+class EnquiryOutcome(models.TextChoices):
+    CONFERENCE = ENQUIRY_OUTCOMES.choice("conference")
+    NO_FURTHER_ACTION = ENQUIRY_OUTCOMES.choice("no_further_action")
+
+
+class Enquiry(models.Model):
+    """A section 47 enquiry and the strategy discussion that started it (enquiries.csv).
+
+    While its outcome is `conference` or blank it waits for its child's initial conference
+    (docs/exchange-format.md); that conference is due 15 working days after the discussion."""
+
+    enquiry_id = models.CharField(max_length=64, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="enquiries")
+    strategy_discussion_on = models.DateField(db_index=True)
+    outcome = models.CharField(max_length=20, choices=EnquiryOutcome.choices, blank=True)
+    end_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["strategy_discussion_on", "enquiry_id"]
+        verbose_name_plural = "enquiries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["", *EnquiryOutcome.values]),
+                name="enquiry_outcome_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=F("strategy_discussion_on")),
+                name="enquiry_ends_on_or_after_strategy_discussion",
+            ),
+        ]
+        indexes = [models.Index(fields=["child", "strategy_discussion_on"])]
+
+    def __str__(self) -> str:
+        return self.enquiry_id
+
+
+class Visit(models.Model):
+    """A statutory visit to a child on a plan (the SSD's ssd_cp_visits)."""
+
+    visit_id = models.CharField(max_length=64, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="visits")
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
+    visited_on = models.DateField()
+    seen = models.BooleanField(null=True, blank=True)
+    seen_alone = models.BooleanField(null=True, blank=True)
+    bedroom_seen = models.BooleanField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["child", "visited_on", "visit_id"]
+        indexes = [models.Index(fields=["child", "visited_on"])]
+
+    def __str__(self) -> str:
+        return self.visit_id
+
+
+class Population(models.Model):
+    """The authority's resident children aged 0-17 in a year (ONS mid-year estimate,
+    population.csv), for rates per 10,000."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    children = models.PositiveIntegerField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.children} children"

@@ -1,9 +1,10 @@
 from django.db import models
 from django.db.models import Q
 
-from safeguard.cases.models import Child, Plan
+from safeguard.cases.models import Child, Plan, PlanCategory
 from safeguard.domain.vocabulary import (
     CONFERENCE_KINDS,
+    CONFERENCE_STATUSES,
     PARTICIPATION_CODES,
     VERDICTS,
     VIEWS_SHARED_VIA,
@@ -58,6 +59,12 @@ class ParticipationCode(models.TextChoices):
     PN7 = PARTICIPATION_CODES.choice("PN7")
 
 
+class ConferenceStatus(models.TextChoices):
+    HELD = CONFERENCE_STATUSES.choice("held")
+    BOOKED = CONFERENCE_STATUSES.choice("booked")
+    CANCELLED = CONFERENCE_STATUSES.choice("cancelled")
+
+
 class Verdict(models.TextChoices):
     WITHIN = VERDICTS.choice("within")
     OUT = VERDICTS.choice("out")
@@ -74,6 +81,10 @@ class Meeting(models.Model):
     reference = models.CharField(max_length=64, unique=True)
     has_meeting_id = models.BooleanField(default=True)
     held_on = models.DateField(db_index=True)
+    # A booked meeting's arrangements (Safeguard's own; the exchange format does not carry them).
+    starts_at = models.TimeField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    video_link = models.URLField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["held_on", "reference"]
@@ -89,6 +100,10 @@ class Conference(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="conferences")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="conferences")
     kind = models.CharField(max_length=12, choices=ConferenceKind.choices)
+    status = models.CharField(
+        max_length=9, choices=ConferenceStatus.choices, default=ConferenceStatus.HELD
+    )
+    # The date held, or for a booked or cancelled row the date it was booked for.
     held_on = models.DateField()
     strategy_discussion_on = models.DateField(null=True, blank=True)
     transfer_notification_on = models.DateField(null=True, blank=True)
@@ -102,6 +117,10 @@ class Conference(models.Model):
         max_length=3, choices=ParticipationCode.choices, blank=True
     )
     out_of_timescale_reason = models.TextField(blank=True)
+    category = models.CharField(max_length=3, choices=PlanCategory.choices, blank=True)
+    quorate = models.BooleanField(null=True, blank=True)
+    parents_attended = models.BooleanField(null=True, blank=True)
+    cancellation_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
 
     # Timeliness, derived by safeguard.domain.timeliness and kept current by the services.
@@ -119,7 +138,9 @@ class Conference(models.Model):
         ordering = ["held_on", "conference_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["child", "kind", "held_on"], name="conference_unique_child_kind_date"
+                fields=["child", "kind", "held_on"],
+                condition=~Q(status="cancelled"),
+                name="conference_unique_child_kind_date",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=ConferenceKind.values), name="conference_kind_known"
@@ -127,8 +148,16 @@ class Conference(models.Model):
             models.CheckConstraint(
                 condition=Q(verdict__in=["", *Verdict.values]), name="conference_verdict_known"
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=ConferenceStatus.values), name="conference_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=["", *PlanCategory.values]),
+                name="conference_category_known",
+            ),
         ]
         indexes = [
+            models.Index(fields=["status", "held_on"]),
             models.Index(fields=["held_on", "kind"]),
             models.Index(fields=["verdict", "held_on"]),
             models.Index(fields=["child", "held_on"]),
@@ -152,6 +181,12 @@ class Invitation(models.Model):
     organisation_name = models.CharField(max_length=200, blank=True)
     report_requested = models.BooleanField(null=True, blank=True)
     report_received = models.CharField(max_length=4, choices=ReportReceived.choices, blank=True)
+    invited_on = models.DateField(null=True, blank=True)
+    report_due_on = models.DateField(null=True, blank=True, db_index=True)
+    report_received_on = models.DateField(null=True, blank=True)
+    organisation = models.ForeignKey(
+        "conferences.Organisation", null=True, blank=True, on_delete=models.SET_NULL
+    )
     attended = models.BooleanField(null=True, blank=True)
     apologies = models.BooleanField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -183,6 +218,11 @@ class RuleSetting(models.Model):
     first_core_group_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
     pre_birth_conference_gestation_week = models.PositiveSmallIntegerField(null=True, blank=True)
     pre_review_check_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Agencies' reports are due this many working days before the conference (defaults 3 and 5).
+    initial_report_due_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    review_report_due_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A quorum is children's social care and at least this many other agencies (default 2).
+    quorum_other_agencies = models.PositiveSmallIntegerField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -195,3 +235,25 @@ class RuleSetting(models.Model):
 
     def __str__(self) -> str:
         return f"Rule set: {self.nation}"
+
+
+class Organisation(models.Model):
+    """The authority's register of organisations invited to conferences."""
+
+    name = models.CharField(max_length=200)
+    organisation_type = models.ForeignKey(
+        "escalations.OrganisationType", on_delete=models.PROTECT, related_name="organisations"
+    )
+    email = models.EmailField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["organisation_type__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_type", "name"], name="organisation_unique_per_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation_type})"

@@ -109,3 +109,12 @@ VERDICTS = Vocabulary(
     Term("out", "Out of timescale"),
     Term("not_determinable", "Not determinable"),
 )
+CONFERENCE_STATUSES = Vocabulary(
+    Term("held", "Held"),
+    Term("booked", "Booked"),
+    Term("cancelled", "Cancelled"),
+)
+ENQUIRY_OUTCOMES = Vocabulary(
+    Term("conference", "Initial conference to be held", "an initial conference to be held"),
+    Term("no_further_action", "No further action"),
+)

@@ -66,6 +66,56 @@ class Escalation(models.Model):
         return self.escalation_id
 
 
+class EscalationStep(models.Model):
+    """A dated step in an escalation's history: a change of stage, a note, or both
+    (escalation_steps.csv). The escalation's own `stage` is its latest step's stage."""
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="steps")
+    on = models.DateField()
+    stage = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["escalation", "on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage__isnull=True) | Q(stage__in=[1, 2, 3]),
+                name="escalation_step_stage_1_to_3",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.escalation_id} on {self.on}"
+
+
+class GoodPractice(models.Model):
+    """A chair's commendation of an agency or professional, recorded beside escalations."""
+
+    recorded_on = models.DateField()
+    organisation_type = models.ForeignKey(OrganisationType, on_delete=models.PROTECT)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT)
+    conference = models.ForeignKey(
+        "conferences.Conference", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    description = models.TextField()
+    recorded_by = models.ForeignKey(
+        "conferences.Chair", null=True, blank=True, on_delete=models.PROTECT
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-recorded_on", "-id"]
+        verbose_name_plural = "good practice"
+
+    def __str__(self) -> str:
+        return f"Good practice: {self.organisation_type} on {self.recorded_on}"
+
+
 # Reasons about an agency's part in a meeting (its report, apologies, attendance): an escalation
 # for one of them raised from a conference is about every child of that conference's meeting,
 # a sibling group's children alike (issue 17).
