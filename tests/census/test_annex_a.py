@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from safeguard import cli
-from safeguard.cases.models import Child, Plan
+from safeguard.cases.models import Child, Enquiry, Plan
 from safeguard.census import annex_a
 from safeguard.census.annex_a import (
     LIST_5,
@@ -119,6 +119,7 @@ def test_list_7_exported_then_imported_into_an_empty_database_makes_the_same_pla
     )
     Conference.objects.all().delete()
     Plan.objects.all().delete()
+    Enquiry.objects.all().delete()
     Child.objects.all().delete()
 
     result = annex_a_import(path=out, by=None)
@@ -223,6 +224,7 @@ def test_text_cells_are_neutralised_and_list_7_reads_them_back(tmp_path):
     assert rows["'-C7"][LIST_7.index("Allocated Team")] == "'\tNorth"
     assert rows["C8"][LIST_7.index("Allocated Team")] == "'\rSouth"
     Plan.objects.all().delete()
+    Enquiry.objects.all().delete()
     Child.objects.all().delete()
     assert annex_a_import(path=out, by=None).ok
     assert set(Child.objects.values_list("child_id", flat=True)) == {"-C7", "C8"}

@@ -32,6 +32,21 @@ def _print_import(result, *, dry_run: bool, name: str) -> int:
     return 0
 
 
+GAP_CHILDREN_SHOWN = 20
+
+
+def gap_line(gap) -> str:
+    """A DfE error of the exported file as one line: the rule, the DfE's words, the children."""
+    shown = ", ".join(gap.child_ids[:GAP_CHILDREN_SHOWN])
+    more = len(gap.child_ids) - GAP_CHILDREN_SHOWN
+    children = f"{shown} and {more} more" if more > 0 else shown
+    count = len(gap.child_ids)
+    return (
+        f"DfE rule {gap.rule} will refuse the return for {count} "
+        f"child{'ren' if count != 1 else ''} ({gap.message}): {children}"
+    )
+
+
 def cmd_cin_census(args: argparse.Namespace) -> int:
     from safeguard.console import UserError
 
@@ -52,6 +67,8 @@ def cmd_cin_census(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from None
     for warning in exported.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for gap in exported.gaps:
+        print(f"warning: {gap_line(gap)}", file=sys.stderr)
     print(f"Wrote {args.file}: collection year {year.name}, {exported.children} children.")
     return 0
 

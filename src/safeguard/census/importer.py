@@ -80,13 +80,23 @@ def _census_import(*, path: Path, by: User | None, dry_run: bool) -> CensusImpor
                 for name, counts in result.files.items()
                 if name in FILE_LABELS
             }
-            extras = census_records_write(
+            extras, problems = census_records_write(
                 episodes=census.episodes,
                 enquiries=census.enquiries,
                 previous_plans=census.previous_plans,
+                child_details=census.child_details,
+                assessments=census.assessments,
+                cin_plans=census.cin_plans,
+                source_name=census.name,
+                enquiry_lines=census.enquiry_lines,
             )
+            if problems:
+                result.problems.extend(problems)
+                raise _RollBack
             for name, counts in extras.items():
-                result.files[name] = FileCounts(counts.added, counts.changed, counts.unchanged)
+                result.files[name] = FileCounts(
+                    counts.added, counts.changed, counts.unchanged, counts.removed
+                )
             audit_record(
                 actor=by,
                 action=AuditAction.IMPORT,

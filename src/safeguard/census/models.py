@@ -73,3 +73,50 @@ class PlanCensusDetail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id}: {self.previous_plans} previous plans"
+
+
+class ChildCensusDetail(models.Model):
+    """What the census says of a child that no other record holds: the unique pupil numbers,
+    the date of death and the disability codes (<Disabilities>, space-separated in the file's
+    order; `Child.disability` is the yes/no every other door reads)."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="census_detail")
+    upn = models.CharField("UPN", max_length=13, blank=True)
+    former_upn = models.CharField("former UPN", max_length=13, blank=True)
+    upn_unknown = models.CharField("reason the UPN is unknown", max_length=3, blank=True)
+    death_on = models.DateField(null=True, blank=True)
+    disabilities = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"census detail of {self.child_id}"
+
+
+class Assessment(models.Model):
+    """An <Assessments> module of a CIN episode: the assessment's dates and the factors it
+    identified (space-separated codes, in the file's order)."""
+
+    episode = models.ForeignKey(CinEpisode, on_delete=models.CASCADE, related_name="assessments")
+    started_on = models.DateField()
+    internal_review_on = models.DateField(null=True, blank=True)
+    authorised_on = models.DateField(null=True, blank=True)
+    factors = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["episode", "id"]
+
+    def __str__(self) -> str:
+        return f"assessment from {self.started_on}"
+
+
+class CinPlanPeriod(models.Model):
+    """A <CINPlanDates> module of a CIN episode: a child in need plan's start and end."""
+
+    episode = models.ForeignKey(CinEpisode, on_delete=models.CASCADE, related_name="cin_plans")
+    start_on = models.DateField()
+    end_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["episode", "id"]
+
+    def __str__(self) -> str:
+        return f"CIN plan from {self.start_on}"

@@ -118,6 +118,13 @@ class CensusFile:
     episodes: dict[tuple[str, dt.date], dict[str, Any]] = field(default_factory=dict)
     enquiries: dict[tuple[str, dt.date], dict[str, Any]] = field(default_factory=dict)
     previous_plans: dict[tuple[str, dt.date], int | None] = field(default_factory=dict)
+    # What only the census carries, kept so that a year imported exports whole again: each
+    # child's UPNs, date of death and disability codes; each episode's (child id, referral date)
+    # assessments and CIN plan periods, in the file's order.
+    child_details: dict[str, dict[str, Any]] = field(default_factory=dict)
+    assessments: dict[tuple[str, dt.date], list[tuple[Any, ...]]] = field(default_factory=dict)
+    cin_plans: dict[tuple[str, dt.date], list[tuple[Any, ...]]] = field(default_factory=dict)
+    enquiry_lines: dict[tuple[str, dt.date], int] = field(default_factory=dict)
 
 
 _HINTS = (
@@ -436,6 +443,16 @@ class _Reader:
             sex = GENDER_CURRENT_TO_SEX.get(_value(identifiers, "GenderCurrent"), "")
         else:
             sex = _value(identifiers, "Sex")
+        disabilities = characteristics.get("Disabilities")
+        result.child_details[child_id] = {
+            "upn": _value(identifiers, "UPN"),
+            "former_upn": _value(identifiers, "FormerUPN"),
+            "upn_unknown": _value(identifiers, "UPNunknown"),
+            "death_on": _date(_value(identifiers, "PersonDeathDate")),
+            "disabilities": " ".join((code.text or "").strip() for code in disabilities)
+            if disabilities is not None
+            else "",
+        }
         result.sourced.children[child_id] = (
             line,
             {
@@ -453,11 +470,23 @@ class _Reader:
         for episode_element in episodes:
             episode: dict[str, etree._Element] = {}
             enquiry_elements, plan_elements = [], []
+            assessments: list[tuple[Any, ...]] = []
+            cin_plans: list[tuple[Any, ...]] = []
             for part in episode_element:
                 if part.tag == "Section47":
                     enquiry_elements.append(part)
                 elif part.tag == "ChildProtectionPlans":
                     plan_elements.append(part)
+                elif part.tag == "Assessments":
+                    assessments.append(_assessment(part))
+                elif part.tag == "CINPlanDates":
+                    dates = _fields(part)
+                    cin_plans.append(
+                        (
+                            _required_date(_value(dates, "CINPlanStartDate")),
+                            _date(_value(dates, "CINPlanEndDate")),
+                        )
+                    )
                 else:
                     episode[part.tag] = part
             referral_on = _required_date(_value(episode, "CINreferralDate"))
@@ -478,6 +507,10 @@ class _Reader:
                 "referral_nfa": _yes(_value(episode, "ReferralNFA")),
                 "initial_conference_on": episode_icpc,
             }
+            if assessments:
+                result.assessments[key] = assessments
+            if cin_plans:
+                result.cin_plans[key] = cin_plans
             if episode_icpc:
                 initials.setdefault(episode_icpc, (episode["DateOfInitialCPC"].sourceline, None))
             for enquiry_element in enquiry_elements:
@@ -498,6 +531,7 @@ class _Reader:
                         "the initial conference is before the section 47 enquiry started",
                     )
                     continue
+                result.enquiry_lines[(child_id, started_on)] = enquiry_element.sourceline
                 result.enquiries[(child_id, started_on)] = {
                     "initial_conference_target_on": _date(_value(enquiry, "InitialCPCtarget")),
                     "initial_conference_on": conference_on,
@@ -564,6 +598,19 @@ class _Reader:
             result.sourced.conferences.append(
                 (review_line, {"child": child_id, "kind": "review", "held_on": held_on})
             )
+
+
+def _assessment(element: etree._Element) -> tuple[Any, ...]:
+    """An <Assessments> module: (start, internal review, authorisation, factors as one string of
+    codes in the file's order)."""
+    fields = _fields(element)
+    factors = fields.get("FactorsIdentifiedAtAssessment")
+    return (
+        _required_date(_value(fields, "AssessmentActualStartDate")),
+        _date(_value(fields, "AssessmentInternalReviewDate")),
+        _date(_value(fields, "AssessmentAuthorisationDate")),
+        " ".join((code.text or "").strip() for code in factors) if factors is not None else "",
+    )
 
 
 def _fields(element: etree._Element) -> dict[str, etree._Element]:

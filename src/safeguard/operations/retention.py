@@ -28,7 +28,7 @@ from django.utils import timezone
 from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction, AuditEntry
 from safeguard.audit.services import audit_record
-from safeguard.cases.models import Child, Plan
+from safeguard.cases.models import Child, Enquiry, Plan
 from safeguard.conferences.models import Conference, Meeting
 from safeguard.domain.retention import ChildDates, past_retention
 from safeguard.escalations.models import Escalation
@@ -142,6 +142,8 @@ def retention_apply(
         meetings = Meeting.objects.filter(pk__in=meeting_ids, conferences__isnull=True)
         meeting_count = meetings.count()
         meetings.delete()
+        # The child's section 47 enquiries (a census import records them) go with the child.
+        Enquiry.objects.filter(child_id=candidate.child_pk).delete()
         Child.objects.filter(pk=candidate.child_pk).delete()
         audit_record(
             actor=by,
