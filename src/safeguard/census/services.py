@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from safeguard.cases.models import Child, Enquiry, EnquiryOutcome, Plan
+from safeguard.data_version.services import data_version_bump
 from safeguard.exchange.reader import Problem
 from safeguard.storage import rows_insert, rows_update
 
@@ -148,7 +149,7 @@ def _children_details_write(
     disability = Counts()
     children = Child.objects.filter(pk__in=pks) if small else Child.objects.all()
     held_disability = dict(children.values_list("pk", "disability").order_by())
-    updates = []
+    updates: dict[bool, list[int]] = {True: [], False: []}
     for child_id, values in details.items():
         said = disability_of(values["disabilities"])
         if said is None:
@@ -156,14 +157,19 @@ def _children_details_write(
         child_pk = child_pks[child_id]
         recorded = held_disability.get(child_pk)
         if recorded != said:
-            updates.append((child_pk, said))
+            updates[said].append(child_pk)
             if recorded is None:
                 disability.added += 1
             else:
                 disability.changed += 1
         else:
             disability.unchanged += 1
-    rows_update(Child, ["disability"], updates)
+    # Two values only: an UPDATE per value and batch is quicker than a row each.
+    for said, pks_of in updates.items():
+        for start in range(0, len(pks_of), BATCH):
+            Child.objects.filter(pk__in=pks_of[start : start + BATCH]).update(disability=said)
+    if updates[True] or updates[False]:
+        data_version_bump()
     return counts, disability
 
 
@@ -243,7 +249,7 @@ def _episode_modules_write(
     """An episode's modules (assessments, CIN plan periods) as the file lists them: an episode
     whose list differs from the one held has its list replaced; the file is its whole record."""
     counts = Counts()
-    pks = {episode_pks[key] for key in episode_keys}
+    pks = [episode_pks[key] for key in episode_keys]
     rows = model.objects.filter(episode_id__in=pks) if len(pks) <= BATCH else model.objects
     held: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for episode_pk, *values in rows.values_list("episode_id", *fields).order_by("episode_id", "id"):
