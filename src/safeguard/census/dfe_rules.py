@@ -294,7 +294,7 @@ class CensusEpisode:
     closure_on: dt.date | None = None
     closure_reason: str = ""
     referral_nfa: str = ""  # as written: "1", "0", "true", "false" or ""
-    assessments: int = 0  # Safeguard keeps none, so its file has none
+    assessments: int = 0  # only a census import gives them
 
     @property
     def no_further_action(self) -> bool:
@@ -796,8 +796,8 @@ def census_8770q(child: CensusChild, period: CensusPeriod) -> bool:
 
 
 def census_2991q(child: CensusChild, period: CensusPeriod) -> bool:
-    """An episode with a section 47 enquiry has an assessment. Safeguard keeps no assessments,
-    so the DfE queries each episode of its file with a section 47."""
+    """An episode with a section 47 enquiry has an assessment. Assessments come only from a
+    census import: the DfE queries each episode of other doors' records with a section 47."""
     return any(e.enquiries and not e.assessments for e in child.episodes)
 
 

@@ -1,8 +1,10 @@
 """Importing a DfE children in need (CIN) census file: `census_import`.
 
-The file is read and checked whole (safeguard.census.reader) before anything is written. Only
-the child protection parts are imported: children, section 47 enquiries and their initial
-conferences, initial conferences recorded on the episode, plans and review conferences
+The file is read and checked whole (safeguard.census.reader) before anything is written. Every
+module is kept: children (with their disability), section 47 enquiries (as the records'
+enquiries) and their initial conferences, initial conferences recorded on the episode, plans
+and review conferences through the exchange format's records; UPNs, dates of death, disability
+codes, CIN episodes, assessments and CIN plan dates as the census app's own records
 (docs/cin-census.md)."""
 
 from __future__ import annotations
