@@ -269,3 +269,21 @@ def test_an_export_names_the_children_whose_referral_lacks_a_primary_need(tmp_pa
         "DfE rule 8610 will refuse the return for 1 child (Primary Need code is missing for a "
         "referral which led to further action.): N1"
     )
+
+
+def test_the_export_command_names_what_the_return_lacks_before_saying_it_wrote(tmp_path, capsys):
+    from safeguard.cli import main
+
+    child = make_child(child_id="N1")
+    make_plan(child=child, start_on=dt.date(2023, 6, 5), initial_category="NEG",
+              latest_category="NEG")  # fmt: skip
+    _held_initial(child, dt.date(2023, 6, 5))
+    out = tmp_path / "census.xml"
+
+    status = main(["cin-census", "export", "--year", "2023/24", str(out)])
+
+    captured = capsys.readouterr()
+    assert status == 0 and out.exists()
+    assert "warning: DfE rule 8610 will refuse the return for 1 child" in captured.err
+    assert captured.err.rstrip().endswith("): N1") or "): N1\n" in captured.err
+    assert captured.out.startswith(f"Wrote {out}")
