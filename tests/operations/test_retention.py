@@ -153,3 +153,17 @@ def time_machine_at(when: dt.datetime):
     from unittest import mock
 
     return mock.patch("django.utils.timezone.now", return_value=when)
+
+
+@pytest.mark.django_db
+def test_the_section_47_enquiries_of_a_child_go_with_the_child():
+    from safeguard.cases.models import Enquiry
+
+    old = make_child(child_id="OLD", date_of_birth=D(1980, 1, 1))
+    make_plan(child=old, start_on=D(1990, 1, 1), end_on=D(1991, 1, 1))
+    Enquiry.objects.create(enquiry_id="E1", child=old, strategy_discussion_on=D(1989, 12, 1))
+
+    result = retention_apply(as_of=D(2026, 1, 1), by=None)
+
+    assert result.children == 1
+    assert not Enquiry.objects.exists()
