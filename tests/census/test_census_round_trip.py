@@ -287,3 +287,22 @@ def test_the_export_command_names_what_the_return_lacks_before_saying_it_wrote(t
     assert "warning: DfE rule 8610 will refuse the return for 1 child" in captured.err
     assert captured.err.rstrip().endswith("): N1") or "): N1\n" in captured.err
     assert captured.out.startswith(f"Wrote {out}")
+
+
+def test_what_the_return_lacks_is_said_before_the_file_takes_its_place(tmp_path):
+    child = make_child(child_id="N1")
+    make_plan(child=child, start_on=dt.date(2023, 6, 5), initial_category="NEG",
+              latest_category="NEG")  # fmt: skip
+    _held_initial(child, dt.date(2023, 6, 5))
+    out = tmp_path / "census.xml"
+    said = []
+
+    census_export(
+        path=out,
+        year=YEAR,
+        by=None,
+        gaps_found=lambda gaps: said.append(([g.rule for g in gaps], out.exists())),
+    )
+
+    assert said == [(["8610"], False)]
+    assert out.exists()

@@ -47,6 +47,12 @@ def gap_line(gap) -> str:
     )
 
 
+def _print_gaps(gaps) -> None:
+    """What the records lack for the return, printed before the file replaces FILE."""
+    for gap in gaps:
+        print(f"warning: {gap_line(gap)}", file=sys.stderr)
+
+
 def cmd_cin_census(args: argparse.Namespace) -> int:
     from safeguard.console import UserError
 
@@ -62,13 +68,13 @@ def cmd_cin_census(args: argparse.Namespace) -> int:
         return _print_import(outcome.result, dry_run=args.dry_run, name=args.file)
     try:
         year = CollectionYear.parse(args.year)
-        exported = census_export(path=Path(args.file), year=year, by=None, lea=args.lea)
+        exported = census_export(
+            path=Path(args.file), year=year, by=None, lea=args.lea, gaps_found=_print_gaps
+        )
     except (ValueError, CensusExportError) as error:
         raise UserError(str(error)) from None
     for warning in exported.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    for gap in exported.gaps:
-        print(f"warning: {gap_line(gap)}", file=sys.stderr)
     print(f"Wrote {args.file}: collection year {year.name}, {exported.children} children.")
     return 0
 

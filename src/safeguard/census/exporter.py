@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -427,10 +428,18 @@ def _header(year: CollectionYear, lea: str | None) -> etree._Element:
 
 
 def census_export(
-    *, path: Path, year: CollectionYear, by: Any | None, lea: str | None = None
+    *,
+    path: Path,
+    year: CollectionYear,
+    by: Any | None,
+    lea: str | None = None,
+    gaps_found: Callable[[list[CensusFinding]], None] | None = None,
 ) -> CensusExportResult:
     """Write the year's child protection records as a census file that validates against
-    CIN_schema_2026.xsd; checked by reading it back before it replaces `path`."""
+    CIN_schema_2026.xsd; checked by reading it back before it replaces `path`.
+
+    `gaps_found` is handed the DfE errors of the file (what the records lack for the return)
+    before the file replaces `path`; they are also in the result."""
     path = Path(path)
     if lea is not None and not re.fullmatch(r"\d{3}", lea):
         raise CensusExportError(f"'{lea}' is not a three-digit local authority (LEA) code")
@@ -476,6 +485,8 @@ def census_export(
     result.gaps = [
         finding for finding in census_rules_check(read_back, year.end_on) if finding.kind == "error"
     ]
+    if gaps_found is not None and result.gaps:
+        gaps_found(result.gaps)
     partial.replace(path)
     messages = {
         "no referral": "children have no CIN referral recorded: the first child protection date "
