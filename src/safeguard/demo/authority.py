@@ -211,6 +211,7 @@ TEAM_SIZES = (("team_manager", 1), ("practice_supervisor", 2), ("social_worker",
 ALLOCATIONS_FROM = dt.date(2021, 4, 1)  # plans open on or after this day get allocations
 ALLOCATION_SEED_OFFSET = 7_000_007  # allocations draw from their own generator
 DISABILITY_SEED_OFFSET = 9_000_011  # so does the children's disability flag
+DECISIONS_SEED_OFFSET = 3_000_017  # and the conferences' category, quoracy and parents
 
 MIN_INITIALS_PER_MONTH = 4
 
@@ -266,6 +267,7 @@ class Family:
     episodes: list[Episode] = field(default_factory=list)
     unborn_episode: Episode | None = None
     children: list[Child] = field(default_factory=list)
+    dropped: list[Meeting] = field(default_factory=list)  # the living demo's unarranged meetings
 
 
 @dataclass(eq=False)
@@ -1244,6 +1246,25 @@ def _child_rows(authority: Authority) -> list[dict[str, str]]:
     return rows
 
 
+def _conference_decisions(authority: Authority) -> None:
+    """The category decided at each held conference that made or continued a plan, the chair's
+    judgement of quoracy and whether a parent attended (a generator of their own, so adding them
+    changed no record)."""
+    rng = random.Random(authority.seed + DECISIONS_SEED_OFFSET)
+    meetings = {m.meeting_id: m for m in authority.sim.meetings}
+    for row in authority.conference_rows:
+        if row.get("status", "") not in ("", "held"):
+            continue
+        episode = meetings[row["meeting_id"]].episode
+        category = ""
+        if row["outcome"] == "plan":
+            first = row["conference_type"] != "review"
+            category = episode.initial_category if first else episode.latest_category
+        row["category"] = category
+        row["quorate"] = _weighted(rng, (("yes", 95), ("no", 3), ("", 2)))
+        row["parents_attended"] = _weighted(rng, (("yes", 84), ("no", 13), ("", 3)))
+
+
 def build_demo_tables(
     seed: int = DEFAULT_SEED, *, today: dt.date | None = None
 ) -> dict[str, list[dict[str, str]]]:
@@ -1257,6 +1278,7 @@ def build_demo_tables(
         from .living import continue_to
 
         continue_to(authority, today)
+    _conference_decisions(authority)
     invitation_rows = [
         row
         for meeting_id in sorted(authority.invitations)

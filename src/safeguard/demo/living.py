@@ -102,7 +102,7 @@ def continue_to(authority: Authority, today: dt.date) -> None:
     new_families = [
         f
         for f in sim.families[old_families:]
-        if f.episodes or any(id(m) in waiting_initials for m in f.dropped)  # type: ignore[attr-defined]
+        if f.episodes or any(id(m) in waiting_initials for m in f.dropped)
     ]
     sim.families = sim.families[:old_families] + new_families
     _choose_unborn(rng, new_families)
@@ -147,8 +147,6 @@ def _arrange_the_diary(
     the initial conferences not yet booked (their enquiries wait)."""
     booked: set[int] = set()
     waiting: set[int] = set()
-    for family in sim.families:
-        family.dropped = []
     episodes = {id(m.episode): m.episode for m in new_meetings}
     for episode in episodes.values():
         future = [m for m in episode.meetings if m.held_on > today]
@@ -160,7 +158,8 @@ def _arrange_the_diary(
             keep = episode.meetings.index(first) + 1
         else:
             keep = episode.meetings.index(first)
-            if first.kind == "initial" and first.strategy_discussion_on <= today:
+            discussed_on = first.strategy_discussion_on
+            if first.kind == "initial" and discussed_on is not None and discussed_on <= today:
                 waiting.add(id(first))
         episode.family.dropped += episode.meetings[keep:]
         episode.meetings = episode.meetings[:keep]
@@ -398,9 +397,7 @@ def _enquiries(
     rows: list[tuple[dt.date, str, dict[str, str]]] = []
     sim = authority.sim
     initials = [m for m in sim.meetings if m.kind == "initial"]
-    waiting_meetings = [
-        m for f in sim.families for m in getattr(f, "dropped", ()) if id(m) in waiting
-    ]
+    waiting_meetings = [m for f in sim.families for m in f.dropped if id(m) in waiting]
     for meeting in initials + waiting_meetings:
         discussed_on = meeting.strategy_discussion_on
         if discussed_on is None or discussed_on > today:
@@ -438,10 +435,10 @@ def _no_further_action(
     rows = []
     for _ in range(how_many):
         child = rng.choice(born)
-        first_on = max(start, child.date_of_birth + dt.timedelta(days=30))
-        last_on = min(
-            today - dt.timedelta(days=2), child.date_of_birth + dt.timedelta(days=17 * 365)
-        )
+        born_on = child.date_of_birth
+        assert born_on is not None
+        first_on = max(start, born_on + dt.timedelta(days=30))
+        last_on = min(today - dt.timedelta(days=2), born_on + dt.timedelta(days=17 * 365))
         if first_on >= last_on:
             continue
         discussed_on = _calendar().working_day_on_or_before(

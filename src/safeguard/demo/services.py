@@ -9,7 +9,6 @@ the demo and may take it again; any other database is refused before anything is
 from __future__ import annotations
 
 import datetime as dt
-
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
