@@ -227,6 +227,56 @@ def due_list(
     ]
 
 
+@dataclass(frozen=True)
+class ChairOverdue:
+    """How many reviews and checks are overdue on the plans of one chair (the chair of the
+    child's latest conference; "" when it names none)."""
+
+    chair: str
+    chair_pk: int | None
+    reviews: int
+    checks: int
+
+
+def overdue_by_chair(*, as_of: dt.date, areas: list[int] | None) -> list[ChairOverdue]:
+    """The unit's overdue items by chair, the most overdue first (two queries)."""
+    plans = _open_plans(DueScope(as_of=as_of, until=as_of, areas=areas)).annotate(
+        latest_conference=_latest_conferences()
+    )
+    found: dict[tuple[str, int | None], list[int]] = {}
+
+    def tally(rows, index: int) -> None:
+        for name, pk, count in rows:
+            found.setdefault((name or "", pk), [0, 0])[index] += count
+
+    tally(
+        plans.filter(next_review_due_on__lt=as_of)
+        .values_list("latest_conference__chair__name", "latest_conference__chair_id")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by(),
+        0,
+    )
+    tally(
+        plans.annotate(
+            midway_done=_checks_done(DueKind.MIDWAY_CHECK),
+            pre_review_done=_checks_done(DueKind.PRE_REVIEW_CHECK),
+        )
+        .filter(
+            Q(midway_check_due_on__lt=as_of, midway_done__isnull=True)
+            | Q(pre_review_check_due_on__lt=as_of, pre_review_done__isnull=True)
+        )
+        .values_list("latest_conference__chair__name", "latest_conference__chair_id")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by(),
+        1,
+    )
+    rows = [
+        ChairOverdue(chair=name, chair_pk=pk, reviews=reviews, checks=checks)
+        for (name, pk), (reviews, checks) in found.items()
+    ]
+    return sorted(rows, key=lambda r: (-(r.reviews + r.checks), r.chair))
+
+
 _CHAIRS_BATCH = 2000  # ids per query: well within SQLite's and PostgreSQL's parameter limits
 
 

@@ -21,9 +21,11 @@ from safeguard.conferences.selectors import (
     DueItem,
     NamedDueItem,
     Worklist,
+    overdue_by_chair,
     with_child_names,
     worklist_for,
 )
+from safeguard.escalations.selectors import escalations_visible_to
 
 
 @public
@@ -62,7 +64,7 @@ def _worklist(request: AuthenticatedHttpRequest) -> tuple[WorklistChairForm, Wor
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Home: the worklist for those who work with children's records; links for the others."""
     if not can(request.user, Permission.VIEW_CHILD):
-        return render(request, "web/home.html", {"worklist": None})
+        return render(request, "web/home.html", {"worklist": None, **_cover(request)})
     form, worklist = _worklist(request)
     sections: list[HomeSection] = [
         {
@@ -79,6 +81,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "count": worklist.open_escalations.count(),
             "items": list(worklist.open_escalations[:HOME_ROWS]),
         }
+    by_chair = None
+    if worklist.chair is None:
+        by_chair = overdue_by_chair(as_of=worklist.as_of, areas=worklist.areas)
     shown = [item.item.child_id for section in sections for item in section["items"]]
     if shown:
         audit_viewed(actor=request.user, record_type="worklist", child_ids=shown, summary="Home")
@@ -90,10 +95,33 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "worklist": worklist,
             "sections": sections,
             "escalations": escalations,
+            "by_chair": by_chair,
             "query": request.GET.urlencode(),
             "no_areas": has_no_areas(request.user),
         },
     )
+
+
+def _cover(request: AuthenticatedHttpRequest) -> dict[str, object]:
+    """For those who see escalations but no children (a Senior Liaison Officer): the open
+    escalations within their cover, oldest first."""
+    if not can(request.user, Permission.VIEW_ESCALATIONS):
+        return {}
+    open_escalations = (
+        escalations_visible_to(user=request.user)
+        .filter(resolved_on__isnull=True)
+        .select_related("organisation_type", "area")
+        .order_by("raised_on", "escalation_id")
+    )
+    shown = list(open_escalations.select_related("child")[: HOME_ROWS * 4])
+    if shown:
+        audit_viewed(
+            actor=request.user,
+            record_type="escalations",
+            child_ids=[e.child.child_id for e in shown if e.child],
+            summary="Home: open escalations in the cover",
+        )
+    return {"cover_escalations": {"count": open_escalations.count(), "items": shown}}
 
 
 @permission_required(Permission.VIEW_CHILD)
