@@ -214,6 +214,8 @@ def step_pages(args: argparse.Namespace) -> dict:
     busiest = Child.objects.annotate(n=Count("conferences")).order_by("-n", "child_id").first()
     pages = {
         "worklist": "/",
+        "worklist, 12 weeks by child": "/worklist/?show=reviews-due&weeks=12&sort=child",
+        "worklist CSV, 12 weeks": "/worklist.csv?weeks=12",
         "child": f"/children/{busiest.child_id}/" if busiest else None,
         "report page": "/reports/",
     }

@@ -251,7 +251,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from safeguard.demo.services import DemoRefused, demo_load
 
     try:
-        loaded = demo_load(seed=args.seed)
+        loaded = demo_load(seed=args.seed, today=None if args.as_of_2022 else args.as_of or today())
     except DemoRefused as refusal:
         raise UserError(str(refusal)) from None
     for name, count in loaded.files.items():
@@ -381,6 +381,17 @@ def build_parser() -> argparse.ArgumentParser:
         "loaded before; any other database is refused untouched.",
     )
     sub.add_argument("--seed", type=int, default=2022)
+    sub.add_argument(
+        "--as-of",
+        type=date_argument,
+        metavar="DATE",
+        help="continue the authority's records to this day instead of today",
+    )
+    sub.add_argument(
+        "--as-of-2022",
+        action="store_true",
+        help="the authority as the seed report saw it, frozen on 30 September 2022",
+    )
 
     sub = command("serve", cmd_serve, "Serve the web application.")
     sub.add_argument("--host", default="127.0.0.1")

@@ -1,4 +1,6 @@
-"""The demo authority's bundle reproduces the seed report's figures, counted by meeting.
+"""The demo authority's bundle reproduces the seed report's figures, counted by meeting, both
+as the seed report saw it (frozen on 30 September 2022) and continued to a later day (the living
+demo, safeguard.demo.living): the continuation changes nothing the seed counted.
 
 The counter below is written for this test alone, straight from report-figures.md, so that it
 checks the generator rather than sharing its assumptions.
@@ -57,7 +59,8 @@ FILES = (
     "escalations.csv",
     "monitoring_checks.csv",
 )
-BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG", years=range(2010, 2024))
+BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG", years=range(2010, 2030))
+LIVING_DAY = dt.date(2026, 12, 7)
 
 
 def _date(text: str) -> dt.date | None:
@@ -84,11 +87,24 @@ def _add_working_days(day: dt.date, count: int) -> dt.date:
     return day
 
 
+@pytest.fixture(scope="module", params=[None, LIVING_DAY], ids=["as_in_2022", "living"])
+def last_day(request) -> dt.date:
+    """The last day the records reach: the seed's period end, or the living demo's today."""
+    return request.param or PERIOD_END
+
+
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, str]]]:
+def bundle(tmp_path_factory: pytest.TempPathFactory, last_day) -> dict[str, list[dict[str, str]]]:
     folder = tmp_path_factory.mktemp("demo")
-    write_demo_bundle(folder)
-    return {name: _read(folder, name) for name in FILES}
+    write_demo_bundle(folder, today=None if last_day == PERIOD_END else last_day)
+    records = {name: _read(folder, name) for name in FILES}
+    records["booked"] = [r for r in records["conferences.csv"] if not _held(r)]
+    records["conferences.csv"] = [r for r in records["conferences.csv"] if _held(r)]
+    return records
+
+
+def _held(row: dict[str, str]) -> bool:
+    return row.get("status", "") in ("", "held")
 
 
 @pytest.fixture(scope="module")
@@ -188,8 +204,8 @@ def test_meetings_held_each_month_match_the_seed_table(meetings):
                 assert held[(int(year), month)] == expected, (year, month)
 
 
-def test_no_meeting_is_held_after_the_period_end(meetings):
-    assert max(_meeting_date(rows) for rows in meetings.values()) <= PERIOD_END
+def test_no_meeting_is_held_after_the_last_day(meetings, last_day):
+    assert max(_meeting_date(rows) for rows in meetings.values()) <= last_day
 
 
 def test_initial_meetings_for_unborn_babies_in_the_two_years(bundle, meetings):
@@ -229,7 +245,7 @@ def test_every_other_conference_is_within_timescale(meetings, verdicts, bundle):
     assert all(dt.date(2021, 4, 1) <= _date(c["date"]) <= dt.date(2022, 3, 31) for c in late)
 
 
-def test_formal_escalations_raised_each_month_match_the_seed(bundle):
+def test_formal_escalations_raised_each_month_match_the_seed(bundle, last_day):
     raised = Counter(
         (_date(e["date_raised"]).year, _date(e["date_raised"]).month)
         for e in bundle["escalations.csv"]
@@ -242,7 +258,7 @@ def test_formal_escalations_raised_each_month_match_the_seed(bundle):
             if expected is not None:
                 assert raised[(year, month)] == expected, (year, month)
     assert min(e["date_raised"] for e in bundle["escalations.csv"] if _formal(e)) >= "2018-04-01"
-    assert max(e["date_raised"] for e in bundle["escalations.csv"]) <= PERIOD_END.isoformat()
+    assert max(e["date_raised"] for e in bundle["escalations.csv"]) <= last_day.isoformat()
 
 
 def test_formal_escalations_in_the_period_by_organisation(bundle):
@@ -285,7 +301,8 @@ def test_every_reference_points_at_a_record(bundle, meetings):
     conferences = {c["conference_id"]: c for c in bundle["conferences.csv"]}
     assert {p["child_id"] for p in bundle["cp_plans.csv"]} <= children
     assert {c["child_id"] for c in bundle["conferences.csv"]} <= children
-    assert {i["meeting_id"] for i in bundle["invitations.csv"]} <= set(meetings)
+    booked = {r["meeting_id"] for r in bundle["booked"]}
+    assert {i["meeting_id"] for i in bundle["invitations.csv"]} <= set(meetings) | booked
     assert {m["plan_id"] for m in bundle["monitoring_checks.csv"]} <= plans
     for escalation in bundle["escalations.csv"]:
         conference = conferences[escalation["conference_id"]]
@@ -375,20 +392,21 @@ def test_a_no_report_no_apologies_escalation_matches_its_invitation(bundle):
         )
 
 
-def test_monitoring_checks_fall_within_their_plan(bundle):
+def test_monitoring_checks_fall_within_their_plan(bundle, last_day):
     plans = {p["plan_id"]: p for p in bundle["cp_plans.csv"]}
     kinds = Counter()
     for check in bundle["monitoring_checks.csv"]:
         plan = plans[check["plan_id"]]
-        assert plan["start_date"] < check["date_completed"] <= PERIOD_END.isoformat()
+        assert plan["start_date"] < check["date_completed"] <= last_day.isoformat()
         assert not plan["end_date"] or check["date_completed"] < plan["end_date"]
         assert (check["outcome"] == "concerns") == bool(check["alerted"])
         kinds[(check["kind"], check["outcome"])] += 1
     assert kinds[("midway", "concerns")] > 0 and kinds[("pre_review", "concerns")] > 0
 
 
-def test_the_same_seed_writes_the_same_bytes(tmp_path):
-    write_demo_bundle(tmp_path / "a", seed=7)
-    write_demo_bundle(tmp_path / "b", seed=7)
+@pytest.mark.parametrize("today", [None, LIVING_DAY])
+def test_the_same_seed_writes_the_same_bytes(tmp_path, today):
+    write_demo_bundle(tmp_path / "a", seed=7, today=today)
+    write_demo_bundle(tmp_path / "b", seed=7, today=today)
     for name in FILES:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()

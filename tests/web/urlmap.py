@@ -93,6 +93,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:sign-out": signed_in(),
     "accounts:sign-out-everywhere": signed_in(405),  # POST only
     "web:worklist": only(C, BS, M),
+    "web:worklist-csv": only(C, BS, M),
     # children and plans (issue 5): a record's fetcher answers 404 to roles that may not see it
     "cases:child-list": only(C, BS, M),
     "cases:child-add": only(BS),

@@ -141,9 +141,42 @@ class PlanEditForm(PlanForm):
     version = VersionField()
 
 
-class WorklistChairForm(GovukForm):
-    """A manager (or anyone not linked to a chair) chooses whose worklist to see."""
+class WorklistFilterForm(GovukForm):
+    """What a worklist shows: how far ahead, whose (for anyone not linked to a chair), which
+    area and which kind of item, and in what order."""
 
+    weeks = forms.TypedChoiceField(
+        label="Looking ahead",
+        choices=[(w, f"{w} weeks") for w in (4, 8, 12)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
     chair = forms.ModelChoiceField(
         label="Chair", queryset=Chair.objects.all(), required=False, empty_label="All chairs"
     )
+    area = forms.ModelChoiceField(
+        label="Area", queryset=Area.objects.all(), required=False, empty_label="All areas"
+    )
+    kind = forms.ChoiceField(
+        label="What",
+        choices=[
+            ("", "Reviews and checks"),
+            ("review", "Reviews"),
+            ("checks", "Midway and pre-review checks"),
+            ("midway", "Midway checks"),
+            ("pre_review", "Pre-review checks"),
+        ],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label="Order",
+        choices=[("", "Soonest first"), ("child", "By child's name")],
+        required=False,
+    )
+
+    def __init__(self, *args, areas: list[int] | None = None, **kwargs) -> None:
+        """`areas`: the user's areas (None: every area), the only ones offered."""
+        super().__init__(*args, **kwargs)
+        if areas is not None:
+            self.fields["area"].queryset = Area.objects.filter(pk__in=areas)  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ safeguard.escalations.selectors) goes through it."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -18,11 +19,12 @@ from django.utils import timezone
 
 from safeguard.accounts.access import Permission, can, sees_every_area
 from safeguard.accounts.models import BreakGlass, User
-from safeguard.conferences.models import Conference, Invitation
+from safeguard.conferences.models import Conference, ConferenceStatus, Invitation
+from safeguard.domain.ages import age_in_words, length_in_words
 from safeguard.escalations.models import Escalation, escalations_about
 from safeguard.monitoring.models import MonitoringCheck
 
-from .models import Child, Plan
+from .models import Allocation, AllocationRole, Child, Plan
 
 
 def children_in_sight(user: User) -> QuerySet[Child]:
@@ -138,3 +140,150 @@ def child_conferences(*, child: Child) -> QuerySet[Conference]:
         .select_related("chair", "meeting", "plan")
         .order_by("held_on", "conference_id")
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class DueDate:
+    label: str  # "Review conference", "Midway check"
+    due_on: dt.date
+    overdue: bool
+    booked_on: dt.date | None = None  # a review booked for this date
+
+
+@dataclasses.dataclass(frozen=True)
+class ChildSummary:
+    """What a chair needs at a glance, at the top of the child's page."""
+
+    age: str
+    social_worker: Allocation | None
+    open_plan: Plan | None
+    plan_length: str
+    last_plan: Plan | None
+    next_review: DueDate | None
+    next_check: DueDate | None
+    siblings: list[Child]
+
+
+def _next_check(plan: Plan, checks: list[MonitoringCheck], today: dt.date) -> DueDate | None:
+    """The plan's next check not yet completed since its latest conference: a completed check
+    is never shown as due."""
+    since = plan.last_conference_on
+    done = {c.kind for c in checks if c.plan_id == plan.pk and since and c.completed_on >= since}
+    for kind, due_on, label in (
+        ("midway", plan.midway_check_due_on, "Midway check"),
+        ("pre_review", plan.pre_review_check_due_on, "Pre-review check"),
+    ):
+        if due_on is not None and kind not in done:
+            return DueDate(label=label, due_on=due_on, overdue=due_on < today)
+    return None
+
+
+def child_summary(*, user: User, record: ChildRecord, today: dt.date) -> ChildSummary:
+    """The summary panel: age, social worker, plan, what is due next and the siblings `user`
+    may see (three queries)."""
+    child = record.child
+    open_plan = record.open_plan
+    social_worker = (
+        Allocation.objects.filter(
+            child=child, role=AllocationRole.SOCIAL_WORKER, from_on__lte=today
+        )
+        .filter(Q(to_on__isnull=True) | Q(to_on__gte=today))
+        .order_by("-from_on", "-pk")
+        .first()
+    )
+    siblings: list[Child] = []
+    if child.family_id:
+        siblings = list(
+            children_in_sight(user)
+            .filter(family_id=child.family_id)
+            .exclude(pk=child.pk)
+            .order_by("date_of_birth", "child_id")
+        )
+    next_review = None
+    if open_plan is not None and open_plan.next_review_due_on is not None:
+        due_on = open_plan.next_review_due_on
+        booked = [
+            c.held_on
+            for c in record.conferences
+            if c.status == ConferenceStatus.BOOKED and c.kind == "review" and c.held_on >= today
+        ]
+        booked_on = min(booked) if booked else None
+        next_review = DueDate(
+            label="Review conference",
+            due_on=due_on,
+            overdue=due_on < today and booked_on is None,
+            booked_on=booked_on,
+        )
+    ended = [p for p in record.plans if p.end_on is not None]
+    return ChildSummary(
+        age=age_in_words(child.date_of_birth, child.expected_date_of_birth, today),
+        social_worker=social_worker,
+        open_plan=open_plan,
+        plan_length=length_in_words(open_plan.start_on, today) if open_plan else "",
+        last_plan=max(ended, key=lambda p: p.start_on) if ended else None,
+        next_review=next_review,
+        next_check=_next_check(open_plan, record.checks, today) if open_plan else None,
+        siblings=siblings,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class MeetingHistory:
+    """One of the child's conferences, with the agencies invited to its meeting."""
+
+    conference: Conference
+    invitations: list[Invitation]
+
+
+@dataclasses.dataclass(frozen=True)
+class PlanHistory:
+    """A plan (or, when `plan` is None, the conferences that belong to no plan) with its
+    conferences and checks, newest first."""
+
+    plan: Plan | None
+    meetings: list[MeetingHistory]
+    checks: list[MonitoringCheck]
+
+
+def child_history(*, record: ChildRecord) -> list[PlanHistory]:
+    """The child's record grouped by plan, newest plan first; each conference on the plan whose
+    span holds its date (from the start to the end day, which is the ending review's day), each
+    meeting's agencies under that meeting. Conferences of no plan (an initial conference that
+    made none, a booked one) come in a group of their own."""
+    by_meeting: dict[int, list[Invitation]] = {}
+    for invitation in record.invitations:
+        by_meeting.setdefault(invitation.meeting_id, []).append(invitation)
+
+    def plan_of(conference: Conference) -> Plan | None:
+        if conference.status != ConferenceStatus.HELD:
+            return None
+        for plan in record.plans:
+            if plan.start_on <= conference.held_on and (
+                plan.end_on is None or conference.held_on <= plan.end_on
+            ):
+                return plan
+        return None
+
+    grouped: dict[int | None, list[MeetingHistory]] = {}
+    for conference in sorted(
+        record.conferences, key=lambda c: (c.held_on, c.conference_id), reverse=True
+    ):
+        plan = plan_of(conference)
+        grouped.setdefault(plan.pk if plan else None, []).append(
+            MeetingHistory(conference, by_meeting.get(conference.meeting_id, []))
+        )
+    history = [
+        PlanHistory(
+            plan=plan,
+            meetings=grouped.get(plan.pk, []),
+            checks=sorted(
+                (c for c in record.checks if c.plan_id == plan.pk),
+                key=lambda c: (c.completed_on, c.check_id),
+                reverse=True,
+            ),
+        )
+        for plan in sorted(record.plans, key=lambda p: (p.start_on, p.plan_id), reverse=True)
+    ]
+    if None in grouped:
+        history.append(PlanHistory(plan=None, meetings=grouped[None], checks=[]))
+    return history

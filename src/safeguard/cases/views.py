@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from safeguard.accounts.access import (
@@ -34,8 +35,10 @@ from .forms import (
 )
 from .selectors import (
     child_get_for_user,
+    child_history,
     child_outside_sight,
     child_record,
+    child_summary,
     children_matching,
     plan_get_for_user,
 )
@@ -148,11 +151,14 @@ def child_detail(request: AuthenticatedHttpRequest, child_id: str) -> HttpRespon
     """A child's page. The fetcher answers 404 to roles that may not see children."""
     child = child_get_for_user(user=request.user, child_id=child_id)
     audit_child_viewed(actor=request.user, child=child)
+    record = child_record(child=child)
     return render(
         request,
         "cases/child_detail.html",
         {
-            "record": child_record(child=child),
+            "record": record,
+            "summary": child_summary(user=request.user, record=record, today=timezone.localdate()),
+            "history": child_history(record=record),
             "child": child,
             "id_problem": identifier_problem(child.child_id, noun="child id"),
             "may": permissions_of(request.user),

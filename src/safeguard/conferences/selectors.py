@@ -75,6 +75,11 @@ class DueScope:
     until: dt.date
     chair: Chair | None = None
     areas: list[int] | None = None  # only the children of these areas; None: every area
+    kinds: frozenset[DueKind] | None = None  # only these kinds of item; None: every kind
+    by_child: bool = False  # sort by the child's name rather than soonest first
+
+    def shows(self, kind: DueKind) -> bool:
+        return self.kinds is None or kind in self.kinds
 
 
 _DUE_FIELDS = {
@@ -186,10 +191,12 @@ def due_counts(*, scope: DueScope) -> dict[DueList, int]:
             filter=Q(pre_review_check_due_on__lte=until, pre_review_done__isnull=True),
         ),
     )
+    shown = scope.shows
     return {
-        DueList.REVIEWS_DUE: counts["reviews_due"],
-        DueList.REVIEWS_OVERDUE: counts["reviews_overdue"],
-        DueList.CHECKS_DUE: counts["midway"] + counts["pre_review"],
+        DueList.REVIEWS_DUE: counts["reviews_due"] if shown(DueKind.REVIEW) else 0,
+        DueList.REVIEWS_OVERDUE: counts["reviews_overdue"] if shown(DueKind.REVIEW) else 0,
+        DueList.CHECKS_DUE: (counts["midway"] if shown(DueKind.MIDWAY_CHECK) else 0)
+        + (counts["pre_review"] if shown(DueKind.PRE_REVIEW_CHECK) else 0),
     }
 
 
@@ -199,11 +206,21 @@ def due_list(
     """The items of list `which`, soonest first (the longest overdue first), from `offset`, at
     most `limit` of them: the database sorts and cuts the page (two queries)."""
     if which is DueList.CHECKS_DUE:
-        first, second = (_due(scope, kind, which) for kind in _CHECK_KINDS)
-        rows = first.union(second, all=True)  # the kinds differ: no row is in both
+        kinds = [kind for kind in _CHECK_KINDS if scope.shows(kind)]
+        if not kinds:
+            return []
+        first, *others = (_due(scope, kind, which) for kind in kinds)
+        rows = first.union(*others, all=True) if others else first  # no row is in both
+    elif not scope.shows(DueKind.REVIEW):
+        return []
     else:
         rows = _due(scope, DueKind.REVIEW, which)
-    rows = rows.order_by("due_on", "child_code", "kind_code")
+    if scope.by_child:
+        rows = rows.order_by(
+            "child__family_name", "child__given_name", "child_code", "due_on", "kind_code"
+        )
+    else:
+        rows = rows.order_by("due_on", "child_code", "kind_code")
     if limit is not None:
         rows = rows[offset : offset + limit]
     elif offset:
@@ -225,6 +242,56 @@ def due_list(
         )
         for plan_id, child_id, due_on, kind, given, family in found
     ]
+
+
+@dataclass(frozen=True)
+class ChairOverdue:
+    """How many reviews and checks are overdue on the plans of one chair (the chair of the
+    child's latest conference; "" when it names none)."""
+
+    chair: str
+    chair_pk: int | None
+    reviews: int
+    checks: int
+
+
+def overdue_by_chair(*, as_of: dt.date, areas: list[int] | None) -> list[ChairOverdue]:
+    """The unit's overdue items by chair, the most overdue first (two queries)."""
+    plans = _open_plans(DueScope(as_of=as_of, until=as_of, areas=areas)).annotate(
+        latest_conference=_latest_conferences()
+    )
+    found: dict[tuple[str, int | None], list[int]] = {}
+
+    def tally(rows, index: int) -> None:
+        for name, pk, count in rows:
+            found.setdefault((name or "", pk), [0, 0])[index] += count
+
+    tally(
+        plans.filter(next_review_due_on__lt=as_of)
+        .values_list("latest_conference__chair__name", "latest_conference__chair_id")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by(),
+        0,
+    )
+    tally(
+        plans.annotate(
+            midway_done=_checks_done(DueKind.MIDWAY_CHECK),
+            pre_review_done=_checks_done(DueKind.PRE_REVIEW_CHECK),
+        )
+        .filter(
+            Q(midway_check_due_on__lt=as_of, midway_done__isnull=True)
+            | Q(pre_review_check_due_on__lt=as_of, pre_review_done__isnull=True)
+        )
+        .values_list("latest_conference__chair__name", "latest_conference__chair_id")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by(),
+        1,
+    )
+    rows = [
+        ChairOverdue(chair=name, chair_pk=pk, reviews=reviews, checks=checks)
+        for (name, pk), (reviews, checks) in found.items()
+    ]
+    return sorted(rows, key=lambda r: (-(r.reviews + r.checks), r.chair))
 
 
 _CHAIRS_BATCH = 2000  # ids per query: well within SQLite's and PostgreSQL's parameter limits
@@ -358,8 +425,8 @@ def offers_missing_report_escalation(invitation: Invitation) -> bool:
 
 # ---- the worklist ----------------------------------------------------------------------------
 
-WORKLIST_DAYS = 28
-"""The worklist looks four weeks ahead (issue 5: "reviews due in the next four weeks")."""
+WORKLIST_WEEKS = (4, 8, 12)
+"""How far ahead a worklist may look; four weeks unless the user chooses (issue 23)."""
 
 
 @dataclass(frozen=True)
@@ -374,10 +441,32 @@ class Worklist:
     own: bool  # the user is this chair (rather than a manager choosing one)
     counts: dict[str, int]  # by section name (WORKLIST_SECTIONS)
     open_escalations: QuerySet[Escalation] | None  # None: the user does not see escalations
+    weeks: int = WORKLIST_WEEKS[0]
+    kinds: frozenset[DueKind] | None = None
+    by_child: bool = False
 
     @property
     def scope(self) -> DueScope:
-        return DueScope(as_of=self.as_of, until=self.until, chair=self.chair, areas=self.areas)
+        return DueScope(
+            as_of=self.as_of,
+            until=self.until,
+            chair=self.chair,
+            areas=self.areas,
+            kinds=self.kinds,
+            by_child=self.by_child,
+        )
+
+    def title(self, name: str) -> str:
+        """A section's title: "Reviews due in the next 8 weeks"."""
+        if name == DueList.REVIEWS_DUE:
+            weeks = {4: "four", 8: "eight", 12: "twelve"}.get(self.weeks, str(self.weeks))
+            return f"Reviews due in the next {weeks} weeks"
+        return WORKLIST_SECTIONS[name]
+
+    def all_items(self) -> list[DueItem]:
+        """Every item of every section, overdue first, then soonest (for the CSV download)."""
+        items = [item for name in WORKLIST_SECTIONS for item in self.items(name)]
+        return sorted(items, key=lambda i: (i.due_on, i.child_id, i.kind))
 
     def count(self, name: str) -> int:
         return self.counts[name]
@@ -424,14 +513,28 @@ def chair_of(user: User) -> Chair | None:
     return Chair.objects.filter(user_id=user.pk).first()
 
 
-def worklist_for(*, user: User, as_of: dt.date, chair: Chair | None = None) -> Worklist:
-    """The user's own items when they are a chair; otherwise everybody's, or `chair`'s. Counts
-    each section (one query); the items are read a page at a time (`Worklist.items`)."""
+def worklist_for(
+    *,
+    user: User,
+    as_of: dt.date,
+    chair: Chair | None = None,
+    weeks: int = WORKLIST_WEEKS[0],
+    area_id: int | None = None,
+    kinds: frozenset[DueKind] | None = None,
+    by_child: bool = False,
+) -> Worklist:
+    """The user's own items when they are a chair; otherwise everybody's, or `chair`'s; up to
+    `weeks` ahead, in one area of the user's (`area_id`) or all of them, of `kinds` or every
+    kind. Counts each section (one query); the items are read a page at a time
+    (`Worklist.items`)."""
     own_chair = chair_of(user)
     chosen = own_chair or chair
-    until = as_of + dt.timedelta(days=WORKLIST_DAYS)
+    until = as_of + dt.timedelta(weeks=weeks)
     areas = area_ids_in_sight(user)
-    counts = due_counts(scope=DueScope(as_of=as_of, until=until, chair=chosen, areas=areas))
+    if area_id is not None:
+        areas = [area_id] if areas is None or area_id in areas else []
+    scope = DueScope(as_of=as_of, until=until, chair=chosen, areas=areas, kinds=kinds)
+    counts = due_counts(scope=scope)
     escalations = None
     if can(user, Permission.VIEW_ESCALATIONS):
         escalations = escalations_visible_to(user=user).filter(resolved_on__isnull=True)
@@ -446,6 +549,9 @@ def worklist_for(*, user: User, as_of: dt.date, chair: Chair | None = None) -> W
         own=own_chair is not None,
         counts={which.value: count for which, count in counts.items()},
         open_escalations=escalations,
+        weeks=weeks,
+        kinds=kinds,
+        by_child=by_child,
     )
 
 

@@ -15,7 +15,7 @@ from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.services import audit_viewed
 from safeguard.cases.selectors import children_in_sight
 from safeguard.escalations.services import escalation_raise_for_missing_report
-from safeguard.web.editing import attempt_save, initial_from
+from safeguard.web.editing import attempt_save, initial_from, prefill_from
 
 from .forms import (
     ConferenceEditForm,
@@ -23,6 +23,7 @@ from .forms import (
     InvitationForm,
     MeetingRecordForm,
 )
+from .models import ConferenceKind
 from .selectors import (
     chair_of,
     conference_get_for_user,
@@ -60,7 +61,11 @@ def meeting_record_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     chair = chair_of(request.user)
     form = MeetingRecordForm(
         request.POST or None,
-        initial={"children": request.GET.get("children", ""), "chair": chair},
+        initial={
+            "children": request.GET.get("children", ""),
+            "chair": chair,
+            **prefill_from(request.GET, kind=ConferenceKind.values, held_on=None),
+        },
         children=children_in_sight(request.user),
     )
     if request.method == "POST" and form.is_valid():

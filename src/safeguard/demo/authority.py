@@ -210,6 +210,8 @@ WORKER_FAMILY_NAMES = (
 TEAM_SIZES = (("team_manager", 1), ("practice_supervisor", 2), ("social_worker", 5))
 ALLOCATIONS_FROM = dt.date(2021, 4, 1)  # plans open on or after this day get allocations
 ALLOCATION_SEED_OFFSET = 7_000_007  # allocations draw from their own generator
+DISABILITY_SEED_OFFSET = 9_000_011  # so does the children's disability flag
+DECISIONS_SEED_OFFSET = 3_000_017  # and the conferences' category, quoracy and parents
 
 MIN_INITIALS_PER_MONTH = 4
 
@@ -265,6 +267,7 @@ class Family:
     episodes: list[Episode] = field(default_factory=list)
     unborn_episode: Episode | None = None
     children: list[Child] = field(default_factory=list)
+    dropped: list[Meeting] = field(default_factory=list)  # the living demo's unarranged meetings
 
 
 @dataclass(eq=False)
@@ -315,6 +318,7 @@ class Child:
     expected_date_of_birth: dt.date | None
     ethnicity: str
     area: str
+    birth_on: dt.date | None = None  # an unborn baby's birth, known to the simulation
 
 
 def _family_target(month: tuple[int, int]) -> float:
@@ -641,15 +645,25 @@ def _fit_family_sizes(rng: random.Random, sim: _Simulation) -> None:
     adjust(earlier_only, at_year_earlier, CHILDREN_ON_PLAN_YEAR_EARLIER)
 
 
-def _make_children(rng: random.Random, sim: _Simulation) -> list[Child]:
+def _make_children(
+    rng: random.Random,
+    sim: _Simulation,
+    *,
+    families: list[Family] | None = None,
+    born_by: dt.date = PERIOD_END,
+    first_number: int = 1,
+) -> list[Child]:
     children: list[Child] = []
-    for family in sorted(sim.families, key=lambda f: f.first_on):
+    for family in sorted(sim.families if families is None else families, key=lambda f: f.first_on):
         born = family.size - (1 if family.unborn_episode is not None else 0)
-        first_on = family.episodes[0].start_on
+        first_on = family.first_on
         dobs: list[dt.date] = []
         if born:
             # every conference of the family is held before the eldest turns 18
-            span = (max(m.held_on for e in family.episodes for m in e.meetings) - first_on).days
+            last_on = max(
+                (m.held_on for e in family.episodes for m in e.meetings), default=first_on
+            )
+            span = (last_on - first_on).days
             age_days = int(family.eldest_age * 365.25) + rng.randint(20, 330)
             age_days = max(40, min(age_days, 6540 - span))
             eldest = first_on - dt.timedelta(days=age_days)
@@ -674,13 +688,14 @@ def _make_children(rng: random.Random, sim: _Simulation) -> list[Child]:
                 initial_on + dt.timedelta(days=7), expected + dt.timedelta(rng.randint(-14, 10))
             )
             baby = _child(
-                rng, family, family.family_name, dob if dob <= PERIOD_END else None, expected
+                rng, family, family.family_name, dob if dob <= born_by else None, expected
             )
+            baby.birth_on = dob
             if baby.date_of_birth is None:
                 baby.given_name = ""
                 baby.sex = "U"
             children.append(baby)
-    for number, child in enumerate(children, start=1):
+    for number, child in enumerate(children, start=first_number):
         child.child_id = f"C{number:06d}"
     return children
 
@@ -958,11 +973,17 @@ def _escalation_row(
 
 
 def _monitoring_checks(
-    rng: random.Random, sim: _Simulation, plan_ids: dict[int, list[str]]
+    rng: random.Random,
+    sim: _Simulation,
+    plan_ids: dict[int, list[str]],
+    *,
+    after: dt.date | None = None,
+    until: dt.date = PERIOD_END,
+    first_number: int = 1,
 ) -> list[dict[str, str]]:
     checks: list[tuple[dt.date, str, dict[str, str]]] = []
     for episode in sim.episodes:
-        if not episode.makes_plan:
+        if not episode.makes_plan or episode.number not in plan_ids:
             continue
         dates = [m.held_on for m in episode.meetings]
         intervals = list(zip(dates, dates[1:], strict=False))
@@ -976,7 +997,9 @@ def _monitoring_checks(
                 next_on - dt.timedelta(days=rng.randint(4, 12))
             )
             for kind, completed_on in (("midway", midway), ("pre_review", pre_review)):
-                if completed_on > PERIOD_END or rng.random() < 0.04:
+                if completed_on > until or (after is not None and completed_on <= after):
+                    continue
+                if rng.random() < 0.04:
                     continue
                 concerns = rng.random() < 0.13
                 core_groups = visits = True
@@ -1011,7 +1034,7 @@ def _monitoring_checks(
                     )
     checks.sort(key=lambda c: (c[0], c[1], c[2]["kind"]))
     rows = []
-    for number, (_, _, row) in enumerate(checks, start=1):
+    for number, (_, _, row) in enumerate(checks, start=first_number):
         row["check_id"] = f"MC{number:06d}"
         rows.append(row)
     return rows
@@ -1034,7 +1057,12 @@ def _teams(rng: random.Random) -> dict[str, dict[str, list[tuple[str, str]]]]:
 
 
 def _allocations(
-    seed: int, sim: _Simulation, plan_rows: list[dict[str, str]], plan_ids: dict[int, list[str]]
+    seed: int,
+    sim: _Simulation,
+    plan_rows: list[dict[str, str]],
+    plan_ids: dict[int, list[str]],
+    *,
+    until: dt.date = PERIOD_END,
 ) -> list[dict[str, str]]:
     """Who held each plan's case: a team manager, a practice supervisor and a social worker of
     the family's area, for the whole plan; about one long plan in four changes social worker."""
@@ -1045,13 +1073,15 @@ def _allocations(
     for episode in sorted(sim.episodes, key=lambda e: (e.start_on, e.number)):
         if not episode.makes_plan or (episode.end_on and episode.end_on < ALLOCATIONS_FROM):
             continue
+        if episode.number not in plan_ids:  # a plan still to be made (the living demo)
+            continue
         team = teams[episode.family.area]
         start_on, end_on = episode.start_on, episode.end_on
         spans: dict[str, list[tuple[tuple[str, str], dt.date, dt.date | None]]] = {
             role: [(rng.choice(team[role]), start_on, end_on)]
             for role in ("social_worker", "practice_supervisor", "team_manager")
         }
-        last_on = end_on or PERIOD_END
+        last_on = end_on or until
         if (last_on - start_on).days > 120 and rng.random() < 0.25:
             change_on = start_on + dt.timedelta(
                 days=rng.randint(60, (last_on - start_on).days - 30)
@@ -1086,8 +1116,59 @@ def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def build_demo_tables(seed: int = DEFAULT_SEED) -> dict[str, list[dict[str, str]]]:
-    """The demo authority's records, one list of rows per file of the bundle."""
+@dataclass(eq=False)
+class Authority:
+    """The demo authority while it is built: the simulation and the rows written from it."""
+
+    seed: int
+    rng: random.Random
+    sim: _Simulation
+    children: list[Child]
+    plan_rows: list[dict[str, str]]
+    plan_ids: dict[int, list[str]]
+    conference_rows: list[dict[str, str]]
+    rows_by_meeting: dict[str, list[dict[str, str]]]
+    invitations: dict[str, list[dict[str, str]]]
+    escalation_rows: list[dict[str, str]]
+    check_rows: list[dict[str, str]]
+    extra_tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    allocations_until: dt.date = PERIOD_END
+
+
+def plan_row(episode: Episode, child: Child, plan_id: str) -> dict[str, str]:
+    return {
+        "plan_id": plan_id,
+        "child_id": child.child_id,
+        "start_date": _iso(episode.start_on),
+        "end_date": _iso(episode.end_on),
+        "end_reason": episode.end_reason,
+        "initial_category": episode.initial_category,
+        "latest_category": episode.latest_category
+        if episode.meetings[-1].kind == "review"
+        else episode.initial_category,
+    }
+
+
+def conference_row(
+    rng: random.Random, meeting: Meeting, child: Child, number: int
+) -> dict[str, str]:
+    return {
+        "conference_id": f"CF{number:06d}",
+        "child_id": child.child_id,
+        "meeting_id": meeting.meeting_id,
+        "conference_type": meeting.kind,
+        "date": _iso(meeting.held_on),
+        "strategy_discussion_date": _iso(meeting.strategy_discussion_on),
+        "transfer_notification_date": _iso(meeting.transfer_notification_on),
+        "chair": meeting.chair,
+        "outcome": meeting.outcome,
+        **_participation(rng, child, meeting),
+        "out_of_timescale_reason": meeting.out_of_timescale_reason,
+    }
+
+
+def seed_authority(seed: int = DEFAULT_SEED) -> Authority:
+    """The authority as the seed report saw it, on 30 September 2022."""
     rng = random.Random(seed)
     sim = _Simulation(rng)
     sim.run()
@@ -1104,19 +1185,7 @@ def build_demo_tables(seed: int = DEFAULT_SEED) -> dict[str, list[dict[str, str]
         for child in episode.family.children:
             plan_id = f"P{len(plan_rows) + 1:06d}"
             ids.append(plan_id)
-            plan_rows.append(
-                {
-                    "plan_id": plan_id,
-                    "child_id": child.child_id,
-                    "start_date": _iso(episode.start_on),
-                    "end_date": _iso(episode.end_on),
-                    "end_reason": episode.end_reason,
-                    "initial_category": episode.initial_category,
-                    "latest_category": episode.latest_category
-                    if episode.meetings[-1].kind == "review"
-                    else episode.initial_category,
-                }
-            )
+            plan_rows.append(plan_row(episode, child, plan_id))
 
     conference_rows: list[dict[str, str]] = []
     rows_by_meeting: dict[str, list[dict[str, str]]] = {}
@@ -1125,51 +1194,117 @@ def build_demo_tables(seed: int = DEFAULT_SEED) -> dict[str, list[dict[str, str]
         meeting.meeting_id = f"M{number:06d}"
         rows = rows_by_meeting.setdefault(meeting.meeting_id, [])
         for child in meeting.episode.family.children:
-            row = {
-                "conference_id": f"CF{len(conference_rows) + 1:06d}",
-                "child_id": child.child_id,
-                "meeting_id": meeting.meeting_id,
-                "conference_type": meeting.kind,
-                "date": _iso(meeting.held_on),
-                "strategy_discussion_date": _iso(meeting.strategy_discussion_on),
-                "transfer_notification_date": _iso(meeting.transfer_notification_on),
-                "chair": meeting.chair,
-                "outcome": meeting.outcome,
-                **_participation(rng, child, meeting),
-                "out_of_timescale_reason": meeting.out_of_timescale_reason,
-            }
+            row = conference_row(rng, meeting, child, len(conference_rows) + 1)
             conference_rows.append(row)
             rows.append(row)
         invitations[meeting.meeting_id] = _invitations(rng, meeting)
 
     escalation_rows = _escalations(rng, sim, invitations, rows_by_meeting)
-    invitation_rows = [row for meeting_id in sorted(invitations) for row in invitations[meeting_id]]
     check_rows = _monitoring_checks(rng, sim, plan_ids)
-    child_rows = [
-        {
-            "child_id": c.child_id,
-            "given_name": c.given_name,
-            "family_name": c.family_name,
-            "date_of_birth": _iso(c.date_of_birth),
-            "expected_date_of_birth": _iso(c.expected_date_of_birth),
-            "sex": c.sex,
-            "ethnicity": c.ethnicity,
-            "area": c.area,
-        }
-        for c in children
+    return Authority(
+        seed=seed,
+        rng=rng,
+        sim=sim,
+        children=children,
+        plan_rows=plan_rows,
+        plan_ids=plan_ids,
+        conference_rows=conference_rows,
+        rows_by_meeting=rows_by_meeting,
+        invitations=invitations,
+        escalation_rows=escalation_rows,
+        check_rows=check_rows,
+    )
+
+
+def _family_id(family: Family) -> str:
+    return f"F{family.number:05d}"
+
+
+def _child_rows(authority: Authority) -> list[dict[str, str]]:
+    # The disability flag draws from a generator of its own, so adding it changed no record.
+    rng = random.Random(authority.seed + DISABILITY_SEED_OFFSET)
+    family_of = {id(c): f for f in authority.sim.families for c in f.children}
+    rows = []
+    for c in authority.children:
+        disability = _weighted(rng, (("yes", 7), ("no", 88), ("", 5)))
+        if c.date_of_birth is None:
+            disability = ""
+        rows.append(
+            {
+                "child_id": c.child_id,
+                "given_name": c.given_name,
+                "family_name": c.family_name,
+                "date_of_birth": _iso(c.date_of_birth),
+                "expected_date_of_birth": _iso(c.expected_date_of_birth),
+                "sex": c.sex,
+                "ethnicity": c.ethnicity,
+                "area": c.area,
+                "disability": disability,
+                "family_id": _family_id(family_of[id(c)]),
+            }
+        )
+    return rows
+
+
+def _conference_decisions(authority: Authority) -> None:
+    """The category decided at each held conference that made or continued a plan, the chair's
+    judgement of quoracy and whether a parent attended (a generator of their own, so adding them
+    changed no record)."""
+    rng = random.Random(authority.seed + DECISIONS_SEED_OFFSET)
+    meetings = {m.meeting_id: m for m in authority.sim.meetings}
+    for row in authority.conference_rows:
+        if row.get("status", "") not in ("", "held"):
+            continue
+        episode = meetings[row["meeting_id"]].episode
+        category = ""
+        if row["outcome"] == "plan":
+            first = row["conference_type"] != "review"
+            category = episode.initial_category if first else episode.latest_category
+        row["category"] = category
+        row["quorate"] = _weighted(rng, (("yes", 95), ("no", 3), ("", 2)))
+        row["parents_attended"] = _weighted(rng, (("yes", 84), ("no", 13), ("", 3)))
+
+
+def build_demo_tables(
+    seed: int = DEFAULT_SEED, *, today: dt.date | None = None
+) -> dict[str, list[dict[str, str]]]:
+    """The demo authority's records, one list of rows per file of the bundle.
+
+    Without `today`, the authority as it stood on 30 September 2022 (the seed report's period
+    end). With it, the same records continued to `today` (safeguard.demo.living): the records up
+    to 30 September 2022 give the seed's figures either way."""
+    authority = seed_authority(seed)
+    if today is not None:
+        from .living import continue_to
+
+        continue_to(authority, today)
+    _conference_decisions(authority)
+    invitation_rows = [
+        row
+        for meeting_id in sorted(authority.invitations)
+        for row in authority.invitations[meeting_id]
     ]
     return {
-        CHILDREN.filename: child_rows,
-        PLANS.filename: plan_rows,
-        CONFERENCES.filename: conference_rows,
+        CHILDREN.filename: _child_rows(authority),
+        PLANS.filename: authority.plan_rows,
+        CONFERENCES.filename: authority.conference_rows,
         INVITATIONS.filename: invitation_rows,
-        ESCALATIONS.filename: escalation_rows,
-        MONITORING_CHECKS.filename: check_rows,
-        ALLOCATIONS.filename: _allocations(seed, sim, plan_rows, plan_ids),
+        ESCALATIONS.filename: authority.escalation_rows,
+        MONITORING_CHECKS.filename: authority.check_rows,
+        ALLOCATIONS.filename: _allocations(
+            authority.seed,
+            authority.sim,
+            authority.plan_rows,
+            authority.plan_ids,
+            until=authority.allocations_until,
+        ),
+        **authority.extra_tables,
     }
 
 
-def write_demo_bundle(folder: pathlib.Path, *, seed: int = DEFAULT_SEED) -> None:
+def write_demo_bundle(
+    folder: pathlib.Path, *, seed: int = DEFAULT_SEED, today: dt.date | None = None
+) -> None:
     """Write the demo authority's exchange-format bundle (seven CSV files) into ``folder``.
 
     The same seed always writes the same bytes. The records reproduce the seed report's figures
@@ -1179,12 +1314,19 @@ def write_demo_bundle(folder: pathlib.Path, *, seed: int = DEFAULT_SEED) -> None
     """
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    tables = build_demo_tables(seed)
-    for spec in FILES:
-        with (folder / spec.filename).open("w", encoding="utf-8", newline="") as handle:
+    tables = build_demo_tables(seed, today=today)
+    specs = {spec.filename: spec.column_names for spec in FILES}
+    for filename, rows in tables.items():
+        # The schema's columns first; a column the rows carry that this version of the schema
+        # does not know (a newer version's) after them.
+        columns = list(specs.get(filename, ()))
+        known = set(columns)
+        for row in rows:
+            for name in row:
+                if name not in known:
+                    known.add(name)
+                    columns.append(name)
+        with (folder / filename).open("w", encoding="utf-8", newline="") as handle:
             writer = SafeCsvWriter(handle, lineterminator="\r\n")
-            writer.writerow(spec.column_names)
-            writer.writerows(
-                [row.get(column, "") for column in spec.column_names]
-                for row in tables[spec.filename]
-            )
+            writer.writerow(columns)
+            writer.writerows([row.get(column, "") for column in columns] for row in rows)

@@ -8,6 +8,7 @@ the demo and may take it again; any other database is refused before anything is
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,10 +82,11 @@ def demo_load_allowed() -> None:
         )
 
 
-def demo_load(*, seed: int) -> DemoLoaded:
+def demo_load(*, seed: int, today: dt.date | None) -> DemoLoaded:
     """Load the demo authority, its sign-in accounts and its liaison officers.
 
-    Refuses (DemoRefused) before writing anything unless `demo_load_allowed`. The marker is
+    With `today`, the authority's records are continued to that day (safeguard.demo.living);
+    without, they stop on 30 September 2022. Refuses (DemoRefused) before writing anything unless `demo_load_allowed`. The marker is
     written first, so a load that fails part way may be run again."""
     from safeguard.exchange.importer import bundle_import
 
@@ -95,7 +97,7 @@ def demo_load(*, seed: int) -> DemoLoaded:
         demo_load_allowed()
         DemoLoad.objects.create(loaded_at=timezone.now(), seed=seed)
     with tempfile.TemporaryDirectory() as folder:
-        write_demo_bundle(Path(folder), seed=seed)
+        write_demo_bundle(Path(folder), seed=seed, today=today)
         result = bundle_import(path=Path(folder), by=None, replace=True)
     if not result.ok:
         raise DemoRefused(

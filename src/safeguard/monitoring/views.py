@@ -14,16 +14,24 @@ from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.services import audit_viewed
 from safeguard.cases.selectors import plan_get_for_user
 from safeguard.conferences.selectors import chair_of
-from safeguard.web.editing import attempt_save
+from safeguard.web.editing import attempt_save, prefill_from
 
 from .forms import CheckForm
+from .models import CheckKind
 from .services import monitoring_check_record
 
 
 @permission_required(Permission.EDIT_CHECK)
 def check_record(request: AuthenticatedHttpRequest, plan_id: str) -> HttpResponse:
     plan = plan_get_for_user(user=request.user, plan_id=plan_id)
-    form = CheckForm(request.POST or None, initial={"chair": chair_of(request.user)})
+    form = CheckForm(
+        request.POST or None,
+        initial={
+            "chair": chair_of(request.user),
+            "completed_on": timezone.localdate(),
+            **prefill_from(request.GET, kind=CheckKind.values),
+        },
+    )
     if request.method == "GET":
         audit_viewed(
             actor=request.user,

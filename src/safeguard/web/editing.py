@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from django import forms
@@ -127,6 +127,26 @@ def attempt_save(
 def initial_from(record: models.Model, form_class: type[forms.Form]) -> dict[str, Any]:
     """The form's initial values from `record`'s attributes of the same names."""
     return {name: getattr(record, name) for name in form_class.base_fields if hasattr(record, name)}
+
+
+def prefill_from(query: Mapping[str, str], **fields: Sequence[str] | None) -> dict[str, Any]:
+    """Initial values a link asks for (a worklist's "Record the review" opens the form with the
+    type and today's date): each of `fields` taken from `query` when it is one of the field's
+    allowed values, or for a field whose allowed values are None, a date written YYYY-MM-DD.
+    Anything else is ignored: a link only pre-fills, it never decides."""
+    initial: dict[str, Any] = {}
+    for name, allowed in fields.items():
+        value = query.get(name, "")
+        if not value:
+            continue
+        if allowed is None:
+            try:
+                initial[name] = dt.date.fromisoformat(value)
+            except ValueError:
+                continue
+        elif value in allowed:
+            initial[name] = value
+    return initial
 
 
 class ConfirmUnusualMixin:

@@ -7,4 +7,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", views.home, name="home"),
     path("worklist/", views.worklist, name="worklist"),
+    path("worklist.csv", views.worklist_csv, name="worklist-csv"),
 ]
