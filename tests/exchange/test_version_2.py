@@ -19,94 +19,15 @@ from safeguard.escalations.models import Escalation, EscalationStep
 from safeguard.exchange.exporter import bundle_export
 from safeguard.exchange.importer import bundle_import
 from safeguard.exchange.schema import FILES
-from tests.bundles import child, conference, plan, write_bundle
+from tests.bundles import (
+    BOOKED_IN_THE_FUTURE,
+    child,
+    conference,
+    version_2_files,
+    write_bundle,
+)
 
 pytestmark = pytest.mark.django_db
-
-BOOKED_IN_THE_FUTURE = "2099-01-06"
-
-
-def _v2_files(*, booked_and_cancelled: bool = True) -> dict[str, list[dict[str, str]]]:
-    """A small authority using every version 2 column and file: two siblings of one family, an
-    enquiry each, an initial and a review conference held together, a review booked for the
-    future, and a cancelled booking beside the booking that replaced it."""
-    conferences = [
-        conference(
-            "K1", "C1", "initial", "2022-01-20", meeting_id="M1",
-            strategy_discussion_date="2022-01-04", outcome="plan", status="held",
-            category="NEG", quorate="yes", parents_attended="yes",
-        ),
-        conference(
-            "K2", "C2", "initial", "2022-01-20", meeting_id="M1",
-            strategy_discussion_date="2022-01-04", outcome="plan", category="NEG",
-            quorate="yes", parents_attended="no",
-        ),
-        conference(
-            "K3", "C1", "review", "2022-04-14", meeting_id="M2", outcome="plan",
-            status="held", category="MUL", quorate="no",
-        ),
-        conference(
-            "K4", "C2", "review", "2022-04-14", meeting_id="M2", outcome="plan",
-            category="MUL", quorate="no",
-        ),
-    ]  # fmt: skip
-    if booked_and_cancelled:
-        conferences += [
-            conference("K5", "C1", "review", BOOKED_IN_THE_FUTURE, meeting_id="M5",
-                       status="booked"),
-            conference("K6", "C2", "review", "2022-10-10", meeting_id="M6", status="cancelled"),
-            conference("K7", "C2", "review", "2022-10-10", meeting_id="M7", status="booked"),
-        ]  # fmt: skip
-    return {
-        "children": [
-            child("C1", given_name="Amy", family_id="F-1", disability="yes", area="North"),
-            child("C2", given_name="Ben", family_id="F-1", disability="no", area="North"),
-            child("C3", given_name="Cal"),
-        ],
-        "cp_plans": [
-            plan("P1", "C1", "2022-01-20", initial_category="NEG", latest_category="MUL"),
-            plan("P2", "C2", "2022-01-20", initial_category="NEG", latest_category="MUL"),
-        ],
-        "conferences": conferences,
-        "invitations": [
-            # dates on time and no report_received: derived 'yes'
-            {"meeting_id": "M1", "organisation_type": "GP's", "invited_date": "2022-01-10",
-             "report_due_date": "2022-01-17", "report_received_date": "2022-01-17"},
-            # after the due date: derived 'late'
-            {"meeting_id": "M1", "organisation_type": "School", "invited_date": "2022-01-10",
-             "report_due_date": "2022-01-17", "report_received_date": "2022-01-19",
-             "attended": "yes"},
-            # an explicit report_received stands
-            {"meeting_id": "M1", "organisation_type": "Health Visitor",
-             "report_due_date": "2022-01-17", "report_received_date": "2022-01-19",
-             "report_received": "yes"},
-        ],
-        "escalations": [
-            {"escalation_id": "E1", "date_raised": "2022-01-21", "organisation_type": "GP's",
-             "reason": "late_report", "stage": "2", "conference_id": "K1", "child_id": "C1"},
-        ],
-        "allocations": [
-            {"child_id": "C1", "role": "social_worker", "name": "Sam Worker", "from": "2022-01-04"},
-        ],
-        "enquiries": [
-            {"enquiry_id": "Q1", "child_id": "C1", "strategy_discussion_date": "2022-01-04",
-             "outcome": "conference", "end_date": "2022-01-14"},
-            {"enquiry_id": "Q2", "child_id": "C2", "strategy_discussion_date": "2022-01-04",
-             "outcome": "conference", "end_date": "2022-01-14"},
-            {"enquiry_id": "Q3", "child_id": "C3", "strategy_discussion_date": "2022-03-01",
-             "outcome": "no_further_action", "end_date": "2022-03-20"},
-            {"enquiry_id": "Q4", "child_id": "C3", "strategy_discussion_date": "2022-11-01"},
-        ],
-        "escalation_steps": [
-            {"escalation_id": "E1", "date": "2022-01-21", "stage": "1", "note": "Raised"},
-            {"escalation_id": "E1", "date": "2022-02-01", "stage": "2", "note": "To the manager"},
-            {"escalation_id": "E1", "date": "2022-02-10", "note": "Chased by phone"},
-        ],
-        "population": [
-            {"year": "2021", "children": "52000"},
-            {"year": "2022", "children": "52310"},
-        ],
-    }  # fmt: skip
 
 
 def _exported(folder: Path) -> dict[str, bytes]:
@@ -115,7 +36,7 @@ def _exported(folder: Path) -> dict[str, bytes]:
 
 
 def test_a_version_2_bundle_imports_with_no_warning_and_round_trips_byte_for_byte(tmp_path):
-    first = bundle_import(path=write_bundle(tmp_path / "in", **_v2_files()), by=None)
+    first = bundle_import(path=write_bundle(tmp_path / "in", **version_2_files()), by=None)
     assert first.ok, first.problems
     assert first.warnings == []
     exported = _exported(tmp_path / "out")
@@ -141,7 +62,7 @@ def _empty_the_database() -> None:
 
 
 def test_the_version_2_export_writes_every_new_column_and_file(tmp_path):
-    assert bundle_import(path=write_bundle(tmp_path / "in", **_v2_files()), by=None).ok
+    assert bundle_import(path=write_bundle(tmp_path / "in", **version_2_files()), by=None).ok
     exported = _exported(tmp_path / "out")
 
     assert exported["children.csv"].splitlines()[0].endswith(b",disability,family_id")
@@ -179,7 +100,7 @@ def test_the_version_2_export_writes_every_new_column_and_file(tmp_path):
 
 
 def test_the_version_2_values_are_stored_in_the_records(tmp_path):
-    assert bundle_import(path=write_bundle(tmp_path / "in", **_v2_files()), by=None).ok
+    assert bundle_import(path=write_bundle(tmp_path / "in", **version_2_files()), by=None).ok
 
     amy = Child.objects.get(child_id="C1")
     assert (amy.disability, amy.family_id) == (True, "F-1")
@@ -241,12 +162,12 @@ def test_booked_and_cancelled_conferences_have_no_verdict_and_do_not_move_a_plan
     tmp_path, recomputed
 ):
     assert bundle_import(
-        path=write_bundle(tmp_path / "held", **_v2_files(booked_and_cancelled=False)), by=None
+        path=write_bundle(tmp_path / "held", **version_2_files(booked_and_cancelled=False)), by=None
     ).ok
     held_only_verdicts, held_only_diaries = _verdicts(), _diaries()
     _empty_the_database()
 
-    assert bundle_import(path=write_bundle(tmp_path / "all", **_v2_files()), by=None).ok
+    assert bundle_import(path=write_bundle(tmp_path / "all", **version_2_files()), by=None).ok
     if recomputed:
         timeliness_refresh(child_pks=None)
     verdicts = _verdicts()
@@ -260,7 +181,7 @@ def test_booked_and_cancelled_conferences_have_no_verdict_and_do_not_move_a_plan
 
 
 def test_a_booked_conference_that_is_held_is_judged_on_the_next_import(tmp_path):
-    files = _v2_files()
+    files = version_2_files()
     assert bundle_import(path=write_bundle(tmp_path / "in", **files), by=None).ok
     files["conferences"] = [
         {**row, "status": "held"} if row["conference_id"] == "K7" else row
@@ -281,7 +202,7 @@ def test_a_booked_conference_that_is_held_is_judged_on_the_next_import(tmp_path)
 def test_an_escalation_stage_that_disagrees_with_its_latest_step_is_a_warning_and_the_step_stands(
     tmp_path,
 ):
-    files = _v2_files()
+    files = version_2_files()
     files["escalations"][0]["stage"] = "3"
     result = bundle_import(path=write_bundle(tmp_path / "in", **files), by=None)
 
@@ -295,7 +216,7 @@ def test_an_escalation_stage_that_disagrees_with_its_latest_step_is_a_warning_an
 
 
 def test_an_escalation_without_a_stage_takes_its_latest_step_stage(tmp_path):
-    files = _v2_files()
+    files = version_2_files()
     files["escalations"][0]["stage"] = ""
     result = bundle_import(path=write_bundle(tmp_path / "in", **files), by=None)
 
@@ -368,7 +289,7 @@ HOSTILE_ROWS: list[tuple[str, str, dict[str, str], str]] = [
 def test_a_hostile_version_2_row_is_refused_with_its_file_line_column_and_reason(
     tmp_path, filename, row_id, faults, message
 ):
-    files = _v2_files()
+    files = version_2_files()
     rows = files[filename]
     index = next((i for i, row in enumerate(rows) if row_id and row_id in row.values()), 0)
     rows[index] = {**rows[index], **faults}
@@ -380,7 +301,7 @@ def test_a_hostile_version_2_row_is_refused_with_its_file_line_column_and_reason
 
 
 def test_every_hostile_version_2_row_is_reported_at_once_and_nothing_is_written(tmp_path):
-    files = _v2_files()
+    files = version_2_files()
     for filename, row_id, faults, _ in HOSTILE_ROWS:
         if filename == "enquiries" and row_id == "Q2":
             continue  # its duplicate would hide behind the first row's new id
@@ -403,7 +324,7 @@ def test_every_hostile_version_2_row_is_reported_at_once_and_nothing_is_written(
 
 
 def test_a_held_conference_in_the_future_is_refused_and_a_booked_one_is_not(tmp_path):
-    files = _v2_files()
+    files = version_2_files()
     files["conferences"][4]["status"] = "held"  # K5, dated 2099
 
     result = bundle_import(path=write_bundle(tmp_path / "in", **files), by=None)
@@ -416,7 +337,7 @@ def test_a_held_conference_in_the_future_is_refused_and_a_booked_one_is_not(tmp_
 
 
 def test_a_duplicate_escalation_step_is_refused(tmp_path):
-    files = _v2_files()
+    files = version_2_files()
     files["escalation_steps"].append(dict(files["escalation_steps"][0]))
 
     result = bundle_import(path=write_bundle(tmp_path / "in", **files), by=None)
@@ -428,7 +349,7 @@ def test_a_duplicate_escalation_step_is_refused(tmp_path):
 
 
 def test_a_population_year_given_twice_is_refused(tmp_path):
-    files = _v2_files()
+    files = version_2_files()
     files["population"][1]["year"] = "2021"
 
     result = bundle_import(path=write_bundle(tmp_path / "in", **files), by=None)
@@ -439,7 +360,7 @@ def test_a_population_year_given_twice_is_refused(tmp_path):
 
 
 def test_two_held_conferences_of_a_child_on_one_day_are_still_refused(tmp_path):
-    files = _v2_files()
+    files = version_2_files()
     files["conferences"][5]["status"] = "held"  # K6 no longer cancelled: K6 and K7 collide
 
     result = bundle_import(path=write_bundle(tmp_path / "in", **files), by=None)

@@ -61,7 +61,7 @@ def _sub(parent: etree._Element, tag: str, value: Any) -> None:
 def _census_records(year: CollectionYear) -> tuple[dict, list[str]]:
     """Everything the year's file needs, gathered per child in a handful of queries."""
     from safeguard.cases.models import Child, Plan
-    from safeguard.conferences.models import Conference
+    from safeguard.conferences.models import Conference, ConferenceStatus
 
     from .models import CinEpisode, PlanCensusDetail, Section47Enquiry
 
@@ -78,7 +78,7 @@ def _census_records(year: CollectionYear) -> tuple[dict, list[str]]:
                 (plan_start, plan_end, initial, latest, previous.get(pk))
             )
     for child_pk, kind, held_on, strategy_on in Conference.objects.filter(
-        held_on__gte=start_on, held_on__lte=end_on
+        held_on__gte=start_on, held_on__lte=end_on, status=ConferenceStatus.HELD
     ).values_list("child_id", "kind", "held_on", "strategy_discussion_on"):
         key = "reviews" if kind == "review" else "initials"
         by_child[child_pk][key].append((held_on, strategy_on))
