@@ -134,3 +134,22 @@ def version_2_files(*, booked_and_cancelled: bool = True) -> dict[str, list[dict
             {"year": "2022", "children": "52310"},
         ],
     }  # fmt: skip
+
+
+def with_more_bookings(files: dict[str, list[dict[str, str]]]) -> dict:
+    """Booked and cancelled initial conferences inside the period, quorate, with parents and
+    invitations: everything a held one would be counted by."""
+    files["conferences"] += [
+        conference("K8", "C3", "initial", "2022-06-15", meeting_id="M8", status="booked",
+                   strategy_discussion_date="2022-06-01", quorate="yes", parents_attended="yes",
+                   outcome="plan", child_attended="yes", views_shared_via="in_person"),
+        conference("K9", "C3", "initial", "2022-06-08", meeting_id="M9", status="cancelled",
+                   strategy_discussion_date="2022-06-01", quorate="no", parents_attended="no",
+                   participation_code="PN1"),
+    ]  # fmt: skip
+    files["invitations"] += [
+        {"meeting_id": meeting, "organisation_type": "GP's", "report_received": "no",
+         "attended": "no", "apologies": "no"}
+        for meeting in ("M6", "M7", "M8", "M9")
+    ]  # fmt: skip
+    return files

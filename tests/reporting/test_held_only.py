@@ -13,31 +13,12 @@ from safeguard.domain.periods import Period
 from safeguard.domain.report_json import report_to_json
 from safeguard.exchange.importer import bundle_import
 from safeguard.reporting.selectors import report_build
-from tests.bundles import conference, version_2_files, write_bundle
+from tests.bundles import version_2_files, with_more_bookings, write_bundle
 
 pytestmark = pytest.mark.django_db
 
 PERIOD = Period(dt.date(2022, 1, 1), dt.date(2022, 12, 31))
 GENERATED_ON = dt.date(2023, 1, 10)
-
-
-def _with_more_bookings(files: dict[str, list[dict[str, str]]]) -> dict:
-    """Booked and cancelled initial conferences inside the period, quorate, with parents and
-    invitations: everything a held one would be counted by."""
-    files["conferences"] += [
-        conference("K8", "C3", "initial", "2022-06-15", meeting_id="M8", status="booked",
-                   strategy_discussion_date="2022-06-01", quorate="yes", parents_attended="yes",
-                   outcome="plan", child_attended="yes", views_shared_via="in_person"),
-        conference("K9", "C3", "initial", "2022-06-08", meeting_id="M9", status="cancelled",
-                   strategy_discussion_date="2022-06-01", quorate="no", parents_attended="no",
-                   participation_code="PN1"),
-    ]  # fmt: skip
-    files["invitations"] += [
-        {"meeting_id": meeting, "organisation_type": "GP's", "report_received": "no",
-         "attended": "no", "apologies": "no"}
-        for meeting in ("M6", "M7", "M8", "M9")
-    ]  # fmt: skip
-    return files
 
 
 def _report_json(count_by: CountBy) -> dict:
@@ -50,7 +31,7 @@ def test_booked_and_cancelled_conferences_change_no_report_figure(tmp_path, coun
     assert bundle_import(path=held_only, by=None).ok
     before = _report_json(count_by)
 
-    everything = write_bundle(tmp_path / "all", **_with_more_bookings(version_2_files()))
+    everything = write_bundle(tmp_path / "all", **with_more_bookings(version_2_files()))
     result = bundle_import(path=everything, by=None, replace=True)
     assert result.ok, result.problems
 
@@ -58,7 +39,7 @@ def test_booked_and_cancelled_conferences_change_no_report_figure(tmp_path, coun
 
 
 def test_the_report_counts_quoracy_and_parents_attendance_per_meeting_held(tmp_path):
-    files = _with_more_bookings(version_2_files())
+    files = with_more_bookings(version_2_files())
     assert bundle_import(path=write_bundle(tmp_path / "in", **files), by=None).ok
 
     report = _report_json(CountBy.CHILD)
