@@ -336,16 +336,23 @@ def test_a_held_conference_in_the_future_is_refused_and_a_booked_one_is_not(tmp_
     ]
 
 
-def test_a_duplicate_escalation_step_is_refused(tmp_path):
+def test_two_identical_steps_are_two_records_and_both_round_trip(tmp_path):
     files = version_2_files()
-    files["escalation_steps"].append(dict(files["escalation_steps"][0]))
-
+    files["escalation_steps"].append(dict(files["escalation_steps"][2]))
     result = bundle_import(path=write_bundle(tmp_path / "in", **files), by=None)
+    assert result.ok and result.warnings == []
+    assert EscalationStep.objects.filter(note="Chased by phone").count() == 2
 
-    assert [str(p) for p in result.problems] == [
-        "escalation_steps.csv:5: date: duplicate step: the same escalation, date, stage and "
-        "note as line 2"
-    ]
+    exported = _exported(tmp_path / "out")
+    assert exported["escalation_steps.csv"].count(b"E1,2022-02-10,,Chased by phone\r\n") == 2
+    again = bundle_import(path=tmp_path / "out", by=None, replace=True)
+    assert again.ok and not again.changed_anything
+    assert EscalationStep.objects.filter(note="Chased by phone").count() == 2
+
+    files["escalation_steps"].pop()  # one of the two goes
+    gone = bundle_import(path=write_bundle(tmp_path / "less", **files), by=None, replace=True)
+    assert gone.files["escalation_steps.csv"].removed == 1
+    assert EscalationStep.objects.filter(note="Chased by phone").count() == 1
 
 
 def test_a_population_year_given_twice_is_refused(tmp_path):

@@ -36,6 +36,7 @@ from .records import (
     PLAN_MAPPING,
     Mapping,
     natural_records,
+    occurrences_numbered,
 )
 from .rule_book import bundle_rules_check
 from .schema import CHILDREN, CONFERENCES, ESCALATIONS, PLANS
@@ -225,6 +226,8 @@ def _write(
         m.spec.filename: [(row, m.normalize(row.values)) for row in bundle.of(m.spec)]
         for m in MAPPINGS
     }
+    for m in MAPPINGS:
+        occurrences_numbered(m, [values for _, values in natural_rows[m.spec.filename]])
     # An escalation's stage is its latest step's (the reader warned where the two disagreed).
     latest = latest_step_stages(bundle)
     for _, values in natural_rows[ESCALATIONS.filename]:

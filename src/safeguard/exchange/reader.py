@@ -570,7 +570,7 @@ def check_references(bundle: Bundle) -> None:
                 )
             )
 
-    seen_step: dict[tuple, int] = {}
+    # Two identical steps (two notes alike on one day) are two records, not a duplicate.
     for row in bundle.of(ESCALATION_STEPS):
         values = row.values
         if values["escalation"] and values["escalation"] not in escalation_ids:
@@ -582,19 +582,6 @@ def check_references(bundle: Bundle) -> None:
                     f"unknown escalation '{values['escalation']}'",
                 )
             )
-        step_key = (values["escalation"], values["on"], values["stage"], values["note"])
-        if step_key in seen_step:
-            problems.append(
-                Problem(
-                    ESCALATION_STEPS.filename,
-                    row.line,
-                    "date",
-                    f"duplicate step: the same escalation, date, stage and note as line "
-                    f"{seen_step[step_key]}",
-                )
-            )
-        else:
-            seen_step[step_key] = row.line
     _stages_against_steps(bundle)
 
     seen_year: dict[int, int] = {}

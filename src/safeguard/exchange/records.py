@@ -61,6 +61,10 @@ class Mapping:
     unique_fields: tuple[str, ...] = ()
     # values() row -> natural form
     from_model: Callable[[dict[str, Any]], dict[str, Any]] = lambda values: dict(values)
+    # Records with no id of their own, of which two may be alike in every column (an
+    # escalation's two identical notes of one day): each takes its `occurrence` among the
+    # records alike (0, 1, ...), the last part of its key, so that none is lost or merged.
+    repeatable: bool = False
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -217,13 +221,23 @@ ENQUIRY_MAPPING = Mapping(
     _paths(_fields(ENQUIRIES), {"child": "child__child_id"}),
     ("enquiry_id",),
 )
-# A step has no id of its own: it is its escalation, date, stage and note (the same four twice
-# in one bundle are refused as a duplicate). Who recorded it in Safeguard is not exchanged.
+
+
+def _without_occurrence(values: dict[str, Any]) -> dict[str, Any]:
+    values = dict(values)
+    values.pop(OCCURRENCE, None)
+    return values
+
+
+# A step has no id of its own: it is its escalation, date, stage and note, and its occurrence
+# among steps alike in all four. Who recorded it in Safeguard is not exchanged.
 ESCALATION_STEP_MAPPING = Mapping(
     ESCALATION_STEPS,
     EscalationStep,
     _paths(_fields(ESCALATION_STEPS), {"escalation": "escalation__escalation_id"}),
-    ("escalation", "on", "stage", "note"),
+    ("escalation", "on", "stage", "note", "occurrence"),
+    to_model=_without_occurrence,
+    repeatable=True,
 )
 POPULATION_MAPPING = Mapping(
     POPULATION,
@@ -252,15 +266,32 @@ def sortable_key(key: tuple) -> tuple:
     return tuple((part is not None, part) for part in key)
 
 
+OCCURRENCE = "occurrence"
+
+
+def occurrences_numbered(mapping: Mapping, records: list[dict[str, Any]]) -> None:
+    """Give each record of a repeatable mapping its occurrence among the records alike, in
+    the order given (rows by line, stored records by primary key)."""
+    if not mapping.repeatable:
+        return
+    seen: dict[tuple, int] = {}
+    for natural in records:
+        alike = mapping.key({**natural, OCCURRENCE: 0})
+        natural[OCCURRENCE] = seen.get(alike, 0)
+        seen[alike] = natural[OCCURRENCE] + 1
+
+
 def natural_records(mapping: Mapping, queryset=None) -> dict[tuple, tuple[int, dict[str, Any]]]:
     """Every record of a mapping in the database: key -> (pk, natural values)."""
     queryset = mapping.model._default_manager.all() if queryset is None else queryset
     paths = mapping.paths
-    result: dict[tuple, tuple[int, dict[str, Any]]] = {}
-    for row in queryset.values("pk", *paths.values()).order_by():
+    stored: list[tuple[int, dict[str, Any]]] = []
+    rows = queryset.values("pk", *paths.values())
+    for row in rows.order_by("pk") if mapping.repeatable else rows.order_by():
         natural = mapping.from_model({f: row[p] for f, p in paths.items()})
         for name in mapping.references():
             if natural[name] is None:
                 natural[name] = ""
-        result[mapping.key(natural)] = (row["pk"], natural)
-    return result
+        stored.append((row["pk"], natural))
+    occurrences_numbered(mapping, [natural for _, natural in stored])
+    return {mapping.key(natural): (pk, natural) for pk, natural in stored}
