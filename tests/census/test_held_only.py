@@ -10,10 +10,13 @@ import pytest
 from safeguard.census.annex_a import annex_a_export
 from safeguard.census.dfe_rules import dfe_rule_failures
 from safeguard.census.exporter import census_export
+from safeguard.census.importer import census_import
 from safeguard.census.reader import CollectionYear
+from safeguard.conferences.models import Conference
 from safeguard.domain.periods import Period
 from safeguard.exchange.importer import bundle_import
 from tests.bundles import version_2_files, with_more_bookings, write_bundle
+from tests.census.standards import *  # noqa: F403
 from tests.census.test_annex_a import _sheet_rows
 from tests.census.test_census_export import _canonical
 
@@ -42,3 +45,26 @@ def test_booked_and_cancelled_conferences_change_no_census_annex_a_or_dfe_rule(t
     assert bundle_import(path=everything, by=None, replace=True).ok
 
     assert _exports(tmp_path / "after") == before
+
+
+def test_a_census_import_makes_the_booked_conference_it_reports_held_and_leaves_a_cancelled_one(
+    example_census,
+):
+    census_import(path=example_census, by=None)
+    booked = Conference.objects.filter(kind="initial").order_by("conference_id").first()
+    assert booked is not None
+    Conference.objects.filter(pk=booked.pk).update(status="booked")
+    cancelled = Conference.objects.create(
+        conference_id="CANCELLED-1",
+        child=booked.child,
+        meeting=booked.meeting,
+        kind=booked.kind,
+        held_on=booked.held_on,
+        status="cancelled",
+    )
+
+    again = census_import(path=example_census, by=None)
+
+    assert again.ok, again.result.problems
+    assert Conference.objects.get(pk=booked.pk).status == "held"
+    assert Conference.objects.get(pk=cancelled.pk).status == "cancelled"
