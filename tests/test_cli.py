@@ -193,3 +193,21 @@ def test_a_booked_review_has_no_verdict_and_the_review_stays_due(tmp_path, capsy
     assert main(["due", "--within", "28", "--as-of", "2022-04-20"]) == 0
     overdue = capsys.readouterr().out.split("Overdue")[1]
     assert re.search(r"2022-04-10  Review conference +child C1", overdue)
+
+
+def test_export_writes_every_version_2_file_and_import_reads_them_back(tmp_path, capsys):
+    from tests.bundles import version_2_files
+
+    assert main(["import", str(write_bundle(tmp_path / "in", **version_2_files()))]) == 0
+    capsys.readouterr()
+
+    assert main(["export", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"enquiries\.csv +4 rows", out)
+    assert re.search(r"escalation_steps\.csv +3 rows", out)
+    assert re.search(r"population\.csv +2 rows", out)
+
+    assert main(["import", str(tmp_path / "out"), "--replace"]) == 0
+    out = capsys.readouterr().out
+    assert "warning" not in out
+    assert re.search(r"escalation_steps\.csv +0 added +0 changed +3 unchanged +0 removed", out)
