@@ -165,3 +165,49 @@ def test_report_fills_the_authoritys_own_word_template(authority, tmp_path, caps
 def test_a_template_for_another_format_is_refused(capsys):
     assert main(["report", "--format", "pdf", "--template", "x.docx"]) == 1
     assert "--template is for the Word format" in capsys.readouterr().err
+
+
+def test_a_booked_review_has_no_verdict_and_the_review_stays_due(tmp_path, capsys):
+    source = write_bundle(
+        tmp_path / "bundle",
+        children=[child("C1")],
+        cp_plans=[plan("P1", "C1", "2022-01-10")],
+        conferences=[
+            conference("K1", "C1", "initial", "2022-01-10", strategy_discussion_date="2021-12-20"),
+            conference("K2", "C1", "review", "2022-04-01", status="booked"),
+            conference("K3", "C1", "review", "2022-03-25", status="cancelled"),
+        ],
+    )
+    assert main(["import", str(source)]) == 0
+    capsys.readouterr()
+
+    assert main(["timeliness", "C1"]) == 0
+    out = capsys.readouterr().out
+    assert "2022-04-01  Review       Booked: no verdict (only held conferences are judged)" in out
+    assert "2022-03-25  Review       Cancelled: no verdict" in out
+
+    # The review is due three months after the initial conference; booking it does not do it.
+    assert main(["due", "--within", "28", "--as-of", "2022-04-05"]) == 0
+    upcoming = capsys.readouterr().out.split("Overdue")[0]
+    assert re.search(r"2022-04-10  Review conference +child C1", upcoming)
+    assert main(["due", "--within", "28", "--as-of", "2022-04-20"]) == 0
+    overdue = capsys.readouterr().out.split("Overdue")[1]
+    assert re.search(r"2022-04-10  Review conference +child C1", overdue)
+
+
+def test_export_writes_every_version_2_file_and_import_reads_them_back(tmp_path, capsys):
+    from tests.bundles import version_2_files
+
+    assert main(["import", str(write_bundle(tmp_path / "in", **version_2_files()))]) == 0
+    capsys.readouterr()
+
+    assert main(["export", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"enquiries\.csv +4 rows", out)
+    assert re.search(r"escalation_steps\.csv +3 rows", out)
+    assert re.search(r"population\.csv +2 rows", out)
+
+    assert main(["import", str(tmp_path / "out"), "--replace"]) == 0
+    out = capsys.readouterr().out
+    assert "warning" not in out
+    assert re.search(r"escalation_steps\.csv +0 added +0 changed +3 unchanged +0 removed", out)

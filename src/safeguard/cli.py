@@ -139,6 +139,12 @@ def cmd_timeliness(args: argparse.Namespace) -> int:
         return 0
     print(f"Conferences of child {child.child_id}:")
     for conference in rows:
+        if conference.status != "held":
+            print(
+                f"  {conference.held_on.isoformat()}  {conference.get_kind_display():<12} "
+                f"{conference.get_status_display()}: no verdict (only held conferences are judged)"
+            )
+            continue
         due = conference.due_on.isoformat() if conference.due_on else "-"
         late = ""
         if conference.verdict == "out":

@@ -12,14 +12,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from safeguard.audit.models import AuditAction, AuditEntry
-from safeguard.cases.models import Child
+from safeguard.cases.models import Child, Population
 from safeguard.exchange.uploads import (
     SESSION_KEY,
     UPLOAD_ALLOWANCE_BYTES,
     BundleUploadHandler,
     upload_folder,
 )
-from tests.bundles import child, plan, write_bundle
+from tests.bundles import child, plan, version_2_files, write_bundle
 
 pytestmark = pytest.mark.django_db
 
@@ -372,3 +372,18 @@ def test_the_check_page_lists_the_rule_books_warnings_naming_each_record(support
         "conference with no strategy discussion date"
     ) in page
     assert Child.objects.count() == 0
+
+
+def test_the_import_preview_counts_every_version_2_file(support, tmp_path):
+    response = upload(support, bundle_zip(tmp_path, **version_2_files()))
+
+    page = response.content.decode()
+    assert "Check what the import would change" in page
+    assert re.search(r"enquiries\.csv</th>\s*<td[^>]*>4</td>", page)
+    assert re.search(r"escalation_steps\.csv</th>\s*<td[^>]*>3</td>", page)
+    assert re.search(r"population\.csv</th>\s*<td[^>]*>2</td>", page)
+    assert "unknown column" not in page
+
+    support.post("/import/confirm/", {"token": support.session[SESSION_KEY]["token"],
+                                      "action": "confirm"})  # fmt: skip
+    assert Population.objects.count() == 2

@@ -195,3 +195,25 @@ def test_a_report_with_no_escalations_or_late_conferences_still_renders():
     assert "No conference was held out of timescale" in html
     with zipfile.ZipFile(io.BytesIO(render(report, "xlsx"))) as archive:
         assert archive.testzip() is None
+
+
+def test_every_format_shows_the_meetings_quoracy_and_parents_attendance_table():
+    from safeguard.domain.figures import MeetingCounts
+
+    report = build_report(
+        seed_like_inputs(meetings=MeetingCounts(quorate=7, not_quorate=2, quoracy_not_recorded=3,
+                                                parents_attended=8, parents_not_attended=1,
+                                                parents_not_recorded=3))
+    )  # fmt: skip
+    caption = "Meetings held in the period: quoracy and parents' attendance (counted per meeting)"
+
+    figures = json.loads(render(report, ReportFormat.json))
+    assert figures["meetings_quoracy"] == {"quorate": 7, "not_quorate": 2, "not_recorded": 3}
+    assert figures["parents_attendance"] == {"attended": 8, "not_attended": 1, "not_recorded": 3}
+    html = render(report, ReportFormat.html).decode()
+    assert caption.replace("'", "&#x27;") in html
+    word = open_word(io.BytesIO(render(report, ReportFormat.docx)))
+    assert any(p.text.endswith(caption) for p in word.paragraphs if p.style.name == "Caption")
+    sheet = load_workbook(io.BytesIO(render(report, ReportFormat.xlsx)))["Meetings"]
+    assert [c.value for c in sheet[2]] == ["The meeting was quorate", 7, 2, 3]
+    assert [c.value for c in sheet[3]] == ["A parent or carer attended", 8, 1, 3]

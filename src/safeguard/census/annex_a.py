@@ -27,7 +27,7 @@ from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import Child, Plan, PlanCategory
-from safeguard.conferences.models import Conference
+from safeguard.conferences.models import Conference, ConferenceStatus
 from safeguard.domain.calendar import add_months
 from safeguard.exchange.importer import FileCounts, ImportResult, bundle_apply
 from safeguard.exchange.reader import Problem, parse_date
@@ -168,7 +168,7 @@ def list_5_rows(as_of: dt.date) -> list[list[Any]]:
             items[(child_pk, started_on)] = [conference_on, not_required]
     icpc_dates: dict[int, set[dt.date]] = defaultdict(set)
     for child_pk, held_on, strategy_on in Conference.objects.filter(
-        kind="initial", held_on__lte=as_of, held_on__gte=year_start
+        kind="initial", held_on__lte=as_of, held_on__gte=year_start, status=ConferenceStatus.HELD
     ).values_list("child_id", "held_on", "strategy_discussion_on"):
         icpc_dates[child_pk].add(held_on)
         if strategy_on:
@@ -218,7 +218,7 @@ def list_7_rows(as_of: dt.date) -> list[list[Any]]:
         starts[child_pk].append(day)
     reviews: dict[int, list[dt.date]] = defaultdict(list)
     for child_pk, held_on in Conference.objects.filter(
-        kind="review", held_on__lte=as_of
+        kind="review", held_on__lte=as_of, status=ConferenceStatus.HELD
     ).values_list("child_id", "held_on"):
         reviews[child_pk].append(held_on)
     children = _children({row[1] for row in plans})

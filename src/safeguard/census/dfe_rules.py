@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from safeguard.cases.models import Plan
-from safeguard.conferences.models import Conference
+from safeguard.conferences.models import Conference, ConferenceStatus
 from safeguard.domain.calendar import CalendarRangeError, calendar_for
 from safeguard.domain.figures import DataQualityItem
 
@@ -70,7 +70,10 @@ def _child_ids(rows: QuerySet, child: str = "child__child_id") -> list[str]:
 def rule_2885(scope: Scope) -> list[str]:
     """2885: a plan starting in the period starts on the day of an initial conference."""
     starting_conference = Conference.objects.filter(
-        child=OuterRef("child"), held_on=OuterRef("start_on"), kind__in=ICPC_KINDS
+        child=OuterRef("child"),
+        held_on=OuterRef("start_on"),
+        kind__in=ICPC_KINDS,
+        status=ConferenceStatus.HELD,
     )
     return _child_ids(
         Plan.objects.filter(scope.dated("start_on")).exclude(Exists(starting_conference))
@@ -110,7 +113,9 @@ def rule_8841(scope: Scope) -> list[str]:
         child=OuterRef("child"),
         start_on__lt=OuterRef("held_on"),
     )
-    reviews = Conference.objects.filter(scope.dated("held_on"), kind="review")
+    reviews = Conference.objects.filter(
+        scope.dated("held_on"), kind="review", status=ConferenceStatus.HELD
+    )
     return _child_ids(reviews.exclude(Exists(covering_plan)))
 
 
@@ -121,7 +126,9 @@ def rule_8840(scope: Scope) -> list[str]:
 
 def rule_8875(scope: Scope) -> list[str]:
     """8875: an initial conference is not held on a Saturday or Sunday."""
-    rows = Conference.objects.filter(kind__in=ICPC_KINDS, held_on__lte=scope.end_on)
+    rows = Conference.objects.filter(
+        kind__in=ICPC_KINDS, held_on__lte=scope.end_on, status=ConferenceStatus.HELD
+    )
     if scope.start_on:
         rows = rows.filter(held_on__gte=scope.start_on)
     return [

@@ -57,9 +57,11 @@ def settle(sourced: Sourced, *, prefix: str, source_name: str) -> Bundle:
         (natural["child"], natural["start_on"]): natural
         for _, natural in natural_records(PLAN_MAPPING).values()
     }
+    # A cancelled booking is not the conference a source reports; a booked one is, now held.
     held_conferences = {
         (natural["child"], natural["kind"], natural["held_on"]): natural
         for _, natural in natural_records(CONFERENCE_MAPPING).values()
+        if natural["status"] != "cancelled"
     }
 
     # A new record starts from a copy of its file's empty row, built once.
@@ -98,6 +100,7 @@ def settle(sourced: Sourced, *, prefix: str, source_name: str) -> Bundle:
             what = "ICPC" if said["kind"] != "review" else "RCPC"
             values["conference_id"] = source_id(prefix, said["child"], what, said["held_on"])
         values.update(said)
+        values["status"] = "held"  # a census or Annex A source records conferences held
         rows.append(Row(line, values))
     bundle.rows[CONFERENCES.filename] = rows
     bundle.present.update({CHILDREN.filename, PLANS.filename, CONFERENCES.filename})

@@ -30,7 +30,18 @@ from safeguard.cases.selectors import children_in_sight
 from safeguard.escalations.models import Escalation, EscalationReason
 from safeguard.escalations.selectors import escalations_visible_to
 
-from .models import Chair, Conference, Invitation, Meeting, ReportReceived
+from .models import Chair, Conference, ConferenceStatus, Invitation, Meeting, ReportReceived
+
+
+def held_conferences() -> QuerySet[Conference]:
+    """The conferences that took place. Booked and cancelled ones count nowhere: not in the
+    report, timeliness, the census, Annex A or what falls due (docs/exchange-format.md)."""
+    return Conference.objects.filter(status=ConferenceStatus.HELD)
+
+
+def held_meetings() -> QuerySet[Meeting]:
+    """The meetings that took place: those with a held conference."""
+    return Meeting.objects.filter(Exists(held_conferences().filter(meeting=OuterRef("pk"))))
 
 
 class DueKind(StrEnum):
@@ -95,11 +106,14 @@ _CHECK_KINDS = (DueKind.MIDWAY_CHECK, DueKind.PRE_REVIEW_CHECK)
 
 
 def _latest_conferences() -> FilteredRelation:
-    """The child's conferences on the plan's latest conference day (an open plan's
-    `last_conference_on` is the child's latest conference: plan_schedule)."""
+    """The child's held conferences on the plan's latest conference day (an open plan's
+    `last_conference_on` is the child's latest held conference: plan_schedule)."""
     return FilteredRelation(
         "child__conferences",
-        condition=Q(child__conferences__held_on=F("last_conference_on")),
+        condition=Q(
+            child__conferences__held_on=F("last_conference_on"),
+            child__conferences__status=ConferenceStatus.HELD,
+        ),
     )
 
 
@@ -298,13 +312,14 @@ _CHAIRS_BATCH = 2000  # ids per query: well within SQLite's and PostgreSQL's par
 
 
 def _chairs_of(child_ids: set[str]) -> dict[str, str]:
-    """The chair of each child's latest conference (the latest conference id on a day with
-    several), by child id: one query for a page of items."""
+    """The chair of each child's latest held conference (the latest conference id on a day
+    with several), by child id: one query for a page of items."""
     chairs: dict[str, str] = {}
     ordered = sorted(child_ids)
     for start in range(0, len(ordered), _CHAIRS_BATCH):
         for child_id, name in (
-            Conference.objects.filter(child__child_id__in=ordered[start : start + _CHAIRS_BATCH])
+            held_conferences()
+            .filter(child__child_id__in=ordered[start : start + _CHAIRS_BATCH])
             .order_by("child__child_id", "-held_on", "-conference_id")
             .values_list("child__child_id", "chair__name")
         ):

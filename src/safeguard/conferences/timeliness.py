@@ -109,8 +109,13 @@ CONFERENCE_FIELDS = (
     "held_on",
     "strategy_discussion_on",
     "transfer_notification_on",
+    "status",
     *STORED_FIELDS,
 )
+# What a booked or cancelled conference stores: no due date, no verdict, no plan. Only held
+# conferences are judged, are a review's previous conference, or move a plan's diary.
+UNJUDGED = (None, "", None, "", "", "", None)
+HELD = "held"
 PLAN_FIELDS = ("id", "child_id", "start_on", "end_on", *SCHEDULE_FIELDS)
 
 
@@ -133,18 +138,23 @@ def _refresh_chunk(child_pks: list[int], rules: RuleSet) -> int:
         if not rows and not child_plans:
             continue
         facts = [
-            ConferenceFacts(str(row[0]), _KINDS[row[2]], row[3], row[4], row[5]) for row in rows
+            ConferenceFacts(str(row[0]), _KINDS[row[2]], row[3], row[4], row[5])
+            for row in rows
+            if row[6] == HELD
         ]
         plan_facts = [PlanFacts(str(plan[0]), plan[2], plan[3]) for plan in child_plans]
         assessments = assess_child(facts, plan_facts, rules)
         for row in rows:
-            assessment = assessments[str(row[0])]
-            plan_pk = int(assessment.plan_key) if assessment.plan_key else None
-            stored = (*_verdict(assessment), plan_pk)
-            if stored != row[6:]:
+            if row[6] == HELD:
+                assessment = assessments[str(row[0])]
+                plan_pk = int(assessment.plan_key) if assessment.plan_key else None
+                stored = (*_verdict(assessment), plan_pk)
+            else:
+                stored = UNJUDGED
+            if stored != row[7:]:
                 # Write only the columns that differ: rewriting an unchanged verdict or date still
                 # updates its index. Rows are grouped by which columns differ.
-                differs = tuple(map(ne, stored, row[6:]))
+                differs = tuple(map(ne, stored, row[7:]))
                 changed[differs].append((row[0], *compress(stored, differs)))
         for plan, facts_of_plan in zip(child_plans, plan_facts, strict=True):
             schedule = _schedule(facts_of_plan, facts, rules)

@@ -1305,7 +1305,8 @@ def build_demo_tables(
 def write_demo_bundle(
     folder: pathlib.Path, *, seed: int = DEFAULT_SEED, today: dt.date | None = None
 ) -> None:
-    """Write the demo authority's exchange-format bundle (seven CSV files) into ``folder``.
+    """Write the demo authority's exchange-format bundle (every file of the format) into
+    ``folder``.
 
     The same seed always writes the same bytes. The records reproduce the seed report's figures
     when counted by meeting for 1 April - 30 September 2022; a seed for which the simulation
@@ -1315,18 +1316,12 @@ def write_demo_bundle(
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     tables = build_demo_tables(seed, today=today)
-    specs = {spec.filename: spec.column_names for spec in FILES}
-    for filename, rows in tables.items():
-        # The schema's columns first; a column the rows carry that this version of the schema
-        # does not know (a newer version's) after them.
-        columns = list(specs.get(filename, ()))
-        known = set(columns)
-        for row in rows:
-            for name in row:
-                if name not in known:
-                    known.add(name)
-                    columns.append(name)
-        with (folder / filename).open("w", encoding="utf-8", newline="") as handle:
+    for spec in FILES:
+        rows = tables.get(spec.filename, ())
+        unknown = {name for row in rows for name in row} - set(spec.column_names)
+        if unknown:
+            raise RuntimeError(f"{spec.filename}: the demo wrote unknown columns {sorted(unknown)}")
+        with (folder / spec.filename).open("w", encoding="utf-8", newline="") as handle:
             writer = SafeCsvWriter(handle, lineterminator="\r\n")
-            writer.writerow(columns)
-            writer.writerows([row.get(column, "") for column in columns] for row in rows)
+            writer.writerow(spec.column_names)
+            writer.writerows([row.get(column, "") for column in spec.column_names] for row in rows)

@@ -121,6 +121,26 @@ class AgencyContribution:
 
 
 @dataclass(frozen=True)
+class MeetingCounts:
+    """Meetings held in the period (always per meeting, whatever the report counts by), by
+    quoracy and by parents' attendance; a project addition (docs/report-figures.md). A meeting
+    is not quorate when any of its rows says so, else quorate when any says so, else not
+    recorded; a parent or carer attended when any row says so, else did not when any row says
+    not, else not recorded."""
+
+    quorate: int = 0
+    not_quorate: int = 0
+    quoracy_not_recorded: int = 0
+    parents_attended: int = 0
+    parents_not_attended: int = 0
+    parents_not_recorded: int = 0
+
+    @property
+    def held(self) -> int:
+        return self.quorate + self.not_quorate + self.quoracy_not_recorded
+
+
+@dataclass(frozen=True)
 class MonitoringCounts:
     """Chairs' checks completed in the period, and the alerts they raised, by role."""
 
@@ -204,6 +224,7 @@ class ReportInputs:
     late_conferences: Sequence[LateConference]
     data_quality: Sequence[DataQualityItem]
     generated_on: date
+    meetings: MeetingCounts = field(default_factory=MeetingCounts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -396,6 +417,7 @@ class Report:
     # Who the report is for (`for_audience`): internal readers see the appendix's ids and
     # reasons; members (and analysts) never do.
     audience: Audience = field(default_factory=lambda: Audience.INTERNAL)
+    meetings: MeetingCounts = field(default_factory=MeetingCounts)
 
 
 class Audience(StrEnum):
@@ -619,4 +641,5 @@ def build_report(inputs: ReportInputs) -> Report:
         ),
         data_quality=tuple(inputs.data_quality),
         national=latest_on_or_before(inputs.period.end_on),
+        meetings=inputs.meetings,
     )

@@ -28,6 +28,8 @@ from .timeliness import (
 )
 from .vocabulary import (
     CONFERENCE_KINDS,
+    CONFERENCE_STATUSES,
+    ENQUIRY_OUTCOMES,
     ESCALATION_REASONS,
     PARTICIPATION_CODES,
     PLAN_CATEGORIES,
@@ -156,11 +158,12 @@ ADULT_YEARS = 18
 # the door's own schema (a form's required field, a file's required column).
 # (A reference to another record is checked where that record is defined.)
 _IDS = {
-    "child": ("child_id",),
+    "child": ("child_id", "family_id"),
     "plan": ("plan_id",),
     "conference": ("conference_id", "meeting"),
     "monitoring check": ("check_id",),
     "escalation": ("escalation_id",),
+    "enquiry": ("enquiry_id",),
 }
 _CODES: dict[str, dict[str, tuple]] = {
     "child": {"sex": SEXES},
@@ -170,9 +173,12 @@ _CODES: dict[str, dict[str, tuple]] = {
         "outcome": PLAN_OUTCOMES,
         "views_shared_via": VIEWS_SHARED_VIA,
         "participation_code": PARTICIPATION_CODES,
+        "status": CONFERENCE_STATUSES,
+        "category": PLAN_CATEGORIES,
     },
     "monitoring check": {"kind": CHECK_KINDS, "outcome": CHECK_OUTCOMES},
     "escalation": {"reason": ESCALATION_REASONS, "stage": STAGES},
+    "enquiry": {"outcome": ENQUIRY_OUTCOMES},
 }
 _DATES = {
     "child": ("date_of_birth", "expected_date_of_birth"),
@@ -180,6 +186,7 @@ _DATES = {
     "conference": ("held_on", "strategy_discussion_on", "transfer_notification_on"),
     "monitoring check": ("completed_on",),
     "escalation": ("raised_on", "resolved_on"),
+    "enquiry": ("strategy_discussion_on", "end_on"),
 }
 _FUTURE = {
     "child": ("date_of_birth", BIRTH_IN_FUTURE),
@@ -193,12 +200,19 @@ _TEXTS = {
     "conference": ("out_of_timescale_reason",),
     "monitoring check": ("concern",),
     "escalation": ("organisation_name",),
+    "enquiry": (),
 }
 ID_FIELDS = {kind: ids[0] for kind, ids in _IDS.items()}
 
 
 def is_identifier(value: str) -> bool:
     return identifier_problem(value) is None
+
+
+def is_held(conference: Record) -> bool:
+    """Whether a conference took place: its status is `held`, or blank (version 1 records).
+    Only held conferences are judged, counted and checked across a child's records."""
+    return _blank(conference.get("status")) or conference.get("status") == "held"
 
 
 def _blank(value: Any) -> bool:
@@ -230,7 +244,8 @@ def record_check(kind: str, record: Record, today: dt.date) -> list[Finding]:
         value = record.get(name)
         if isinstance(value, dt.date) and value < EARLIEST:
             add(BEFORE_1900, name, value.isoformat())
-    if kind in _FUTURE:
+    if kind in _FUTURE and (kind != "conference" or is_held(record)):
+        # A booked (or cancelled) conference is dated when it is to be held: the future is fine.
         name, rule = _FUTURE[kind]
         value = record.get(name)
         if isinstance(value, dt.date) and value > today:
@@ -339,6 +354,8 @@ def _across(records: ChildRecords, rules: RuleSet | None) -> list[Finding]:
     plans = _plan_facts(records.plans)
     verdicts = _verdicts(records, plans, rules)
     for conference in records.conferences:
+        if not is_held(conference):
+            continue  # a booked or cancelled conference is not yet (or never) part of the record
         held = conference.get("held_on")
         if not isinstance(held, dt.date):
             continue
@@ -394,7 +411,8 @@ def _verdicts(
             c.get("transfer_notification_on"),
         )
         for c in records.conferences
-        if isinstance(c.get("held_on"), dt.date)
+        if is_held(c)
+        and isinstance(c.get("held_on"), dt.date)
         and c.get("kind") in CONFERENCE_KINDS
         and not _blank(c.get("conference_id"))
     ]

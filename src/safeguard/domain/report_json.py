@@ -164,5 +164,16 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "audience": str(report.audience),
         "late_conferences": [_late_json(late, report.audience) for late in report.late_conferences],
         "national_comparison": None if report.national is None else report.national.to_json(),
+        # project additions (docs/report-figures.md): per meeting held in the period
+        "meetings_quoracy": {
+            "quorate": report.meetings.quorate,
+            "not_quorate": report.meetings.not_quorate,
+            "not_recorded": report.meetings.quoracy_not_recorded,
+        },
+        "parents_attendance": {
+            "attended": report.meetings.parents_attended,
+            "not_attended": report.meetings.parents_not_attended,
+            "not_recorded": report.meetings.parents_not_recorded,
+        },
         "narrative": narrative_paragraphs(report),
     }

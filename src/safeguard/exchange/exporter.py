@@ -21,7 +21,7 @@ from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.spreadsheet_cells import SafeCsvWriter
 
-from .records import MAPPINGS, Mapping, natural_records
+from .records import MAPPINGS, Mapping, natural_records, sortable_key
 from .schema import Cell, Column
 
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
@@ -49,7 +49,7 @@ RowTransform = Callable[[Mapping, dict[str, Any]], dict[str, Any]]
 def _csv_text(mapping: Mapping, transform: RowTransform | None = None) -> tuple[str, int]:
     records = natural_records(mapping)
     rows = []
-    for key in sorted(records):
+    for key in sorted(records, key=sortable_key):
         natural = dict(records[key][1])
         if "has_meeting_id" in natural and not natural.pop("has_meeting_id"):
             natural["meeting"] = ""

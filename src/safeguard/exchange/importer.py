@@ -27,17 +27,19 @@ from safeguard.domain.timeliness import ConferenceFacts, ConferenceKind, PlanFac
 from safeguard.escalations.models import OrganisationType
 from safeguard.storage import Versioned, rows_insert, rows_update
 
-from .reader import Bundle, Problem, Row, problem_order, read_bundle
+from .reader import Bundle, Problem, Row, latest_step_stages, problem_order, read_bundle
 from .records import (
     CHILD_MAPPING,
     CONFERENCE_MAPPING,
+    ESCALATION_MAPPING,
     MAPPINGS,
     PLAN_MAPPING,
     Mapping,
     natural_records,
+    occurrences_numbered,
 )
 from .rule_book import bundle_rules_check
-from .schema import CHILDREN, CONFERENCES, PLANS
+from .schema import CHILDREN, CONFERENCES, ESCALATIONS, PLANS
 
 BATCH = 2000
 Progress = Callable[[str, int], None]
@@ -224,6 +226,13 @@ def _write(
         m.spec.filename: [(row, m.normalize(row.values)) for row in bundle.of(m.spec)]
         for m in MAPPINGS
     }
+    for m in MAPPINGS:
+        occurrences_numbered(m, [values for _, values in natural_rows[m.spec.filename]])
+    # An escalation's stage is its latest step's (the reader warned where the two disagreed).
+    latest = latest_step_stages(bundle)
+    for _, values in natural_rows[ESCALATIONS.filename]:
+        if values["escalation_id"] in latest:
+            values["stage"] = latest[values["escalation_id"]][0]
     pks: dict[str, dict[str, int]] = {}
     pks["area"] = _lookup_pks(
         Area,
@@ -300,6 +309,8 @@ def _write(
             pks["plan"] = _pks_named(mapping, natural_rows[mapping.spec.filename])
         elif mapping is CONFERENCE_MAPPING:
             pks["conference"] = _pks_named(mapping, natural_rows[mapping.spec.filename])
+        elif mapping is ESCALATION_MAPPING:
+            pks["escalation"] = _pks_named(mapping, natural_rows[mapping.spec.filename])
         if progress:
             progress(mapping.spec.filename, len(natural_rows[mapping.spec.filename]))
 
@@ -426,6 +437,8 @@ def _timeliness_of_new_children(
     for _, conference in natural_rows[CONFERENCES.filename]:
         if (conference["conference_id"],) in existing[CONFERENCES.filename]:
             left.add(conference["child"])
+        if conference["status"] != "held":
+            continue  # booked and cancelled conferences are not judged (stored blank)
         conferences[conference["child"]].append(
             ConferenceFacts(
                 conference["conference_id"],
@@ -573,9 +586,11 @@ def _check_against_kept_records(
     kept_conferences = {
         (n["child"], n["kind"], n["held_on"]): n["conference_id"]
         for key, (_, n) in _records_of_children(CONFERENCE_MAPPING, conference_rows).items()
-        if key not in in_bundle
+        if key not in in_bundle and n["status"] != "cancelled"
     }
     for row, values in conference_rows:
+        if values["status"] == "cancelled":
+            continue  # a cancelled booking may share its date with the meeting held instead
         other = kept_conferences.get((values["child"], values["kind"], values["held_on"]))
         if other:
             result.problems.append(

@@ -13,7 +13,8 @@ the way (docs/security.md, "Pseudonymised exports"):
   organisations named on invitations and escalations become keyed pseudonyms, so that
   workloads can still be counted without naming anyone;
 - dates of birth and expected dates of birth are cut to the first of their month;
-- free text that may name people (`end_reason`, `out_of_timescale_reason`) and email
+- free text that may name people (`end_reason`, `out_of_timescale_reason`, an escalation
+  step's `note`) and email
   addresses are left blank.
 
 Every column of every file has a decision below; a column without one is left blank, and a test
@@ -57,6 +58,9 @@ DECISIONS: dict[str, tuple[Treatment, str]] = {
     "meeting": (Treatment.PSEUDONYM, "conference"),  # one namespace with conference ids
     "escalation_id": (Treatment.PSEUDONYM, "escalation"),
     "check_id": (Treatment.PSEUDONYM, "check"),
+    "escalation": (Treatment.PSEUDONYM, "escalation"),  # escalation_steps.csv
+    "enquiry_id": (Treatment.PSEUDONYM, "enquiry"),
+    "family_id": (Treatment.PSEUDONYM, "family"),  # siblings still share one
     # people and organisations, by name
     "given_name": (Treatment.BLANK, ""),
     "family_name": (Treatment.BLANK, ""),
@@ -68,6 +72,7 @@ DECISIONS: dict[str, tuple[Treatment, str]] = {
     # free text that may name people
     "end_reason": (Treatment.BLANK, ""),
     "out_of_timescale_reason": (Treatment.BLANK, ""),
+    "note": (Treatment.BLANK, ""),  # an escalation step's note
     # dates of birth
     "date_of_birth": (Treatment.MONTH, ""),
     "expected_date_of_birth": (Treatment.MONTH, ""),
@@ -108,6 +113,18 @@ DECISIONS: dict[str, tuple[Treatment, str]] = {
             "role",
             "from_on",
             "to_on",
+            # version 2
+            "disability",
+            "status",
+            "category",
+            "quorate",
+            "parents_attended",
+            "invited_on",
+            "report_due_on",
+            "report_received_on",
+            "on",
+            "year",
+            "children",
         ),
         (Treatment.KEEP, ""),
     ),
@@ -118,6 +135,8 @@ PREFIXES = {
     "conference": "M",
     "escalation": "E",
     "check": "K",
+    "enquiry": "Q",
+    "family": "F",
     "chair": "CHAIR",
     "worker": "WORKER",
     "organisation": "ORG",

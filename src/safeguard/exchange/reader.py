@@ -22,11 +22,14 @@ from .schema import (
     ALLOCATIONS,
     CHILDREN,
     CONFERENCES,
+    ENQUIRIES,
+    ESCALATION_STEPS,
     ESCALATIONS,
     FILES,
     INVITATIONS,
     MONITORING_CHECKS,
     PLANS,
+    POPULATION,
     YES_NO_FALSE,
     YES_NO_TRUE,
     Cell,
@@ -39,6 +42,8 @@ MAX_CELL_CHARACTERS = 10_000
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK_DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_WHOLE_NUMBER = re.compile(r"^[0-9]{1,9}$")  # within a database integer
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 @dataclass(frozen=True, order=True)
@@ -214,6 +219,16 @@ def _parse_cell(column: Column, text: str) -> Any:
             if len(text) > column.max_length or not _EMAIL.match(text):
                 raise ValueError(f"'{_shown(text)}' is not an email address")
             return text
+        case Cell.YEAR:
+            if _WHOLE_NUMBER.match(text) and EARLIEST_YEAR <= int(text) <= LATEST_YEAR:
+                return int(text)
+            raise ValueError(
+                f"'{_shown(text)}' is not a year (expected {EARLIEST_YEAR} to {LATEST_YEAR})"
+            )
+        case Cell.WHOLE_NUMBER:
+            if _WHOLE_NUMBER.match(text):
+                return int(text)
+            raise ValueError(f"'{_shown(text)}' is not a whole number")
         case Cell.ROLES:
             roles = [part.strip() for part in text.split(";") if part.strip()]
             unknown = [r for r in roles if r not in column.choices]
@@ -230,7 +245,7 @@ def _shown(text: str) -> str:
 
 
 def _blank_value(column: Column) -> Any:
-    if column.cell in (Cell.DATE, Cell.YES_NO, Cell.STAGE):
+    if column.cell in (Cell.DATE, Cell.YES_NO, Cell.STAGE, Cell.YEAR, Cell.WHOLE_NUMBER):
         return None
     if column.cell is Cell.ROLES:
         return ()
@@ -391,8 +406,9 @@ def check_references(bundle: Bundle) -> None:
     children = _Known(bundle, CHILDREN, _duplicates(bundle, CHILDREN, "child_id"))
     plan_ids = _Known(bundle, PLANS, _duplicates(bundle, PLANS, "plan_id"))
     conference_ids = _Known(bundle, CONFERENCES, _duplicates(bundle, CONFERENCES, "conference_id"))
-    _duplicates(bundle, ESCALATIONS, "escalation_id")
+    escalation_ids = _Known(bundle, ESCALATIONS, _duplicates(bundle, ESCALATIONS, "escalation_id"))
     _duplicates(bundle, MONITORING_CHECKS, "check_id")
+    _duplicates(bundle, ENQUIRIES, "enquiry_id")
 
     def unknown_child(spec: FileSpec, row: Row) -> None:
         value = row.values.get("child")
@@ -417,7 +433,9 @@ def check_references(bundle: Bundle) -> None:
         if values["held_on"] is None or values["kind"] is None:
             continue
         key = (values["child"], values["kind"], values["held_on"])
-        if key in seen_conference:
+        if values["status"] == "cancelled":
+            pass  # a cancelled booking may share its date with the meeting held instead
+        elif key in seen_conference:
             problems.append(
                 Problem(
                     CONFERENCES.filename,
@@ -538,3 +556,77 @@ def check_references(bundle: Bundle) -> None:
                     f"unknown plan '{row.values['plan']}'",
                 )
             )
+
+    for row in bundle.of(ENQUIRIES):
+        unknown_child(ENQUIRIES, row)
+        start, end = row.values["strategy_discussion_on"], row.values["end_on"]
+        if start and end and end < start:
+            problems.append(
+                Problem(
+                    ENQUIRIES.filename,
+                    row.line,
+                    "end_date",
+                    "the enquiry ends before its strategy discussion",
+                )
+            )
+
+    # Two identical steps (two notes alike on one day) are two records, not a duplicate.
+    for row in bundle.of(ESCALATION_STEPS):
+        values = row.values
+        if values["escalation"] and values["escalation"] not in escalation_ids:
+            problems.append(
+                Problem(
+                    ESCALATION_STEPS.filename,
+                    row.line,
+                    "escalation_id",
+                    f"unknown escalation '{values['escalation']}'",
+                )
+            )
+    _stages_against_steps(bundle)
+
+    seen_year: dict[int, int] = {}
+    for row in bundle.of(POPULATION):
+        year = row.values["year"]
+        if year is None:
+            continue
+        if year in seen_year:
+            problems.append(
+                Problem(
+                    POPULATION.filename,
+                    row.line,
+                    "year",
+                    f"duplicate year {year} (first on line {seen_year[year]})",
+                )
+            )
+        else:
+            seen_year[year] = row.line
+
+
+def latest_step_stages(bundle: Bundle) -> dict[str, tuple[int, int]]:
+    """escalation_id -> (stage, line) of its latest step that sets a stage: the latest date,
+    and of one date the later line."""
+    latest: dict[str, tuple[dt.date, int, int]] = {}
+    for row in bundle.of(ESCALATION_STEPS):
+        values = row.values
+        if values["escalation"] and values["on"] and values["stage"] is not None:
+            candidate = (values["on"], row.line, values["stage"])
+            if values["escalation"] not in latest or candidate > latest[values["escalation"]]:
+                latest[values["escalation"]] = candidate
+    return {key: (stage, line) for key, (_, line, stage) in latest.items()}
+
+
+def _stages_against_steps(bundle: Bundle) -> None:
+    """An escalation's stage is its latest step's stage. Where escalations.csv says otherwise,
+    the step history stands: a warning names both, and the import records the step's stage."""
+    latest = latest_step_stages(bundle)
+    for row in bundle.of(ESCALATIONS):
+        values = row.values
+        step = latest.get(values["escalation_id"])
+        if step is None or values["stage"] is None or values["stage"] == step[0]:
+            continue
+        bundle.warnings.append(
+            f"{ESCALATIONS.filename}:{row.line}: stage: escalation '{values['escalation_id']}' "
+            f"is at stage {values['stage']} but its latest step "
+            f"({ESCALATION_STEPS.filename} line {step[1]}) is stage {step[0]}; the step "
+            f"history stands and stage {step[0]} is recorded"
+        )

@@ -12,20 +12,23 @@ from typing import Any
 
 from django.db import models
 
-from safeguard.cases.models import Allocation, Area, Child, Plan
+from safeguard.cases.models import Allocation, Area, Child, Enquiry, Plan, Population
 from safeguard.conferences.models import Chair, Conference, Invitation, Meeting
 from safeguard.domain.vocabulary import ALERT_ROLES
-from safeguard.escalations.models import Escalation, OrganisationType
+from safeguard.escalations.models import Escalation, EscalationStep, OrganisationType
 from safeguard.monitoring.models import MonitoringCheck
 
 from .schema import (
     ALLOCATIONS,
     CHILDREN,
     CONFERENCES,
+    ENQUIRIES,
+    ESCALATION_STEPS,
     ESCALATIONS,
     INVITATIONS,
     MONITORING_CHECKS,
     PLANS,
+    POPULATION,
     FileSpec,
 )
 
@@ -39,6 +42,7 @@ LOOKUPS: dict[str, tuple[type[models.Model], str]] = {
     "plan": (Plan, "plan_id"),
     "meeting": (Meeting, "reference"),
     "conference": (Conference, "conference_id"),
+    "escalation": (Escalation, "escalation_id"),
 }
 
 
@@ -57,6 +61,10 @@ class Mapping:
     unique_fields: tuple[str, ...] = ()
     # values() row -> natural form
     from_model: Callable[[dict[str, Any]], dict[str, Any]] = lambda values: dict(values)
+    # Records with no id of their own, of which two may be alike in every column (an
+    # escalation's two identical notes of one day): each takes its `occurrence` among the
+    # records alike (0, 1, ...), the last part of its key, so that none is lost or merged.
+    repeatable: bool = False
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -96,6 +104,7 @@ def _conference_normalize(values: dict[str, Any]) -> dict[str, Any]:
     values = dict(values)
     values["has_meeting_id"] = bool(values["meeting"])
     values["meeting"] = values["meeting"] or values["conference_id"]
+    values["status"] = values["status"] or "held"  # blank means held (version 1)
     return values
 
 
@@ -119,6 +128,18 @@ CONFERENCE_MAPPING = Mapping(
     to_model=_conference_to_model,
     unique_fields=("child", "kind", "held_on"),
 )
+
+
+def _invitation_normalize(values: dict[str, Any]) -> dict[str, Any]:
+    """A report's arrival is derived from its dates when the row does not say: on or before
+    the due date is `yes`, after it `late`. An explicit `report_received` always stands."""
+    values = dict(values)
+    due, received = values["report_due_on"], values["report_received_on"]
+    if not values["report_received"] and due is not None and received is not None:
+        values["report_received"] = "yes" if received <= due else "late"
+    return values
+
+
 INVITATION_MAPPING = Mapping(
     INVITATIONS,
     Invitation,
@@ -127,6 +148,7 @@ INVITATION_MAPPING = Mapping(
         {"meeting": "meeting__reference", "organisation_type": "organisation_type__name"},
     ),
     ("meeting", "organisation_type", "organisation_name"),
+    normalize=_invitation_normalize,
 )
 
 
@@ -193,6 +215,38 @@ ALLOCATION_MAPPING = Mapping(
     ("child", "role", "name", "from_on"),
 )
 
+ENQUIRY_MAPPING = Mapping(
+    ENQUIRIES,
+    Enquiry,
+    _paths(_fields(ENQUIRIES), {"child": "child__child_id"}),
+    ("enquiry_id",),
+)
+
+
+def _without_occurrence(values: dict[str, Any]) -> dict[str, Any]:
+    values = dict(values)
+    values.pop(OCCURRENCE, None)
+    return values
+
+
+# A step has no id of its own: it is its escalation, date, stage and note, and its occurrence
+# among steps alike in all four. Who recorded it in Safeguard is not exchanged.
+ESCALATION_STEP_MAPPING = Mapping(
+    ESCALATION_STEPS,
+    EscalationStep,
+    _paths(_fields(ESCALATION_STEPS), {"escalation": "escalation__escalation_id"}),
+    ("escalation", "on", "stage", "note", "occurrence"),
+    to_model=_without_occurrence,
+    repeatable=True,
+)
+POPULATION_MAPPING = Mapping(
+    POPULATION,
+    Population,
+    _paths(_fields(POPULATION), {}),
+    ("year",),
+)
+
+# In FILES' order: each mapping's references are written before it.
 MAPPINGS: tuple[Mapping, ...] = (
     CHILD_MAPPING,
     PLAN_MAPPING,
@@ -201,18 +255,43 @@ MAPPINGS: tuple[Mapping, ...] = (
     ESCALATION_MAPPING,
     CHECK_MAPPING,
     ALLOCATION_MAPPING,
+    ENQUIRY_MAPPING,
+    ESCALATION_STEP_MAPPING,
+    POPULATION_MAPPING,
 )
+
+
+def sortable_key(key: tuple) -> tuple:
+    """A record key that sorts though some of its parts are blank (a step without a stage)."""
+    return tuple((part is not None, part) for part in key)
+
+
+OCCURRENCE = "occurrence"
+
+
+def occurrences_numbered(mapping: Mapping, records: list[dict[str, Any]]) -> None:
+    """Give each record of a repeatable mapping its occurrence among the records alike, in
+    the order given (rows by line, stored records by primary key)."""
+    if not mapping.repeatable:
+        return
+    seen: dict[tuple, int] = {}
+    for natural in records:
+        alike = mapping.key({**natural, OCCURRENCE: 0})
+        natural[OCCURRENCE] = seen.get(alike, 0)
+        seen[alike] = natural[OCCURRENCE] + 1
 
 
 def natural_records(mapping: Mapping, queryset=None) -> dict[tuple, tuple[int, dict[str, Any]]]:
     """Every record of a mapping in the database: key -> (pk, natural values)."""
     queryset = mapping.model._default_manager.all() if queryset is None else queryset
     paths = mapping.paths
-    result: dict[tuple, tuple[int, dict[str, Any]]] = {}
-    for row in queryset.values("pk", *paths.values()).order_by():
+    stored: list[tuple[int, dict[str, Any]]] = []
+    rows = queryset.values("pk", *paths.values())
+    for row in rows.order_by("pk") if mapping.repeatable else rows.order_by():
         natural = mapping.from_model({f: row[p] for f, p in paths.items()})
         for name in mapping.references():
             if natural[name] is None:
                 natural[name] = ""
-        result[mapping.key(natural)] = (row["pk"], natural)
-    return result
+        stored.append((row["pk"], natural))
+    occurrences_numbered(mapping, [natural for _, natural in stored])
+    return {mapping.key(natural): (pk, natural) for pk, natural in stored}

@@ -14,7 +14,15 @@ from safeguard.domain.record_rules import ChildRecords, Finding, child_check, re
 from safeguard.domain.timeliness import RuleSet
 
 from .reader import Bundle, Problem, Row
-from .schema import CHILDREN, CONFERENCES, ESCALATIONS, MONITORING_CHECKS, PLANS, FileSpec
+from .schema import (
+    CHILDREN,
+    CONFERENCES,
+    ENQUIRIES,
+    ESCALATIONS,
+    MONITORING_CHECKS,
+    PLANS,
+    FileSpec,
+)
 
 SPECS: dict[str, FileSpec] = {
     "child": CHILDREN,
@@ -22,6 +30,7 @@ SPECS: dict[str, FileSpec] = {
     "conference": CONFERENCES,
     "monitoring check": MONITORING_CHECKS,
     "escalation": ESCALATIONS,
+    "enquiry": ENQUIRIES,
 }
 
 
@@ -59,6 +68,8 @@ def bundle_rules_check(
         alone.append(("monitoring check", values))
     for values in values_of("escalation"):
         alone.append(("escalation", values))
+    for values in values_of("enquiry"):
+        alone.append(("enquiry", values))
 
     findings: list[Finding] = []
     for records in by_child.values():

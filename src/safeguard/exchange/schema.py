@@ -10,6 +10,8 @@ from enum import Enum
 
 from safeguard.domain.vocabulary import (
     ALERT_ROLES,
+    CONFERENCE_STATUSES,
+    ENQUIRY_OUTCOMES,
     ESCALATION_REASONS,
     PARTICIPATION_CODES,
     PLAN_CATEGORIES,
@@ -25,6 +27,8 @@ class Cell(Enum):
     STAGE = "stage"
     ROLES = "roles"
     EMAIL = "email"
+    YEAR = "year"
+    WHOLE_NUMBER = "whole number"
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ CHILDREN = FileSpec(
         Column("sex", "sex", Cell.CHOICE, choices=SEXES),
         Column("ethnicity", "ethnicity", max_length=4),
         Column("area", "area", max_length=100),
+        Column("disability", "disability", Cell.YES_NO),
+        Column("family_id", "family_id", max_length=64),
     ),
     "child_id",
 )
@@ -111,6 +117,10 @@ CONFERENCES = FileSpec(
             "participation_code", "participation_code", Cell.CHOICE, choices=PARTICIPATION_CODES
         ),
         Column("out_of_timescale_reason", "out_of_timescale_reason", max_length=2000),
+        Column("status", "status", Cell.CHOICE, choices=CONFERENCE_STATUSES),
+        Column("category", "category", Cell.CHOICE, choices=PLAN_CATEGORIES),
+        Column("quorate", "quorate", Cell.YES_NO),
+        Column("parents_attended", "parents_attended", Cell.YES_NO),
     ),
     "conference_id",
 )
@@ -125,6 +135,9 @@ INVITATIONS = FileSpec(
         Column("report_received", "report_received", Cell.CHOICE, choices=REPORT_RECEIVED),
         Column("attended", "attended", Cell.YES_NO),
         Column("apologies", "apologies", Cell.YES_NO),
+        Column("invited_date", "invited_on", Cell.DATE),
+        Column("report_due_date", "report_due_on", Cell.DATE),
+        Column("report_received_date", "report_received_on", Cell.DATE),
     ),
     None,
 )
@@ -178,6 +191,41 @@ ALLOCATIONS = FileSpec(
     None,
 )
 
+# Version 2 (docs/exchange-format.md, "Version 2 additions").
+ENQUIRIES = FileSpec(
+    "enquiries.csv",
+    "enquiry",
+    (
+        Column("enquiry_id", "enquiry_id", required=True, max_length=64),
+        Column("child_id", "child", required=True, max_length=64),
+        Column("strategy_discussion_date", "strategy_discussion_on", Cell.DATE, required=True),
+        Column("outcome", "outcome", Cell.CHOICE, choices=ENQUIRY_OUTCOMES),
+        Column("end_date", "end_on", Cell.DATE),
+    ),
+    "enquiry_id",
+)
+ESCALATION_STEPS = FileSpec(
+    "escalation_steps.csv",
+    "escalation step",
+    (
+        Column("escalation_id", "escalation", required=True, max_length=64),
+        Column("date", "on", Cell.DATE, required=True),
+        Column("stage", "stage", Cell.STAGE),
+        Column("note", "note", max_length=4000),
+    ),
+    None,
+)
+POPULATION = FileSpec(
+    "population.csv",
+    "population",
+    (
+        Column("year", "year", Cell.YEAR, required=True),
+        Column("children", "children", Cell.WHOLE_NUMBER, required=True),
+    ),
+    None,
+)
+
+# In the order they are written: a file's references point only at files before it.
 FILES: tuple[FileSpec, ...] = (
     CHILDREN,
     PLANS,
@@ -186,4 +234,14 @@ FILES: tuple[FileSpec, ...] = (
     ESCALATIONS,
     MONITORING_CHECKS,
     ALLOCATIONS,
+    ENQUIRIES,
+    ESCALATION_STEPS,
+    POPULATION,
+)
+# Columns that hold an identifier (the `*_id` columns): refused unless they follow the rule.
+IDENTIFIER_COLUMNS = frozenset(
+    (spec.filename, column.name)
+    for spec in FILES
+    for column in spec.columns
+    if column.name.endswith("_id")
 )

@@ -15,7 +15,8 @@ from django.db.models.functions import Cast, Greatest, Substr
 
 from safeguard.cases.models import Child, Plan
 from safeguard.census.dfe_rules import dfe_rule_failures
-from safeguard.conferences.models import Conference, Invitation, Meeting
+from safeguard.conferences.models import Invitation
+from safeguard.conferences.selectors import held_conferences, held_meetings
 from safeguard.domain.calendar import add_months
 from safeguard.domain.figures import (
     CONFERENCE_CALENDAR_YEARS,
@@ -26,6 +27,7 @@ from safeguard.domain.figures import (
     CountBy,
     DataQualityItem,
     LateConference,
+    MeetingCounts,
     MonitoringCounts,
     ParticipationCounts,
     PlanCounts,
@@ -83,7 +85,7 @@ def _running_totals(per_day: QuerySet) -> Callable[[dt.date], int]:
 
 
 def _unborn_initials(start_on: dt.date, end_on: dt.date, count_by: CountBy) -> int:
-    rows = Conference.objects.filter(
+    rows = held_conferences().filter(
         _between(start_on, end_on),
         Q(child__date_of_birth__isnull=True) | Q(held_on__lt=F("child__date_of_birth")),
         kind=ConferenceKind.initial,
@@ -117,9 +119,7 @@ def _per_month(rows: QuerySet, field: str, start_on: dt.date, end_on: dt.date) -
 def conferences_per_month(
     start_on: dt.date, end_on: dt.date, count_by: CountBy
 ) -> dict[tuple[int, int], int]:
-    rows: QuerySet = (
-        Meeting.objects.all() if count_by is CountBy.MEETING else Conference.objects.all()
-    )
+    rows: QuerySet = held_meetings() if count_by is CountBy.MEETING else held_conferences()
     return _per_month(rows, "held_on", start_on, end_on)
 
 
@@ -133,7 +133,8 @@ def timeliness_by_kind(
     counts: dict[ConferenceKind, dict[str, int]] = {kind: {} for kind in ConferenceKind}
     if count_by is CountBy.CHILD:
         grouped = (
-            Conference.objects.filter(_between(start_on, end_on))
+            held_conferences()
+            .filter(_between(start_on, end_on))
             .values("kind", "verdict")
             .annotate(count=Count("pk"))
             .order_by()
@@ -145,10 +146,11 @@ def timeliness_by_kind(
     else:
 
         def any_row(**conditions) -> Exists:
-            return Exists(Conference.objects.filter(meeting=OuterRef("pk"), **conditions))
+            return Exists(held_conferences().filter(meeting=OuterRef("pk"), **conditions))
 
         meetings = (
-            Meeting.objects.filter(_between(start_on, end_on))
+            held_meetings()
+            .filter(_between(start_on, end_on))
             .annotate(
                 any_out=any_row(verdict="out"),
                 any_undetermined=any_row(verdict__in=["not_determinable", ""]),
@@ -210,7 +212,7 @@ def _dates(period: Period) -> tuple[dt.date, dt.date]:
 
 def participation_counts(period: Period) -> ParticipationCounts:
     """Conferences held in the period for children already born; always per child."""
-    rows = Conference.objects.filter(
+    rows = held_conferences().filter(
         _between(*_dates(period)),
         child__date_of_birth__isnull=False,
         held_on__gte=F("child__date_of_birth"),
@@ -235,11 +237,61 @@ def participation_counts(period: Period) -> ParticipationCounts:
     )
 
 
+def meeting_counts(period: Period) -> MeetingCounts:
+    """Meetings held in the period by quoracy and parents' attendance (MeetingCounts says how
+    a meeting's rows decide): one grouped query."""
+
+    def any_row(**conditions) -> Exists:
+        return Exists(held_conferences().filter(meeting=OuterRef("pk"), **conditions))
+
+    grouped = (
+        held_meetings()
+        .filter(_between(*_dates(period)))
+        .annotate(
+            any_not_quorate=any_row(quorate=False),
+            any_quorate=any_row(quorate=True),
+            any_parents=any_row(parents_attended=True),
+            any_no_parents=any_row(parents_attended=False),
+        )
+        .values("any_not_quorate", "any_quorate", "any_parents", "any_no_parents")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts = dict.fromkeys(
+        (
+            "quorate",
+            "not_quorate",
+            "quoracy_not_recorded",
+            "parents_attended",
+            "parents_not_attended",
+            "parents_not_recorded",
+        ),
+        0,
+    )
+    for row in grouped:
+        if row["any_not_quorate"]:
+            counts["not_quorate"] += row["count"]
+        elif row["any_quorate"]:
+            counts["quorate"] += row["count"]
+        else:
+            counts["quoracy_not_recorded"] += row["count"]
+        if row["any_parents"]:
+            counts["parents_attended"] += row["count"]
+        elif row["any_no_parents"]:
+            counts["parents_not_attended"] += row["count"]
+        else:
+            counts["parents_not_recorded"] += row["count"]
+    return MeetingCounts(**counts)
+
+
 def agency_contributions(period: Period) -> list[AgencyContribution]:
     """Invitations to meetings held in the period, by organisation type."""
     no_report = Q(report_received__in=["no", ""]) & ~Q(attended=True) & ~Q(apologies=True)
     grouped = (
-        Invitation.objects.filter(_between(*_dates(period), "meeting__held_on"))
+        Invitation.objects.filter(
+            _between(*_dates(period), "meeting__held_on"),
+            Exists(held_conferences().filter(meeting=OuterRef("meeting"))),
+        )
         .values("organisation_type__name")
         .annotate(
             n_invited=Count("pk"),
@@ -304,7 +356,8 @@ def late_conferences(period: Period) -> list[LateConference]:
     (the report's appendix covers both, as its timeliness section does)."""
     last_year = last_complete_financial_year(period.end_on)
     rows = (
-        Conference.objects.filter(
+        held_conferences()
+        .filter(
             _between(*_dates(period)) | _between(last_year.start_on, last_year.end_on),
             verdict="out",
         )
@@ -348,7 +401,8 @@ def data_quality(period: Period) -> list[DataQualityItem]:
     """Gaps that make figures uncertain, for conferences held in the period and open plans."""
     items: list[DataQualityItem] = []
     missing = (
-        Conference.objects.filter(_between(*_dates(period)), verdict="not_determinable")
+        held_conferences()
+        .filter(_between(*_dates(period)), verdict="not_determinable")
         .values("verdict_missing")
         .annotate(count=Count("pk"))
         .order_by("verdict_missing")
@@ -361,7 +415,7 @@ def data_quality(period: Period) -> list[DataQualityItem]:
         items.append(
             DataQualityItem(code=f"timeliness_{code}", message=message, count=row["count"])
         )
-    starting_conference = Conference.objects.filter(
+    starting_conference = held_conferences().filter(
         child=OuterRef("child"),
         held_on=OuterRef("start_on"),
         kind__in=[ConferenceKind.initial, ConferenceKind.transfer_in],
@@ -400,7 +454,7 @@ def rule_book_warnings(period: Period) -> list[DataQualityItem]:
     children concerned, their plans, their conferences (with the verdicts stored)."""
     start_on, end_on = _dates(period)
     children = Child.objects.filter(
-        Exists(Conference.objects.filter(_between(start_on, end_on), child=OuterRef("pk")))
+        Exists(held_conferences().filter(_between(start_on, end_on), child=OuterRef("pk")))
         | Exists(Plan.objects.filter(_between(start_on, end_on, "start_on"), child=OuterRef("pk")))
         | Q(_between(start_on, end_on, "expected_date_of_birth"))
     )
@@ -411,7 +465,7 @@ def rule_book_warnings(period: Period) -> list[DataQualityItem]:
         *RULE_PLAN_FIELDS, child_pk=F("child_id")
     ):
         records[plan.pop("child_pk")].plans.append(plan)
-    conferences = Conference.objects.filter(child__in=children.values("pk"))
+    conferences = held_conferences().filter(child__in=children.values("pk"))
     for conference in conferences.values(*RULE_CONFERENCE_FIELDS, child_pk=F("child_id")):
         records[conference.pop("child_pk")].conferences.append(conference)
 
@@ -496,6 +550,7 @@ def report_inputs(
         late_conferences=late_conferences(period),
         data_quality=data_quality(period),
         generated_on=generated_on,
+        meetings=meeting_counts(period),
     )
 
 

@@ -408,6 +408,28 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                     ),
                     total_row=("Total", sum(c.count for c in participation.participation_code)),
                 ),
+                Table(
+                    key="Meetings",
+                    caption=(
+                        "Meetings held in the period: quoracy and parents' attendance "
+                        "(counted per meeting)"
+                    ),
+                    columns=("Measure", "Yes", "No", "Not recorded"),
+                    rows=(
+                        (
+                            "The meeting was quorate",
+                            report.meetings.quorate,
+                            report.meetings.not_quorate,
+                            report.meetings.quoracy_not_recorded,
+                        ),
+                        (
+                            "A parent or carer attended",
+                            report.meetings.parents_attended,
+                            report.meetings.parents_not_attended,
+                            report.meetings.parents_not_recorded,
+                        ),
+                    ),
+                ),
             ),
         ),
         Section(
