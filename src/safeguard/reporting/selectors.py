@@ -13,9 +13,10 @@ from collections.abc import Callable, Mapping
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Greatest, Substr
 
-from safeguard.cases.models import Child, Plan
+from safeguard.cases.models import Child, Enquiry, Plan, Population
 from safeguard.census.dfe_rules import dfe_rule_failures
 from safeguard.conferences.models import Conference, Invitation, Meeting
+from safeguard.conferences.timeliness import installation_rule_set
 from safeguard.domain.calendar import add_months
 from safeguard.domain.figures import (
     CONFERENCE_CALENDAR_YEARS,
@@ -31,8 +32,22 @@ from safeguard.domain.figures import (
     PlanCounts,
     Report,
     ReportInputs,
+    UnderFourCounts,
     VerdictCounts,
     build_report,
+)
+from safeguard.domain.figures_v2 import (
+    REPEAT_WINDOW_MONTHS,
+    ChildRecord,
+    ConferenceRecord,
+    EnquiryRecord,
+    EscalationRecord,
+    FiguresV2,
+    PlanRecord,
+    PopulationEstimate,
+    RecordsV2,
+    figures_v2,
+    previous_period,
 )
 from safeguard.domain.periods import (
     FinancialYear,
@@ -221,6 +236,13 @@ def participation_counts(period: Period) -> ParticipationCounts:
         advocate_involved=Count("pk", filter=Q(advocate_involved=True)),
         preparation_session=Count("pk", filter=Q(preparation_session=True)),
     )
+    pn0 = Q(participation_code="PN0")
+    under_4 = rows.aggregate(
+        conferences=Count("pk", filter=pn0),
+        child_attended=Count("pk", filter=pn0 & Q(child_attended=True)),
+        advocate_involved=Count("pk", filter=pn0 & Q(advocate_involved=True)),
+        preparation_session=Count("pk", filter=pn0 & Q(preparation_session=True)),
+    )
 
     def by(field: str) -> dict[str, int]:
         return {
@@ -232,6 +254,7 @@ def participation_counts(period: Period) -> ParticipationCounts:
         **totals,
         views_shared_via=by("views_shared_via"),
         participation_code=by("participation_code"),
+        under_4=UnderFourCounts(**under_4),
     )
 
 
@@ -308,7 +331,7 @@ def late_conferences(period: Period) -> list[LateConference]:
             _between(*_dates(period)) | _between(last_year.start_on, last_year.end_on),
             verdict="out",
         )
-        .select_related("child__area")
+        .select_related("child__area", "meeting")
         .order_by("held_on", "conference_id")
     )
     late = []
@@ -324,6 +347,7 @@ def late_conferences(period: Period) -> list[LateConference]:
                 days_late=(row.held_on - row.due_on).days,
                 unit=row.child.area.name if row.child.area else "",
                 reason_recorded=row.out_of_timescale_reason,
+                meeting=row.meeting.reference,
             )
         )
     return late
@@ -457,6 +481,93 @@ RULE_CONFERENCE_FIELDS = (
 )
 
 
+def records_v2(period: Period) -> RecordsV2:
+    """The records the version 2 figures count, as plain values: the plans that could be in
+    force on the period end or a year earlier, end in the period or make a plan started in it a
+    repeat; the children of those plans; the conferences held in the period, and the initial
+    conferences (held or booked) of the children with an enquiry; the enquiries up to the period
+    end; the escalations still open, resolved or raised since the previous period began; the
+    population estimates. Conferences other than held ones are filtered in the figures (a booked
+    initial conference still stops an enquiry waiting)."""
+    start_on, end_on = _dates(period)
+    earliest = min(year_earlier(end_on), add_months(start_on, -REPEAT_WINDOW_MONTHS))
+    plans = Plan.objects.filter(
+        Q(start_on__lte=end_on), Q(end_on__isnull=True) | Q(end_on__gte=earliest)
+    )
+    plan_records = [
+        PlanRecord(child, start_on_, end_on_, category or "")
+        for child, start_on_, end_on_, category in plans.values_list(
+            "child__child_id", "start_on", "end_on", "latest_category"
+        )
+    ]
+    children = {
+        key: ChildRecord(key, born, sex or "", ethnicity or "", disability)
+        for key, born, sex, ethnicity, disability in Child.objects.filter(
+            pk__in=plans.values("child_id")
+        ).values_list("child_id", "date_of_birth", "sex", "ethnicity", "disability")
+    }
+    enquiries = Enquiry.objects.filter(strategy_discussion_on__lte=end_on)
+    conferences = Conference.objects.filter(
+        Q(_between(start_on, end_on), status="held")
+        | Q(
+            kind=ConferenceKind.initial,
+            status__in=["held", "booked"],
+            child__in=enquiries.values("child_id"),
+            held_on__lte=add_months(end_on, 2),
+        )
+    )
+    conference_records = [
+        ConferenceRecord(child, kind, held_on, status, outcome or "", chair or "", meeting)
+        for child, kind, held_on, status, outcome, chair, meeting in conferences.values_list(
+            "child__child_id",
+            "kind",
+            "held_on",
+            "status",
+            "outcome",
+            "chair__name",
+            "meeting__reference",
+        )
+    ]
+    previous = previous_period(period)
+    escalations = Escalation.objects.filter(raised_on__lte=end_on).filter(
+        Q(resolved_on__isnull=True)
+        | Q(resolved_on__gte=previous.start_on)
+        | Q(raised_on__gte=previous.start_on)
+    )
+    return RecordsV2(
+        children=children,
+        plans=plan_records,
+        conferences=conference_records,
+        enquiries=[
+            EnquiryRecord(child, on, outcome or "")
+            for child, on, outcome in enquiries.values_list(
+                "child__child_id", "strategy_discussion_on", "outcome"
+            )
+        ],
+        enquiries_recorded=Enquiry.objects.exists(),
+        escalations=[
+            EscalationRecord(raised_on, organisation, formal, stage, resolved_on)
+            for raised_on, organisation, formal, stage, resolved_on in escalations.values_list(
+                "raised_on", "organisation_type__name", "formal", "stage", "resolved_on"
+            )
+        ],
+        population=[
+            PopulationEstimate(year, children)
+            for year, children in Population.objects.values_list("year", "children")
+        ],
+    )
+
+
+def additions_count(period: Period, include_informal: bool) -> FiguresV2:
+    """The version 2 figures for `period`, counted by the domain from `records_v2`."""
+    return figures_v2(
+        records_v2(period),
+        period=period,
+        include_informal=include_informal,
+        calendar=installation_rule_set().calendar,
+    )
+
+
 def report_inputs(
     *,
     period: Period,
@@ -496,6 +607,7 @@ def report_inputs(
         late_conferences=late_conferences(period),
         data_quality=data_quality(period),
         generated_on=generated_on,
+        additions=additions_count(period, include_informal),
     )
 
 
