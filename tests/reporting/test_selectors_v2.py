@@ -142,3 +142,43 @@ def test_escalations_resolution_and_the_previous_period_count_formal_escalations
     ]
     informal = figures(include_informal=True)["escalations_by_organisation_previous_period"]
     assert informal[0] == {"organisation": "Police", "count": 2}
+
+
+def test_the_comparison_counts_the_authority_for_england_s_year_with_the_comparators(
+    tmp_path, settings
+):
+    child = make_child(child_id="A")
+    make_plan(child=child, start_on=dt.date(2019, 4, 1), initial_category="NEG")
+    Population.objects.create(year=2019, children=5000)
+    comparators = tmp_path / "comparators.csv"
+    comparators.write_text(
+        "area,year_ending,measure,value,source,note\nNorth West,2020-03-31,on_plan_rate,51.2,,\n",
+        encoding="utf-8",
+    )
+    settings.COMPARATORS_CSV = str(comparators)
+
+    comparison = figures()["national_comparison"]
+
+    rows = {row["measure"]: row for row in comparison["rows"]}
+    assert comparison["comparator_areas"] == ["North West"]
+    assert rows["on_plan_rate"]["year_ending"] == "2020-03-31"
+    assert rows["on_plan_rate"]["authority"] == 2.0  # 1 child of 5,000 (the 2019 estimate)
+    assert rows["on_plan_rate"]["england"]["value"] == 42.8
+    assert rows["on_plan_rate"]["comparators"]["North West"]["value"] == 51.2
+    assert rows["category_NEG_percent"]["authority"] == 100.0
+    assert rows["started_rate"]["authority"] == 0.0
+
+
+def test_a_comparators_file_that_cannot_be_read_is_named_and_the_report_still_goes_out(
+    tmp_path, settings
+):
+    comparators = tmp_path / "comparators.csv"
+    comparators.write_text("area,year_ending,measure,value\nWest,2020-03-30,on_plan_rate,1\n")
+    settings.COMPARATORS_CSV = str(comparators)
+
+    comparison = figures()["national_comparison"]
+
+    assert comparison["comparators_problem"] == (
+        f"{comparators}, line 2, year_ending: the figures are for years ending 31 March"
+    )
+    assert comparison["comparator_areas"] == []

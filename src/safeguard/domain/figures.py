@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from safeguard.domain.calendar import add_months
 from safeguard.domain.figures_v2 import FiguresV2
-from safeguard.domain.national_statistics import NationalFigures, latest_on_or_before
+from safeguard.domain.national_statistics import NationalComparison
 from safeguard.domain.periods import (
     MONTH_NAMES,
     Period,
@@ -223,6 +223,8 @@ class ReportInputs:
     # The version 2 figures (report-figures.md, "Version 2 additions"), counted from plain
     # records by figures_v2; None where a caller builds a report without them.
     additions: FiguresV2 | None = None
+    # England's published figures and the authority's comparators beside its own, year by year.
+    comparison: NationalComparison | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -411,8 +413,8 @@ class Report:
     plans: PlanFigures
     late_conferences: tuple[LateConference, ...]
     data_quality: tuple[DataQualityItem, ...]
-    # England's published figures for the latest year ending on or before the period end.
-    national: NationalFigures | None
+    # England's published figures (and comparators') beside the authority's, for like years.
+    comparison: NationalComparison | None = None
     additions: FiguresV2 | None = None
     # Who the report is for (`for_audience`): internal readers see the appendix's ids and
     # reasons; members (and analysts) never do.
@@ -651,6 +653,6 @@ def build_report(inputs: ReportInputs) -> Report:
             sorted(inputs.late_conferences, key=lambda c: (c.held_on, c.child_id, c.conference_id))
         ),
         data_quality=tuple(inputs.data_quality),
-        national=latest_on_or_before(inputs.period.end_on),
+        comparison=inputs.comparison,
         additions=inputs.additions,
     )

@@ -648,6 +648,67 @@ def chair_summary(report: Report) -> str:
     )
 
 
+_NATIONAL_SENTENCES: dict[str, str] = {
+    "on_plan_rate": (
+        "On {year}, {here} children in every 10,000 were on a plan here, against {england} in "
+        "England."
+    ),
+    "started_rate": (
+        "In the year ending {year}, {here} plans started here for every 10,000 children, "
+        "against {england} in England."
+    ),
+    "second_or_subsequent_percent": (
+        "In the year ending {year}, {here}% of the plans started here were a second or "
+        "subsequent plan, against {england}% in England."
+    ),
+    "ended_2_years_or_more_percent": (
+        "In the year ending {year}, {here}% of the plans that ended here had lasted two years or "
+        "more, against {england}% in England."
+    ),
+    "initial_within_15_working_days_percent": (
+        "In the year ending {year}, {here}% of initial conferences here were held within 15 "
+        "working days, against {england}% in England."
+    ),
+}
+
+
+def national_sentences(report: Report) -> tuple[str, ...]:
+    """The authority beside England, for the measures where both figures are held, each for its
+    year ending 31 March."""
+    comparison = report.comparison
+    if comparison is None:
+        return ()
+    sentences = []
+    for row in comparison.rows:
+        if row.authority is None or row.england is None:
+            continue
+        if row.measure.code.startswith("category_"):
+            continue
+        template = _NATIONAL_SENTENCES[row.measure.code]
+        sentences.append(
+            template.format(
+                year=ordinal_date(row.year_ending_on),
+                here=row.authority,
+                england=row.england.value,
+            )
+        )
+    categories = [
+        row
+        for row in comparison.rows
+        if row.measure.code.startswith("category_") and row.authority is not None and row.england
+    ]
+    if categories:
+        largest = max(categories, key=lambda row: row.authority or 0)
+        code = largest.measure.code.removeprefix("category_").removesuffix("_percent")
+        assert largest.england is not None
+        sentences.append(
+            f"At 31 March {largest.year_ending_on.year}, {PLAN_CATEGORIES.phrase(code)} was the "
+            f"initial category of {largest.authority}% of plans here, against "
+            f"{largest.england.value}% in England."
+        )
+    return tuple(sentences)
+
+
 @dataclass(frozen=True)
 class Narrative:
     """The report's generated sentences, by section."""
@@ -668,6 +729,7 @@ class Narrative:
     initial_conferences: tuple[str, ...] = ()
     escalation_changes: tuple[str, ...] = ()
     chairs: tuple[str, ...] = ()
+    national: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, list[str]]:
         return {key: list(value) for key, value in asdict(self).items()}
@@ -691,6 +753,7 @@ def narrative_for(report: Report) -> Narrative:
         initial_conferences=initial_conference_sentences(report),
         escalation_changes=escalation_change_sentences(report),
         chairs=chair_sentences(report),
+        national=national_sentences(report),
     )
 
 

@@ -17,6 +17,7 @@ from safeguard.domain.figures import (
 )
 from safeguard.domain.figures_v2 import FiguresV2
 from safeguard.domain.narrative import narrative_paragraphs
+from safeguard.domain.national_statistics import NationalComparison, PublishedFigure
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -122,6 +123,37 @@ def additions_json(additions: FiguresV2) -> dict[str, Any]:
             "year_earlier_population_year": rate.year_earlier_population_year,
             "plans_started": _number(rate.plans_started),
         },
+    }
+
+
+def _published_json(figure: PublishedFigure | None) -> dict[str, Any] | None:
+    if figure is None:
+        return None
+    return {"value": float(figure.value), "source": figure.source, "note": figure.note}
+
+
+def comparison_json(comparison: NationalComparison) -> dict[str, Any]:
+    """Each measure for its year ending 31 March: the authority's figure beside England's and
+    the comparators' (null where not held)."""
+    return {
+        "comparator_areas": list(comparison.comparator_areas),
+        "comparators_problem": comparison.comparators_problem,
+        "rows": [
+            {
+                "measure": row.measure.code,
+                "label": row.measure.label,
+                "year_ending": row.year_ending_on.isoformat(),
+                "authority": _number(row.authority),
+                "england": _published_json(row.england),
+                "comparators": {
+                    area: _published_json(figure)
+                    for area, figure in zip(
+                        comparison.comparator_areas, row.comparators, strict=True
+                    )
+                },
+            }
+            for row in comparison.rows
+        ],
     }
 
 
@@ -250,7 +282,9 @@ def report_to_json(report: Report) -> dict[str, Any]:
         ],
         "audience": str(report.audience),
         "late_conferences": [_late_json(late, report.audience) for late in report.late_conferences],
-        "national_comparison": None if report.national is None else report.national.to_json(),
+        "national_comparison": (
+            None if report.comparison is None else comparison_json(report.comparison)
+        ),
         "narrative": narrative_paragraphs(report),
     }
     if additions is not None:

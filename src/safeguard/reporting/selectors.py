@@ -49,6 +49,12 @@ from safeguard.domain.figures_v2 import (
     figures_v2,
     previous_period,
 )
+from safeguard.domain.national_statistics import (
+    AuthorityYear,
+    NationalComparison,
+    national_comparison,
+    needed_years,
+)
 from safeguard.domain.periods import (
     FinancialYear,
     Period,
@@ -63,6 +69,7 @@ from safeguard.domain.timeliness import ConferenceKind
 from safeguard.domain.vocabulary import ALERT_ROLES, NOT_RECORDED
 from safeguard.escalations.models import Escalation
 from safeguard.monitoring.models import MonitoringCheck
+from safeguard.reporting.national import comparator_figures, england_figures
 
 
 def _between(start_on: dt.date, end_on: dt.date, field: str = "held_on") -> Q:
@@ -568,6 +575,58 @@ def additions_count(period: Period, include_informal: bool) -> FiguresV2:
     )
 
 
+def authority_years(years: list[dt.date]) -> list[AuthorityYear]:
+    """The authority's counts for each year ending 31 March in `years`, as DfE counts them (for
+    the national comparison): on a plan at the end of 31 March, plans started and ended in the
+    year, held initial conferences within timescale, initial categories at 31 March."""
+    on_plan = on_plan_counts(years)
+    estimates = sorted(Population.objects.values_list("year", "children"))
+    result = []
+    for year_ending_on in years:
+        year = Period(dt.date(year_ending_on.year - 1, 4, 1), year_ending_on)
+        plans = plan_counts(year)
+        initial = Conference.objects.filter(
+            _between(*_dates(year)), kind=ConferenceKind.initial, status="held"
+        ).aggregate(held=Count("pk"), within=Count("pk", filter=Q(verdict="within")))
+        in_force = Plan.objects.filter(
+            Q(start_on__lte=year_ending_on),
+            Q(end_on__isnull=True) | Q(end_on__gt=year_ending_on),
+        ).exclude(initial_category="")
+        categories = {
+            row["initial_category"]: row["count"]
+            for row in in_force.values("initial_category").annotate(count=Count("pk")).order_by()
+        }
+        population = [children for y, children in estimates if y <= year_ending_on.year]
+        result.append(
+            AuthorityYear(
+                year_ending_on=year_ending_on,
+                on_plan=on_plan[year_ending_on],
+                started=plans.started,
+                second_or_subsequent=plans.second_or_subsequent,
+                ended=plans.ended,
+                ended_2_years_or_more=plans.ended_after_2_years_or_more,
+                initial_held=initial["held"],
+                initial_within=initial["within"],
+                initial_category=categories,
+                population=population[-1] if population else None,
+            )
+        )
+    return result
+
+
+def comparison_count(period: Period) -> NationalComparison:
+    """England's and the comparators' published figures beside the authority's own, each for
+    the year ending 31 March that England's figure is for."""
+    comparators, problem = comparator_figures()
+    published = england_figures() + comparators
+    return national_comparison(
+        published,
+        authority_years(list(needed_years(published, period.end_on))),
+        period.end_on,
+        comparators_problem=problem,
+    )
+
+
 def report_inputs(
     *,
     period: Period,
@@ -608,6 +667,7 @@ def report_inputs(
         data_quality=data_quality(period),
         generated_on=generated_on,
         additions=additions_count(period, include_informal),
+        comparison=comparison_count(period),
     )
 
 

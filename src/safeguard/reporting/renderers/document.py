@@ -29,7 +29,11 @@ from safeguard.domain.narrative import (
     ordinal_date,
     plan_length_summary,
 )
-from safeguard.domain.national_statistics import NationalFigures
+from safeguard.domain.national_statistics import (
+    ComparisonRow,
+    NationalComparison,
+    PublishedFigure,
+)
 from safeguard.domain.vocabulary import (
     AGE_BANDS,
     ALERT_ROLES,
@@ -144,73 +148,57 @@ def _timeliness_row(label: str, figures) -> tuple[Cell, ...]:  # noqa: ANN001
     )
 
 
-def _national_table(report: Report, national: NationalFigures | None) -> Table:
-    plans = report.plans
-    population = report.cp_population
-    england = (
-        "England"
-        if national is None
-        else f"England, year ending {ordinal_date(national.year_ending_on)}"
-    )
+def _year_name(year_ending_on: date) -> str:
+    return f"{year_ending_on.year - 1}/{year_ending_on.year % 100:02d}"
 
-    def held(value):  # noqa: ANN001, ANN202
-        return "Not held" if national is None or value is None else value
 
-    rows: list[tuple[Cell, ...]] = [
+def _national_table(report: Report, comparison: NationalComparison | None) -> Table | None:
+    """Each measure for one year ending 31 March: the authority's figure counted for that year
+    beside England's (and the comparators') published figure for it: a year with a year, rates
+    with rates."""
+    if comparison is None:
+        return None
+
+    def published(figure: PublishedFigure | None) -> Cell:
+        return "Not held" if figure is None else figure.value
+
+    def own(row: ComparisonRow) -> Cell:
+        if row.authority is not None:
+            return row.authority
+        return "No population estimate" if not row.measure.percent else "None in the year"
+
+    rows = tuple(
         (
-            "Children subject to a plan at the end of the period (England: at 31 March)",
-            population.at_period_end,
-            held(national and national.on_plan_at_31_march),
-        ),
-        (
-            "Plans started (this authority: in the period; England: in the year)",
-            plans.started,
-            held(national and national.plans_started),
-        ),
-        (
-            "Plans ended (this authority: in the period; England: in the year)",
-            plans.ended,
-            held(national and national.plans_ended),
-        ),
-        (
-            "Plans started that were a second or subsequent plan (%)",
-            plans.second_or_subsequent_percent,
-            held(national and national.second_or_subsequent_percent),
-        ),
-        (
-            "Plans ended that had lasted two years or more (%)",
-            plans.ended_after_2_years_or_more_percent,
-            held(national and national.ended_after_2_years_or_more_percent),
-        ),
-    ]
-    for category in plans.open_by_category:
-        if category.code == NOT_RECORDED:
-            continue
-        rows.append(
-            (
-                f"Children on a plan: {PLAN_CATEGORIES.phrase(category.code)} (%)",
-                plans.open_category_percent(category.code),
-                held(national and national.category_percent(category.code)),
-            )
+            row.measure.label,
+            _year_name(row.year_ending_on),
+            own(row),
+            published(row.england),
+            *(published(figure) for figure in row.comparators),
         )
+        for row in comparison.rows
+    )
     note = (
-        "England's figures are not held for any year ending on or before the period end."
-        if national is None
-        else (
-            f"Source for England: {national.source} ({national.release_url}). England's "
-            "categories are the initial category of the plans of children on a plan at 31 "
-            "March; this authority's are the latest category of the plans open at the end of "
-            "the period, as a share of those with a category recorded. 'Not held' marks a "
-            "figure not yet verified against the publication."
-        )
+        "Each row sets one year ending 31 March beside the same year: this authority's figure is "
+        "counted from its records for that year, not for the report period, and the year is the "
+        "latest one with England's figure held. Source for England: Department for Education, "
+        "'Children in need' (formerly 'Characteristics of children in need'), as listed in "
+        "Safeguard's data file (version 1), "
+        "https://explore-education-statistics.service.gov.uk/find-statistics/children-in-need. "
+        "'Not held': DfE publishes the figure but Safeguard's file does not hold a checked value "
+        "for that year. Rates use the population estimates recorded for the authority. Initial "
+        "conferences: this authority counts 15 working days from the strategy discussion (its "
+        "timeliness rule), DfE from the start of the section 47 enquiry. Categories: the initial "
+        "category of the plans of children on a plan at 31 March, as a share of those with one."
     )
+    if comparison.comparators_problem:
+        note += f" The comparators' figures could not be shown: {comparison.comparators_problem}."
     return Table(
         key="National comparison",
-        caption="This authority's measures beside England's published figures",
-        columns=("Measure", "This authority", england),
-        rows=tuple(rows),
-        percent_columns=frozenset(),  # mixed rows: percentages are labelled in the measure
+        caption="This authority beside England's published figures, year by year",
+        columns=("Measure", "Year", "This authority", "England", *comparison.comparator_areas),
+        rows=rows,
         note=note,
+        column_shares=(0.46, 0.1, 0.16, 0.14, *(0.14 for _ in comparison.comparator_areas)),
     )
 
 
@@ -896,7 +884,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
         Section(
             "national",
             "Child protection plans and the national picture",
-            narrative.plans,
+            (*narrative.plans, *narrative.national),
             (
                 Table(
                     key="Plans",
@@ -932,7 +920,11 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                     ),
                     total_row=("Total", report.plans.open_total),
                 ),
-                _national_table(report, report.national),
+                *(
+                    ()
+                    if (national := _national_table(report, report.comparison)) is None
+                    else (national,)
+                ),
             ),
         ),
         Section(
