@@ -143,9 +143,10 @@ def test_the_report_page_makes_the_same_number_of_queries_however_many_records(
         assert manager.get("/reports/", APRIL_TO_SEPTEMBER_2022).status_code == 200
     # three of them: the rule book's unusual records; eight: the version 2 figures' records (plans,
     # children, enquiries and whether any exist, conferences, escalations, population, the rule
-    # setting's calendar) and the participation of children under 4; ten: the national
-    # comparison's years (as many as England's data file asks for, whatever the records)
-    assert len(small.captured_queries) <= 62
+    # setting's calendar) and the participation of children under 4; six: the national
+    # comparison (its plans, initial conferences, days on a plan, population, and one query of
+    # categories for each year England's data file asks for, whatever the records)
+    assert len(small.captured_queries) <= 58
 
 
 # ---- downloads -------------------------------------------------------------------------------

@@ -514,26 +514,25 @@ def records_v2(period: Period) -> RecordsV2:
         ).values_list("child_id", "date_of_birth", "sex", "ethnicity", "disability")
     }
     enquiries = Enquiry.objects.filter(strategy_discussion_on__lte=end_on)
-    conferences = Conference.objects.filter(
-        Q(_between(start_on, end_on), status="held")
-        | Q(
+    enquiries_recorded = Enquiry.objects.exists()
+    fields = ("child__child_id", "kind", "held_on", "status", "outcome", "chair__name",
+              "meeting__reference")  # fmt: skip
+    rows = list(
+        Conference.objects.filter(_between(start_on, end_on), status="held").values_list(*fields)
+    )
+    if enquiries_recorded:
+        # The enquiries' children's initial conferences, held or booked, up to two months after
+        # the period end (15 working days after the last strategy discussion fall within it).
+        rows += Conference.objects.filter(
+            Q(held_on__lt=start_on) | Q(held_on__gt=end_on) | ~Q(status="held"),
             kind=ConferenceKind.initial,
             status__in=["held", "booked"],
             child__in=enquiries.values("child_id"),
             held_on__lte=add_months(end_on, 2),
-        )
-    )
+        ).values_list(*fields)
     conference_records = [
         ConferenceRecord(child, kind, held_on, status, outcome or "", chair or "", meeting)
-        for child, kind, held_on, status, outcome, chair, meeting in conferences.values_list(
-            "child__child_id",
-            "kind",
-            "held_on",
-            "status",
-            "outcome",
-            "chair__name",
-            "meeting__reference",
-        )
+        for child, kind, held_on, status, outcome, chair, meeting in rows
     ]
     previous = previous_period(period)
     escalations = Escalation.objects.filter(raised_on__lte=end_on).filter(
@@ -551,7 +550,7 @@ def records_v2(period: Period) -> RecordsV2:
                 "child__child_id", "strategy_discussion_on", "outcome"
             )
         ],
-        enquiries_recorded=Enquiry.objects.exists(),
+        enquiries_recorded=enquiries_recorded,
         escalations=[
             EscalationRecord(raised_on, organisation, formal, stage, resolved_on)
             for raised_on, organisation, formal, stage, resolved_on in escalations.values_list(
@@ -578,16 +577,44 @@ def additions_count(period: Period, include_informal: bool) -> FiguresV2:
 def authority_years(years: list[dt.date]) -> list[AuthorityYear]:
     """The authority's counts for each year ending 31 March in `years`, as DfE counts them (for
     the national comparison): on a plan at the end of 31 March, plans started and ended in the
-    year, held initial conferences within timescale, initial categories at 31 March."""
+    year, held initial conferences within timescale, initial categories at 31 March. One pass
+    over the plans and one over the initial conferences for every year together."""
+    if not years:
+        return []
+    windows = [(dt.date(year.year - 1, 4, 1), year) for year in years]
+    earlier_plan = Plan.objects.filter(child=OuterRef("child"), start_on__lt=OuterRef("start_on"))
+    plan_totals = Plan.objects.aggregate(
+        **{
+            f"{name}_{index}": Count("pk", filter=condition)
+            for index, (first, last) in enumerate(windows)
+            for name, condition in (
+                ("started", _between(first, last, "start_on")),
+                ("repeat", _between(first, last, "start_on") & Q(Exists(earlier_plan))),
+                ("ended", _between(first, last, "end_on")),
+                (
+                    "long",
+                    _between(first, last, "end_on")
+                    & Q(end_on__gte=F("start_on") + dt.timedelta(days=TWO_YEARS_IN_DAYS)),
+                ),
+            )
+        }
+    )
+    initial = Conference.objects.filter(
+        _between(windows[0][0], windows[-1][1]), kind=ConferenceKind.initial, status="held"
+    ).aggregate(
+        **{
+            f"{name}_{index}": Count("pk", filter=condition)
+            for index, (first, last) in enumerate(windows)
+            for name, condition in (
+                ("held", _between(first, last)),
+                ("within", _between(first, last) & Q(verdict="within")),
+            )
+        }
+    )
     on_plan = on_plan_counts(years)
     estimates = sorted(Population.objects.values_list("year", "children"))
     result = []
-    for year_ending_on in years:
-        year = Period(dt.date(year_ending_on.year - 1, 4, 1), year_ending_on)
-        plans = plan_counts(year)
-        initial = Conference.objects.filter(
-            _between(*_dates(year)), kind=ConferenceKind.initial, status="held"
-        ).aggregate(held=Count("pk"), within=Count("pk", filter=Q(verdict="within")))
+    for index, year_ending_on in enumerate(years):
         in_force = Plan.objects.filter(
             Q(start_on__lte=year_ending_on),
             Q(end_on__isnull=True) | Q(end_on__gt=year_ending_on),
@@ -601,12 +628,12 @@ def authority_years(years: list[dt.date]) -> list[AuthorityYear]:
             AuthorityYear(
                 year_ending_on=year_ending_on,
                 on_plan=on_plan[year_ending_on],
-                started=plans.started,
-                second_or_subsequent=plans.second_or_subsequent,
-                ended=plans.ended,
-                ended_2_years_or_more=plans.ended_after_2_years_or_more,
-                initial_held=initial["held"],
-                initial_within=initial["within"],
+                started=plan_totals[f"started_{index}"],
+                second_or_subsequent=plan_totals[f"repeat_{index}"],
+                ended=plan_totals[f"ended_{index}"],
+                ended_2_years_or_more=plan_totals[f"long_{index}"],
+                initial_held=initial[f"held_{index}"],
+                initial_within=initial[f"within_{index}"],
                 initial_category=categories,
                 population=population[-1] if population else None,
             )
