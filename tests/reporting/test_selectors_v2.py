@@ -182,3 +182,22 @@ def test_a_comparators_file_that_cannot_be_read_is_named_and_the_report_still_go
         f"{comparators}, line 2, year_ending: the figures are for years ending 31 March"
     )
     assert comparison["comparator_areas"] == []
+
+
+def test_the_api_gives_the_version_2_keys(signed_in_client):
+    make_plan(child=make_child(child_id="A"), start_on=dt.date(2022, 5, 1))
+
+    response = signed_in_client("manager").get(
+        "/api/v1/report", {"from": "2022-04-01", "to": "2022-09-30"}
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["population_change"] == {"joined": 1, "left": 0}
+    for key in (
+        "population_profile", "initial_conferences", "enquiries", "escalations_resolution",
+        "escalations_by_organisation_previous_period", "chairs", "rate_per_10000",
+    ):  # fmt: skip
+        assert key in body
+    assert body["plans"]["ended_by_length"]["under_3_months"] == 0
+    assert body["national_comparison"]["rows"][0]["measure"] == "on_plan_rate"

@@ -167,6 +167,7 @@ def _national_table(report: Report, comparison: NationalComparison | None) -> Ta
             return row.authority
         return "No population estimate" if not row.measure.percent else "None in the year"
 
+    values = 2 + len(comparison.comparator_areas)  # this authority, England, the comparators
     rows = tuple(
         (
             row.measure.label,
@@ -198,7 +199,7 @@ def _national_table(report: Report, comparison: NationalComparison | None) -> Ta
         columns=("Measure", "Year", "This authority", "England", *comparison.comparator_areas),
         rows=rows,
         note=note,
-        column_shares=(0.46, 0.1, 0.16, 0.14, *(0.14 for _ in comparison.comparator_areas)),
+        column_shares=(0.44, 0.1, *(0.46 / values for _ in range(values))),
     )
 
 
