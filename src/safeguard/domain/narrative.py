@@ -595,11 +595,15 @@ def age_band_summary(report: Report) -> str:
         return ""
     earlier = additions.age_band_year_earlier
     now = additions.population_profile.age_band
-    rise = _largest_rise(earlier, now, lambda code: AGE_BANDS.phrase(code))
+
+    def group(code: str) -> str:
+        return "unborn children" if code == "unborn" else f"children aged {AGE_BANDS.phrase(code)}"
+
+    rise = _largest_rise(earlier, now, group)
     largest = max(now.entries, key=lambda entry: entry[1])
     text = (
         f"Bar chart of children on a plan by age band: the largest group at the end of the period "
-        f"was {AGE_BANDS.phrase(largest[0])} ({number(largest[1])})"
+        f"was {group(largest[0])} ({number(largest[1])})"
     )
     if rise is not None:
         text += f", and {rise[0]} rose most, from {number(rise[1])} to {number(rise[2])}"
