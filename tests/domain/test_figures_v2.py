@@ -338,3 +338,22 @@ def test_the_ethnicity_groups_are_the_vocabulary_s_in_its_order():
     from safeguard.domain.figures_v2 import ETHNICITY_GROUPS
 
     assert tuple(ETHNICITY_GROUPS) == (*vocabulary.ETHNICITY_GROUPS, "not_recorded")
+
+
+def test_a_period_ending_28_february_compares_with_29_february_a_year_earlier():
+    period = Period(date(2024, 9, 1), date(2025, 2, 28))
+    children = {
+        "A": ChildRecord("A", date(2024, 2, 29)),  # born on the year-earlier date
+        "B": ChildRecord("B", date(2020, 2, 29)),
+    }
+    plans = [
+        PlanRecord("A", date(2024, 2, 29), date(2025, 2, 28)),  # ends on the period end: left
+        PlanRecord("B", date(2024, 3, 1), None),  # starts the day after the year-earlier date
+    ]
+    result = figures(RecordsV2(children=children, plans=plans), period=period)
+    assert (result.population_change.joined, result.population_change.left) == (1, 1)
+    assert result.age_band_year_earlier["under_1"] == 1  # A, born that day
+    # B, born 29 February 2020, is still 4 on 28 February 2025 (5 on 1 March)
+    assert result.population_profile.age_band["1_to_4"] == 1
+    # A's plan: 29 February 2024 + 12 months = 28 February 2025, so a year exactly
+    assert result.ended_by_length["1_to_2_years"] == 1
