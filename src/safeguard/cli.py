@@ -191,7 +191,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     from safeguard.domain.figures import CountBy
-    from safeguard.domain.periods import PeriodError, latest_completed_half_year, report_period
+    from safeguard.domain.periods import (
+        PeriodError,
+        latest_completed_half_year,
+        period_ended_by,
+        report_period,
+    )
     from safeguard.domain.report_json import report_to_json
     from safeguard.reporting.renderers import ReportFormat, render
     from safeguard.reporting.services import report_file_name, report_for_command
@@ -201,7 +206,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UserError("give both --from and --to, or neither (the latest half-year)")
     try:
         period = (
-            report_period(args.start, args.end)
+            period_ended_by(report_period(args.start, args.end), generated_on)
             if args.start
             else latest_completed_half_year(generated_on)
         )

@@ -9,6 +9,7 @@ import pytest
 from safeguard.domain.figures import (
     CountBy,
     ParticipationCounts,
+    UnderFourCounts,
     VerdictCounts,
     build_report,
 )
@@ -91,15 +92,15 @@ def test_unborn_sentence_is_singular_for_one_conference():
     assert "2022, 1 Initial CP Conference was held." in sentences[0]
 
 
-def test_timeliness_sentence_matches_the_seed_register():
+def test_timeliness_sentence_names_meetings_once_when_counting_by_meeting():
     sentences = narrative().timeliness
     assert sentences[0] == (
-        "Within the last complete year (the year ending 31st March 2022), 4 conferences took "
-        "place out of timescale out of 722 meetings held in total, which equated to 99.45% "
+        "Within the last complete year (the year ending 31st March 2022), 4 meetings took "
+        "place out of timescale of the 722 held in total, which equated to 99.45% "
         "compliance with 718 taking place within timescales."
     )
     assert sentences[1].startswith(
-        "Within this 6-month report, 1st April 2022 – 30th September 2022, 0 conferences"
+        "Within this 6-month report, 1st April 2022 – 30th September 2022, 0 meetings"
     )
     assert "100% compliance with 401 taking place within timescales" in sentences[1]
 
@@ -109,11 +110,38 @@ def test_timeliness_counts_conferences_when_counting_by_child_and_is_singular_fo
         count_by=CountBy.CHILD,
         timeliness_period={ConferenceKind.initial: VerdictCounts(within=0, out=1)},
     ).timeliness
-    assert (
-        "1 conference took place out of timescale out of 1 conference held in total"
-        in (sentences[1])
-    )
+    assert "1 conference took place out of timescale of the 1 held in total" in (sentences[1])
     assert "0% compliance with 0 taking place" in sentences[1]
+
+
+def test_a_report_for_exactly_the_last_complete_year_says_its_timeliness_once():
+    year = Period(date(2021, 4, 1), date(2022, 3, 31))
+    on_plan = {date(2022, 3, 31): 400, date(2021, 3, 31): 350}
+    sentences = narrative(period=year, on_plan_at=on_plan).timeliness
+    assert len(sentences) == 1
+    assert sentences[0].startswith(
+        "Within this 12-month report, the year ending 31st March 2022, 4 meetings"
+    )
+
+
+def test_participation_shares_leave_out_children_under_4_and_say_so():
+    counts = ParticipationCounts(
+        conferences=100,
+        child_attended=30,
+        advocate_involved=20,
+        preparation_session=50,
+        participation_code={"PN0": 40, "PN1": 60},
+        under_4=UnderFourCounts(conferences=40, child_attended=0, preparation_session=10),
+    )
+    sentences = narrative(participation=counts).participation
+    assert sentences[0] == (
+        "Of the 60 conferences held in the period for children aged 4 or over (the 40 for "
+        "children under 4, coded PN0, are left out), the child attended 30 (50.0%) and an "
+        "advocate was involved in 20 (33.3%)."
+    )
+    assert sentences[1] == (
+        "Direct preparation work took place with the child before 40 of them (66.7%)."
+    )
 
 
 def test_timeliness_with_nothing_held_gives_no_rate():

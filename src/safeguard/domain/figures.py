@@ -16,7 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from safeguard.domain.calendar import add_months
-from safeguard.domain.national_statistics import NationalFigures, latest_on_or_before
+from safeguard.domain.figures_v2 import FiguresV2
+from safeguard.domain.national_statistics import NationalComparison
 from safeguard.domain.periods import (
     MONTH_NAMES,
     Period,
@@ -94,6 +95,17 @@ class VerdictCounts:
 
 
 @dataclass(frozen=True)
+class UnderFourCounts:
+    """Of the participation counts, those of conferences coded PN0 (a child under 4): the
+    narrative's shares leave them out."""
+
+    conferences: int = 0
+    child_attended: int = 0
+    advocate_involved: int = 0
+    preparation_session: int = 0
+
+
+@dataclass(frozen=True)
 class ParticipationCounts:
     """Conferences held in the period for children already born (always per child)."""
 
@@ -105,6 +117,7 @@ class ParticipationCounts:
     views_shared_via: Mapping[str, int] = field(default_factory=dict)
     # PARTICIPATION_CODES plus "not_recorded"; absent codes are zero.
     participation_code: Mapping[str, int] = field(default_factory=dict)
+    under_4: UnderFourCounts = field(default_factory=UnderFourCounts)
 
 
 @dataclass(frozen=True)
@@ -179,6 +192,9 @@ class LateConference:
     unit: str = ""
     # out_of_timescale_reason as recorded; blank when none was recorded.
     reason_recorded: str = ""
+    # The meeting the conference was part of (its meeting_id, or the conference's own id when it
+    # had none): the appendix counts the meetings its rows make up. Never shown.
+    meeting: str = ""
 
 
 @dataclass(frozen=True)
@@ -225,6 +241,11 @@ class ReportInputs:
     data_quality: Sequence[DataQualityItem]
     generated_on: date
     meetings: MeetingCounts = field(default_factory=MeetingCounts)
+    # The version 2 figures (report-figures.md, "Version 2 additions"), counted from plain
+    # records by figures_v2; None where a caller builds a report without them.
+    additions: FiguresV2 | None = None
+    # England's published figures and the authority's comparators beside its own, year by year.
+    comparison: NationalComparison | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,6 +366,7 @@ class ParticipationFigures:
     preparation_session: int
     views_shared_via: tuple[CodeCount, ...]  # VIEWS_SHARED_VIA then not_recorded
     participation_code: tuple[CodeCount, ...]  # PN0..PN7 then not_recorded
+    under_4: UnderFourCounts = field(default_factory=UnderFourCounts)
 
 
 @dataclass(frozen=True)
@@ -412,8 +434,9 @@ class Report:
     plans: PlanFigures
     late_conferences: tuple[LateConference, ...]
     data_quality: tuple[DataQualityItem, ...]
-    # England's published figures for the latest year ending on or before the period end.
-    national: NationalFigures | None
+    # England's published figures (and comparators') beside the authority's, for like years.
+    comparison: NationalComparison | None = None
+    additions: FiguresV2 | None = None
     # Who the report is for (`for_audience`): internal readers see the appendix's ids and
     # reasons; members (and analysts) never do.
     audience: Audience = field(default_factory=lambda: Audience.INTERNAL)
@@ -436,11 +459,22 @@ def for_audience(report: Report, audience: Audience | str) -> Report:
     audience = Audience(audience)
     if audience is Audience.INTERNAL:
         return replace(report, audience=audience)
+    # Meetings become numbers in order of first appearance: still distinct, so the appendix can
+    # count them, and no longer ids.
+    meeting_numbers: dict[str, str] = {}
+    for late in report.late_conferences:
+        meeting_numbers.setdefault(late.meeting, str(len(meeting_numbers) + 1))
     return replace(
         report,
         audience=audience,
         late_conferences=tuple(
-            replace(late, child_id="", conference_id="", reason_recorded="")
+            replace(
+                late,
+                child_id="",
+                conference_id="",
+                reason_recorded="",
+                meeting=meeting_numbers[late.meeting],
+            )
             for late in report.late_conferences
         ),
         data_quality=tuple(replace(item, record_ids=()) for item in report.data_quality),
@@ -592,6 +626,7 @@ def _participation(counts: ParticipationCounts) -> ParticipationFigures:
         participation_code=_zero_filled(
             counts.participation_code, (*PARTICIPATION_CODES, NOT_RECORDED), "participation_code"
         ),
+        under_4=counts.under_4,
     )
 
 
@@ -640,6 +675,7 @@ def build_report(inputs: ReportInputs) -> Report:
             sorted(inputs.late_conferences, key=lambda c: (c.held_on, c.child_id, c.conference_id))
         ),
         data_quality=tuple(inputs.data_quality),
-        national=latest_on_or_before(inputs.period.end_on),
         meetings=inputs.meetings,
+        comparison=inputs.comparison,
+        additions=inputs.additions,
     )

@@ -1,133 +1,287 @@
-"""England's published child protection figures, kept as dated reference data.
+"""England's published child protection figures, and an authority's comparators, beside its own.
 
-Source: Department for Education, "Characteristics of children in need" (official statistics,
-published each autumn for the year ending 31 March). Each value below was checked against the
-release it cites; a value that could not be verified is left as None rather than estimated.
+England's figures ship as a versioned data file (reporting/data/england-children-in-need.csv:
+Department for Education, "Characteristics of children in need" / "Children in need", years
+ending 31 March); an authority may add its region's and statistical neighbours' figures in a file
+of the same columns (docs/report-figures.md, "England and comparators"). Both are read here from
+their text: this module reads no file.
+
+Like is compared with like: each measure is a rate or a percentage for a year ending 31 March,
+and the authority's figure beside it is counted for that same year (`AuthorityYear`), never its
+report period. For each measure the year is the latest year ending on or before the period end
+for which England's figure is held; without one, the last complete year, with England "not held".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-PUBLICATION = "Characteristics of children in need"  # "Children in need" from 2023
-PUBLISHER = "Department for Education"
+from safeguard.domain.periods import last_complete_financial_year
+from safeguard.domain.vocabulary import PLAN_CATEGORIES
+
+ENGLAND = "England"
+COLUMNS = ("area", "year_ending", "measure", "value", "source", "note")
+_TENTH = Decimal("0.1")
+PER_CHILDREN = 10_000
 
 
 @dataclass(frozen=True)
-class NationalFigures:
-    """England's figures for one year ending 31 March, as published (None: not held here)."""
+class Measure:
+    code: str
+    label: str
+    percent: bool  # a percentage (else a rate per 10,000 children)
 
-    year_ending_on: date
-    release_url: str  # the DfE release for the year
-    # Where each value was read: the release's data sets, or a report quoting the release.
-    checked_against: tuple[str, ...]
-    on_plan_at_31_march: int | None = None
-    plans_started: int | None = None
-    plans_ended: int | None = None
-    # % of plans started in the year that were a second or subsequent plan for the child.
-    second_or_subsequent_percent: Decimal | None = None
-    # % of plans ended in the year that had lasted two years or more.
-    ended_after_2_years_or_more_percent: Decimal | None = None
-    # Children on a plan at 31 March by the plan's initial category of abuse (counts).
-    category_at_31_march: Mapping[str, int] = field(default_factory=dict)
 
-    @property
-    def year_name(self) -> str:
-        """The year as the release names it: "2022 to 2023"."""
-        return f"{self.year_ending_on.year - 1} to {self.year_ending_on.year}"
-
-    @property
-    def source(self) -> str:
-        return f"{PUBLISHER}, '{PUBLICATION}', reporting year {self.year_ending_on.year}"
-
-    def category_percent(self, code: str) -> Decimal | None:
-        """A category's share of the children on a plan at 31 March, 1 decimal place."""
-        total = sum(self.category_at_31_march.values())
-        if code not in self.category_at_31_march or total == 0:
-            return None
-        return (Decimal(self.category_at_31_march[code]) * 100 / total).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
+MEASURES: tuple[Measure, ...] = (
+    Measure("on_plan_rate", "Children on a plan at 31 March, per 10,000 children", False),
+    Measure("started_rate", "Plans started in the year, per 10,000 children", False),
+    Measure(
+        "second_or_subsequent_percent",
+        "Plans started in the year that were a second or subsequent plan (%)",
+        True,
+    ),
+    Measure(
+        "ended_2_years_or_more_percent",
+        "Plans ended in the year that had lasted two years or more (%)",
+        True,
+    ),
+    Measure(
+        "initial_within_15_working_days_percent",
+        "Initial conferences held within 15 working days (%)",
+        True,
+    ),
+    *(
+        Measure(
+            f"category_{code}_percent",
+            f"Children on a plan at 31 March: {PLAN_CATEGORIES.phrase(code)} (%)",
+            True,
         )
-
-    def to_json(self) -> dict[str, Any]:
-        def number(value: Decimal | None) -> float | None:
-            return None if value is None else float(value)
-
-        return {
-            "area": "England",
-            "year_ending": self.year_ending_on.isoformat(),
-            "source": self.source,
-            "source_url": self.release_url,
-            "checked_against": list(self.checked_against),
-            "on_plan_at_31_march": self.on_plan_at_31_march,
-            "plans_started": self.plans_started,
-            "plans_ended": self.plans_ended,
-            "second_or_subsequent_percent": number(self.second_or_subsequent_percent),
-            "ended_after_2_years_or_more_percent": number(self.ended_after_2_years_or_more_percent),
-            "category_at_31_march": dict(self.category_at_31_march),
-        }
-
-
-_EES = "https://explore-education-statistics.service.gov.uk"
-
-# Only values read in the published release (or a report quoting it) are held; the rest are None.
-# England totals are rounded by DfE to the nearest 10, percentages to one decimal place.
-ENGLAND: tuple[NationalFigures, ...] = (
-    NationalFigures(
-        year_ending_on=date(2020, 3, 31),
-        release_url=f"{_EES}/find-statistics/characteristics-of-children-in-need/2020",
-        checked_against=(
-            # A2: CPP at 31 March 51,510
-            f"{_EES}/data-catalogue/data-set/6be19822-a151-4cb5-aefc-4e4054e767c8",
-            # A6: CPP at 31 March by initial category of abuse
-            f"{_EES}/data-catalogue/data-set/85e1030f-ffc4-458a-b2a4-f2336d38ea2c",
-            # D7: plans ending by length of time, 66,970 ended, 2 years and over 3.6%
-            f"{_EES}/data-catalogue/data-set/14b5b575-3dd9-4fe9-b2ee-39718c0c5e50",
-        ),
-        on_plan_at_31_march=51510,
-        plans_ended=66970,
-        ended_after_2_years_or_more_percent=Decimal("3.6"),
-        category_at_31_march={
-            "NEG": 26010,
-            "PHY": 3820,
-            "SAB": 1970,
-            "EMO": 18380,
-            "MUL": 1330,
-        },
-    ),
-    NationalFigures(
-        year_ending_on=date(2022, 3, 31),
-        release_url=f"{_EES}/find-statistics/characteristics-of-children-in-need/2022",
-        checked_against=(
-            # Community Care's report of the release: plans started 64,390, at 31 March 50,920
-            "https://www.communitycare.co.uk/2022/10/31/"
-            "child-protection-enquiries-reach-record-levels-reveal-official-figures/",
-        ),
-        on_plan_at_31_march=50920,
-        plans_started=64390,
-    ),
-    NationalFigures(
-        year_ending_on=date(2025, 3, 31),
-        release_url=f"{_EES}/find-statistics/children-in-need/2025",
-        checked_against=(
-            # D1: started 61,840, ended 62,300, at 31 March 49,420
-            f"{_EES}/data-catalogue/data-set/0183a28b-6a55-4eff-aa08-33cc14f3a5bb",
-            # D7: ended after 2 years or more 2,710 (4.4%)
-            f"{_EES}/data-catalogue/data-set/04a78d29-2196-4bea-bf95-7a2eced5d0d5",
-        ),
-        on_plan_at_31_march=49420,
-        plans_started=61840,
-        plans_ended=62300,
-        ended_after_2_years_or_more_percent=Decimal("4.4"),
+        for code in PLAN_CATEGORIES
     ),
 )
+MEASURES_BY_CODE: Mapping[str, Measure] = {measure.code: measure for measure in MEASURES}
 
 
-def latest_on_or_before(day: date) -> NationalFigures | None:
-    """England's figures for the latest year ending on or before `day`, if any are held."""
-    eligible = [figures for figures in ENGLAND if figures.year_ending_on <= day]
-    return max(eligible, key=lambda figures: figures.year_ending_on, default=None)
+class PublishedFiguresError(ValueError):
+    """A figures file that cannot be read; the message names the file, line, field and reason."""
+
+
+@dataclass(frozen=True)
+class PublishedFigure:
+    area: str
+    year_ending_on: date
+    measure: str
+    value: Decimal
+    source: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PublishedFigures:
+    """The figures of one or more files, by (area, year ending, measure)."""
+
+    figures: tuple[PublishedFigure, ...] = ()
+
+    def value(self, area: str, year_ending_on: date, measure: str) -> PublishedFigure | None:
+        return next(
+            (
+                f
+                for f in self.figures
+                if (f.area, f.year_ending_on, f.measure) == (area, year_ending_on, measure)
+            ),
+            None,
+        )
+
+    @property
+    def comparator_areas(self) -> tuple[str, ...]:
+        """The areas other than England, in the order they first appear."""
+        return tuple(dict.fromkeys(f.area for f in self.figures if f.area != ENGLAND))
+
+    def __add__(self, other: PublishedFigures) -> PublishedFigures:
+        return PublishedFigures(self.figures + other.figures)
+
+
+def published_figures_from_csv(text: str, *, file_name: str) -> PublishedFigures:
+    """The figures of a file in COLUMNS (lines starting with # are comments), refused with
+    PublishedFiguresError naming the file, the line, the field and the reason."""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    numbers = [
+        n for n, line in enumerate(text.splitlines(), 1) if not line.lstrip().startswith("#")
+    ]
+    reader = csv.DictReader(io.StringIO("\n".join(lines)))
+    missing = [
+        c for c in ("area", "year_ending", "measure", "value") if c not in (reader.fieldnames or ())
+    ]
+    if missing:
+        raise PublishedFiguresError(
+            f"{file_name}: the header must name the columns {', '.join(COLUMNS)}; "
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing"
+        )
+    figures: list[PublishedFigure] = []
+    seen: set[tuple[str, date, str]] = set()
+    for index, row in enumerate(reader, start=1):
+        line = numbers[index] if index < len(numbers) else index + 1
+
+        def refuse(column: str, reason: str) -> PublishedFiguresError:
+            return PublishedFiguresError(f"{file_name}, line {line}, {column}: {reason}")  # noqa: B023
+
+        area = (row.get("area") or "").strip()
+        if not area:
+            raise refuse("area", "blank; name the area, for example England")
+        try:
+            year_ending_on = date.fromisoformat((row.get("year_ending") or "").strip())
+        except ValueError:
+            raise refuse("year_ending", "expected a date as YYYY-MM-DD") from None
+        if (year_ending_on.month, year_ending_on.day) != (3, 31):
+            raise refuse("year_ending", "the figures are for years ending 31 March")
+        measure = (row.get("measure") or "").strip()
+        if measure not in MEASURES_BY_CODE:
+            raise refuse("measure", f"{measure!r} is not one of {', '.join(MEASURES_BY_CODE)}")
+        try:
+            value = Decimal((row.get("value") or "").strip())
+        except InvalidOperation:
+            raise refuse("value", "expected a number, such as 42.8") from None
+        if (
+            not value.is_finite()
+            or value < 0
+            or (MEASURES_BY_CODE[measure].percent and value > 100)
+        ):
+            raise refuse("value", "out of range for the measure")
+        key = (area, year_ending_on, measure)
+        if key in seen:
+            raise refuse("measure", "given twice for this area and year")
+        seen.add(key)
+        figures.append(
+            PublishedFigure(
+                area,
+                year_ending_on,
+                measure,
+                value,
+                (row.get("source") or "").strip(),
+                (row.get("note") or "").strip(),
+            )
+        )
+    return PublishedFigures(tuple(figures))
+
+
+# --------------------------------------------------------------------------------------------
+# The authority's own figures for a year ending 31 March
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuthorityYear:
+    """The authority's counts for one year ending 31 March, as DfE counts them."""
+
+    year_ending_on: date
+    on_plan: int = 0  # children on a plan at the end of 31 March
+    started: int = 0
+    second_or_subsequent: int = 0
+    ended: int = 0
+    ended_2_years_or_more: int = 0
+    initial_held: int = 0
+    initial_within: int = 0
+    # initial_category of the plans in force at the end of 31 March (blank ones left out)
+    initial_category: Mapping[str, int] = field(default_factory=dict)
+    # the population estimate for the year (latest on or before the year's end), if any
+    population: int | None = None
+
+    def value(self, measure: str) -> Decimal | None:
+        def share(part: int, whole: int) -> Decimal | None:
+            if whole == 0:
+                return None
+            return (Decimal(part) * 100 / whole).quantize(_TENTH, rounding=ROUND_HALF_UP)
+
+        def rate(part: int) -> Decimal | None:
+            if not self.population:
+                return None
+            return (Decimal(part) * PER_CHILDREN / self.population).quantize(
+                _TENTH, rounding=ROUND_HALF_UP
+            )
+
+        if measure == "on_plan_rate":
+            return rate(self.on_plan)
+        if measure == "started_rate":
+            return rate(self.started)
+        if measure == "second_or_subsequent_percent":
+            return share(self.second_or_subsequent, self.started)
+        if measure == "ended_2_years_or_more_percent":
+            return share(self.ended_2_years_or_more, self.ended)
+        if measure == "initial_within_15_working_days_percent":
+            return share(self.initial_within, self.initial_held)
+        code = measure.removeprefix("category_").removesuffix("_percent")
+        return share(self.initial_category.get(code, 0), sum(self.initial_category.values()))
+
+
+# --------------------------------------------------------------------------------------------
+# The comparison
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    measure: Measure
+    year_ending_on: date
+    authority: Decimal | None
+    england: PublishedFigure | None
+    comparators: tuple[PublishedFigure | None, ...]  # in NationalComparison.comparator_areas
+
+
+@dataclass(frozen=True)
+class NationalComparison:
+    rows: tuple[ComparisonRow, ...]
+    comparator_areas: tuple[str, ...] = ()
+    # A comparators file that could not be read: its message (the report still goes out).
+    comparators_problem: str = ""
+
+
+def comparison_years(published: PublishedFigures, period_end_on: date) -> dict[str, date]:
+    """For each measure, the year ending 31 March to compare: the latest one on or before the
+    period end with England's figure held, else the last complete financial year."""
+    fallback = last_complete_financial_year(period_end_on).end_on
+    years: dict[str, date] = {}
+    for measure in MEASURES:
+        held = [
+            f.year_ending_on
+            for f in published.figures
+            if f.area == ENGLAND and f.measure == measure.code and f.year_ending_on <= period_end_on
+        ]
+        years[measure.code] = max(held, default=fallback)
+    return years
+
+
+def national_comparison(
+    published: PublishedFigures,
+    authority_years: Iterable[AuthorityYear],
+    period_end_on: date,
+    *,
+    comparators_problem: str = "",
+) -> NationalComparison:
+    by_year = {year.year_ending_on: year for year in authority_years}
+    areas = published.comparator_areas
+    rows = []
+    for measure in MEASURES:
+        year_ending_on = comparison_years(published, period_end_on)[measure.code]
+        authority = by_year.get(year_ending_on)
+        rows.append(
+            ComparisonRow(
+                measure=measure,
+                year_ending_on=year_ending_on,
+                authority=None if authority is None else authority.value(measure.code),
+                england=published.value(ENGLAND, year_ending_on, measure.code),
+                comparators=tuple(
+                    published.value(area, year_ending_on, measure.code) for area in areas
+                ),
+            )
+        )
+    return NationalComparison(tuple(rows), areas, comparators_problem)
+
+
+def needed_years(published: PublishedFigures, period_end_on: date) -> Sequence[date]:
+    """The years ending 31 March whose authority figures the comparison needs."""
+    return sorted(set(comparison_years(published, period_end_on).values()))

@@ -28,6 +28,7 @@ __all__ = [
     "long_date",
     "month_end",
     "month_ends",
+    "period_ended_by",
     "report_windows",
     "year_earlier",
 ]
@@ -82,6 +83,19 @@ def report_period(start_on: dt.date, end_on: dt.date) -> Period:
                 f"{day.year} does not."
             )
     return Period(start_on, end_on)
+
+
+def period_ended_by(period: Period, today: dt.date) -> Period:
+    """`period`, refused with PeriodError when it has not ended by `today`: a period ends at the
+    end of its last day, so one ending today has not ended either. A report for it would count
+    records still to be written as if they were all there is."""
+    if period.end_on >= today:
+        raise PeriodError(
+            f"The period {period} has not ended: it ends on {long_date(period.end_on)} and "
+            f"today is {long_date(today)}. A report can only be produced for a period that has "
+            f"ended; choose an end month before {MONTH_NAMES[today.month - 1]} {today.year}."
+        )
+    return period
 
 
 @dataclass(frozen=True, order=True)

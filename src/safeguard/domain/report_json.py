@@ -15,7 +15,9 @@ from safeguard.domain.figures import (
     Report,
     TimelinessFigures,
 )
+from safeguard.domain.figures_v2 import FiguresV2
 from safeguard.domain.narrative import narrative_paragraphs
+from safeguard.domain.national_statistics import NationalComparison, PublishedFigure
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -49,6 +51,112 @@ def _late_json(late: LateConference, audience: Audience) -> dict[str, Any]:
     }
 
 
+def additions_json(additions: FiguresV2) -> dict[str, Any]:
+    """The version 2 keys (report-figures.md, "Version 2 additions"), plus the few that explain
+    them further: the year-earlier profile, the plans reaching two years, the previous period."""
+    profile = additions.population_profile
+    initial = additions.initial_conferences
+    enquiries = additions.enquiries
+    resolution = additions.escalations_resolution
+    rate = additions.rate_per_10000
+    previous = additions.previous_period
+    return {
+        "population_profile": {
+            "age_band": profile.age_band.as_dict(),
+            "sex": profile.sex.as_dict(),
+            "ethnicity_group": profile.ethnicity_group.as_dict(),
+            "disability": profile.disability.as_dict(),
+            "plan_length": profile.plan_length.as_dict(),
+        },
+        "population_change": {
+            "joined": additions.population_change.joined,
+            "left": additions.population_change.left,
+        },
+        "population_year_earlier": {
+            "age_band": additions.age_band_year_earlier.as_dict(),
+            "latest_category": additions.category_year_earlier.as_dict(),
+        },
+        "plans_reaching_2_years_within_6_months": additions.reaching_2_years_soon,
+        "initial_conferences": {
+            "held": initial.held,
+            "plan": initial.plan,
+            "no_plan": initial.no_plan,
+            "not_recorded": initial.not_recorded,
+            "conversion_percent": _number(initial.conversion_percent),
+        },
+        "enquiries": None
+        if enquiries is None
+        else {
+            "strategy_discussions": enquiries.strategy_discussions,
+            "no_further_action": enquiries.no_further_action,
+            "initial_conference_within_15_working_days": (
+                enquiries.initial_conference_within_15_working_days
+            ),
+            "waiting_at_period_end": enquiries.waiting_at_period_end,
+            "towards_conference": enquiries.towards_conference,
+        },
+        "escalations_resolution": {
+            "resolved": resolution.resolved,
+            "open_at_period_end": resolution.open_at_period_end,
+            "median_days_to_resolve": _number(resolution.median_days_to_resolve),
+            "by_stage": resolution.by_stage.as_dict(),
+        },
+        "escalations_by_organisation_previous_period": [
+            {"organisation": organisation, "count": count}
+            for organisation, count in additions.escalations_by_organisation_previous_period
+        ],
+        "previous_period": {
+            "start": previous.start_on.isoformat(),
+            "end": previous.end_on.isoformat(),
+        },
+        "chairs": [
+            {"chair": chair.chair, "meetings": chair.meetings, "conferences": chair.conferences}
+            for chair in additions.chairs
+        ],
+        "rate_per_10000": None
+        if rate is None
+        else {
+            "population_year": rate.population_year,
+            "population": rate.population,
+            "at_period_end": _number(rate.at_period_end),
+            "year_earlier": _number(rate.year_earlier),
+            "year_earlier_population_year": rate.year_earlier_population_year,
+            "plans_started": _number(rate.plans_started),
+        },
+    }
+
+
+def _published_json(figure: PublishedFigure | None) -> dict[str, Any] | None:
+    if figure is None:
+        return None
+    return {"value": float(figure.value), "source": figure.source, "note": figure.note}
+
+
+def comparison_json(comparison: NationalComparison) -> dict[str, Any]:
+    """Each measure for its year ending 31 March: the authority's figure beside England's and
+    the comparators' (null where not held)."""
+    return {
+        "comparator_areas": list(comparison.comparator_areas),
+        "comparators_problem": comparison.comparators_problem,
+        "rows": [
+            {
+                "measure": row.measure.code,
+                "label": row.measure.label,
+                "year_ending": row.year_ending_on.isoformat(),
+                "authority": _number(row.authority),
+                "england": _published_json(row.england),
+                "comparators": {
+                    area: _published_json(figure)
+                    for area, figure in zip(
+                        comparison.comparator_areas, row.comparators, strict=True
+                    )
+                },
+            }
+            for row in comparison.rows
+        ],
+    }
+
+
 def report_to_json(report: Report) -> dict[str, Any]:
     """The report as report-figures.md's JSON (plus the appendix, national figures, narrative)."""
     population = report.cp_population
@@ -58,7 +166,8 @@ def report_to_json(report: Report) -> dict[str, Any]:
     monitoring = report.monitoring_checks
     plans = report.plans
     participation = report.participation
-    return {
+    additions = report.additions
+    figures = {
         "period": {
             "start": report.period.start_on.isoformat(),
             "end": report.period.end_on.isoformat(),
@@ -156,6 +265,16 @@ def report_to_json(report: Report) -> dict[str, Any]:
             "ended": plans.ended,
             "ended_after_2_years_or_more": plans.ended_after_2_years_or_more,
             "open_by_category": _codes_json(plans.open_by_category),
+            **(
+                {}
+                if additions is None
+                else {
+                    "second_or_subsequent_within_2_years": (
+                        additions.second_or_subsequent_within_2_years
+                    ),
+                    "ended_by_length": additions.ended_by_length.as_dict(),
+                }
+            ),
         },
         "data_quality": [
             {"code": item.code, "message": item.message, "count": item.count}
@@ -163,7 +282,9 @@ def report_to_json(report: Report) -> dict[str, Any]:
         ],
         "audience": str(report.audience),
         "late_conferences": [_late_json(late, report.audience) for late in report.late_conferences],
-        "national_comparison": None if report.national is None else report.national.to_json(),
+        "national_comparison": (
+            None if report.comparison is None else comparison_json(report.comparison)
+        ),
         # project additions (docs/report-figures.md): per meeting held in the period
         "meetings_quoracy": {
             "quorate": report.meetings.quorate,
@@ -177,3 +298,6 @@ def report_to_json(report: Report) -> dict[str, Any]:
         },
         "narrative": narrative_paragraphs(report),
     }
+    if additions is not None:
+        figures.update(additions_json(additions))
+    return figures

@@ -118,3 +118,42 @@ ENQUIRY_OUTCOMES = Vocabulary(
     Term("conference", "Initial conference to be held", "an initial conference to be held"),
     Term("no_further_action", "No further action"),
 )
+# The version 2 figures' breakdowns (report-figures.md, "Version 2 additions").
+AGE_BANDS = Vocabulary(
+    Term("unborn", "Unborn"),
+    Term("under_1", "Under 1"),
+    Term("1_to_4", "1 to 4"),
+    Term("5_to_9", "5 to 9"),
+    Term("10_to_15", "10 to 15"),
+    Term("16_and_over", "16 and over"),
+)
+SEXES = Vocabulary(
+    Term("M", "Male", "boys"),
+    Term("F", "Female", "girls"),
+    Term("U", "Unknown or indeterminate", "children whose sex is unknown"),
+)
+ETHNICITY_GROUPS = Vocabulary(
+    Term("white", "White"),
+    Term("mixed", "Mixed or multiple"),
+    Term("asian", "Asian or Asian British", "Asian or Asian British"),
+    Term("black", "Black or Black British", "Black or Black British"),
+    Term("other", "Other ethnic group"),
+    Term("refused", "Refused"),
+    Term("not_obtained", "Information not yet obtained"),
+)
+DISABILITY = Vocabulary(
+    Term("yes", "Disabled"),
+    Term("no", "Not disabled"),
+)
+PLAN_LENGTHS = Vocabulary(
+    Term("under_3_months", "Under 3 months"),
+    Term("3_to_6_months", "3 to 6 months"),
+    Term("6_to_12_months", "6 to 12 months"),
+    Term("1_to_2_years", "1 to 2 years"),
+    Term("2_years_or_more", "2 years or more"),
+)
+ESCALATION_STAGES = Vocabulary(
+    Term("1", "Stage 1"),
+    Term("2", "Stage 2"),
+    Term("3", "Stage 3"),
+)

@@ -16,6 +16,7 @@ from safeguard.domain.periods import (
     PeriodError,
     latest_completed_half_year,
     month_end,
+    period_ended_by,
     report_period,
 )
 from safeguard.web.forms import GovukDateWidget, GovukForm
@@ -136,7 +137,7 @@ class ReportForm(GovukForm):
             self.add_error("end", "Enter the month the report ends in")
         else:
             try:
-                cleaned["period"] = report_period(start, end)
+                cleaned["period"] = period_ended_by(report_period(start, end), self.today)
             except PeriodError as error:
                 self.add_error("end", str(error))
         return cleaned
@@ -197,7 +198,7 @@ class ApiReportQuery:
             raise ValueError("give both from and to, or neither (the latest completed half-year)")
         try:
             if start is not None and end is not None:
-                period = report_period(start, end)
+                period = period_ended_by(report_period(start, end), self.today)
             else:
                 period = latest_completed_half_year(self.today)
         except PeriodError as error:

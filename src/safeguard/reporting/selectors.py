@@ -13,10 +13,11 @@ from collections.abc import Callable, Mapping
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Greatest, Substr
 
-from safeguard.cases.models import Child, Plan
+from safeguard.cases.models import Child, Enquiry, Plan, Population
 from safeguard.census.dfe_rules import dfe_rule_failures
-from safeguard.conferences.models import Invitation
+from safeguard.conferences.models import Conference, Invitation
 from safeguard.conferences.selectors import held_conferences, held_meetings
+from safeguard.conferences.timeliness import installation_rule_set
 from safeguard.domain.calendar import add_months
 from safeguard.domain.figures import (
     CONFERENCE_CALENDAR_YEARS,
@@ -33,8 +34,28 @@ from safeguard.domain.figures import (
     PlanCounts,
     Report,
     ReportInputs,
+    UnderFourCounts,
     VerdictCounts,
     build_report,
+)
+from safeguard.domain.figures_v2 import (
+    REPEAT_WINDOW_MONTHS,
+    ChildRecord,
+    ConferenceRecord,
+    EnquiryRecord,
+    EscalationRecord,
+    FiguresV2,
+    PlanRecord,
+    PopulationEstimate,
+    RecordsV2,
+    figures_v2,
+    previous_period,
+)
+from safeguard.domain.national_statistics import (
+    AuthorityYear,
+    NationalComparison,
+    national_comparison,
+    needed_years,
 )
 from safeguard.domain.periods import (
     FinancialYear,
@@ -50,6 +71,7 @@ from safeguard.domain.timeliness import ConferenceKind
 from safeguard.domain.vocabulary import ALERT_ROLES, NOT_RECORDED
 from safeguard.escalations.models import Escalation
 from safeguard.monitoring.models import MonitoringCheck
+from safeguard.reporting.national import comparator_figures, england_figures
 
 
 def _between(start_on: dt.date, end_on: dt.date, field: str = "held_on") -> Q:
@@ -223,6 +245,13 @@ def participation_counts(period: Period) -> ParticipationCounts:
         advocate_involved=Count("pk", filter=Q(advocate_involved=True)),
         preparation_session=Count("pk", filter=Q(preparation_session=True)),
     )
+    pn0 = Q(participation_code="PN0")
+    under_4 = rows.aggregate(
+        conferences=Count("pk", filter=pn0),
+        child_attended=Count("pk", filter=pn0 & Q(child_attended=True)),
+        advocate_involved=Count("pk", filter=pn0 & Q(advocate_involved=True)),
+        preparation_session=Count("pk", filter=pn0 & Q(preparation_session=True)),
+    )
 
     def by(field: str) -> dict[str, int]:
         return {
@@ -234,6 +263,7 @@ def participation_counts(period: Period) -> ParticipationCounts:
         **totals,
         views_shared_via=by("views_shared_via"),
         participation_code=by("participation_code"),
+        under_4=UnderFourCounts(**under_4),
     )
 
 
@@ -361,7 +391,7 @@ def late_conferences(period: Period) -> list[LateConference]:
             _between(*_dates(period)) | _between(last_year.start_on, last_year.end_on),
             verdict="out",
         )
-        .select_related("child__area")
+        .select_related("child__area", "meeting")
         .order_by("held_on", "conference_id")
     )
     late = []
@@ -377,6 +407,7 @@ def late_conferences(period: Period) -> list[LateConference]:
                 days_late=(row.held_on - row.due_on).days,
                 unit=row.child.area.name if row.child.area else "",
                 reason_recorded=row.out_of_timescale_reason,
+                meeting=row.meeting.reference,
             )
         )
     return late
@@ -511,6 +542,172 @@ RULE_CONFERENCE_FIELDS = (
 )
 
 
+def records_v2(period: Period) -> RecordsV2:
+    """The records the version 2 figures count, as plain values: the plans that could be in
+    force on the period end or a year earlier, end in the period or make a plan started in it a
+    repeat; the children of those plans; the conferences held in the period, and the initial
+    conferences (held or booked) of the children with an enquiry; the enquiries up to the period
+    end; the escalations still open, resolved or raised since the previous period began; the
+    population estimates. Conferences other than held ones are filtered in the figures (a booked
+    initial conference still stops an enquiry waiting)."""
+    start_on, end_on = _dates(period)
+    earliest = min(year_earlier(end_on), add_months(start_on, -REPEAT_WINDOW_MONTHS))
+    plans = Plan.objects.filter(
+        Q(start_on__lte=end_on), Q(end_on__isnull=True) | Q(end_on__gte=earliest)
+    )
+    plan_records = [
+        PlanRecord(child, start_on_, end_on_, category or "")
+        for child, start_on_, end_on_, category in plans.values_list(
+            "child__child_id", "start_on", "end_on", "latest_category"
+        )
+    ]
+    children = {
+        key: ChildRecord(key, born, sex or "", ethnicity or "", disability)
+        for key, born, sex, ethnicity, disability in Child.objects.filter(
+            pk__in=plans.values("child_id")
+        ).values_list("child_id", "date_of_birth", "sex", "ethnicity", "disability")
+    }
+    enquiries = Enquiry.objects.filter(strategy_discussion_on__lte=end_on)
+    enquiries_recorded = Enquiry.objects.exists()
+    fields = ("child__child_id", "kind", "held_on", "status", "outcome", "chair__name",
+              "meeting__reference")  # fmt: skip
+    rows = list(
+        Conference.objects.filter(_between(start_on, end_on), status="held").values_list(*fields)
+    )
+    if enquiries_recorded:
+        # The enquiries' children's initial conferences, held or booked, up to two months after
+        # the period end (15 working days after the last strategy discussion fall within it).
+        rows += Conference.objects.filter(
+            Q(held_on__lt=start_on) | Q(held_on__gt=end_on) | ~Q(status="held"),
+            kind=ConferenceKind.initial,
+            status__in=["held", "booked"],
+            child__in=enquiries.values("child_id"),
+            held_on__lte=add_months(end_on, 2),
+        ).values_list(*fields)
+    conference_records = [
+        ConferenceRecord(child, kind, held_on, status, outcome or "", chair or "", meeting)
+        for child, kind, held_on, status, outcome, chair, meeting in rows
+    ]
+    previous = previous_period(period)
+    escalations = Escalation.objects.filter(raised_on__lte=end_on).filter(
+        Q(resolved_on__isnull=True)
+        | Q(resolved_on__gte=previous.start_on)
+        | Q(raised_on__gte=previous.start_on)
+    )
+    return RecordsV2(
+        children=children,
+        plans=plan_records,
+        conferences=conference_records,
+        enquiries=[
+            EnquiryRecord(child, on, outcome or "")
+            for child, on, outcome in enquiries.values_list(
+                "child__child_id", "strategy_discussion_on", "outcome"
+            )
+        ],
+        enquiries_recorded=enquiries_recorded,
+        escalations=[
+            EscalationRecord(raised_on, organisation, formal, stage, resolved_on)
+            for raised_on, organisation, formal, stage, resolved_on in escalations.values_list(
+                "raised_on", "organisation_type__name", "formal", "stage", "resolved_on"
+            )
+        ],
+        population=[
+            PopulationEstimate(year, children)
+            for year, children in Population.objects.values_list("year", "children")
+        ],
+    )
+
+
+def additions_count(period: Period, include_informal: bool) -> FiguresV2:
+    """The version 2 figures for `period`, counted by the domain from `records_v2`."""
+    return figures_v2(
+        records_v2(period),
+        period=period,
+        include_informal=include_informal,
+        calendar=installation_rule_set().calendar,
+    )
+
+
+def authority_years(years: list[dt.date]) -> list[AuthorityYear]:
+    """The authority's counts for each year ending 31 March in `years`, as DfE counts them (for
+    the national comparison): on a plan at the end of 31 March, plans started and ended in the
+    year, held initial conferences within timescale, initial categories at 31 March. One pass
+    over the plans and one over the initial conferences for every year together."""
+    if not years:
+        return []
+    windows = [(dt.date(year.year - 1, 4, 1), year) for year in years]
+    earlier_plan = Plan.objects.filter(child=OuterRef("child"), start_on__lt=OuterRef("start_on"))
+    plan_totals = Plan.objects.aggregate(
+        **{
+            f"{name}_{index}": Count("pk", filter=condition)
+            for index, (first, last) in enumerate(windows)
+            for name, condition in (
+                ("started", _between(first, last, "start_on")),
+                ("repeat", _between(first, last, "start_on") & Q(Exists(earlier_plan))),
+                ("ended", _between(first, last, "end_on")),
+                (
+                    "long",
+                    _between(first, last, "end_on")
+                    & Q(end_on__gte=F("start_on") + dt.timedelta(days=TWO_YEARS_IN_DAYS)),
+                ),
+            )
+        }
+    )
+    initial = Conference.objects.filter(
+        _between(windows[0][0], windows[-1][1]), kind=ConferenceKind.initial, status="held"
+    ).aggregate(
+        **{
+            f"{name}_{index}": Count("pk", filter=condition)
+            for index, (first, last) in enumerate(windows)
+            for name, condition in (
+                ("held", _between(first, last)),
+                ("within", _between(first, last) & Q(verdict="within")),
+            )
+        }
+    )
+    on_plan = on_plan_counts(years)
+    estimates = sorted(Population.objects.values_list("year", "children"))
+    result = []
+    for index, year_ending_on in enumerate(years):
+        in_force = Plan.objects.filter(
+            Q(start_on__lte=year_ending_on),
+            Q(end_on__isnull=True) | Q(end_on__gt=year_ending_on),
+        ).exclude(initial_category="")
+        categories = {
+            row["initial_category"]: row["count"]
+            for row in in_force.values("initial_category").annotate(count=Count("pk")).order_by()
+        }
+        population = [children for y, children in estimates if y <= year_ending_on.year]
+        result.append(
+            AuthorityYear(
+                year_ending_on=year_ending_on,
+                on_plan=on_plan[year_ending_on],
+                started=plan_totals[f"started_{index}"],
+                second_or_subsequent=plan_totals[f"repeat_{index}"],
+                ended=plan_totals[f"ended_{index}"],
+                ended_2_years_or_more=plan_totals[f"long_{index}"],
+                initial_held=initial[f"held_{index}"],
+                initial_within=initial[f"within_{index}"],
+                initial_category=categories,
+                population=population[-1] if population else None,
+            )
+        )
+    return result
+
+
+def comparison_count(period: Period) -> NationalComparison:
+    """England's and the comparators' published figures beside the authority's own, each for
+    the year ending 31 March that England's figure is for."""
+    comparators, problem = comparator_figures()
+    published = england_figures() + comparators
+    return national_comparison(
+        published,
+        authority_years(list(needed_years(published, period.end_on))),
+        period.end_on,
+        comparators_problem=problem,
+    )
+
+
 def report_inputs(
     *,
     period: Period,
@@ -551,6 +748,8 @@ def report_inputs(
         data_quality=data_quality(period),
         generated_on=generated_on,
         meetings=meeting_counts(period),
+        additions=additions_count(period, include_informal),
+        comparison=comparison_count(period),
     )
 
 

@@ -7,6 +7,8 @@ Environment variables (all optional here; production.py requires some):
   (default ``./data``), created on first use.
 - SAFEGUARD_AUTHORITY_NAME: shown on reports and pages.
 - SAFEGUARD_NATION: england (default), wales, scotland, northern_ireland.
+- SAFEGUARD_COMPARATORS_CSV: the region's and statistical neighbours' published figures, shown
+  beside England's in the report (docs/report-figures.md).
 """
 
 import os
@@ -43,6 +45,9 @@ ALLOWED_HOSTS = [h for h in os.environ.get("SAFEGUARD_ALLOWED_HOSTS", "").split(
 
 AUTHORITY_NAME = os.environ.get("SAFEGUARD_AUTHORITY_NAME", "Safeguard demo authority")
 NATION = os.environ.get("SAFEGUARD_NATION", "england")
+# A CSV of the region's and statistical neighbours' published figures, shown beside England's in
+# the report (docs/report-figures.md, "England and comparators"); blank: none.
+COMPARATORS_CSV = os.environ.get("SAFEGUARD_COMPARATORS_CSV", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

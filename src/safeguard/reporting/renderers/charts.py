@@ -25,7 +25,14 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.typing import RcKeyType
 
 from safeguard.domain.figures import MONTH_ABBREVIATIONS, Report
+from safeguard.domain.narrative import (
+    age_band_summary,
+    chair_summary,
+    escalation_change_summary,
+    plan_length_summary,
+)
 from safeguard.domain.report_json import report_to_json
+from safeguard.domain.vocabulary import AGE_BANDS, NOT_RECORDED, PLAN_LENGTHS
 
 # A restrained palette: navy first, then muted tones that stay distinct in greyscale print.
 PALETTE = (
@@ -265,12 +272,139 @@ def escalations_per_month_chart(report: Report) -> Chart:
     )
 
 
+def _paired_bars(
+    axes: Axes,
+    labels: list[str],
+    first: tuple[str, list[int]],
+    second: tuple[str, list[int]],
+    *,
+    horizontal: bool = False,
+) -> None:
+    """Two bars per label: the earlier (or other) series light and hatched, the later solid navy,
+    so they stay apart in greyscale print."""
+    positions = list(range(len(labels)))
+    width = 0.38
+    for offset, (name, values), (color, edge, hatch) in (
+        (-width / 2, first, ("#c6d2e1", PALETTE[1], "///")),
+        (width / 2, second, (PALETTE[0], PALETTE[0], None)),
+    ):
+        at = [p + offset for p in positions]
+        bars = (
+            axes.barh(at, values, height=width, label=name, linewidth=0.6, color=color,
+                      edgecolor=edge, hatch=hatch)
+            if horizontal
+            else axes.bar(at, values, width=width, label=name, linewidth=0.6, color=color,
+                          edgecolor=edge, hatch=hatch)
+        )  # fmt: skip
+        axes.bar_label(bars, padding=2, fontsize=7.5, color=TEXT)
+    if horizontal:
+        axes.set_yticks(positions, labels)
+        axes.invert_yaxis()
+    else:
+        axes.set_xticks(positions, labels)
+
+
+def age_bands_chart(report: Report) -> Chart:
+    additions = report.additions
+    assert additions is not None
+    population = report.cp_population
+    title = "Children on a plan by age band"
+    now = additions.population_profile.age_band
+    earlier = additions.age_band_year_earlier
+    with rc_context(_RC):
+        figure, axes = _new_figure(height=3.2)
+        _paired_bars(
+            axes,
+            [AGE_BANDS.label(code) for code, _ in now.entries],
+            (population.year_earlier_on.strftime("%d %b %Y"), [earlier[c] for c, _ in now.entries]),
+            (population.at_period_end_on.strftime("%d %b %Y"), [n for _, n in now.entries]),
+        )
+        axes.legend(loc="upper right", fontsize=8)
+        _style_axes(axes, title, "Age band", "Children on a plan")
+        axes.margins(y=0.12)
+    return _finish("age_bands", title, age_band_summary(report), figure)
+
+
+def plan_lengths_chart(report: Report) -> Chart:
+    additions = report.additions
+    assert additions is not None
+    title = "Plans by length"
+    in_force = additions.population_profile.plan_length
+    ended = additions.ended_by_length
+    with rc_context(_RC):
+        figure, axes = _new_figure(height=3.0)
+        _paired_bars(
+            axes,
+            [PLAN_LENGTHS.label(code) for code, _ in in_force.entries],
+            ("Ended in the period", [ended[c] for c, _ in in_force.entries]),
+            ("In force at the end", [n for _, n in in_force.entries]),
+        )
+        axes.legend(loc="upper right", fontsize=8)
+        _style_axes(axes, title, "Length of plan", "Plans")
+        axes.margins(y=0.12)
+    return _finish("plan_lengths", title, plan_length_summary(report), figure)
+
+
+def escalations_change_chart(report: Report) -> Chart:
+    additions = report.additions
+    assert additions is not None
+    title = "Escalations by organisation, two periods"
+    previous = dict(additions.escalations_by_organisation_previous_period)
+    current = {e.organisation: e.count for e in report.escalations_by_organisation}
+    names = sorted(set(previous) | set(current), key=lambda n: (-current.get(n, 0), n))
+    with rc_context(_RC):
+        figure, axes = _new_figure(height=max(2.4, 0.42 * len(names) + 1.2))
+        _paired_bars(
+            axes,
+            names,
+            ("Previous period", [previous.get(n, 0) for n in names]),
+            ("This period", [current.get(n, 0) for n in names]),
+            horizontal=True,
+        )
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.legend(loc="lower right", fontsize=8)
+        _style_axes(axes, title, "Escalations", "")
+        axes.grid(True, axis="x", color=GRID, linewidth=0.6)
+        axes.grid(False, axis="y")
+        axes.margins(x=0.1)
+        if not names:
+            axes.text(0.5, 0.5, "No escalations in either period", transform=axes.transAxes,
+                      ha="center", va="center")  # fmt: skip
+    return _finish("escalations_change", title, escalation_change_summary(report), figure)
+
+
+def chairs_chart(report: Report) -> Chart:
+    additions = report.additions
+    assert additions is not None
+    title = "Conferences held in the period, by chair"
+    chairs = additions.chairs
+    with rc_context(_RC):
+        figure, axes = _new_figure(height=max(2.2, 0.3 * len(chairs) + 1.1))
+        names = ["Not recorded" if c.chair == NOT_RECORDED else c.chair for c in chairs]
+        bars = axes.barh(names, [c.conferences for c in chairs], color=PALETTE[0], height=0.6)
+        axes.bar_label(bars, padding=3, fontsize=8, color=TEXT)
+        axes.invert_yaxis()
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _style_axes(axes, title, "Conferences", "")
+        axes.grid(True, axis="x", color=GRID, linewidth=0.6)
+        axes.grid(False, axis="y")
+        axes.margins(x=0.1)
+    return _finish("chairs", title, chair_summary(report), figure)
+
+
 CHART_BUILDERS = (
     on_plan_chart,
     conferences_per_month_chart,
     conferences_cumulative_chart,
     escalations_by_organisation_chart,
     escalations_per_month_chart,
+)
+# The version 2 figures' charts: drawn when the report has them.
+ADDITION_CHART_BUILDERS = (
+    age_bands_chart,
+    plan_lengths_chart,
+    escalations_change_chart,
+    chairs_chart,
 )
 
 
@@ -291,7 +425,8 @@ def report_charts(report: Report, *, formats: Iterable[str] = ("svg", "png")) ->
             return _DRAWN[key]
     token = _FORMATS.set(frozenset(formats))
     try:
-        charts = {chart.key: chart for chart in (build(report) for build in CHART_BUILDERS)}
+        builders = CHART_BUILDERS + (ADDITION_CHART_BUILDERS if report.additions else ())
+        charts = {chart.key: chart for chart in (build(report) for build in builders)}
     finally:
         _FORMATS.reset(token)
     with _DRAWN_LOCK:

@@ -18,21 +18,37 @@ from safeguard.domain.figures import (
     LateConference,
     Report,
 )
+from safeguard.domain.figures_v2 import Counts, FiguresV2, percent
 from safeguard.domain.narrative import (
     COUNT_BY_DESCRIPTIONS,
     Narrative,
+    age_band_summary,
+    chair_summary,
+    escalation_change_summary,
     narrative_for,
     ordinal_date,
+    plan_length_summary,
 )
-from safeguard.domain.national_statistics import NationalFigures
+from safeguard.domain.national_statistics import (
+    ComparisonRow,
+    NationalComparison,
+    PublishedFigure,
+)
 from safeguard.domain.vocabulary import (
+    AGE_BANDS,
     ALERT_ROLES,
     CONFERENCE_KINDS,
+    DISABILITY,
     ESCALATION_REASONS,
+    ESCALATION_STAGES,
+    ETHNICITY_GROUPS,
     NOT_RECORDED,
     PARTICIPATION_CODES,
     PLAN_CATEGORIES,
+    PLAN_LENGTHS,
+    SEXES,
     VIEWS_SHARED_VIA,
+    Vocabulary,
 )
 
 Cell = int | Decimal | date | str | None
@@ -59,6 +75,8 @@ class Table:
 class Figure:
     chart_key: str
     caption: str
+    # The chart's message in one sentence, with its main figures (its alternative text).
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,73 +148,58 @@ def _timeliness_row(label: str, figures) -> tuple[Cell, ...]:  # noqa: ANN001
     )
 
 
-def _national_table(report: Report, national: NationalFigures | None) -> Table:
-    plans = report.plans
-    population = report.cp_population
-    england = (
-        "England"
-        if national is None
-        else f"England, year ending {ordinal_date(national.year_ending_on)}"
-    )
+def _year_name(year_ending_on: date) -> str:
+    return f"{year_ending_on.year - 1}/{year_ending_on.year % 100:02d}"
 
-    def held(value):  # noqa: ANN001, ANN202
-        return "Not held" if national is None or value is None else value
 
-    rows: list[tuple[Cell, ...]] = [
+def _national_table(report: Report, comparison: NationalComparison | None) -> Table | None:
+    """Each measure for one year ending 31 March: the authority's figure counted for that year
+    beside England's (and the comparators') published figure for it: a year with a year, rates
+    with rates."""
+    if comparison is None:
+        return None
+
+    def published(figure: PublishedFigure | None) -> Cell:
+        return "Not held" if figure is None else figure.value
+
+    def own(row: ComparisonRow) -> Cell:
+        if row.authority is not None:
+            return row.authority
+        return "No population estimate" if not row.measure.percent else "None in the year"
+
+    values = 2 + len(comparison.comparator_areas)  # this authority, England, the comparators
+    rows = tuple(
         (
-            "Children subject to a plan at the end of the period (England: at 31 March)",
-            population.at_period_end,
-            held(national and national.on_plan_at_31_march),
-        ),
-        (
-            "Plans started (this authority: in the period; England: in the year)",
-            plans.started,
-            held(national and national.plans_started),
-        ),
-        (
-            "Plans ended (this authority: in the period; England: in the year)",
-            plans.ended,
-            held(national and national.plans_ended),
-        ),
-        (
-            "Plans started that were a second or subsequent plan (%)",
-            plans.second_or_subsequent_percent,
-            held(national and national.second_or_subsequent_percent),
-        ),
-        (
-            "Plans ended that had lasted two years or more (%)",
-            plans.ended_after_2_years_or_more_percent,
-            held(national and national.ended_after_2_years_or_more_percent),
-        ),
-    ]
-    for category in plans.open_by_category:
-        if category.code == NOT_RECORDED:
-            continue
-        rows.append(
-            (
-                f"Children on a plan: {PLAN_CATEGORIES.phrase(category.code)} (%)",
-                plans.open_category_percent(category.code),
-                held(national and national.category_percent(category.code)),
-            )
+            row.measure.label,
+            _year_name(row.year_ending_on),
+            own(row),
+            published(row.england),
+            *(published(figure) for figure in row.comparators),
         )
+        for row in comparison.rows
+    )
     note = (
-        "England's figures are not held for any year ending on or before the period end."
-        if national is None
-        else (
-            f"Source for England: {national.source} ({national.release_url}). England's "
-            "categories are the initial category of the plans of children on a plan at 31 "
-            "March; this authority's are the latest category of the plans open at the end of "
-            "the period, as a share of those with a category recorded. 'Not held' marks a "
-            "figure not yet verified against the publication."
-        )
+        "Each row sets one year ending 31 March beside the same year: this authority's figure is "
+        "counted from its records for that year, not for the report period, and the year is the "
+        "latest one with England's figure held. Source for England: Department for Education, "
+        "'Children in need' (formerly 'Characteristics of children in need'), as listed in "
+        "Safeguard's data file (version 1), "
+        "https://explore-education-statistics.service.gov.uk/find-statistics/children-in-need. "
+        "'Not held': DfE publishes the figure but Safeguard's file does not hold a checked value "
+        "for that year. Rates use the population estimates recorded for the authority. Initial "
+        "conferences: this authority counts 15 working days from the strategy discussion (its "
+        "timeliness rule), DfE from the start of the section 47 enquiry. Categories: the initial "
+        "category of the plans of children on a plan at 31 March, as a share of those with one."
     )
+    if comparison.comparators_problem:
+        note += f" The comparators' figures could not be shown: {comparison.comparators_problem}."
     return Table(
         key="National comparison",
-        caption="This authority's measures beside England's published figures",
-        columns=("Measure", "This authority", england),
-        rows=tuple(rows),
-        percent_columns=frozenset(),  # mixed rows: percentages are labelled in the measure
+        caption="This authority beside England's published figures, year by year",
+        columns=("Measure", "Year", "This authority", "England", *comparison.comparator_areas),
+        rows=rows,
         note=note,
+        column_shares=(0.44, 0.1, *(0.46 / values for _ in range(values))),
     )
 
 
@@ -252,10 +255,310 @@ def _late_conferences_table(
     )
 
 
+def _appendix_opening(report: Report, *, identified: bool) -> str:
+    """What Appendix A lists, with its rows and the meetings they make up counted, so that its
+    rows agree with the timeliness sentences whichever way conferences are counted."""
+    late = report.late_conferences
+    if not late:
+        return (
+            "No conference was held out of timescale in the last complete year or in this period."
+        )
+    year = report.timeliness.last_complete_year
+    rows = len(late)
+    meetings = len({c.meeting or c.conference_id or str(index) for index, c in enumerate(late)})
+    opening = (
+        f"Each of the {rows:,} {'row' if rows == 1 else 'rows'} below is one child at one "
+        "conference held out of timescale, in the last complete year (the year ending "
+        f"{ordinal_date(year.end_on)}) or in this period"
+    )
+    if report.count_by == "meeting":
+        opening += (
+            f"; they were at {meetings:,} {'meeting' if meetings == 1 else 'meetings'}, as this "
+            "report counts them (a meeting is out of timescale when any child's conference at it "
+            "is)"
+        )
+    opening += "."
+    if identified:
+        return opening + " The reason recorded is shown as typed."
+    return opening + " This version holds no child or conference identifier and no reason as typed."
+
+
 def _with_ids(message: str, record_ids: tuple[str, ...]) -> str:
     """A data-quality item's description, naming its records in the internal report (the
     members' report has no ids: figures.for_audience removed them)."""
     return f"{message}: {', '.join(record_ids)}" if record_ids else message
+
+
+# --------------------------------------------------------------------------------------------
+# The version 2 figures' tables and charts (report-figures.md, "Version 2 additions")
+
+
+def _change(before: int, after: int) -> int:
+    return after - before
+
+
+def _counts_table(
+    key: str, caption: str, heading: str, counts: Counts, labels: Vocabulary, total: str = "Total"
+) -> Table:
+    return Table(
+        key=key,
+        caption=caption,
+        columns=(heading, "Children", "Share"),
+        rows=tuple(
+            (labels.label(code), count, percent(count, counts.total))
+            for code, count in counts.entries
+        ),
+        total_row=(total, counts.total, None),
+        percent_columns=frozenset({2}),
+    )
+
+
+def _population_change_table(report: Report, additions: FiguresV2) -> Table:
+    population = report.cp_population
+    change = additions.population_change
+    return Table(
+        key="Population change",
+        caption="How the number of children on a plan changed over the year",
+        columns=("Measure", "Children"),
+        rows=(
+            (f"On a plan on {ordinal_date(population.year_earlier_on)}", population.year_earlier),
+            ("Joined: made subject to a plan, and on one at the end", change.joined),
+            ("Left: on a plan a year earlier, and not at the end", change.left),
+            (f"On a plan on {ordinal_date(population.at_period_end_on)}", population.at_period_end),
+        ),
+        note="The number at the end is the number a year earlier, plus those who joined, less "
+        "those who left. A child whose plan ended and who was on a new plan again at the end "
+        "counts in neither.",
+    )
+
+
+def _rate_table(additions: FiguresV2) -> Table | None:
+    rate = additions.rate_per_10000
+    if rate is None:
+        return None
+    return Table(
+        key="Rates per 10000",
+        caption="Rates per 10,000 children living in the area",
+        columns=("Measure", "Rate per 10,000", "Population estimate used"),
+        rows=(
+            (
+                "Children on a plan at the end of the period",
+                rate.at_period_end,
+                f"{rate.population_year}: {rate.population:,}",
+            ),
+            (
+                "Children on a plan a year earlier",
+                rate.year_earlier,
+                ""
+                if rate.year_earlier_population_year is None
+                else str(rate.year_earlier_population_year),
+            ),
+            ("Plans started in the period", rate.plans_started, str(rate.population_year)),
+        ),  # fmt: skip
+        note="Each rate uses the latest population estimate for a year on or before the date's "
+        "year. A rate for plans started in a period shorter than a year is not an annual rate.",
+    )
+
+
+def _profile_blocks(report: Report, additions: FiguresV2) -> tuple[Table | Figure, ...]:
+    profile = additions.population_profile
+    earlier = additions.age_band_year_earlier
+    population = report.cp_population
+    return (
+        Table(
+            key="Age on plan",
+            caption="Children on a plan by age band, a year earlier and at the end of the period",
+            columns=(
+                "Age band",
+                ordinal_date(population.year_earlier_on),
+                ordinal_date(population.at_period_end_on),
+                "Change",
+            ),
+            rows=tuple(
+                (AGE_BANDS.label(code), earlier[code], count, _change(earlier[code], count))
+                for code, count in profile.age_band.entries
+            ),
+            total_row=(
+                "Total",
+                earlier.total,
+                profile.age_band.total,
+                _change(earlier.total, profile.age_band.total),
+            ),
+            note="Age on the day, in whole years; unborn: no date of birth, or one after the day.",
+        ),
+        Figure(
+            "age_bands",
+            "Children on a plan by age band, a year earlier and at the end of the period",
+            summary=age_band_summary(report),
+        ),
+        _counts_table(
+            "Sex on plan",
+            "Children on a plan at the end of the period, by sex",
+            "Sex",
+            profile.sex,
+            SEXES,
+        ),  # fmt: skip
+        _counts_table(
+            "Ethnicity on plan",
+            "Children on a plan at the end of the period, by ethnic group",
+            "Ethnic group",
+            profile.ethnicity_group,
+            ETHNICITY_GROUPS,
+        ),
+        _counts_table(
+            "Disability on plan",
+            "Children on a plan at the end of the period, by disability",
+            "Disability",
+            profile.disability,
+            DISABILITY,
+        ),
+        Table(
+            key="Plan lengths",
+            caption="How long plans had lasted: plans in force at the end of the period, and plans "
+            "that ended in it",
+            columns=("Length", "In force at the end", "Ended in the period"),
+            rows=tuple(
+                (PLAN_LENGTHS.label(code), count, additions.ended_by_length[code])
+                for code, count in profile.plan_length.entries
+            ),
+            total_row=("Total", profile.plan_length.total, additions.ended_by_length.total),
+            note="In force: from the plan's start to the end of the period. Ended: from its start "
+            "to its end. Lengths are counted in calendar months (3 months after 31 January is 30 "
+            "April).",
+        ),
+        Figure(
+            "plan_lengths",
+            "Plans by length: in force at the end of the period, and ended in it",
+            summary=plan_length_summary(report),
+        ),
+    )
+
+
+def _initial_blocks(additions: FiguresV2) -> tuple[Table | Figure, ...]:
+    initial = additions.initial_conferences
+    blocks: list[Table | Figure] = [
+        Table(
+            key="Initial outcomes",
+            caption="Initial conferences held in the period, by outcome",
+            columns=("Outcome", "Initial conferences"),
+            rows=(
+                ("A child protection plan", initial.plan),
+                ("No plan", initial.no_plan),
+                ("Outcome not recorded", initial.not_recorded),
+                ("Conversion to a plan (of those with an outcome)", initial.conversion_percent),
+            ),
+            total_row=None,
+            percent_columns=frozenset({1}),
+            note=f"Initial conferences held: {initial.held:,}. Each child at a conference counts "
+            "once.",
+        )
+    ]
+    enquiries = additions.enquiries
+    if enquiries is not None:
+        blocks.append(
+            Table(
+                key="Enquiries",
+                caption="Enquiries (section 47) and the initial conferences that followed",
+                columns=("Measure", "Enquiries"),
+                rows=(
+                    ("Strategy discussions in the period", enquiries.strategy_discussions),
+                    ("of which no further action", enquiries.no_further_action),
+                    (
+                        "of which going towards a conference (or outcome blank)",
+                        enquiries.towards_conference,
+                    ),
+                    (
+                        "of those, initial conference within 15 working days",
+                        enquiries.initial_conference_within_15_working_days,
+                    ),
+                    (
+                        "Waiting at the end of the period: no initial conference held or booked",
+                        enquiries.waiting_at_period_end,
+                    ),
+                ),  # fmt: skip
+                note="An enquiry is matched to the child's first initial conference held on or "
+                "after its strategy discussion. Waiting counts enquiries from any earlier period.",
+            )
+        )
+    return tuple(blocks)
+
+
+def _escalation_blocks(report: Report, additions: FiguresV2) -> tuple[Table | Figure, ...]:
+    previous = dict(additions.escalations_by_organisation_previous_period)
+    current = {e.organisation: e.count for e in report.escalations_by_organisation}
+    names = sorted(set(previous) | set(current), key=lambda n: (-current.get(n, 0), n))
+    period = additions.previous_period
+    resolution = additions.escalations_resolution
+    return (
+        Table(
+            key="Escalations by period",
+            caption="Escalations by organisation: the previous period and this one",
+            columns=("Organisation", "Previous period", "This period", "Change"),
+            rows=tuple(
+                (
+                    name,
+                    previous.get(name, 0),
+                    current.get(name, 0),
+                    _change(previous.get(name, 0), current.get(name, 0)),
+                )
+                for name in names
+            ),  # fmt: skip
+            total_row=(
+                "Total",
+                sum(previous.values()),
+                report.escalations_total,
+                _change(sum(previous.values()), report.escalations_total),
+            ),
+            note=f"The previous period: {ordinal_date(period.start_on)} – "
+            f"{ordinal_date(period.end_on)}, the same number of months.",
+        ),
+        Figure(
+            "escalations_change",
+            "Escalations by organisation: the previous period and this one",
+            summary=escalation_change_summary(report),
+        ),
+        Table(
+            key="Escalation outcomes",
+            caption="How escalations were resolved",
+            columns=("Measure", "Escalations"),
+            rows=(
+                ("Resolved in the period (whenever raised)", resolution.resolved),
+                ("Median days from raised to resolved", resolution.median_days_to_resolve),
+                ("Open at the end of the period", resolution.open_at_period_end),
+                *(
+                    (
+                        f"Raised in the period, now at {ESCALATION_STAGES.label(code).lower()}"
+                        if code != NOT_RECORDED
+                        else "Raised in the period, stage not recorded",
+                        count,
+                    )
+                    for code, count in resolution.by_stage.entries
+                ),
+            ),  # fmt: skip
+        ),
+    )
+
+
+def _chair_blocks(report: Report, additions: FiguresV2) -> tuple[Table | Figure, ...]:
+    if not additions.chairs:
+        return ()
+    return (
+        Table(
+            key="Chairs",
+            caption="Conferences held in the period, by chair",
+            columns=("Chair", "Meetings", "Conferences"),
+            rows=tuple(
+                ("Not recorded" if c.chair == NOT_RECORDED else c.chair, c.meetings, c.conferences)
+                for c in additions.chairs
+            ),
+            total_row=("Total", None, sum(c.conferences for c in additions.chairs)),
+            note="A meeting whose children had two chairs recorded counts once for each, so "
+            "meetings are not totalled.",
+        ),
+        Figure(
+            "chairs", "Conferences held in the period, by chair", summary=chair_summary(report)
+        ),  # fmt: skip
+    )
 
 
 def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Document:
@@ -271,12 +574,19 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
     span = f"{period.start_on:%B} – {period.end_on:%B %Y}"
     kind = "formal and informal" if report.include_informal else "formal"
     identified = report.audience is Audience.INTERNAL
+    additions = report.additions
+    rate_table = None if additions is None else _rate_table(additions)
 
     sections = [
         Section(
             "child-protection",
             "Child Protection",
-            (*narrative.cp_population, *narrative.unborn),
+            (
+                *narrative.cp_population,
+                *narrative.population_change,
+                *narrative.rates,
+                *narrative.unborn,
+            ),
             (
                 Table(
                     key="On plan",
@@ -287,6 +597,8 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                         (population.at_period_end_on, population.at_period_end),
                     ),
                 ),
+                *(() if additions is None else (_population_change_table(report, additions),)),
+                *(() if rate_table is None else (rate_table,)),
                 Figure("on_plan", "Children subject to a CP plan at each month end, three years"),
                 _month_grid(report),
                 Table(
@@ -308,9 +620,21 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                 ),
             ),
         ),
+        *(
+            ()
+            if additions is None
+            else (
+                Section(
+                    "profile",
+                    "Children on a plan: who they are and for how long",
+                    (*narrative.population_profile, *narrative.plan_lengths),
+                    _profile_blocks(report, additions),
+                ),
+            )
+        ),
         Section(
-            "population",
-            "Child Protection Population",
+            "conferences",
+            "Child protection conferences held",
             narrative.conferences,
             (
                 _years_table(
@@ -368,6 +692,18 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                     ),
                 ),
             ),
+        ),
+        *(
+            ()
+            if additions is None
+            else (
+                Section(
+                    "initial-conferences",
+                    "Initial conferences and enquiries",
+                    narrative.initial_conferences,
+                    _initial_blocks(additions),
+                ),
+            )
         ),
         Section(
             "participation",
@@ -468,7 +804,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
         Section(
             "escalations",
             "Identifying good practice, problem resolution and escalation",
-            narrative.escalations,
+            (*narrative.escalations, *narrative.escalation_changes),
             (
                 Table(
                     key="Escalations by organisation",
@@ -507,6 +843,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                     total_row=("Total", *(fy.total for fy in report.escalations_by_month)),
                 ),
                 Figure("escalations_per_month", "Escalations raised each month, by financial year"),
+                *(() if additions is None else _escalation_blocks(report, additions)),
             ),
         ),
         Section(
@@ -555,10 +892,22 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                 ),
             ),
         ),
+        *(
+            ()
+            if additions is None or not additions.chairs
+            else (
+                Section(
+                    "chairs",
+                    "Chairs' workload",
+                    narrative.chairs,
+                    _chair_blocks(report, additions),
+                ),
+            )
+        ),
         Section(
             "national",
             "Child protection plans and the national picture",
-            narrative.plans,
+            (*narrative.plans, *narrative.national),
             (
                 Table(
                     key="Plans",
@@ -567,6 +916,16 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                     rows=(
                         ("Plans started", report.plans.started),
                         ("of which second or subsequent plans", report.plans.second_or_subsequent),
+                        *(
+                            ()
+                            if additions is None
+                            else (
+                                (
+                                    "of which within two years of an earlier plan ending",
+                                    additions.second_or_subsequent_within_2_years,
+                                ),
+                            )
+                        ),
                         ("Plans ended", report.plans.ended),
                         (
                             "of which lasted two years or more",
@@ -584,7 +943,11 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                     ),
                     total_row=("Total", report.plans.open_total),
                 ),
-                _national_table(report, report.national),
+                *(
+                    ()
+                    if (national := _national_table(report, report.comparison)) is None
+                    else (national,)
+                ),
             ),
         ),
         Section(
@@ -617,19 +980,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
         Section(
             "appendix-late",
             "Appendix A: Conferences held out of timescale",
-            (
-                (
-                    "Every conference held out of timescale in the last complete year and in this "
-                    "period, with the reason recorded."
-                    if identified
-                    else "Every conference held out of timescale in the last complete year and "
-                    "in this period. This version holds no child or conference identifier and "
-                    "no reason as typed."
-                )
-                if report.late_conferences
-                else "No conference was held out of timescale in the last complete year or in "
-                "this period.",
-            ),
+            (_appendix_opening(report, identified=identified),),
             (
                 (_late_conferences_table(report.late_conferences, identified=identified),)
                 if report.late_conferences
@@ -654,9 +1005,11 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
         period_text=period_text,
         produced_on_text=ordinal_date(report.generated_on),
         count_by_text=COUNT_BY_DESCRIPTIONS[str(report.count_by)],
-        escalations_text=f"Escalations: {kind} only."
-        if not report.include_informal
-        else "Escalations: formal and informal.",
+        escalations_text=(
+            "Formal escalations only."
+            if not report.include_informal
+            else "Formal and informal escalations."
+        ),
         sections=tuple(sections),
         narrative=narrative,
         numbering=numbering,

@@ -57,7 +57,7 @@ def render_xlsx(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> bytes:
     contents.append(neutralised_row([f"Period: {document.period_text}"]))
     contents.append(neutralised_row([f"Produced: {document.produced_on_text}"]))
     contents.append(neutralised_row([document.count_by_text]))
-    contents.append(neutralised_row([document.escalations_text]))
+    contents.append(neutralised_row([f"Escalations: {document.escalations_text}"]))
     contents.append([])
     contents.append(["Table", "Caption", "Sheet"])
     for cell in contents[contents.max_row]:
