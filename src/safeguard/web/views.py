@@ -71,7 +71,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "count": worklist.count(name),
             "items": with_child_names(worklist.items(name, limit=HOME_ROWS)),
         }
-        for name, title in WORKLIST_SECTIONS.items()
+        for name, title in worklist.sections.items()
     ]
     escalations = None
     if worklist.open_escalations is not None:
