@@ -17,6 +17,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -658,7 +659,12 @@ def agency_reports_overdue(*, user: User, as_of: dt.date) -> list[Invitation]:
             report_received__in=["", ReportReceived.NO],
         )
         .select_related("meeting", "organisation_type")
-        .prefetch_related("meeting__conferences__child")
+        .prefetch_related(
+            Prefetch(
+                "meeting__conferences",
+                queryset=Conference.objects.select_related("child").order_by("child__child_id"),
+            )
+        )
         .order_by("report_due_on", "meeting__held_on", "organisation_type__name")
     )
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from safeguard.accounts.access import Permission, can, has_no_areas
+from safeguard.accounts.access import Permission, can, has_no_areas, permissions_of
 from safeguard.accounts.decorators import (
     permission_required,
     public,
@@ -92,6 +92,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "escalations": escalations,
             "query": request.GET.urlencode(),
             "no_areas": has_no_areas(request.user),
+            "may": permissions_of(request.user),
         },
     )
 
@@ -129,5 +130,6 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
             "items": items,
             "page": page,
             "query": query.urlencode(),
+            "may": permissions_of(request.user),
         },
     )
