@@ -106,7 +106,8 @@ def agency_reports_in_cover(*, officer: Officer, as_of: dt.date) -> tuple[Agency
     counts: dict[str, list[int]] = {}
     for _, type_name, name, due_on in rows:
         agency = f"{type_name}: {name}" if name else type_name
-        counts.setdefault(agency, [0, 0])[0 if due_on >= as_of else 1] += 1
+        overdue = due_on is not None and due_on < as_of  # never None: filtered above
+        counts.setdefault(agency, [0, 0])[1 if overdue else 0] += 1
     return tuple(
         AgencyReports(agency, due, overdue) for agency, (due, overdue) in sorted(counts.items())
     )
