@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -211,3 +212,45 @@ def test_export_writes_every_version_2_file_and_import_reads_them_back(tmp_path,
     out = capsys.readouterr().out
     assert "warning" not in out
     assert re.search(r"escalation_steps\.csv +0 added +0 changed +3 unchanged +0 removed", out)
+
+
+def test_due_as_csv_lists_the_initial_conference_to_book_by_its_enquiry_oldest_first(
+    authority, capsys
+):
+    from safeguard.cases.models import Child, Enquiry
+
+    main(["import", str(authority)])
+    # A new enquiry about C2 after its initial conference of 1 August: it waits to be booked.
+    Enquiry.objects.create(
+        enquiry_id="E1",
+        child=Child.objects.get(child_id="C2"),
+        strategy_discussion_on=dt.date(2022, 9, 12),
+    )
+    capsys.readouterr()
+
+    assert main(["due", "--as-of", "2022-09-20", "--format", "csv"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "due_date,kind,child_id,reference,status"
+    assert lines[1:] == [
+        "2022-07-11,midway_check,C1,P1,overdue",
+        "2022-09-16,midway_check,C2,P2,overdue",
+        "2022-09-27,pre_review_check,C1,P1,due",
+        # 15 working days after 12 September 2022, the Queen's funeral (19 September) not one
+        "2022-10-04,initial_conference,C2,E1,due",
+        "2022-10-11,review_conference,C1,P1,due",
+        "2022-10-18,pre_review_check,C2,P2,due",
+    ]
+
+
+def test_due_as_csv_lists_nothing_outside_its_window(authority, capsys):
+    main(["import", str(authority)])
+    capsys.readouterr()
+
+    assert main(["due", "--as-of", "2022-09-20", "--within", "6", "--format", "csv"]) == 0
+
+    assert capsys.readouterr().out.splitlines() == [
+        "due_date,kind,child_id,reference,status",
+        "2022-07-11,midway_check,C1,P1,overdue",
+        "2022-09-16,midway_check,C2,P2,overdue",
+    ]

@@ -157,28 +157,52 @@ def cmd_timeliness(args: argparse.Namespace) -> int:
     return 0
 
 
+DUE_CSV_COLUMNS = ("due_date", "kind", "child_id", "reference", "status")
+
+
 def cmd_due(args: argparse.Namespace) -> int:
     from safeguard.conferences.selectors import due_items
+    from safeguard.spreadsheet_cells import SafeCsvWriter
 
     as_of = args.as_of or today()
     upcoming, overdue = due_items(as_of=as_of, within_days=args.within, chair_name=args.chair)
+    if args.format == "csv":
+        writer = SafeCsvWriter(sys.stdout, lineterminator="\n")
+        writer.writerow(DUE_CSV_COLUMNS)
+        for item in sorted(
+            [*overdue, *upcoming], key=lambda i: (i.due_on, i.child_id, i.kind.code, i.reference)
+        ):
+            writer.writerow(
+                (
+                    item.due_on.isoformat(),
+                    item.kind.code,
+                    item.child_id,
+                    item.reference,
+                    "overdue" if item.overdue else "due",
+                )
+            )
+        return 0
     print(
         f"Falling due from {as_of.isoformat()} to "
         f"{(as_of + dt.timedelta(days=args.within)).isoformat()} ({len(upcoming)}):"
     )
     for item in upcoming:
         print(
-            f"  {item.due_on.isoformat()}  {item.kind.label:<18} child {item.child_id:<10} "
-            f"plan {item.plan_id:<10} {item.chair}"
+            f"  {item.due_on.isoformat()}  {item.kind.label:<27} child {item.child_id:<10} "
+            f"{_due_reference(item):<15} {item.chair}"
         )
     print(f"Overdue ({len(overdue)}):")
     for item in overdue:
         days = (as_of - item.due_on).days
         print(
-            f"  {item.due_on.isoformat()}  {item.kind.label:<18} child {item.child_id:<10} "
-            f"plan {item.plan_id:<10} {days} days overdue  {item.chair}"
+            f"  {item.due_on.isoformat()}  {item.kind.label:<27} child {item.child_id:<10} "
+            f"{_due_reference(item):<15} {days} days overdue  {item.chair}"
         )
     return 0
+
+
+def _due_reference(item) -> str:
+    return f"enquiry {item.enquiry_id}" if item.enquiry_id else f"plan {item.plan_id}"
 
 
 # ------------------------------------------------------------------------------------------
@@ -364,6 +388,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of", type=date_argument, metavar="DATE", help="count from DATE, not today"
     )
     sub.add_argument("--chair", help="only plans whose latest conference this chair held")
+    sub.add_argument(
+        "--format",
+        choices=["text", "csv"],
+        default="text",
+        help="csv: due_date,kind,child_id,reference,status, oldest first",
+    )
 
     sub = command("report", cmd_report, "Produce the Child Protection Report.")
     sub.add_argument("--from", dest="start", type=date_argument, metavar="DATE")

@@ -163,19 +163,22 @@ def test_an_agency_that_sent_apologies_is_not_offered_an_escalation(signed_in_cl
     assert not Escalation.objects.exists()
 
 
-def test_business_support_records_conferences_but_not_agencies_or_escalations(
+def test_business_support_records_conferences_and_agencies_but_not_escalations(
     signed_in_client, siblings
 ):
+    """Issue 19: business support invites the agencies and chases their reports."""
     client = signed_in_client(Role.BUSINESS_SUPPORT)
     meeting, response = record_meeting(client)
     assert response.status_code == 302
     gp = make_organisation_type("GP")
-    assert (
-        client.post(
-            f"/meetings/{meeting.reference}/invitations/add/", invitation_form(gp)
-        ).status_code
-        == 403
+    added = client.post(
+        f"/meetings/{meeting.reference}/invitations/add/",
+        invitation_form(gp, report_received="no", apologies="False"),
     )
+    assert added.status_code == 302
+    assert "/escalate/" not in added["Location"]  # raising an escalation is for chairs
+    invitation = Invitation.objects.get()
+    assert client.get(f"/invitations/{invitation.pk}/escalate/").status_code == 403
 
 
 def test_the_later_of_two_saves_of_an_invitation_is_refused(signed_in_client, siblings):

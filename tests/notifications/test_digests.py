@@ -347,3 +347,58 @@ def test_with_a_real_mail_server_down_then_back_the_digests_go_and_each_recipien
     ]
     deliveries = [d for n in Notification.objects.all() for d in n.deliveries.all()]
     assert len(deliveries) == 3 and {d.status for d in deliveries} == {DeliveryStatus.SENT}
+
+
+def test_a_digest_lists_each_agencys_reports_due_and_overdue_for_booked_conferences(
+    small_authority,
+):
+    """Issue 19: reports not received for booked meetings within the cover, as of the day the
+    digest is built; a received report, another area's or a held meeting's are not listed."""
+    from safeguard.conferences.models import Conference, Invitation, Meeting
+    from safeguard.escalations.models import OrganisationType
+    from tests.factories import make_child
+
+    north, south = small_authority["areas"]
+    gp = OrganisationType.objects.get(name="GP's")
+    northern = small_authority["child"]
+    northern.area = north
+    northern.save()
+    southern = make_child(child_id="C-SOUTH", area=south)
+
+    def meeting(reference, child, status):
+        booked = Meeting.objects.create(reference=reference, held_on=dt.date(2022, 10, 20))
+        Conference.objects.create(
+            conference_id=f"{reference}-C", child=child, meeting=booked, kind="review",
+            held_on=booked.held_on, status=status,
+        )  # fmt: skip
+        return booked
+
+    def invite(at, name, due_on, **fields):
+        Invitation.objects.create(
+            meeting=at, organisation_type=gp, organisation_name=name, report_due_on=due_on,
+            **fields,
+        )  # fmt: skip
+
+    booked = meeting("M-BOOKED", northern, "booked")
+    invite(booked, "Riverside Medical Practice", dt.date(2022, 10, 1))  # overdue on 3 October
+    invite(booked, "Hill Surgery", dt.date(2022, 10, 13))  # due
+    invite(booked, "Received Surgery", dt.date(2022, 10, 1), report_received_on=AFTER_Q3)
+    invite(meeting("M-SOUTH", southern, "booked"), "Hill Surgery", dt.date(2022, 10, 1))
+    held = Meeting.objects.create(reference="M-HELD", held_on=dt.date(2022, 9, 20))
+    Conference.objects.create(
+        conference_id="M-HELD-C", child=northern, meeting=held, kind="review",
+        held_on=held.held_on,
+    )  # fmt: skip
+    invite(held, "Hill Surgery", dt.date(2022, 9, 15))
+
+    digest = digest_build(officer=small_authority["officers"]["raman"], quarter=Q3, as_of=AFTER_Q3)
+
+    assert [(r.agency, r.due, r.overdue) for r in digest.reports] == [
+        ("GP's: Hill Surgery", 1, 0),
+        ("GP's: Riverside Medical Practice", 0, 1),
+    ]
+    body = _send()[0]  # the digests still send
+    assert body.delivery is Delivery.SENT
+    text = next(m.body for m in mail.outbox if "Raman" in m.to[0])
+    assert "Agencies' reports to conferences booked, as of 3 Oct 2022" in text
+    assert "Riverside Medical Practice" in text and "1 overdue" in text

@@ -107,8 +107,19 @@ EXPECTED: dict[str, dict[str, int]] = {
     "conferences:meeting-record": only(C, BS, M),
     "conferences:meeting-detail": only(C, BS, M, otherwise=404),
     "conferences:conference-edit": only(C, BS, M),
-    "conferences:invitation-add": only(C, M),
-    "conferences:invitation-edit": only(C, M),
+    "conferences:invitation-add": only(C, BS, M),
+    "conferences:invitation-edit": only(C, BS, M),
+    # booking (issue 19): business support and managers book, cancel and keep the register;
+    # whoever records invitations copies them and sees the reports overdue
+    "cases:enquiry-add": only(BS, M),
+    "conferences:meeting-book": only(BS, M),
+    "conferences:meeting-cancel": only(BS, M),
+    "conferences:invitations-copy": only(C, BS, M, status=405),  # POST only
+    "conferences:diary": only(C, BS, M),
+    "conferences:reports-overdue": only(C, BS, M),
+    "conferences:organisations": only(BS, M),
+    "conferences:organisation-add": only(BS, M),
+    "conferences:organisation-edit": only(BS, M),
     "conferences:invitation-escalate": only(C, M),
     # chairs' checks
     "monitoring:check-record": only(C, M),
@@ -160,7 +171,7 @@ def make_url_samples() -> dict[str, str]:
     parameter needs a sample here."""
     from django.utils import timezone
 
-    from safeguard.conferences.models import Chair
+    from safeguard.conferences.models import Chair, Organisation
     from safeguard.escalations.models import SeniorLiaisonOfficer
     from safeguard.notifications.models import Notification
     from tests.factories import (
@@ -201,6 +212,11 @@ def make_url_samples() -> dict[str, str]:
             )[0].pk
         ),
         "notification_id": str(notification.pk),
+        "organisation_id": str(
+            Organisation.objects.get_or_create(
+                name="Sample surgery", organisation_type=escalation.organisation_type
+            )[0].pk
+        ),
     }
 
 

@@ -33,6 +33,7 @@ class Permission(enum.StrEnum):
     EDIT_PLAN = "edit_plan"
     EDIT_CONFERENCE = "edit_conference"
     EDIT_INVITATION = "edit_invitation"
+    BOOK_CONFERENCE = "book_conference"  # enquiries, booking and cancelling, the organisations
     EDIT_CHECK = "edit_check"
     VIEW_ESCALATIONS = "view_escalations"  # the escalations the user's scope allows
     VIEW_ALL_ESCALATIONS = "view_all_escalations"  # unscoped, with the child linked
@@ -67,11 +68,21 @@ _CHAIR = frozenset(
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.CHAIR: _CHAIR,
     Role.BUSINESS_SUPPORT: frozenset(
-        {P.VIEW_CHILD, P.EDIT_CHILD, P.EDIT_PLAN, P.EDIT_CONFERENCE, P.IMPORT, P.EXPORT_RECORDS}
+        {
+            P.VIEW_CHILD,
+            P.EDIT_CHILD,
+            P.EDIT_PLAN,
+            P.EDIT_CONFERENCE,
+            P.BOOK_CONFERENCE,
+            P.EDIT_INVITATION,  # business support invites the agencies and chases reports
+            P.IMPORT,
+            P.EXPORT_RECORDS,
+        }
     ),
     Role.MANAGER: _CHAIR
     | {
         P.VIEW_REPORTS,
+        P.BOOK_CONFERENCE,
         P.EXPORT_RECORDS,
         P.EXPORT_PSEUDONYMISED,
         P.ADMINISTER,

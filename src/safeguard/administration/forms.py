@@ -117,3 +117,11 @@ class RuleSettingForm(GovukForm):
         "Pre-review check, working days before the review",
         "Blank for the default (10).",
     )
+    initial_report_due_working_days = _days(
+        "Agencies' reports to an initial conference, working days before it",
+        "Blank for the default (3).",
+    )
+    review_report_due_working_days = _days(
+        "Agencies' reports to a review conference, working days before it",
+        "Blank for the default (5).",
+    )

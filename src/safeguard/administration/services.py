@@ -24,6 +24,8 @@ RULE_FIELDS = (
     "first_core_group_working_days",
     "pre_birth_conference_gestation_week",
     "pre_review_check_working_days",
+    "initial_report_due_working_days",
+    "review_report_due_working_days",
 )
 
 _Named = TypeVar("_Named", bound=models.Model)

@@ -7,7 +7,7 @@ from safeguard.domain.identifiers import IDENTIFIER_MAX, identifier_problem
 from safeguard.web.editing import ConfirmUnusualMixin, VersionField
 from safeguard.web.forms import GovukDateField, GovukForm
 
-from .models import Area, PlanCategory, Sex
+from .models import Area, EnquiryOutcome, PlanCategory, Sex
 from .services import BREAK_GLASS_REASON_MAX
 
 
@@ -161,7 +161,8 @@ class WorklistFilterForm(GovukForm):
     kind = forms.ChoiceField(
         label="What",
         choices=[
-            ("", "Reviews and checks"),
+            ("", "Everything"),
+            ("initial", "Initial conferences to book"),
             ("review", "Reviews"),
             ("checks", "Midway and pre-review checks"),
             ("midway", "Midway checks"),
@@ -180,3 +181,35 @@ class WorklistFilterForm(GovukForm):
         super().__init__(*args, **kwargs)
         if areas is not None:
             self.fields["area"].queryset = Area.objects.filter(pk__in=areas)  # type: ignore[attr-defined]
+
+
+class EnquiryForm(GovukForm):
+    """A section 47 enquiry and the strategy discussion that started it."""
+
+    strategy_discussion_on = GovukDateField(
+        label="Date of the strategy discussion",
+        help_text="The strategy discussion at which the section 47 enquiry was started. "
+        "For example, 2 3 2026",
+        error_messages={"required": "Enter the date of the strategy discussion"},
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome of the enquiry",
+        choices=[("", "Not known yet: the enquiry is open"), *EnquiryOutcome.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    end_on = GovukDateField(
+        label="Date the enquiry was completed",
+        required=False,
+        help_text="Leave empty while the enquiry is open",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start_on, end_on = cleaned.get("strategy_discussion_on"), cleaned.get("end_on")
+        if start_on and end_on and end_on < start_on:
+            self.add_error(
+                "end_on",
+                "Date the enquiry was completed must be on or after the strategy discussion",
+            )
+        return cleaned

@@ -22,7 +22,7 @@ from safeguard.exchange.services import record_rules_apply
 from safeguard.notifications.models import Notification
 from safeguard.storage import versioned_save
 
-from .models import Child, Plan
+from .models import Child, Enquiry, Plan
 from .selectors import children_in_sight
 
 CHILD_FIELDS = (
@@ -290,3 +290,44 @@ def break_glass_open(*, user: User, child_id: str, reason: str) -> Child:
         summary=f"Opened a child outside their areas; reason: {reason}",
     )
     return child
+
+
+@transaction.atomic
+def enquiry_record(
+    *,
+    child: Child,
+    strategy_discussion_on: dt.date,
+    by: User,
+    today: dt.date,
+    enquiry_id: str,
+    outcome: str = "",
+    end_on: dt.date | None = None,
+) -> Enquiry:
+    """Record a section 47 enquiry and the strategy discussion that started it. While its
+    outcome is blank or `conference` it waits for its initial conference (domain.enquiries)."""
+    if strategy_discussion_on > today:
+        raise ValidationError(
+            {"strategy_discussion_on": "The strategy discussion must be today or in the past."}
+        )
+    if end_on is not None and end_on < strategy_discussion_on:
+        raise ValidationError(
+            {"end_on": "The enquiry must end on or after the strategy discussion."}
+        )
+    if Enquiry.objects.filter(enquiry_id=enquiry_id).exists():
+        raise ValidationError({"enquiry_id": f"An enquiry with id {enquiry_id} is recorded."})
+    enquiry = Enquiry.objects.create(
+        enquiry_id=enquiry_id,
+        child=child,
+        strategy_discussion_on=strategy_discussion_on,
+        outcome=outcome,
+        end_on=end_on,
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        record_type="enquiry",
+        record_id=enquiry.enquiry_id,
+        child_id=child.child_id,
+        summary=f"Section 47 enquiry, strategy discussion on {strategy_discussion_on.isoformat()}",
+    )
+    return enquiry

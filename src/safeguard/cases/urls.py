@@ -21,5 +21,6 @@ urlpatterns = [
         name="child-break-glass",
     ),
     path("children/<record:child_id>/plans/add/", views.plan_add, name="plan-add"),
+    path("children/<record:child_id>/enquiries/add/", views.enquiry_add, name="enquiry-add"),
     path("plans/<record:plan_id>/edit/", views.plan_edit, name="plan-edit"),
 ]

@@ -30,6 +30,7 @@ from .forms import (
     ChildEditForm,
     ChildIdCorrectionForm,
     ChildSearchForm,
+    EnquiryForm,
     PlanEditForm,
     PlanForm,
 )
@@ -48,6 +49,7 @@ from .services import (
     child_create,
     child_id_correct,
     child_update,
+    enquiry_record,
     plan_create,
     plan_update,
 )
@@ -273,3 +275,30 @@ def plan_edit(request: AuthenticatedHttpRequest, plan_id: str) -> HttpResponse:
         "cases/plan_form.html",
         {"form": form, "child": plan.child, "plan": plan, **context},
     )
+
+
+@permission_required(Permission.BOOK_CONFERENCE)
+def enquiry_add(request: AuthenticatedHttpRequest, child_id: str) -> HttpResponse:
+    """Record a section 47 enquiry and its strategy discussion: its initial conference is then
+    on the worklist to book."""
+    child = child_get_for_user(user=request.user, child_id=child_id)
+    form = EnquiryForm(request.POST or None)
+    if request.method == "GET":
+        audit_child_viewed(
+            actor=request.user, child=child, summary="Opened a strategy discussion's form"
+        )
+    if request.method == "POST" and form.is_valid():
+        done = attempt_save(
+            form,
+            lambda: enquiry_record(
+                child=child,
+                enquiry_id=new_source_id("E"),
+                by=request.user,
+                today=timezone.localdate(),
+                **form.cleaned_data,
+            ),
+        )
+        if done.saved:
+            messages.success(request, "Strategy discussion recorded")
+            return redirect("cases:child-detail", child_id=child.child_id)
+    return render(request, "cases/enquiry_form.html", {"form": form, "child": child})

@@ -13,6 +13,7 @@ from safeguard.web.forms import GovukDateField, GovukForm
 from .models import (
     Chair,
     ConferenceKind,
+    Organisation,
     Outcome,
     ParticipationCode,
     ReportReceived,
@@ -139,11 +140,18 @@ class ConferenceEditForm(ConferenceFields):
 
 
 class InvitationForm(GovukForm):
+    organisation = forms.ModelChoiceField(
+        label="Organisation from the register",
+        queryset=Organisation.objects.select_related("organisation_type"),
+        required=False,
+        empty_label="Not in the register: give its type and name below",
+        help_text="Choosing one fills in its type and name",
+    )
     organisation_type = forms.ModelChoiceField(
         label="Type of organisation",
         queryset=OrganisationType.objects.all(),
         empty_label="Choose a type",
-        error_messages={"required": "Select the type of organisation"},
+        required=False,
     )
     organisation_name = forms.CharField(
         label="Name of the organisation",
@@ -151,16 +159,152 @@ class InvitationForm(GovukForm):
         required=False,
         help_text="For example, the surgery or the school",
     )
+    invited_on = GovukDateField(label="Date invited", required=False)
     report_requested = yes_no("Was a report requested?")
+    report_due_on = GovukDateField(
+        label="Date the report is due",
+        required=False,
+        help_text="Leave empty to set it by the authority's rule (working days before the "
+        "conference)",
+    )
+    report_received_on = GovukDateField(label="Date the report was received", required=False)
     report_received = forms.ChoiceField(
         label="Did the agency send a report?",
         choices=[*ReportReceived.choices, ("", "Not recorded")],
         required=False,
         widget=forms.RadioSelect,
+        help_text="With the date received and the due date known, leave this as not recorded: "
+        "on time or late follows from the dates",
     )
     attended = yes_no("Did the agency attend?")
     apologies = yes_no("Did the agency send apologies?")
 
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("organisation") and not cleaned.get("organisation_type"):
+            self.add_error(
+                "organisation_type", "Select the type of organisation, or one from the register"
+            )
+        return cleaned
+
 
 class InvitationEditForm(InvitationForm):
+    version = VersionField()
+
+
+class BookingForm(GovukForm):
+    """Book an initial or review conference for one child or a sibling group."""
+
+    children = forms.CharField(
+        label="Child ids",
+        max_length=500,
+        help_text="One child, or each child of a sibling group at this meeting, separated by "
+        "commas",
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+        error_messages={"required": "Enter the child id of each child"},
+    )
+    kind = forms.ChoiceField(
+        label="Type of conference",
+        choices=[
+            (ConferenceKind.INITIAL.value, ConferenceKind.INITIAL.label),
+            (ConferenceKind.REVIEW.value, ConferenceKind.REVIEW.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of conference"},
+    )
+    held_on = GovukDateField(
+        label="Date of the conference",
+        help_text="For example, 23 3 2026",
+        error_messages={"required": "Enter the date of the conference"},
+    )
+    starts_at = forms.TimeField(
+        label="Start time",
+        required=False,
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        help_text="In 24-hour time, for example, 10:00 or 14:30",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={"invalid": "Enter the start time in 24-hour time, like 14:30"},
+    )
+    place = forms.CharField(
+        label="Place",
+        max_length=200,
+        required=False,
+        help_text="For example, Room 2, Civic Centre. Leave empty for a conference by video",
+    )
+    video_link = forms.URLField(
+        label="Video link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="For a conference by video, or one in person that others join by video",
+        error_messages={"invalid": "Enter the video link as a web address, like https://..."},
+    )
+    chair = forms.ModelChoiceField(
+        label="Chair", queryset=Chair.objects.all(), required=False, empty_label="Not chosen yet"
+    )
+
+    def __init__(self, *args, children: QuerySet[Child], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.children_allowed = children
+
+    def clean_children(self) -> list[Child]:
+        """The children named, each within the user's sight; any other id is answered as not
+        recorded, as a child's page answers 404."""
+        ids = list(
+            dict.fromkeys(i for i in re.split(r"[\s,;]+", self.cleaned_data["children"]) if i)
+        )
+        if not ids:
+            raise forms.ValidationError("Enter the child id of each child")
+        found = {c.child_id: c for c in self.children_allowed.filter(child_id__in=ids)}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise forms.ValidationError(
+                f"No child is recorded with the id {', '.join(missing)}: check the "
+                f"id{'s' if len(missing) > 1 else ''}"
+            )
+        return [found[i] for i in ids]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not cleaned.get("place")
+            and not cleaned.get("video_link")
+            and not self.has_error("video_link")
+        ):
+            self.add_error("place", "Enter the place of the conference or its video link")
+        return cleaned
+
+
+class CancelForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the conference cancelled?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the conference is cancelled"},
+    )
+
+
+class OrganisationForm(GovukForm):
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="For example, Riverside Surgery",
+        error_messages={"required": "Enter the name of the organisation"},
+    )
+    organisation_type = forms.ModelChoiceField(
+        label="Type of organisation",
+        queryset=OrganisationType.objects.all(),
+        empty_label="Choose a type",
+        error_messages={"required": "Select the type of organisation"},
+    )
+    email = forms.EmailField(
+        label="Email address for invitations",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.org"
+        },
+    )
+
+
+class OrganisationEditForm(OrganisationForm):
     version = VersionField()

@@ -5,16 +5,19 @@ safeguard.cases.selectors.children_in_sight)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import (
     CharField,
     Count,
+    DateField,
     Exists,
     F,
     FilteredRelation,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -25,12 +28,28 @@ from django.http import Http404
 
 from safeguard.accounts.access import Permission, area_ids_in_sight, can
 from safeguard.accounts.models import User
-from safeguard.cases.models import Plan
+from safeguard.cases.models import Enquiry, Plan
 from safeguard.cases.selectors import children_in_sight
+from safeguard.domain.enquiries import (
+    WAITING_OUTCOMES,
+    EnquiryFacts,
+    InitialConferenceRow,
+    initial_conference_to_book,
+)
 from safeguard.escalations.models import Escalation, EscalationReason
 from safeguard.escalations.selectors import escalations_visible_to
 
-from .models import Chair, Conference, ConferenceStatus, Invitation, Meeting, ReportReceived
+from .models import (
+    Chair,
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+    Invitation,
+    Meeting,
+    Organisation,
+    ReportReceived,
+)
+from .timeliness import installation_rule_set
 
 
 def held_conferences() -> QuerySet[Conference]:
@@ -45,13 +64,25 @@ def held_meetings() -> QuerySet[Meeting]:
 
 
 class DueKind(StrEnum):
+    INITIAL_CONFERENCE = "initial"
     REVIEW = "review"
     MIDWAY_CHECK = "midway"
     PRE_REVIEW_CHECK = "pre_review"
 
     @property
+    def code(self) -> str:
+        """The kind as `safeguard due --format csv` writes it."""
+        return {
+            DueKind.INITIAL_CONFERENCE: "initial_conference",
+            DueKind.REVIEW: "review_conference",
+            DueKind.MIDWAY_CHECK: "midway_check",
+            DueKind.PRE_REVIEW_CHECK: "pre_review_check",
+        }[self]
+
+    @property
     def label(self) -> str:
         return {
+            DueKind.INITIAL_CONFERENCE: "Initial conference to book",
             DueKind.REVIEW: "Review conference",
             DueKind.MIDWAY_CHECK: "Midway check",
             DueKind.PRE_REVIEW_CHECK: "Pre-review check",
@@ -67,6 +98,13 @@ class DueItem:
     chair: str
     overdue: bool
     child_name: str = ""
+    enquiry_id: str = ""  # an initial conference's: the section 47 enquiry waiting for it
+    booked_on: dt.date | None = None  # a review's: the date a review conference is booked for
+
+    @property
+    def reference(self) -> str:
+        """The enquiry id for an initial conference to book; the plan id otherwise."""
+        return self.enquiry_id if self.kind is DueKind.INITIAL_CONFERENCE else self.plan_id
 
 
 class DueList(StrEnum):
@@ -75,6 +113,7 @@ class DueList(StrEnum):
     REVIEWS_DUE = "reviews-due"  # reviews falling due from today up to the horizon
     REVIEWS_OVERDUE = "reviews-overdue"
     CHECKS_DUE = "checks-due"  # midway and pre-review checks up to the horizon, overdue first
+    INITIAL_TO_BOOK = "initial-to-book"  # enquiries waiting for their initial conference
 
 
 @dataclass(frozen=True)
@@ -154,12 +193,27 @@ def _due(scope: DueScope, kind: DueKind, when: DueList) -> QuerySet:
     plans = _open_plans(scope).filter(due)
     if kind in _CHECK_KINDS:
         plans = plans.annotate(done=_checks_done(kind)).filter(done__isnull=True)
+    booked_on: Subquery | Value
+    if kind is DueKind.REVIEW:
+        booked_on = Subquery(
+            Conference.objects.filter(
+                child=OuterRef("child"),
+                kind=ConferenceKind.REVIEW,
+                status=ConferenceStatus.BOOKED,
+            )
+            .order_by("held_on")
+            .values("held_on")[:1],
+            output_field=DateField(),
+        )
+    else:
+        booked_on = Value(None, output_field=DateField())
     rows = (
         plans.order_by()
         .annotate(
             due_on=F(field),
             child_code=F("child__child_id"),
             kind_code=Value(kind.value, output_field=CharField()),
+            booked_on=booked_on,
         )
         .values_list(
             "plan_id",
@@ -168,6 +222,7 @@ def _due(scope: DueScope, kind: DueKind, when: DueList) -> QuerySet:
             "kind_code",
             "child__given_name",
             "child__family_name",
+            "booked_on",
         )
     )
     return rows.distinct() if scope.chair is not None else rows
@@ -211,6 +266,9 @@ def due_counts(*, scope: DueScope) -> dict[DueList, int]:
         DueList.REVIEWS_OVERDUE: counts["reviews_overdue"] if shown(DueKind.REVIEW) else 0,
         DueList.CHECKS_DUE: (counts["midway"] if shown(DueKind.MIDWAY_CHECK) else 0)
         + (counts["pre_review"] if shown(DueKind.PRE_REVIEW_CHECK) else 0),
+        DueList.INITIAL_TO_BOOK: len(initial_conferences_to_book(scope=scope))
+        if shown(DueKind.INITIAL_CONFERENCE)
+        else 0,
     }
 
 
@@ -219,6 +277,13 @@ def due_list(
 ) -> list[DueItem]:
     """The items of list `which`, soonest first (the longest overdue first), from `offset`, at
     most `limit` of them: the database sorts and cuts the page (two queries)."""
+    if which is DueList.INITIAL_TO_BOOK:
+        if not scope.shows(DueKind.INITIAL_CONFERENCE):
+            return []
+        waiting = initial_conferences_to_book(scope=scope)
+        if scope.by_child:
+            waiting.sort(key=lambda i: (i.child_name.split()[-1:], i.child_name, i.child_id))
+        return waiting[offset : None if limit is None else offset + limit]
     if which is DueList.CHECKS_DUE:
         kinds = [kind for kind in _CHECK_KINDS if scope.shows(kind)]
         if not kinds:
@@ -253,8 +318,9 @@ def due_list(
             chair=chairs.get(child_id, ""),
             overdue=due_on < scope.as_of,
             child_name=" ".join(name for name in (given, family) if name),
+            booked_on=booked_on,
         )
-        for plan_id, child_id, due_on, kind, given, family in found
+        for plan_id, child_id, due_on, kind, given, family, booked_on in found
     ]
 
 
@@ -306,6 +372,74 @@ def overdue_by_chair(*, as_of: dt.date, areas: list[int] | None) -> list[ChairOv
         for (name, pk), (reviews, checks) in found.items()
     ]
     return sorted(rows, key=lambda r: (-(r.reviews + r.checks), r.chair))
+
+
+def initial_conferences_to_book(*, scope: DueScope) -> list[DueItem]:
+    """The section 47 enquiries waiting, on `scope.as_of`, for their initial conference
+    (safeguard.domain.enquiries decides), due up to `scope.until`, the longest overdue first.
+    None on a chair's list: nobody chairs a conference not yet booked.
+
+    The database narrows the enquiries to those that may wait (outcome, date, and no initial
+    conference held or booked between the strategy discussion and the day); the rule decides
+    on those few, with their children's later bookings."""
+    if scope.chair is not None:
+        return []
+    ended = Conference.objects.filter(
+        child=OuterRef("child"),
+        kind=ConferenceKind.INITIAL,
+        status__in=[ConferenceStatus.HELD, ConferenceStatus.BOOKED],
+        held_on__gte=OuterRef("strategy_discussion_on"),
+        held_on__lte=scope.as_of,
+    )
+    enquiries = Enquiry.objects.filter(
+        outcome__in=sorted(WAITING_OUTCOMES), strategy_discussion_on__lte=scope.as_of
+    ).exclude(Exists(ended))
+    if scope.areas is not None:
+        enquiries = enquiries.filter(child__area__in=scope.areas)
+    candidates = list(
+        enquiries.order_by().values_list(
+            "enquiry_id",
+            "child_id",
+            "child__child_id",
+            "strategy_discussion_on",
+            "outcome",
+            "child__given_name",
+            "child__family_name",
+        )
+    )
+    if not candidates:
+        return []
+    later: dict[int, list[InitialConferenceRow]] = defaultdict(list)
+    for child_pk, held_on, status in Conference.objects.filter(
+        child_id__in={row[1] for row in candidates},
+        kind=ConferenceKind.INITIAL,
+        held_on__gt=scope.as_of,
+    ).values_list("child_id", "held_on", "status"):
+        later[child_pk].append(InitialConferenceRow(held_on, status))
+    rules = installation_rule_set()
+    items = []
+    for enquiry_id, child_pk, child_id, discussed_on, outcome, given, family in candidates:
+        waiting = initial_conference_to_book(
+            EnquiryFacts(enquiry_id, child_id, discussed_on, outcome),
+            later[child_pk],
+            scope.as_of,
+            rules,
+        )
+        if waiting is None or waiting.due_on > scope.until:
+            continue
+        items.append(
+            DueItem(
+                kind=DueKind.INITIAL_CONFERENCE,
+                due_on=waiting.due_on,
+                child_id=child_id,
+                plan_id="",
+                chair="",
+                overdue=waiting.overdue,
+                child_name=" ".join(name for name in (given, family) if name),
+                enquiry_id=enquiry_id,
+            )
+        )
+    return sorted(items, key=lambda i: (i.due_on, i.child_id, i.enquiry_id))
 
 
 _CHAIRS_BATCH = 2000  # ids per query: well within SQLite's and PostgreSQL's parameter limits
@@ -480,7 +614,7 @@ class Worklist:
 
     def all_items(self) -> list[DueItem]:
         """Every item of every section, overdue first, then soonest (for the CSV download)."""
-        items = [item for name in WORKLIST_SECTIONS for item in self.items(name)]
+        items = [item for name in self.sections for item in self.items(name)]
         return sorted(items, key=lambda i: (i.due_on, i.child_id, i.kind))
 
     def count(self, name: str) -> int:
@@ -490,6 +624,16 @@ class Worklist:
         """Section `name` from `offset`, at most `limit` items, in the section's order: reviews
         soonest first (the longest overdue first), checks overdue first."""
         return due_list(scope=self.scope, which=DueList(name), offset=offset, limit=limit)
+
+    @property
+    def sections(self) -> dict[str, str]:
+        """The sections shown, by name: a chair's list has no initial conferences to book
+        (business support and managers book them)."""
+        return {
+            name: title
+            for name, title in WORKLIST_SECTIONS.items()
+            if name != DueList.INITIAL_TO_BOOK or self.chair is None
+        }
 
     def section(self, name: str) -> WorklistSection:
         """Section `name` as a sequence a paginator can page: each page is read on its own."""
@@ -517,6 +661,7 @@ class WorklistSection:
 
 
 WORKLIST_SECTIONS = {
+    DueList.INITIAL_TO_BOOK.value: "Initial conferences to book",
     DueList.REVIEWS_DUE.value: "Reviews due in the next four weeks",
     DueList.REVIEWS_OVERDUE.value: "Overdue reviews",
     DueList.CHECKS_DUE.value: "Midway and pre-review checks due",
@@ -579,3 +724,99 @@ class NamedDueItem:
 def with_child_names(items: list[DueItem]) -> list[NamedDueItem]:
     """`items` with their children's names (read with the items, so no query here)."""
     return [NamedDueItem(i, i.child_name) for i in items]
+
+
+# ---- booked conferences: the chairs' diary, agencies' reports overdue, the register -----------
+
+
+@dataclass(frozen=True)
+class DiaryMeeting:
+    """A booked meeting in a diary, with the booked conferences of the children at it."""
+
+    meeting: Meeting
+    conferences: list[Conference]
+
+
+@dataclass(frozen=True)
+class DiaryDay:
+    day: dt.date
+    meetings: list[DiaryMeeting]
+
+
+def chair_diary(*, user: User, from_on: dt.date, chair: Chair | None) -> list[DiaryDay]:
+    """The booked conferences from `from_on` on, by day and meeting (time, then reference):
+    `chair`'s, or every chair's when None; only children within `user`'s sight."""
+    booked = Conference.objects.filter(
+        status=ConferenceStatus.BOOKED,
+        held_on__gte=from_on,
+        child__in=children_in_sight(user),
+    )
+    if chair is not None:
+        booked = booked.filter(chair=chair)
+    days: dict[dt.date, dict[int, DiaryMeeting]] = {}
+    for conference in booked.select_related("child", "meeting", "chair").order_by(
+        "held_on", "meeting__starts_at", "meeting__reference", "child__child_id"
+    ):
+        meetings = days.setdefault(conference.held_on, {})
+        entry = meetings.setdefault(
+            conference.meeting_id, DiaryMeeting(meeting=conference.meeting, conferences=[])
+        )
+        entry.conferences.append(conference)
+    return [DiaryDay(day, list(meetings.values())) for day, meetings in days.items()]
+
+
+def meetings_in_sight(user: User) -> QuerySet[Meeting]:
+    """The meetings every child of which is within `user`'s sight."""
+    out_of_sight = Conference.objects.filter(meeting=OuterRef("pk")).exclude(
+        child__in=children_in_sight(user)
+    )
+    return Meeting.objects.exclude(Exists(out_of_sight))
+
+
+def agency_reports_overdue(*, user: User, as_of: dt.date) -> list[Invitation]:
+    """Agencies' reports to booked meetings due before `as_of` and not received, the longest
+    overdue first; only meetings within `user`'s sight."""
+    booked = Conference.objects.filter(meeting=OuterRef("meeting"), status=ConferenceStatus.BOOKED)
+    return list(
+        Invitation.objects.filter(
+            Exists(booked),
+            meeting__in=meetings_in_sight(user),
+            report_due_on__lt=as_of,
+            report_received_on__isnull=True,
+            report_received__in=["", ReportReceived.NO],
+        )
+        .select_related("meeting", "organisation_type")
+        .prefetch_related(
+            Prefetch(
+                "meeting__conferences",
+                queryset=Conference.objects.select_related("child").order_by("child__child_id"),
+            )
+        )
+        .order_by("report_due_on", "meeting__held_on", "organisation_type__name")
+    )
+
+
+def organisations_registered() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("organisation_type").order_by(
+        "organisation_type__name", "name"
+    )
+
+
+def organisation_get(*, organisation_id: int) -> Organisation:
+    """An organisation of the register (reference data, not a child's record)."""
+    try:
+        return organisations_registered().get(pk=organisation_id)
+    except Organisation.DoesNotExist:
+        raise Http404("No such organisation.") from None
+
+
+def previous_meeting_invited(*, meeting: Meeting) -> Meeting | None:
+    """The latest earlier meeting of `meeting`'s children that had agencies invited."""
+    child_pks = meeting.conferences.values_list("child_id", flat=True)
+    return (
+        Meeting.objects.filter(conferences__child_id__in=child_pks, held_on__lt=meeting.held_on)
+        .exclude(pk=meeting.pk)
+        .filter(invitations__isnull=False)
+        .order_by("-held_on", "-reference")
+        .first()
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,13 +17,32 @@ from django.db import transaction
 from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record, field_changes
-from safeguard.cases.models import Child, Plan
+from safeguard.cases.models import Child, Enquiry, Plan
+from safeguard.domain.agency_reports import (
+    INITIAL_REPORT_DUE_WORKING_DAYS,
+    REVIEW_REPORT_DUE_WORKING_DAYS,
+    agency_report_due_on,
+    report_received_from_dates,
+)
+from safeguard.domain.enquiries import WAITING_OUTCOMES
+from safeguard.domain.timeliness import initial_conference_due_on
 from safeguard.escalations.models import OrganisationType
 from safeguard.exchange.services import record_rules_apply
 from safeguard.storage import versioned_save
 
-from .models import Chair, Conference, ConferenceKind, Invitation, Meeting, Outcome
-from .timeliness import timeliness_refresh
+from .models import (
+    Chair,
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+    Invitation,
+    Meeting,
+    Organisation,
+    Outcome,
+    RuleSetting,
+)
+from .selectors import previous_meeting_invited
+from .timeliness import installation_rule_set, timeliness_refresh
 
 PARTICIPATION_FIELDS = (
     "child_attended",
@@ -254,25 +274,42 @@ def invitation_record(
     organisation_type: OrganisationType,
     by: User,
     organisation_name: str = "",
+    organisation: Organisation | None = None,
     report_requested: bool | None = None,
     report_received: str = "",
     attended: bool | None = None,
     apologies: bool | None = None,
+    invited_on: dt.date | None = None,
+    report_due_on: dt.date | None = None,
+    report_received_on: dt.date | None = None,
 ) -> Invitation:
+    """Record an agency invited to a meeting. An agency asked for a report before a booked
+    meeting has its report due on the authority's rule (`agency_report_due_for`) unless a date
+    is given; a report received with both dates known is on time or late by them."""
+    if organisation is not None:
+        organisation_type, organisation_name = organisation.organisation_type, organisation.name
     if Invitation.objects.filter(
         meeting=meeting, organisation_type=organisation_type, organisation_name=organisation_name
     ).exists():
         raise ValidationError(
             {"organisation_name": "This organisation is already recorded for this meeting."}
         )
+    if report_due_on is None and report_requested and _is_booked(meeting):
+        report_due_on = agency_report_due_for(meeting)
+    if not report_received:
+        report_received = report_received_from_dates(report_due_on, report_received_on)
     invitation = Invitation.objects.create(
         meeting=meeting,
         organisation_type=organisation_type,
         organisation_name=organisation_name,
+        organisation=organisation,
         report_requested=report_requested,
         report_received=report_received,
         attended=attended,
         apologies=apologies,
+        invited_on=invited_on,
+        report_due_on=report_due_on,
+        report_received_on=report_received_on,
     )
     audit_record(
         actor=by,
@@ -288,6 +325,16 @@ def invitation_record(
 def invitation_update(
     *, invitation: Invitation, expected_version: int, by: User, **values: Any
 ) -> Invitation:
+    """Change what is recorded of an invitation. A report received date with the report's due
+    date known, and no explicit answer, says whether it was received on time or late."""
+    organisation = values.get("organisation")
+    if organisation is not None:
+        values["organisation_type"] = organisation.organisation_type
+        values["organisation_name"] = organisation.name
+    if "report_received_on" in values and not values.get("report_received"):
+        values["report_received"] = report_received_from_dates(
+            values.get("report_due_on", invitation.report_due_on), values["report_received_on"]
+        )
     changes = field_changes(invitation, values)
     versioned_save(invitation, expected_version=expected_version, values=values)
     audit_record(
@@ -300,9 +347,279 @@ def invitation_update(
     return invitation
 
 
+def _is_booked(meeting: Meeting) -> bool:
+    return meeting.conferences.filter(status=ConferenceStatus.BOOKED).exists()
+
+
+def agency_report_due_for(meeting: Meeting) -> dt.date:
+    """When agencies' reports to `meeting` are due: the authority's working days before it
+    (RuleSetting; blank: domain.agency_reports' defaults), for an initial conference when any
+    child's is initial, for a review otherwise."""
+    setting = RuleSetting.objects.first()
+    if meeting.conferences.filter(kind=ConferenceKind.INITIAL).exists():
+        days = setting.initial_report_due_working_days if setting else None
+        days = INITIAL_REPORT_DUE_WORKING_DAYS if days is None else days
+    else:
+        days = setting.review_report_due_working_days if setting else None
+        days = REVIEW_REPORT_DUE_WORKING_DAYS if days is None else days
+    return agency_report_due_on(meeting.held_on, days, installation_rule_set().calendar)
+
+
+@transaction.atomic
+def invitations_copy_previous(*, meeting: Meeting, by: User, today: dt.date) -> list[Invitation]:
+    """Invite to `meeting` the agencies invited to the previous meeting of its children (the
+    latest earlier meeting of any of them that had agencies invited), each invited today and
+    asked for a report; agencies already on the list are left as they are."""
+    previous = previous_meeting_invited(meeting=meeting)
+    if previous is None:
+        raise ValidationError("No earlier meeting of these children has agencies invited.")
+    present = set(meeting.invitations.values_list("organisation_type_id", "organisation_name"))
+    copied = []
+    for earlier in previous.invitations.select_related("organisation_type", "organisation"):
+        if (earlier.organisation_type_id, earlier.organisation_name) in present:
+            continue
+        copied.append(
+            invitation_record(
+                meeting=meeting,
+                organisation_type=earlier.organisation_type,
+                organisation_name=earlier.organisation_name,
+                organisation=earlier.organisation,
+                report_requested=True,
+                invited_on=today,
+                by=by,
+            )
+        )
+    return copied
+
+
+@transaction.atomic
+def organisation_record(
+    *, name: str, organisation_type: OrganisationType, by: User, email: str = ""
+) -> Organisation:
+    """Add an organisation to the authority's register of those invited to conferences."""
+    name = name.strip()
+    if Organisation.objects.filter(name=name, organisation_type=organisation_type).exists():
+        raise ValidationError(
+            {"name": f"{name} is already in the register as {organisation_type}."}
+        )
+    organisation = Organisation.objects.create(
+        name=name, organisation_type=organisation_type, email=email
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        record_type="organisation",
+        record_id=str(organisation.pk),
+        summary=f"Organisation {name} ({organisation_type}) added to the register",
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, expected_version: int, by: User, **values: Any
+) -> Organisation:
+    name = values.get("name", organisation.name).strip()
+    kind = values.get("organisation_type", organisation.organisation_type)
+    clash = (
+        Organisation.objects.filter(name=name, organisation_type=kind)
+        .exclude(pk=organisation.pk)
+        .exists()
+    )
+    if clash:
+        raise ValidationError({"name": f"{name} is already in the register as {kind}."})
+    changes = field_changes(organisation, values)
+    versioned_save(organisation, expected_version=expected_version, values=values)
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        record_type="organisation",
+        record_id=str(organisation.pk),
+        changes=changes,
+    )
+    return organisation
+
+
 def chair_named(name: str) -> Chair | None:
     """The chair of that name, created on first use."""
     name = name.strip()
     if not name:
         return None
     return Chair.objects.get_or_create(name=name)[0]
+
+
+# ---- booking: conferences before they are held ------------------------------------------------
+
+BOOKABLE_KINDS = (ConferenceKind.INITIAL, ConferenceKind.REVIEW)
+_KIND_NAMES: dict[str, str] = {
+    ConferenceKind.INITIAL: "an initial",
+    ConferenceKind.REVIEW: "a review",
+}
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A booked meeting, and what its confirmation must warn of (a date after the due date)."""
+
+    meeting: Meeting
+    warnings: tuple[str, ...] = ()
+
+
+def _booked_late(*, child: Child, kind: str, held_on: dt.date) -> str:
+    """The warning when `held_on` is after the date the conference is due, or ''."""
+    if kind == ConferenceKind.INITIAL:
+        enquiry = (
+            Enquiry.objects.filter(
+                child=child,
+                outcome__in=sorted(WAITING_OUTCOMES),
+                strategy_discussion_on__lte=held_on,
+            )
+            .order_by("-strategy_discussion_on")
+            .first()
+        )
+        due_on = (
+            initial_conference_due_on(enquiry.strategy_discussion_on, installation_rule_set())
+            if enquiry
+            else None
+        )
+    else:
+        plan = Plan.objects.filter(child=child, end_on__isnull=True).order_by("-start_on").first()
+        due_on = plan.next_review_due_on if plan else None
+    if due_on is None or held_on <= due_on:
+        return ""
+    name = child.full_name or child.child_id
+    return (
+        f"The {kind} conference for {name} ({child.child_id}) is "
+        f"booked for {held_on.day} {held_on:%B %Y}, after it is due on {due_on.day} "
+        f"{due_on:%B %Y}: it will be "
+        "out of timescale unless an earlier date is found."
+    )
+
+
+@transaction.atomic
+def conference_book(
+    *,
+    children: Sequence[Child],
+    kind: str,
+    held_on: dt.date,
+    by: User,
+    today: dt.date,
+    starts_at: dt.time | None = None,
+    place: str = "",
+    video_link: str = "",
+    chair: Chair | None = None,
+) -> Booking:
+    """Book an initial or review conference for one child or a sibling group: one meeting, and
+    one conference row per child with status booked. A booked row counts in no report figure
+    and no timeliness verdict until the chair records it as held (`booked_conference_hold`)."""
+    if not children:
+        raise ValidationError({"children": "Choose at least one child."})
+    if kind not in BOOKABLE_KINDS:
+        raise ValidationError({"kind": "Book an initial or a review conference."})
+    if held_on < today:
+        raise ValidationError({"held_on": "The date of the conference must be today or later."})
+    if not place.strip() and not video_link.strip():
+        raise ValidationError({"place": "Enter the place of the conference or its video link."})
+    taken = list(
+        Conference.objects.filter(child__in=children, kind=kind, held_on=held_on)
+        .exclude(status=ConferenceStatus.CANCELLED)
+        .values_list("child__child_id", flat=True)
+    )
+    if taken:
+        raise ValidationError(
+            {
+                "held_on": f"{', '.join(sorted(taken))} already "
+                f"{'has' if len(taken) == 1 else 'have'} {_KIND_NAMES[kind]} conference booked "
+                "or recorded on this date."
+            }
+        )
+    meeting = Meeting.objects.create(
+        reference=new_source_id("M"),
+        held_on=held_on,
+        starts_at=starts_at,
+        place=place.strip(),
+        video_link=video_link.strip(),
+    )
+    warnings = []
+    for child in children:
+        conference = Conference.objects.create(
+            conference_id=new_source_id("C"),
+            child=child,
+            meeting=meeting,
+            kind=kind,
+            status=ConferenceStatus.BOOKED,
+            held_on=held_on,
+            chair=chair,
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.CREATE,
+            record_type="conference",
+            record_id=conference.conference_id,
+            child_id=child.child_id,
+            summary=f"{conference.get_kind_display()} conference booked for {held_on.isoformat()}",
+        )
+        warning = _booked_late(child=child, kind=kind, held_on=held_on)
+        if warning:
+            warnings.append(warning)
+    return Booking(meeting=meeting, warnings=tuple(warnings))
+
+
+@transaction.atomic
+def conference_cancel(*, meeting: Meeting, reason: str, by: User) -> Meeting:
+    """Cancel a booked meeting: each booked conference of it becomes cancelled, with the
+    reason. Held conferences are not cancelled (correct them instead)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the conference is cancelled."})
+    booked = list(
+        meeting.conferences.filter(status=ConferenceStatus.BOOKED).select_related("child")
+    )
+    if not booked:
+        raise ValidationError({"reason": "Only a booked conference can be cancelled."})
+    for conference in booked:
+        versioned_save(
+            conference,
+            expected_version=conference.version,
+            values={"status": ConferenceStatus.CANCELLED, "cancellation_reason": reason},
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.CHANGE,
+            record_type="conference",
+            record_id=conference.conference_id,
+            child_id=conference.child.child_id,
+            changes={"status": (ConferenceStatus.BOOKED.value, ConferenceStatus.CANCELLED.value)},
+            summary=f"Cancelled: {reason}",
+        )
+    return meeting
+
+
+@transaction.atomic
+def booked_conference_hold(
+    *,
+    conference: Conference,
+    by: User,
+    today: dt.date,
+    confirm_unusual: bool = False,
+    **values: Any,
+) -> Conference:
+    """The chair records a booked conference as held: the same row becomes held, with what was
+    recorded (`values`: the conference's fields, as `conference_update` takes them); the plan
+    follows and the verdicts are refreshed. For the chair's form's service to call."""
+    if conference.status != ConferenceStatus.BOOKED:
+        raise ValidationError({"held_on": "This conference is not booked: change it instead."})
+    held_on = values.get("held_on", conference.held_on)
+    if held_on > today:
+        raise ValidationError({"held_on": "The conference date must be today or in the past."})
+    conference = conference_update(
+        conference=conference,
+        expected_version=conference.version,
+        by=by,
+        confirm_unusual=confirm_unusual,
+        **values,
+        status=ConferenceStatus.HELD,
+    )
+    _plan_follows_conference(conference=conference, by=by)
+    timeliness_refresh(child_pks=[conference.child_id])
+    return conference

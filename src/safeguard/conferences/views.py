@@ -4,7 +4,8 @@ invited and what each contributed, and the one-step escalation of a missing repo
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -13,18 +14,25 @@ from safeguard.accounts.access import Permission, can, permissions_of
 from safeguard.accounts.decorators import permission_required, signed_in_required
 from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.services import audit_viewed
+from safeguard.cases.forms import WorklistChairForm
 from safeguard.cases.selectors import children_in_sight
 from safeguard.escalations.services import escalation_raise_for_missing_report
 from safeguard.web.editing import attempt_save, initial_from, prefill_from
 
 from .forms import (
+    BookingForm,
+    CancelForm,
     ConferenceEditForm,
     InvitationEditForm,
     InvitationForm,
     MeetingRecordForm,
+    OrganisationEditForm,
+    OrganisationForm,
 )
-from .models import ConferenceKind
+from .models import ConferenceKind, ConferenceStatus
 from .selectors import (
+    agency_reports_overdue,
+    chair_diary,
     chair_of,
     conference_get_for_user,
     invitation_get_for_user,
@@ -33,13 +41,20 @@ from .selectors import (
     meeting_invitations,
     missing_report_escalation,
     offers_missing_report_escalation,
+    organisation_get,
+    organisations_registered,
 )
 from .services import (
     PARTICIPATION_FIELDS,
+    conference_book,
+    conference_cancel,
     conference_update,
     invitation_record,
     invitation_update,
+    invitations_copy_previous,
     meeting_record,
+    organisation_record,
+    organisation_update,
 )
 
 
@@ -123,6 +138,9 @@ def meeting_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
             "invitations": invitations,
             "offers": offers,
             "may": permissions_of(request.user),
+            "booked": any(c.status == ConferenceStatus.BOOKED for c in conferences),
+            "cancelled": bool(conferences)
+            and all(c.status == ConferenceStatus.CANCELLED for c in conferences),
         },
     )
 
@@ -240,4 +258,198 @@ def invitation_escalate(request: AuthenticatedHttpRequest, invitation_id: int) -
             "offered": offered,
             "today": timezone.localdate(),
         },
+    )
+
+
+# ---- booking, the chairs' diary, agencies' reports and the organisations' register -----------
+
+
+@permission_required(Permission.BOOK_CONFERENCE)
+def meeting_book(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Book an initial or review conference for one child or a sibling group."""
+    form = BookingForm(
+        request.POST or None,
+        initial={"children": request.GET.get("children", ""), "kind": request.GET.get("kind")},
+        children=children_in_sight(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        children = values.pop("children")
+        done = attempt_save(
+            form,
+            lambda: conference_book(
+                children=children, by=request.user, today=timezone.localdate(), **values
+            ),
+        )
+        if done.saved:
+            count = len(children)
+            messages.success(
+                request, f"Conference booked for {count} child{'ren' if count > 1 else ''}"
+            )
+            for warning in done.result.warnings:
+                messages.warning(request, warning)
+            return redirect("conferences:meeting-detail", reference=done.result.meeting.reference)
+    return render(request, "conferences/meeting_book.html", {"form": form})
+
+
+@permission_required(Permission.BOOK_CONFERENCE)
+def meeting_cancel(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Cancel a booked conference, with the reason."""
+    meeting = meeting_get_for_user(user=request.user, reference=reference)
+    conferences = list(meeting_conferences(meeting=meeting))
+    form = CancelForm(request.POST or None)
+    if request.method == "GET":
+        audit_viewed(
+            actor=request.user,
+            record_type="meeting",
+            record_id=meeting.reference,
+            child_ids=[c.child.child_id for c in conferences],
+            summary="Opened the cancellation of a booked conference",
+        )
+    if request.method == "POST" and form.is_valid():
+        done = attempt_save(
+            form,
+            lambda: conference_cancel(
+                meeting=meeting, reason=form.cleaned_data["reason"], by=request.user
+            ),
+        )
+        if done.saved:
+            messages.success(request, "Conference cancelled")
+            return redirect("conferences:meeting-detail", reference=meeting.reference)
+    return render(
+        request,
+        "conferences/meeting_cancel.html",
+        {"form": form, "meeting": meeting, "conferences": conferences},
+    )
+
+
+@permission_required(Permission.EDIT_INVITATION)
+def invitations_copy(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Invite the agencies invited to the children's previous meeting (POST only; the meeting
+    is fetched first, so that one out of sight is not found whatever the method)."""
+    meeting = meeting_get_for_user(user=request.user, reference=reference)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        copied = invitations_copy_previous(
+            meeting=meeting, by=request.user, today=timezone.localdate()
+        )
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+    else:
+        count = len(copied)
+        messages.success(
+            request,
+            f"{count} agenc{'ies' if count != 1 else 'y'} invited from the previous meeting"
+            if count
+            else "Every agency invited last time is already on the list",
+        )
+    return redirect("conferences:meeting-detail", reference=meeting.reference)
+
+
+@permission_required(Permission.VIEW_CHILD)
+@require_GET
+def diary(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A chair's booked conferences by day: one's own as a chair; a chosen chair's (or every
+    chair's) for business support and managers."""
+    own = chair_of(request.user)
+    form = WorklistChairForm(request.GET or None)
+    chosen = form.cleaned_data.get("chair") if form.is_valid() else None
+    chair = own or chosen
+    days = chair_diary(user=request.user, from_on=timezone.localdate(), chair=chair)
+    shown = [c.child.child_id for day in days for m in day.meetings for c in m.conferences]
+    if shown:
+        audit_viewed(
+            actor=request.user,
+            record_type="diary",
+            record_id=chair.name if chair else "",
+            child_ids=shown,
+            summary="Viewed the chairs' diary",
+        )
+    return render(
+        request,
+        "conferences/diary.html",
+        {
+            "form": form,
+            "days": days,
+            "chair": chair,
+            "own": own is not None,
+            "may": permissions_of(request.user),
+        },
+    )
+
+
+@permission_required(Permission.EDIT_INVITATION)
+@require_GET
+def reports_overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Agencies' reports overdue for every booked meeting in the user's sight."""
+    today = timezone.localdate()
+    invitations = agency_reports_overdue(user=request.user, as_of=today)
+    shown = sorted({c.child.child_id for i in invitations for c in i.meeting.conferences.all()})
+    if shown:
+        audit_viewed(
+            actor=request.user,
+            record_type="invitation",
+            child_ids=shown,
+            summary="Viewed the agencies' reports overdue",
+        )
+    return render(
+        request,
+        "conferences/reports_overdue.html",
+        {"invitations": invitations, "today": today},
+    )
+
+
+@permission_required(Permission.BOOK_CONFERENCE)
+@require_GET
+def organisations(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The authority's register of organisations invited to conferences."""
+    return render(
+        request, "conferences/organisations.html", {"organisations": organisations_registered()}
+    )
+
+
+@permission_required(Permission.BOOK_CONFERENCE)
+def organisation_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = attempt_save(form, lambda: organisation_record(by=request.user, **form.cleaned_data))
+        if done.saved:
+            messages.success(request, f"{done.result.name} added to the register")
+            return redirect("conferences:organisations")
+    return render(
+        request, "conferences/organisation_form.html", {"form": form, "organisation": None}
+    )
+
+
+@permission_required(Permission.BOOK_CONFERENCE)
+def organisation_edit(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = organisation_get(organisation_id=organisation_id)
+    form = OrganisationEditForm(
+        request.POST or None,
+        initial={
+            **initial_from(organisation, OrganisationEditForm),
+            "version": organisation.version,
+        },
+    )
+    context = {}
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        done = attempt_save(
+            form,
+            lambda: organisation_update(
+                organisation=organisation,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                **values,
+            ),
+        )
+        if done.saved:
+            messages.success(request, f"{organisation.name} saved")
+            return redirect("conferences:organisations")
+        context = done.context
+    return render(
+        request,
+        "conferences/organisation_form.html",
+        {"form": form, "organisation": organisation, **context},
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from .emails import digest_message
 from .models import NotificationKind
 from .outbox import Delivery, send_once
 from .quarters import Quarter
-from .selectors import digest_build
+from .selectors import agency_reports_in_cover, digest_build
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,7 @@ def digests_issue(
                     used_names=used_names,
                     connection=connection,
                     by=by,
+                    as_of=as_of,
                 )
             )
         except Exception as error:  # noqa: BLE001 - one officer's failure must not stop the rest
@@ -124,9 +125,16 @@ def _digest_issue_one(
     used_names: set[str],
     connection: Any,
     by: Any | None,
+    as_of: dt.date | None = None,
 ) -> DigestOutcome:
     """One officer's digest, written for review or sent (digests_issue)."""
     digest = digest_build(officer=officer, quarter=quarter)
+    if as_of is not None:  # the reports as they stand on the day the digest goes out
+        digest = replace(
+            digest,
+            reports=agency_reports_in_cover(officer=officer, as_of=as_of),
+            reports_as_of=as_of,
+        )
     message = digest_message(digest=digest)
     if not send:
         assert out_dir is not None, "digests_issue gives a folder whenever it does not send"

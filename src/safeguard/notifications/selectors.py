@@ -7,10 +7,11 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from safeguard.accounts.access import Permission, can
 from safeguard.accounts.models import User
+from safeguard.conferences.models import Conference, ConferenceStatus, Invitation, ReportReceived
 from safeguard.escalations.models import Escalation, EscalationReason
 from safeguard.escalations.models import SeniorLiaisonOfficer as Officer
 from safeguard.escalations.selectors import liaison_cover_q
@@ -40,6 +41,15 @@ class DigestEntry:
 
 
 @dataclass(frozen=True)
+class AgencyReports:
+    """One agency's reports to booked conferences within an officer's cover, on a day."""
+
+    agency: str  # the organisation type, and the organisation's name when known
+    due: int  # due on or after the day, not yet received
+    overdue: int  # due before the day, not received
+
+
+@dataclass(frozen=True)
 class Digest:
     """What one officer is told about one quarter. It holds no child's name or id."""
 
@@ -53,6 +63,8 @@ class Digest:
     entries: tuple[DigestEntry, ...]
     by_organisation: tuple[tuple[str, int], ...]  # most first, then by name
     by_reason: tuple[tuple[str, int], ...]
+    reports: tuple[AgencyReports, ...] = ()  # agencies' reports to booked conferences
+    reports_as_of: dt.date | None = None
 
     @property
     def total(self) -> int:
@@ -71,8 +83,41 @@ def _counted(values: list[str]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(Counter(values).items(), key=lambda item: (-item[1], item[0])))
 
 
-def digest_build(*, officer: Officer, quarter: Quarter) -> Digest:
-    """The officer's digest of the formal escalations raised in `quarter` within their cover."""
+def agency_reports_in_cover(*, officer: Officer, as_of: dt.date) -> tuple[AgencyReports, ...]:
+    """Each agency's reports, not yet received, to the booked conferences within `officer`'s
+    cover on `as_of` (its organisation type is covered, and a child of the meeting is in a
+    covered area, or has none and unassigned areas are covered), by agency."""
+    in_area = Q(meeting__conferences__child__area__in=officer.areas.all())
+    if officer.covers_unassigned_areas:
+        in_area |= Q(meeting__conferences__child__area__isnull=True)
+    booked = Conference.objects.filter(meeting=OuterRef("meeting"), status=ConferenceStatus.BOOKED)
+    rows = (
+        Invitation.objects.filter(
+            Exists(booked),
+            in_area,
+            organisation_type__in=officer.organisation_types.all(),
+            report_due_on__isnull=False,
+            report_received_on__isnull=True,
+            report_received__in=["", ReportReceived.NO],
+        )
+        .values_list("pk", "organisation_type__name", "organisation_name", "report_due_on")
+        .distinct()
+    )
+    counts: dict[str, list[int]] = {}
+    for _, type_name, name, due_on in rows:
+        agency = f"{type_name}: {name}" if name else type_name
+        overdue = due_on is not None and due_on < as_of  # never None: filtered above
+        counts.setdefault(agency, [0, 0])[1 if overdue else 0] += 1
+    return tuple(
+        AgencyReports(agency, due, overdue) for agency, (due, overdue) in sorted(counts.items())
+    )
+
+
+def digest_build(*, officer: Officer, quarter: Quarter, as_of: dt.date | None = None) -> Digest:
+    """The officer's digest of the formal escalations raised in `quarter` within their cover,
+    and the agencies' reports to booked conferences due and overdue on `as_of` (the day after
+    the quarter when not given)."""
+    as_of = as_of or quarter.end_on + dt.timedelta(days=1)
     rows = (
         escalations_raised_in(quarter=quarter)
         .filter(liaison_cover_q(officer=officer))
@@ -104,6 +149,8 @@ def digest_build(*, officer: Officer, quarter: Quarter) -> Digest:
         entries=entries,
         by_organisation=_counted([e.organisation_type for e in entries]),
         by_reason=_counted([e.reason for e in entries]),
+        reports=agency_reports_in_cover(officer=officer, as_of=as_of),
+        reports_as_of=as_of,
     )
 
 

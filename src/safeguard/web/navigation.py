@@ -22,6 +22,7 @@ class NavigationItem:
 NAVIGATION = (
     NavigationItem("Home", "web:home", None),
     NavigationItem("Children", "cases:child-list", Permission.VIEW_CHILD),
+    NavigationItem("Diary", "conferences:diary", Permission.VIEW_CHILD),
     NavigationItem("Escalations", "escalations:list", Permission.VIEW_ESCALATIONS),
     NavigationItem("Reports", "reporting:index", Permission.VIEW_REPORTS),
     NavigationItem("Import", "exchange:import", Permission.IMPORT),

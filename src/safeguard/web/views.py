@@ -61,6 +61,7 @@ WORKLIST_PAGE_SIZE = 50
 
 
 _KINDS = {
+    "initial": frozenset({DueKind.INITIAL_CONFERENCE}),
     "review": frozenset({DueKind.REVIEW}),
     "checks": frozenset({DueKind.MIDWAY_CHECK, DueKind.PRE_REVIEW_CHECK}),
     "midway": frozenset({DueKind.MIDWAY_CHECK}),
@@ -100,7 +101,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "count": worklist.count(name),
             "items": with_child_names(worklist.items(name, limit=HOME_ROWS)),
         }
-        for name in WORKLIST_SECTIONS
+        for name in worklist.sections
     ]
     escalations = None
     if worklist.open_escalations is not None:
@@ -123,9 +124,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "sections": sections,
             "escalations": escalations,
             "by_chair": by_chair,
-            "may": permissions_of(request.user),
             "query": request.GET.urlencode(),
             "no_areas": has_no_areas(request.user),
+            "may": permissions_of(request.user),
         },
     )
 
@@ -186,6 +187,7 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "may": permissions_of(request.user),
             "query": query.urlencode(),
+            "may": permissions_of(request.user),
         },
     )
 

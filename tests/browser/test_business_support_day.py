@@ -1,0 +1,159 @@
+"""Business support's day in Chromium (issue 19): record a strategy discussion, see the initial
+conference to book with its due date, book one meeting for two siblings, invite the four
+agencies invited last time, and record one late report; the reports overdue, the chairs' diary
+and the organisations' register. Every new page passes axe-core; screenshots go to
+test-results/screenshots/ (business-support-*.png)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from safeguard.accounts.models import Role
+from safeguard.conferences.models import Chair, Conference, Invitation, Meeting
+from safeguard.conferences.timeliness import installation_rule_set
+from safeguard.domain.timeliness import initial_conference_due_on
+from tests.browser.test_chair_journey import date, long_date
+from tests.browser.test_sign_in_browser import SCREENSHOTS, _axe_violations, _sign_in
+from tests.factories import make_area, make_child, make_organisation_type, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AGENCIES = ("GP", "Police", "School", "Health visiting")
+
+
+class Pages:
+    def __init__(self, page):
+        self.page = page
+        self.problems: dict[str, list] = {}
+
+    def look(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"business-support-{name}.png"), full_page=True)
+        violations = _axe_violations(self.page)
+        if violations:
+            self.problems[name] = violations
+
+
+def _last_year_meeting(children) -> None:
+    """The siblings' conference of last year, with the four agencies invited to it."""
+    held_on = timezone.localdate() - dt.timedelta(days=400)
+    meeting = Meeting.objects.create(reference="M-LAST-YEAR", held_on=held_on)
+    for number, child in enumerate(children):
+        Conference.objects.create(
+            conference_id=f"C-LAST-{number}",
+            child=child,
+            meeting=meeting,
+            kind="initial",
+            held_on=held_on,
+            outcome="no_plan",
+        )
+    for name in AGENCIES:
+        Invitation.objects.create(
+            meeting=meeting,
+            organisation_type=make_organisation_type(name),
+            organisation_name=f"{name} of the town" if name != "Police" else "",
+        )
+
+
+def test_business_support_books_an_initial_conference_and_chases_the_reports(page, live_server):
+    today = timezone.localdate()
+    north = make_area("North")
+    siblings = [
+        make_child(child_id="SIB-A", given_name="Ann", family_name="Testchild", area=north),
+        make_child(child_id="SIB-B", given_name="Bo", family_name="Testchild", area=north),
+    ]
+    _last_year_meeting(siblings)
+    Chair.objects.create(name="Jo Chair")
+    user = make_user(Role.BUSINESS_SUPPORT, username="support.day", areas=[north])
+    pages = Pages(page)
+    discussed_on = today - dt.timedelta(days=2)
+    due_on = initial_conference_due_on(discussed_on, installation_rule_set())
+
+    _sign_in(page, live_server, user)
+    page.goto(f"{live_server.url}/children/SIB-A/")
+    page.get_by_role("link", name="Record a strategy discussion").click()
+    page.get_by_role("button", name="Save").click()  # empty: the error summary
+    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    pages.look("strategy-discussion-errors")
+    date(page, "Date of the strategy discussion", discussed_on)
+    pages.look("strategy-discussion")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Strategy discussion recorded").is_visible()
+
+    # the worklist: the initial conference to book, due 15 working days after the discussion
+    page.get_by_role("link", name="Home").click()
+    assert page.get_by_role("link", name="1 initial conferences to book").is_visible()
+    to_book = page.locator("#initial-to-book + table")
+    assert to_book.get_by_role("cell", name=long_date(due_on)).is_visible()
+    assert to_book.get_by_text("Initial conference to book").is_visible()
+    pages.look("worklist")
+
+    # book one meeting for both siblings, tomorrow
+    held_on = today + dt.timedelta(days=1)
+    page.goto(f"{live_server.url}/children/SIB-A/")
+    page.get_by_role("link", name="Book a conference").click()
+    page.get_by_label("Child ids").fill("SIB-A, SIB-B")
+    page.get_by_role("radio", name="Initial").check()
+    date(page, "Date of the conference", held_on)
+    page.get_by_label("Start time").fill("10:00")
+    page.get_by_label("Place").fill("Room 2, Civic Centre")
+    page.get_by_label("Chair").select_option(label="Jo Chair")
+    pages.look("book")
+    page.get_by_role("button", name="Book the conference").click()
+    assert page.get_by_text("Conference booked for 2 children").is_visible()
+    assert Conference.objects.filter(status="booked", held_on=held_on).count() == 2
+
+    # invite the agencies invited last time
+    page.get_by_role("button", name="Copy the agencies invited last time").click()
+    assert page.get_by_text("4 agencies invited from the previous meeting").is_visible()
+    invitations = Invitation.objects.filter(meeting__held_on=held_on)
+    assert sorted(str(i.organisation_type) for i in invitations) == sorted(AGENCIES)
+    report_due = invitations.first().report_due_on
+    assert report_due is not None and report_due < today  # 3 working days before tomorrow
+    pages.look("meeting-booked")
+
+    # the GP's report came in today, after it was due: late
+    page.get_by_role("link", name="Change GP GP of the town").click()
+    date(page, "Date the report was received", today)
+    pages.look("invitation")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Received late").is_visible()
+    assert (
+        Invitation.objects.get(
+            meeting__held_on=held_on, organisation_name="GP of the town"
+        ).report_received
+        == "late"
+    )
+
+    # the three other reports are overdue
+    page.get_by_role("link", name="Diary").click()
+    page.get_by_label("Whose diary").select_option(label="Jo Chair")
+    page.get_by_role("button", name="Show").click()
+    assert page.get_by_text("Ann Testchild").is_visible()
+    pages.look("diary")
+    page.get_by_role("link", name="Agencies' reports overdue").click()
+    overdue = page.locator("tbody tr")
+    assert overdue.count() == 3
+    assert overdue.filter(has_text="GP").count() == 0  # received, late
+    assert overdue.filter(has_text="Police").count() == 1
+    pages.look("reports-overdue")
+
+    # the register of organisations
+    page.goto(f"{live_server.url}/organisations/")
+    page.get_by_role("link", name="Add an organisation").click()
+    page.get_by_label("Name").fill("Riverside Surgery")
+    page.get_by_label("Type of organisation").select_option(label="GP")
+    page.get_by_label("Email address for invitations").fill("riverside@example.org")
+    pages.look("organisation-add")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_role("cell", name="Riverside Surgery", exact=True).is_visible()
+    pages.look("organisations")
+
+    # the initial conference is booked: no longer to book
+    page.get_by_role("link", name="Home").click()
+    assert page.get_by_role("link", name="0 initial conferences to book").is_visible()
+
+    assert not pages.problems, pages.problems
