@@ -185,7 +185,6 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
             "show": show,
             "items": items,
             "page": page,
-            "may": permissions_of(request.user),
             "query": query.urlencode(),
             "may": permissions_of(request.user),
         },
