@@ -141,6 +141,14 @@ class PlanEditForm(PlanForm):
     version = VersionField()
 
 
+class ChairChoiceForm(GovukForm):
+    """A manager (or anyone not linked to a chair) chooses whose diary to see."""
+
+    chair = forms.ModelChoiceField(
+        label="Chair", queryset=Chair.objects.all(), required=False, empty_label="All chairs"
+    )
+
+
 class WorklistFilterForm(GovukForm):
     """What a worklist shows: how far ahead, whose (for anyone not linked to a chair), which
     area and which kind of item, and in what order."""

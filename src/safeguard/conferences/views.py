@@ -14,7 +14,7 @@ from safeguard.accounts.access import Permission, can, permissions_of
 from safeguard.accounts.decorators import permission_required, signed_in_required
 from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.services import audit_viewed
-from safeguard.cases.forms import WorklistChairForm
+from safeguard.cases.forms import ChairChoiceForm
 from safeguard.cases.selectors import children_in_sight
 from safeguard.escalations.services import escalation_raise_for_missing_report
 from safeguard.web.editing import attempt_save, initial_from, prefill_from
@@ -353,7 +353,7 @@ def diary(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A chair's booked conferences by day: one's own as a chair; a chosen chair's (or every
     chair's) for business support and managers."""
     own = chair_of(request.user)
-    form = WorklistChairForm(request.GET or None)
+    form = ChairChoiceForm(request.GET or None)
     chosen = form.cleaned_data.get("chair") if form.is_valid() else None
     chair = own or chosen
     days = chair_diary(user=request.user, from_on=timezone.localdate(), chair=chair)
