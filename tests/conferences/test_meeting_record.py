@@ -175,9 +175,9 @@ def test_the_service_refuses_a_date_the_type_does_not_take(family):
 
 def test_the_type_radios_reveal_their_dates_the_govuk_way(signed_in_client, family):
     page = signed_in_client(Role.CHAIR).get(URL).content.decode()
-    assert 'value="initial" data-aria-controls="conditional-kind-initial"' in page
-    assert 'value="transfer_in" data-aria-controls="conditional-kind-transfer"' in page
-    assert 'value="plan" data-aria-controls="conditional-outcome-plan"' in page
+    assert 'value="initial" data-safeguard-reveal="conditional-kind-initial"' in page
+    assert 'value="transfer_in" data-safeguard-reveal="conditional-kind-transfer"' in page
+    assert 'value="plan" data-safeguard-reveal="conditional-outcome-plan"' in page
     initial = page.index('id="conditional-kind-initial"')
     assert (
         initial
