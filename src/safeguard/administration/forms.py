@@ -117,3 +117,7 @@ class RuleSettingForm(GovukForm):
         "Pre-review check, working days before the review",
         "Blank for the default (10).",
     )
+    quorum_other_agencies = _days(
+        "Quorum: other agencies beside children's social care",
+        "The number of other agencies a quorate conference needs. Blank for the default (2).",
+    )

@@ -24,6 +24,7 @@ RULE_FIELDS = (
     "first_core_group_working_days",
     "pre_birth_conference_gestation_week",
     "pre_review_check_working_days",
+    "quorum_other_agencies",
 )
 
 _Named = TypeVar("_Named", bound=models.Model)

@@ -154,7 +154,7 @@ class MeetingRecordForm(ConferenceFields):
         super().__init__(*args, **kwargs)
         self.children_allowed = children
         self.candidates = list(candidates)
-        self.fields["children"].choices = [
+        self.fields["children"].choices = [  # type: ignore[attr-defined]
             (child.child_id, child_choice_label(child)) for child in self.candidates
         ]
         self.fields["category"].required = False

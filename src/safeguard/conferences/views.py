@@ -4,6 +4,7 @@ invited and what each contributed, and the one-step escalation of a missing repo
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -84,7 +85,7 @@ def meeting_record_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     quorum = meeting_quorum_suggestion(meeting=prefill.meeting) if prefill else None
     asked_lower = {i.lower() for i in asked}
-    initial = {
+    initial: dict[str, Any] = {
         "children": [c.child_id for c in candidates if c.child_id.lower() in asked_lower],
         "chair": chair_of(user),
         "meeting": reference,
