@@ -103,7 +103,7 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
     page.get_by_role("radio", name="Neglect").check()
     yes_no(page, "Did the child attend?", "No")
     page.get_by_label("Participation code").select_option("PN0")
-    pages.look("conference-record", guide=True)
+    pages.look("conference-record")
     page.get_by_role("button", name="Continue").click()
     assert page.get_by_role("heading", name="Check the conference before recording it")
     pages.look("conference-confirm")

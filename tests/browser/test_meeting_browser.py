@@ -83,6 +83,7 @@ def test_the_chair_records_siblings_escalates_the_gp_and_the_timeline_shows_each
     page.get_by_role("radio", name="Physical abuse").check()
     yes_no(page, "Was the conference quorate?", "Yes")
     yes_no(page, "Did the parents or carers attend?", "Yes")
+    page.evaluate("window.scrollTo(0, 0)")  # the guide's picture: the picker and the type
     pages.look("record-filled", guide=True)
     page.get_by_role("button", name="Continue").click()
 
