@@ -87,21 +87,26 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
     page.get_by_role("link", name="Record a conference for this child").click()
 
     # an empty form first: the GOV.UK error summary, and messages beside the fields
-    page.get_by_label("Child ids").fill("")
-    page.get_by_role("button", name="Record the conference").click()
+    page.get_by_role("checkbox", name="Ann Testchild").uncheck()
+    page.get_by_role("button", name="Continue").click()
     assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
     pages.look("conference-errors")
-    page.get_by_role("link", name="Enter the child id of each child discussed").click()
-    assert page.evaluate("document.activeElement.id") == "id_children"
+    page.get_by_role("link", name="Select each child discussed, or enter their child ids").click()
+    assert page.evaluate("document.activeElement.id") == "id_children_0"
 
-    page.get_by_label("Child ids").fill("SIB-A, SIB-B")
+    page.get_by_role("checkbox", name="Ann Testchild").check()
+    page.get_by_label("Child ids").fill("sib-b")  # typed, whatever the case: Bo has no family id
     page.get_by_role("radio", name="Initial").check()
     date(page, "Date of the conference", held_on)
     date(page, "Date of the strategy discussion", held_on - dt.timedelta(days=10))
     page.get_by_role("radio", name="Plan made or continued").check()
+    page.get_by_role("radio", name="Neglect").check()
     yes_no(page, "Did the child attend?", "No")
     page.get_by_label("Participation code").select_option("PN0")
-    pages.look("conference-record", guide=True)
+    pages.look("conference-record")
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("heading", name="Check the conference before recording it")
+    pages.look("conference-confirm")
     page.get_by_role("button", name="Record the conference").click()
 
     assert page.get_by_text("Conference recorded for 2 children").is_visible()

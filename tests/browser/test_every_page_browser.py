@@ -54,7 +54,9 @@ FORMS = {
     "conferences:invitation-edit",
     "conferences:meeting-record",
     "escalations:edit",
+    "escalations:good-practice-record",
     "escalations:raise",
+    "escalations:step-add",
     "exchange:import",
     "monitoring:check-record",
 }

@@ -25,13 +25,15 @@ def date_fields(name: str, day: dt.date | None) -> dict:
 
 def conference_form(children: str, held_on: dt.date, **values) -> dict:
     data = {
-        "children": children,
+        "other_children": children,
+        "confirmed": "yes",  # as from the page that names every child
         "kind": "initial",
         **date_fields("held_on", held_on),
         **date_fields("strategy_discussion_on", held_on - dt.timedelta(days=14)),
         **date_fields("transfer_notification_on", None),
         "chair": "",
         "outcome": "plan",
+        "category": "NEG",
         "out_of_timescale_reason": "",
         "child_attended": "",
         "advocate_involved": "",
@@ -207,7 +209,7 @@ def test_a_conference_is_changed_for_one_child(signed_in_client, siblings):
     data = conference_form(
         "", conference.held_on, participation_code="PN1", version=conference.version
     )
-    data.pop("children")
+    data.pop("other_children")
     response = client.post(f"/conferences/{conference.conference_id}/edit/", data)
     assert response.status_code == 302
     assert Conference.objects.get(pk=conference.pk).participation_code == "PN1"

@@ -129,6 +129,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "escalations:raise": only(C, M),
     "escalations:detail": only(C, M, LO, otherwise=403) | {LO: 404},
     "escalations:edit": only(C, M),
+    "escalations:step-add": only(C, M),
+    "escalations:good-practice": only(C, M, LO),
+    "escalations:good-practice-record": only(C, M),
     # administration
     "accounts:users": only(M),
     "accounts:user-add": only(M),

@@ -125,3 +125,7 @@ class RuleSettingForm(GovukForm):
         "Agencies' reports to a review conference, working days before it",
         "Blank for the default (5).",
     )
+    quorum_other_agencies = _days(
+        "Quorum: other agencies beside children's social care",
+        "The number of other agencies a quorate conference needs. Blank for the default (2).",
+    )

@@ -26,6 +26,7 @@ RULE_FIELDS = (
     "pre_review_check_working_days",
     "initial_report_due_working_days",
     "review_report_due_working_days",
+    "quorum_other_agencies",
 )
 
 _Named = TypeVar("_Named", bound=models.Model)

@@ -5,12 +5,13 @@ import re
 from django import forms
 from django.db.models import QuerySet
 
-from safeguard.cases.models import Child
+from safeguard.cases.models import Child, PlanCategory
 from safeguard.escalations.models import OrganisationType
 from safeguard.web.editing import ConfirmUnusualMixin, VersionField
 from safeguard.web.forms import GovukDateField, GovukForm
 
 from .models import (
+    DATES_OF_KIND,
     Chair,
     ConferenceKind,
     Organisation,
@@ -81,9 +82,28 @@ class ConferenceFields(ConfirmUnusualMixin, GovukForm):
         choices=[("", "Not recorded"), *ParticipationCode.choices],
         required=False,
     )
+    category = forms.ChoiceField(
+        label="Category of abuse",
+        choices=PlanCategory.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="The category under which the plan is made or continued",
+    )
+    quorate = yes_no("Was the conference quorate?")
+    parents_attended = yes_no("Did the parents or carers attend?")
 
     def clean(self):
         cleaned = super().clean()
+        kind = cleaned.get("kind")
+        # Only the dates the type takes are asked for (the others are hidden once the page's
+        # script runs); without the script all are shown, and those of other types are ignored.
+        if kind in DATES_OF_KIND:
+            for name in ("strategy_discussion_on", "transfer_notification_on"):
+                if name not in DATES_OF_KIND[kind]:
+                    cleaned[name] = None
+                    self.errors.pop(name, None)
+        if cleaned.get("outcome") != Outcome.PLAN:
+            cleaned["category"] = ""
         held_on = cleaned.get("held_on")
         for name, label in (
             ("strategy_discussion_on", "Date of the strategy discussion"),
@@ -92,47 +112,85 @@ class ConferenceFields(ConfirmUnusualMixin, GovukForm):
             value = cleaned.get(name)
             if held_on and value and value > held_on:
                 self.add_error(name, f"{label} must be the same as or before the conference date")
-        if cleaned.get("kind") == ConferenceKind.TRANSFER_IN and cleaned.get(
-            "strategy_discussion_on"
-        ):
-            self.add_error(
-                "strategy_discussion_on",
-                "Leave the strategy discussion date empty for a transfer-in conference",
-            )
         return cleaned
 
 
+def child_choice_label(child: Child) -> str:
+    """How the picker names a child: name, date of birth and id (ids alone are not recognised)."""
+    born = (
+        f"born {child.date_of_birth.day} {child.date_of_birth:%B %Y}"
+        if child.date_of_birth
+        else "date of birth not recorded"
+    )
+    return f"{child.full_name or 'Name not recorded'}, {born} ({child.child_id})"
+
+
 class MeetingRecordForm(ConferenceFields):
-    children = forms.CharField(
+    """The chair's record of one meeting: the children discussed (the picker, or ids typed),
+    then the conference, asked only for what its type needs."""
+
+    children = forms.MultipleChoiceField(
+        label="Children discussed at this meeting",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. The children of the same family are listed, with "
+        "those already on the meeting",
+    )
+    other_children = forms.CharField(
         label="Child ids",
         max_length=500,
-        help_text="One child, or each child of a sibling group discussed at this meeting, "
-        "separated by commas",
+        required=False,
+        help_text="Separated by commas, for example C-1042, C-1043",
         widget=forms.TextInput(attrs={"spellcheck": "false"}),
-        error_messages={"required": "Enter the child id of each child discussed"},
     )
-    field_order = ["children"]
+    meeting = forms.CharField(required=False, widget=forms.HiddenInput)
+    field_order = ["children", "other_children"]
 
-    def __init__(self, *args, children: QuerySet[Child], **kwargs) -> None:
+    def __init__(
+        self, *args, children: QuerySet[Child], candidates: QuerySet[Child], **kwargs
+    ) -> None:
         """`children`: those the user may record for (children_in_sight); any other id is
-        answered as not recorded, as a child's page answers 404."""
+        answered as not recorded, as a child's page answers 404. `candidates`: the picker's
+        children (conferences.selectors.sibling_candidates)."""
         super().__init__(*args, **kwargs)
         self.children_allowed = children
+        self.candidates = list(candidates)
+        self.fields["children"].choices = [  # type: ignore[attr-defined]
+            (child.child_id, child_choice_label(child)) for child in self.candidates
+        ]
+        self.fields["category"].required = False
 
-    def clean_children(self) -> list[Child]:
-        ids = list(
-            dict.fromkeys(i for i in re.split(r"[\s,;]+", self.cleaned_data["children"]) if i)
-        )
-        if not ids:
-            raise forms.ValidationError("Enter the child id of each child discussed")
-        found = {c.child_id: c for c in self.children_allowed.filter(child_id__in=ids)}
-        missing = [i for i in ids if i not in found]
+    def clean(self):
+        cleaned = super().clean()
+        chosen = list(cleaned.get("children") or [])
+        typed = [i for i in re.split(r"[\s,;]+", cleaned.get("other_children") or "") if i]
+        if "children" in self.errors or "other_children" in self.errors:
+            return cleaned
+        if not chosen and not typed:
+            if self.candidates:
+                self.add_error("children", "Select each child discussed, or enter their child ids")
+            else:
+                self.add_error("other_children", "Enter the child id of each child discussed")
+            return cleaned
+        by_id = {c.child_id: c for c in self.candidates}
+        found = [by_id[i] for i in chosen if i in by_id]
+        missing = []
+        for child_id in typed:
+            child = self.children_allowed.filter(child_id__iexact=child_id).first()
+            if child is None:
+                missing.append(child_id)
+            elif child not in found:
+                found.append(child)
         if missing:
-            raise forms.ValidationError(
+            self.add_error(
+                "other_children",
                 f"No child is recorded with the id {', '.join(missing)}: check the "
-                f"id{'s' if len(missing) > 1 else ''}"
+                f"id{'s' if len(missing) > 1 else ''}",
             )
-        return [found[i] for i in ids]
+        cleaned["children"] = found
+        if cleaned.get("outcome") == Outcome.PLAN and not cleaned.get("category"):
+            self.add_error("category", "Select the category of abuse")
+        return cleaned
 
 
 class ConferenceEditForm(ConferenceFields):

@@ -33,6 +33,15 @@ class ConferenceKind(models.TextChoices):
     TRANSFER_IN = CONFERENCE_KINDS.choice("transfer_in")
 
 
+# The dates each type of conference takes: the form asks only for these, the services refuse
+# the others.
+DATES_OF_KIND: dict[str, tuple[str, ...]] = {
+    ConferenceKind.INITIAL: ("strategy_discussion_on",),
+    ConferenceKind.REVIEW: (),
+    ConferenceKind.TRANSFER_IN: ("transfer_notification_on",),
+}
+
+
 class Outcome(models.TextChoices):
     PLAN = "plan", "Plan made or continued"
     NO_PLAN = "no_plan", "No plan (not made, or ended)"

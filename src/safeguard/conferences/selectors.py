@@ -28,7 +28,7 @@ from django.http import Http404
 
 from safeguard.accounts.access import Permission, area_ids_in_sight, can
 from safeguard.accounts.models import User
-from safeguard.cases.models import Enquiry, Plan
+from safeguard.cases.models import Child, Enquiry, Plan
 from safeguard.cases.selectors import children_in_sight
 from safeguard.domain.enquiries import (
     WAITING_OUTCOMES,
@@ -36,6 +36,7 @@ from safeguard.domain.enquiries import (
     InitialConferenceRow,
     initial_conference_to_book,
 )
+from safeguard.domain.quorum import QuorumSuggestion, quorum_suggested
 from safeguard.escalations.models import Escalation, EscalationReason
 from safeguard.escalations.selectors import escalations_visible_to
 
@@ -48,6 +49,7 @@ from .models import (
     Meeting,
     Organisation,
     ReportReceived,
+    RuleSetting,
 )
 from .timeliness import installation_rule_set
 
@@ -569,6 +571,74 @@ def offers_missing_report_escalation(invitation: Invitation) -> bool:
         invitation.report_received == ReportReceived.NO
         and invitation.apologies is False
         and not invitation.attended
+    )
+
+
+# ---- recording a meeting (issue 19) ---------------------------------------------------------
+
+
+def sibling_candidates(
+    *, user: User, child_ids: list[str], meeting: Meeting | None = None
+) -> QuerySet[Child]:
+    """The children the record form's picker offers, within `user`'s sight: those named by
+    `child_ids` (matched case-insensitively), the children of their families (the same
+    non-blank `family_id`) and those already on `meeting` (a booked meeting); the eldest first."""
+    in_sight = children_in_sight(user)
+    named = Q(pk__in=[])
+    for child_id in child_ids:
+        named |= Q(child_id__iexact=child_id)
+    seeds = in_sight.filter(named)
+    if meeting is not None:
+        seeds = seeds | in_sight.filter(conferences__meeting=meeting)
+    families = [f for f in seeds.values_list("family_id", flat=True) if f]
+    return (
+        in_sight.filter(Q(pk__in=seeds.values("pk")) | Q(family_id__in=families))
+        .distinct()
+        .order_by(F("date_of_birth").asc(nulls_last=True), "child_id")
+    )
+
+
+@dataclass(frozen=True)
+class MeetingPrefill:
+    """What the record form starts from when it is opened from a booked meeting: the chair
+    records the meeting onto the booked rows (the same records), which become held."""
+
+    meeting: Meeting
+    child_ids: list[str]
+    kind: str
+    held_on: dt.date
+    chair: Chair | None
+
+
+def booked_meeting_get_for_user(*, user: User, reference: str) -> MeetingPrefill:
+    """The booked meeting (one with a conference still booked), access-checked as every
+    meeting is, with what the record form is pre-filled from; otherwise the same 404."""
+    meeting = meeting_get_for_user(user=user, reference=reference)
+    booked = list(
+        meeting.conferences.filter(status=ConferenceStatus.BOOKED)
+        .select_related("child", "chair")
+        .order_by("child__child_id")
+    )
+    if not booked:
+        raise Http404("No such booked meeting.")
+    return MeetingPrefill(
+        meeting=meeting,
+        child_ids=[c.child.child_id for c in booked],
+        kind=booked[0].kind,
+        held_on=booked[0].held_on,
+        chair=booked[0].chair,
+    )
+
+
+def meeting_quorum_suggestion(*, meeting: Meeting) -> QuorumSuggestion:
+    """The quorum suggested from the agencies recorded as attending `meeting`
+    (safeguard.domain.quorum), with the authority's number of other agencies."""
+    invitations = list(meeting.invitations.select_related("organisation_type"))
+    setting = RuleSetting.objects.first()
+    return quorum_suggested(
+        attended=[i.organisation_type.name for i in invitations if i.attended],
+        invited=len(invitations),
+        other_agencies_needed=setting.quorum_other_agencies if setting else None,
     )
 
 

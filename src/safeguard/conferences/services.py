@@ -31,6 +31,7 @@ from safeguard.exchange.services import record_rules_apply
 from safeguard.storage import versioned_save
 
 from .models import (
+    DATES_OF_KIND,
     Chair,
     Conference,
     ConferenceKind,
@@ -82,10 +83,20 @@ def meeting_record(
     transfer_notification_on: dt.date | None = None,
     outcome: str = "",
     out_of_timescale_reason: str = "",
+    category: str = "",
+    quorate: bool | None = None,
+    parents_attended: bool | None = None,
     participation: Mapping[int, Mapping[str, Any]] | None = None,
     confirm_unusual: bool = False,
+    booked_meeting: Meeting | None = None,
 ) -> Meeting:
-    """Record one meeting for one child or a sibling group, with a conference row per child."""
+    """Record one meeting for one child or a sibling group, with a conference row per child.
+
+    `category` is the category of abuse decided when a plan is made or continued (outcome
+    PLAN): a new plan starts with it, a continued plan's latest category becomes it.
+    `booked_meeting`: the booked meeting being recorded as held (the seam with booking): its
+    booked rows of `children` become held, with these values (the same records), and any child
+    not yet on it is added."""
     if not children:
         raise ValidationError({"children": "Choose at least one child."})
     if held_on > today:
@@ -94,9 +105,35 @@ def meeting_record(
         ("strategy_discussion_on", strategy_discussion_on),
         ("transfer_notification_on", transfer_notification_on),
     ):
-        if value is not None and value > held_on:
+        if value is None:
+            continue
+        if name not in DATES_OF_KIND.get(kind, ()):
+            raise ValidationError({name: "This type of conference does not take this date."})
+        if value > held_on:
             raise ValidationError({name: "This date must be on or before the conference date."})
-    duplicates = Conference.objects.filter(child__in=children, kind=kind, held_on=held_on)
+    if category and outcome != Outcome.PLAN:
+        raise ValidationError(
+            {"category": "The category of abuse is recorded when a plan is made or continued."}
+        )
+    booked: dict[int, Conference] = {}
+    if booked_meeting is not None:
+        on_meeting = {c.child_id: c for c in booked_meeting.conferences.all()}
+        held = sorted(
+            c.child.child_id
+            for c in on_meeting.values()
+            if c.child_id in {child.pk for child in children}
+            and c.status != ConferenceStatus.BOOKED
+        )
+        if held:
+            raise ValidationError(
+                {"children": f"This meeting is already recorded for {', '.join(held)}."}
+            )
+        booked = {pk: c for pk, c in on_meeting.items() if c.status == ConferenceStatus.BOOKED}
+    duplicates = (
+        Conference.objects.filter(child__in=children, kind=kind, held_on=held_on)
+        .exclude(status=ConferenceStatus.CANCELLED)
+        .exclude(pk__in=[c.pk for c in booked.values()])
+    )
     if duplicates.exists():
         taken = ", ".join(sorted(duplicates.values_list("child__child_id", flat=True)))
         raise ValidationError(
@@ -105,9 +142,24 @@ def meeting_record(
                 f"for {taken}."
             }
         )
-    reference = new_source_id("M")
+    reference = booked_meeting.reference if booked_meeting else new_source_id("M")
     participation = participation or {}
-    conference_ids = {child.pk: new_source_id("C") for child in children}
+    conference_ids = {
+        child.pk: (booked[child.pk].conference_id if child.pk in booked else new_source_id("C"))
+        for child in children
+    }
+    shared = {
+        "kind": kind,
+        "held_on": held_on,
+        "strategy_discussion_on": strategy_discussion_on,
+        "transfer_notification_on": transfer_notification_on,
+        "chair": chair,
+        "outcome": outcome,
+        "out_of_timescale_reason": out_of_timescale_reason,
+        "category": category,
+        "quorate": quorate,
+        "parents_attended": parents_attended,
+    }
     for child in children:
         record_rules_apply(
             "conference",
@@ -117,48 +169,66 @@ def meeting_record(
                     for k, v in participation.get(child.pk, {}).items()
                     if k in PARTICIPATION_FIELDS
                 },
+                **shared,
                 "conference_id": conference_ids[child.pk],
                 "child": child.child_id,
                 "meeting": reference,
-                "kind": kind,
-                "held_on": held_on,
-                "strategy_discussion_on": strategy_discussion_on,
-                "transfer_notification_on": transfer_notification_on,
                 "chair": chair.name if chair else "",
-                "outcome": outcome,
-                "out_of_timescale_reason": out_of_timescale_reason,
             },
             by=by,
             confirmed=confirm_unusual,
             child_id=child.child_id,
         )
-    meeting = Meeting.objects.create(reference=reference, held_on=held_on)
+    if booked_meeting is not None:
+        meeting = booked_meeting
+        if meeting.held_on != held_on:
+            Meeting.objects.filter(pk=meeting.pk).update(held_on=held_on)
+            meeting.held_on = held_on
+    else:
+        meeting = Meeting.objects.create(reference=reference, held_on=held_on)
     for child in children:
-        conference = Conference.objects.create(
-            conference_id=conference_ids[child.pk],
-            child=child,
-            meeting=meeting,
-            kind=kind,
-            held_on=held_on,
-            strategy_discussion_on=strategy_discussion_on,
-            transfer_notification_on=transfer_notification_on,
-            chair=chair,
-            outcome=outcome,
-            out_of_timescale_reason=out_of_timescale_reason,
+        values = {
+            **shared,
             **{
                 k: v
                 for k, v in participation.get(child.pk, {}).items()
                 if k in PARTICIPATION_FIELDS
             },
-        )
-        audit_record(
-            actor=by,
-            action=AuditAction.CREATE,
-            record_type="conference",
-            record_id=conference.conference_id,
-            child_id=child.child_id,
-            summary=f"{conference.get_kind_display()} conference on {held_on.isoformat()}",
-        )
+        }
+        if child.pk in booked:
+            conference = booked[child.pk]
+            changes = field_changes(conference, {**values, "status": ConferenceStatus.HELD})
+            versioned_save(
+                conference,
+                expected_version=conference.version,
+                values={**values, "status": ConferenceStatus.HELD},
+            )
+            audit_record(
+                actor=by,
+                action=AuditAction.CHANGE,
+                record_type="conference",
+                record_id=conference.conference_id,
+                child_id=child.child_id,
+                changes=changes,
+                summary=f"Booked {conference.get_kind_display().lower()} conference recorded as "
+                f"held on {held_on.isoformat()}",
+            )
+        else:
+            conference = Conference.objects.create(
+                conference_id=conference_ids[child.pk],
+                child=child,
+                meeting=meeting,
+                status=ConferenceStatus.HELD,
+                **values,
+            )
+            audit_record(
+                actor=by,
+                action=AuditAction.CREATE,
+                record_type="conference",
+                record_id=conference.conference_id,
+                child_id=child.child_id,
+                summary=f"{conference.get_kind_display()} conference on {held_on.isoformat()}",
+            )
         _plan_follows_conference(conference=conference, by=by)
     timeliness_refresh(child_pks=[c.pk for c in children])
     return meeting
@@ -178,7 +248,11 @@ def _plan_follows_conference(*, conference: Conference, by: User) -> None:
         if later:
             return
         plan = Plan.objects.create(
-            plan_id=new_source_id("P"), child=child, start_on=conference.held_on
+            plan_id=new_source_id("P"),
+            child=child,
+            start_on=conference.held_on,
+            initial_category=conference.category,
+            latest_category=conference.category,
         )
         audit_record(
             actor=by,
@@ -188,6 +262,13 @@ def _plan_follows_conference(*, conference: Conference, by: User) -> None:
             child_id=child.child_id,
             summary=f"Plan started by conference {conference.conference_id}",
         )
+    elif (
+        conference.outcome == Outcome.PLAN
+        and conference.category
+        and open_plan is not None
+        and open_plan.start_on <= conference.held_on
+    ):
+        _plan_category_follows(plan=open_plan, conference=conference, by=by)
     elif (
         conference.outcome == Outcome.NO_PLAN
         and conference.kind == ConferenceKind.REVIEW
@@ -208,6 +289,40 @@ def _plan_follows_conference(*, conference: Conference, by: User) -> None:
             changes={"end_on": (None, conference.held_on)},
             summary=f"Plan ended by conference {conference.conference_id}",
         )
+
+
+def _plan_category_follows(*, plan: Plan, conference: Conference, by: User | None) -> None:
+    """A conference that continues the plan with a category makes it the plan's latest
+    category, unless a later conference of the plan has already recorded one (the history is
+    the conferences' own categories); a plan with no initial category takes it as that too."""
+    later = (
+        Conference.objects.filter(
+            child=plan.child,
+            held_on__gt=conference.held_on,
+            status=ConferenceStatus.HELD,
+            outcome=Outcome.PLAN,
+        )
+        .exclude(category="")
+        .exists()
+    )
+    if later:
+        return
+    values = {"latest_category": conference.category}
+    if not plan.initial_category:
+        values["initial_category"] = conference.category
+    changes = field_changes(plan, values)
+    if not changes:
+        return
+    versioned_save(plan, expected_version=plan.version, values=values)
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        record_type="plan",
+        record_id=plan.plan_id,
+        child_id=plan.child.child_id,
+        changes=changes,
+        summary=f"Category recorded at conference {conference.conference_id}",
+    )
 
 
 @transaction.atomic
@@ -246,8 +361,20 @@ def conference_update(
         raise ValidationError(
             {"held_on": "The child already has a conference of this type on this date."}
         )
+    if values.get("category", conference.category) and (
+        values.get("outcome", conference.outcome) != Outcome.PLAN
+    ):
+        raise ValidationError(
+            {"category": "The category of abuse is recorded when a plan is made or continued."}
+        )
     changes = field_changes(conference, values)
     versioned_save(conference, expected_version=expected_version, values=values)
+    if "category" in changes and conference.category:
+        open_plan = Plan.objects.filter(
+            child=conference.child, end_on__isnull=True, start_on__lte=conference.held_on
+        ).first()
+        if open_plan is not None:
+            _plan_category_follows(plan=open_plan, conference=conference, by=by)
     if "held_on" in changes:
         Meeting.objects.filter(pk=conference.meeting_id).update(held_on=held_on)
         Conference.objects.filter(meeting_id=conference.meeting_id).update(held_on=held_on)

@@ -3,6 +3,9 @@ invited and what each contributed, and the one-step escalation of a missing repo
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -32,6 +35,7 @@ from .forms import (
 from .models import ConferenceKind, ConferenceStatus
 from .selectors import (
     agency_reports_overdue,
+    booked_meeting_get_for_user,
     chair_diary,
     chair_of,
     conference_get_for_user,
@@ -39,10 +43,12 @@ from .selectors import (
     meeting_conferences,
     meeting_get_for_user,
     meeting_invitations,
+    meeting_quorum_suggestion,
     missing_report_escalation,
     offers_missing_report_escalation,
     organisation_get,
     organisations_registered,
+    sibling_candidates,
 )
 from .services import (
     PARTICIPATION_FIELDS,
@@ -70,44 +76,107 @@ def _after_invitation_saved(request: HttpRequest, invitation) -> HttpResponse:
     return redirect("conferences:meeting-detail", reference=invitation.meeting.reference)
 
 
+def _ids_in(text: str) -> list[str]:
+    return [i for i in re.split(r"[\s,;]+", text) if i]
+
+
+# The confirmation page posts the form's answers again; these are its own buttons.
+_CONFIRMATION_KEYS = {"csrfmiddlewaretoken", "confirmed", "change"}
+
+
 @permission_required(Permission.EDIT_CONFERENCE)
 def meeting_record_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Record a conference for one child, or for a sibling group at one meeting."""
-    chair = chair_of(request.user)
+    """Record a conference for one child, or for a sibling group at one meeting: the form, then
+    a page naming every child to confirm, then the record. Opened from a booked meeting
+    (`?meeting=`), it is pre-filled from it and saves onto its booked rows."""
+    user = request.user
+    reference = (request.POST.get("meeting") or request.GET.get("meeting") or "").strip()
+    prefill = booked_meeting_get_for_user(user=user, reference=reference) if reference else None
+    asked = _ids_in(request.GET.get("children", "")) + (prefill.child_ids if prefill else [])
+    seeds = (
+        asked + request.POST.getlist("children") + _ids_in(request.POST.get("other_children", ""))
+    )
+    candidates = sibling_candidates(
+        user=user, child_ids=seeds, meeting=prefill.meeting if prefill else None
+    )
+    quorum = meeting_quorum_suggestion(meeting=prefill.meeting) if prefill else None
+    asked_lower = {i.lower() for i in asked}
+    initial: dict[str, Any] = {
+        "children": [c.child_id for c in candidates if c.child_id.lower() in asked_lower],
+        "chair": chair_of(user),
+        "meeting": reference,
+        # a worklist's "Record the review" asks for the type and today's date
+        **prefill_from(request.GET, kind=ConferenceKind.values, held_on=None),
+    }
+    if prefill:
+        initial.update(kind=prefill.kind, held_on=prefill.held_on)
+        if prefill.chair:
+            initial["chair"] = prefill.chair
+        if quorum and quorum.quorate is not None:
+            initial["quorate"] = quorum.quorate
     form = MeetingRecordForm(
         request.POST or None,
-        initial={
-            "children": request.GET.get("children", ""),
-            "chair": chair,
-            **prefill_from(request.GET, kind=ConferenceKind.values, held_on=None),
-        },
-        children=children_in_sight(request.user),
+        initial=initial,
+        children=children_in_sight(user),
+        candidates=candidates,
     )
-    if request.method == "POST" and form.is_valid():
+    template = "conferences/meeting_record.html"
+    context: dict = {"form": form, "prefill": prefill, "quorum": quorum}
+    if request.method == "POST" and form.is_valid() and "change" not in request.POST:
         values = dict(form.cleaned_data)
         children = values.pop("children")
-        participation = {k: values.pop(k) for k in PARTICIPATION_FIELDS}
-        done = attempt_save(
-            form,
-            lambda: meeting_record(
-                children=children,
-                by=request.user,
-                today=timezone.localdate(),
-                participation={
-                    child.pk: {k: v for k, v in participation.items() if v is not None}
-                    for child in children
-                },
-                **values,
-            ),
-        )
-        if done.saved:
-            count = len(children)
-            messages.success(
-                request,
-                f"Conference recorded for {count} child{'ren' if count > 1 else ''}",
+        values.pop("other_children")
+        values.pop("meeting")
+        if "confirmed" in request.POST:
+            participation = {k: values.pop(k) for k in PARTICIPATION_FIELDS}
+            done = attempt_save(
+                form,
+                lambda: meeting_record(
+                    children=children,
+                    by=user,
+                    today=timezone.localdate(),
+                    participation={
+                        child.pk: {k: v for k, v in participation.items() if v is not None}
+                        for child in children
+                    },
+                    booked_meeting=prefill.meeting if prefill else None,
+                    **values,
+                ),
             )
-            return redirect("conferences:meeting-detail", reference=done.result.reference)
-    return render(request, "conferences/meeting_record.html", {"form": form})
+            if done.saved:
+                count = len(children)
+                messages.success(
+                    request,
+                    f"Conference recorded for {count} child{'ren' if count > 1 else ''}: "
+                    + ", ".join(c.full_name or c.child_id for c in children),
+                )
+                return redirect("conferences:meeting-detail", reference=done.result.reference)
+        else:
+            template = "conferences/meeting_record_confirm.html"
+            context.update(
+                children=children,
+                answers=form,
+                resubmit=[
+                    (key, value)
+                    for key, values_posted in request.POST.lists()
+                    if key not in _CONFIRMATION_KEYS
+                    for value in values_posted
+                ],
+            )
+            shown = [c.child_id for c in children]
+            summary = "Confirming a conference's record"
+    if template == "conferences/meeting_record.html":
+        shown = [c.child_id for c in form.candidates]
+        summary = "Opened the form to record a conference"
+    if shown:
+        audit_viewed(
+            actor=user,
+            record_type="meeting",
+            record_id=reference,
+            child_ids=shown,
+            summary=summary,
+        )
+    return render(request, template, context)
 
 
 @signed_in_required
@@ -137,6 +206,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
             "conferences": conferences,
             "invitations": invitations,
             "offers": offers,
+            "quorum": meeting_quorum_suggestion(meeting=meeting),
             "may": permissions_of(request.user),
             "booked": any(c.status == ConferenceStatus.BOOKED for c in conferences),
             "cancelled": bool(conferences)

@@ -142,3 +142,55 @@ class EscalationRaiseForm(EscalationFields):
 
 class EscalationEditForm(EscalationFields):
     version = VersionField()
+
+
+class EscalationStepForm(GovukForm):
+    on = GovukDateField(label="Date of the step", help_text="For example, 10 4 2024")
+    stage = forms.TypedChoiceField(
+        label="Stage",
+        choices=[("", "No stage (informal)"), *STAGES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Keep the current stage to add a note only",
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What happened: for example, who was contacted and what they said",
+    )
+    version = VersionField()
+
+
+class GoodPracticeForm(GovukForm):
+    recorded_on = GovukDateField(label="Date", help_text="For example, 10 4 2024")
+    organisation_type = forms.ModelChoiceField(
+        label="Type of organisation",
+        queryset=OrganisationType.objects.all(),
+        empty_label="Choose a type",
+        error_messages={"required": "Select the type of organisation"},
+    )
+    organisation_name = forms.CharField(
+        label="Name of the organisation or professional",
+        max_length=200,
+        required=False,
+        help_text="For example, the surgery, the school or the professional's role",
+    )
+    area = forms.ModelChoiceField(
+        label="Area", queryset=Area.objects.all(), required=False, empty_label="Not recorded"
+    )
+    description = forms.CharField(
+        label="The good practice",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the agency or professional did well; name no child",
+        error_messages={"required": "Describe the good practice"},
+    )
+    recorded_by = forms.ModelChoiceField(
+        label="Recorded by",
+        queryset=Chair.objects.all(),
+        required=False,
+        empty_label="Not recorded",
+    )

@@ -3,6 +3,7 @@ Senior Liaison Officer's cover, and the escalations log."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from enum import StrEnum
 
@@ -15,7 +16,14 @@ from safeguard.cases.models import Area, Child
 from safeguard.cases.selectors import children_in_sight
 from safeguard.conferences.models import Chair
 
-from .models import MEETING_REASONS, Escalation, OrganisationType, escalations_about
+from .models import (
+    MEETING_REASONS,
+    Escalation,
+    EscalationStep,
+    GoodPractice,
+    OrganisationType,
+    escalations_about,
+)
 from .models import SeniorLiaisonOfficer as Officer
 
 
@@ -58,6 +66,56 @@ def escalation_children(*, escalation: Escalation) -> list[Child]:
             conferences__meeting__conferences__pk=escalation.conference_id
         )
     return list(children.distinct().order_by("child_id"))
+
+
+@dataclasses.dataclass(frozen=True)
+class TimelineEntry:
+    """One step of an escalation's history, with what it did in words."""
+
+    step: EscalationStep
+    title: str  # "Raised at stage 1", "Moved to stage 2", "No stage", "Note"
+
+
+def escalation_timeline(*, escalation: Escalation) -> list[TimelineEntry]:
+    """The escalation's history, oldest first (in the order the steps were dated, then
+    recorded): the first step is its raising; later ones a change of stage or a note."""
+    entries: list[TimelineEntry] = []
+    previous: int | None = None
+    for index, step in enumerate(
+        escalation.steps.select_related("recorded_by").order_by("on", "id")
+    ):
+        if index == 0:
+            title = "Raised" + (f" at stage {step.stage}" if step.stage else "")
+        elif step.stage != previous:
+            title = f"Moved to stage {step.stage}" if step.stage else "Stage removed"
+        else:
+            title = "Note"
+        entries.append(TimelineEntry(step=step, title=title))
+        previous = step.stage
+    return entries
+
+
+def good_practice_visible_to(*, user: User) -> QuerySet[GoodPractice]:
+    """Good practice, seen as escalations are: all of it by those who see every area; by
+    chairs, that of their areas and that recorded without an area; by a Senior Liaison
+    Officer, that within their cover; nothing otherwise. Newest first."""
+    rows = GoodPractice.objects.select_related(
+        "organisation_type", "area", "recorded_by", "conference__meeting"
+    ).order_by("-recorded_on", "-id")
+    if can(user, Permission.VIEW_ALL_ESCALATIONS):
+        if sees_every_area(user):
+            return rows
+        return rows.filter(Q(area=None) | Q(area__in=user.areas.all()))
+    if not can(user, Permission.VIEW_ESCALATIONS):
+        return rows.none()
+    try:
+        cover = LiaisonCover.objects.get(user=user)
+    except LiaisonCover.DoesNotExist:
+        return rows.none()
+    in_cover = Q(organisation_type__in=cover.organisation_types.all())
+    if not cover.all_areas:
+        in_cover &= Q(area__in=cover.areas.all())
+    return rows.filter(in_cover)
 
 
 def liaison_cover_q(*, officer: Officer) -> Q:

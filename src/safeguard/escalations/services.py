@@ -10,13 +10,21 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record, field_changes
 from safeguard.cases.models import Area, Child
 from safeguard.storage import versioned_save
 
-from .models import Escalation, EscalationReason, OrganisationType, SeniorLiaisonOfficer
+from .models import (
+    Escalation,
+    EscalationReason,
+    EscalationStep,
+    GoodPractice,
+    OrganisationType,
+    SeniorLiaisonOfficer,
+)
 
 # ---- Senior Liaison Officers -----------------------------------------------------------------
 
@@ -118,7 +126,9 @@ def escalation_raise(
     child: Child | None = None,
     raised_by: Any | None = None,
     resolved_on: dt.date | None = None,
+    note: str = "",
 ) -> Escalation:
+    """Raise an escalation, with its first step (the date raised, the stage, `note`)."""
     if raised_on > today:
         raise ValidationError({"raised_on": "The date raised must be today or in the past."})
     if resolved_on is not None and resolved_on < raised_on:
@@ -150,6 +160,14 @@ def escalation_raise(
         raised_by=raised_by,
         resolved_on=resolved_on,
     )
+    EscalationStep.objects.create(
+        escalation=escalation,
+        on=raised_on,
+        stage=stage,
+        note=note.strip(),
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
     audit_record(
         actor=by,
         action=AuditAction.CREATE,
@@ -163,8 +181,18 @@ def escalation_raise(
 
 @transaction.atomic
 def escalation_update(
-    *, escalation: Escalation, expected_version: int, by: Any, **values: Any
+    *,
+    escalation: Escalation,
+    expected_version: int,
+    by: Any,
+    today: dt.date | None = None,
+    **values: Any,
 ) -> Escalation:
+    """Change an escalation's details. A change of stage is never silent: it is written as a
+    dated step (dated `today`, which a change of stage therefore needs)."""
+    stage_changes = "stage" in values and values["stage"] != escalation.stage
+    if stage_changes and today is None:
+        raise ValueError("A change of stage is a dated step: pass today.")
     raised_on = values.get("raised_on", escalation.raised_on)
     resolved_on = values.get("resolved_on", escalation.resolved_on)
     if resolved_on is not None and resolved_on < raised_on:
@@ -186,6 +214,16 @@ def escalation_update(
     )
     changes = field_changes(escalation, values)
     versioned_save(escalation, expected_version=expected_version, values=values)
+    if stage_changes:
+        assert today is not None
+        EscalationStep.objects.create(
+            escalation=escalation,
+            on=max(today, _latest_step_on(escalation) or today),
+            stage=values["stage"],
+            note="Stage changed on the escalation's form.",
+            recorded_by=by,
+            recorded_at=timezone.now(),
+        )
     audit_record(
         actor=by,
         action=AuditAction.CHANGE,
@@ -195,6 +233,119 @@ def escalation_update(
         changes=changes,
     )
     return escalation
+
+
+def _latest_step_on(escalation: Escalation) -> dt.date | None:
+    latest = escalation.steps.order_by("-on", "-id").first()
+    return latest.on if latest else None
+
+
+@transaction.atomic
+def escalation_step_record(
+    *,
+    escalation: Escalation,
+    on: dt.date,
+    stage: int | None,
+    note: str,
+    expected_version: int,
+    by: Any,
+    today: dt.date,
+) -> EscalationStep:
+    """Add a dated step to the escalation's history: a new stage, a note, or both. The
+    escalation's stage becomes the step's (a step that only adds a note keeps the stage), so
+    the stage is always the latest step's; nothing earlier is overwritten."""
+    note = note.strip()
+    if on > today:
+        raise ValidationError({"on": "The date of the step must be today or in the past."})
+    if on < escalation.raised_on:
+        raise ValidationError(
+            {"on": "The date of the step must be the same as or after the date raised."}
+        )
+    latest_on = _latest_step_on(escalation)
+    if latest_on is not None and on < latest_on:
+        raise ValidationError(
+            {
+                "on": "The date of the step must be the same as or after the latest step "
+                f"({latest_on.day} {latest_on:%B %Y})."
+            }
+        )
+    if not escalation.formal and stage is not None:
+        raise ValidationError({"stage": "An informal escalation has no stage."})
+    if stage == escalation.stage and not note:
+        raise ValidationError({"note": "Choose a new stage or write a note."})
+    _escalation_rules(
+        {
+            "escalation_id": escalation.escalation_id,
+            "raised_on": escalation.raised_on,
+            "resolved_on": escalation.resolved_on,
+            "reason": escalation.reason,
+            "stage": stage,
+            "organisation_name": escalation.organisation_name,
+        }
+    )
+    changes = field_changes(escalation, {"stage": stage})
+    versioned_save(escalation, expected_version=expected_version, values={"stage": stage})
+    step = EscalationStep.objects.create(
+        escalation=escalation,
+        on=on,
+        stage=stage,
+        note=note,
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.CHANGE,
+        record_type="escalation",
+        record_id=escalation.escalation_id,
+        child_id=escalation.child.child_id if escalation.child else "",
+        changes=changes,
+        summary=f"Step recorded on {on.isoformat()}"
+        + (f": stage {stage}" if "stage" in changes else "")
+        + (" with a note" if note else ""),
+    )
+    return step
+
+
+# ---- good practice --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def good_practice_record(
+    *,
+    recorded_on: dt.date,
+    organisation_type: OrganisationType,
+    description: str,
+    by: Any,
+    today: dt.date,
+    organisation_name: str = "",
+    area: Area | None = None,
+    conference: Any | None = None,
+    recorded_by: Any | None = None,
+) -> GoodPractice:
+    """Record a chair's commendation of an agency or a professional."""
+    description = description.strip()
+    if recorded_on > today:
+        raise ValidationError({"recorded_on": "The date must be today or in the past."})
+    if not description:
+        raise ValidationError({"description": "Describe the good practice."})
+    good_practice = GoodPractice.objects.create(
+        recorded_on=recorded_on,
+        organisation_type=organisation_type,
+        organisation_name=organisation_name.strip(),
+        area=area,
+        conference=conference,
+        description=description,
+        recorded_by=recorded_by,
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        record_type="good practice",
+        record_id=str(good_practice.pk),
+        summary=f"Good practice of {organisation_type} recorded",
+    )
+    return good_practice
 
 
 def escalation_raise_for_missing_report(

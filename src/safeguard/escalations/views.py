@@ -16,14 +16,27 @@ from safeguard.conferences.selectors import chair_of
 from safeguard.spreadsheet_cells import SafeCsvWriter
 from safeguard.web.editing import attempt_save, initial_from
 
-from .forms import EscalationEditForm, EscalationFilterForm, EscalationRaiseForm
+from .forms import (
+    EscalationEditForm,
+    EscalationFilterForm,
+    EscalationRaiseForm,
+    EscalationStepForm,
+    GoodPracticeForm,
+)
 from .selectors import (
     escalation_children,
     escalation_csv_rows,
     escalation_get_for_user,
     escalation_log,
+    escalation_timeline,
+    good_practice_visible_to,
 )
-from .services import escalation_raise, escalation_update
+from .services import (
+    escalation_raise,
+    escalation_step_record,
+    escalation_update,
+    good_practice_record,
+)
 
 PAGE_SIZE = 50
 
@@ -148,7 +161,12 @@ def escalation_detail(request: AuthenticatedHttpRequest, escalation_id: str) -> 
     return render(
         request,
         "escalations/escalation_detail.html",
-        {"escalation": escalation, "children": children, "may": may},
+        {
+            "escalation": escalation,
+            "children": children,
+            "timeline": escalation_timeline(escalation=escalation),
+            "may": may,
+        },
     )
 
 
@@ -168,6 +186,7 @@ def escalation_edit(request: AuthenticatedHttpRequest, escalation_id: str) -> Ht
                 escalation=escalation,
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
+                today=timezone.localdate(),
                 **values,
             ),
         )
@@ -180,3 +199,88 @@ def escalation_edit(request: AuthenticatedHttpRequest, escalation_id: str) -> Ht
         "escalations/escalation_form.html",
         {"form": form, "escalation": escalation, **context},
     )
+
+
+@permission_required(Permission.EDIT_ESCALATION)
+def escalation_step_add(request: AuthenticatedHttpRequest, escalation_id: str) -> HttpResponse:
+    """Record a step in the escalation's history: a new stage, a note, or both."""
+    escalation = escalation_get_for_user(user=request.user, escalation_id=escalation_id)
+    form = EscalationStepForm(
+        request.POST or None,
+        initial={
+            "on": timezone.localdate(),
+            "stage": escalation.stage,
+            "version": escalation.version,
+        },
+    )
+    if request.method == "GET":
+        audit_viewed(
+            actor=request.user,
+            record_type="escalation",
+            record_id=escalation.escalation_id,
+            child_ids=[child.child_id for child in escalation_children(escalation=escalation)],
+            summary="Opened the form to record a step",
+        )
+    context = {}
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        done = attempt_save(
+            form,
+            lambda: escalation_step_record(
+                escalation=escalation,
+                on=values["on"],
+                stage=values["stage"],
+                note=values["note"],
+                expected_version=values["version"],
+                by=request.user,
+                today=timezone.localdate(),
+            ),
+        )
+        if done.saved:
+            messages.success(request, f"Step recorded on escalation {escalation.escalation_id}")
+            return redirect("escalations:detail", escalation_id=escalation.escalation_id)
+        context = done.context
+    return render(
+        request,
+        "escalations/escalation_step_form.html",
+        {"form": form, "escalation": escalation, **context},
+    )
+
+
+# ---- good practice, recorded beside escalations (issue 19) --------------------------------------
+
+
+@permission_required(Permission.VIEW_ESCALATIONS)
+@require_GET
+def good_practice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    rows = good_practice_visible_to(user=request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_viewed(
+        actor=request.user,
+        record_type="good practice",
+        summary="Viewed the good practice list",
+    )
+    return render(
+        request,
+        "escalations/good_practice_list.html",
+        {"page": page, "may": permissions_of(request.user)},
+    )
+
+
+@permission_required(Permission.EDIT_ESCALATION)
+def good_practice_record_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = GoodPracticeForm(
+        request.POST or None,
+        initial={"recorded_on": timezone.localdate(), "recorded_by": chair_of(request.user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = attempt_save(
+            form,
+            lambda: good_practice_record(
+                by=request.user, today=timezone.localdate(), **form.cleaned_data
+            ),
+        )
+        if done.saved:
+            messages.success(request, "Good practice recorded")
+            return redirect("escalations:good-practice")
+    return render(request, "escalations/good_practice_form.html", {"form": form})

@@ -166,5 +166,8 @@ class ConfirmUnusualMixin:
 
     def add_error(self, field: str | None, error: Any) -> None:
         if field == self.CONFIRM_FIELD:
-            self.fields[field].widget = forms.CheckboxInput()  # type: ignore[attr-defined]
+            # GOV.UK's class, or the label's drawn box lies over the browser's own checkbox
+            self.fields[field].widget = forms.CheckboxInput(  # type: ignore[attr-defined]
+                attrs={"class": "govuk-checkboxes__input"}
+            )
         super().add_error(field, error)  # type: ignore[misc]
