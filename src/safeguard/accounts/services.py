@@ -58,15 +58,17 @@ enrolment_tokens = EnrolmentTokenGenerator()
 # ---- creating users and enrolment links ----------------------------------------------------
 
 
-def enrolment_link(*, user: User) -> str:
-    """An absolute, one-time link where `user` sets a password and enrols an authenticator app.
+def enrolment_link(*, user: User, base_url: str | None = None) -> str:
+    """An absolute, one-time link where `user` sets a password and enrols an authenticator app:
+    at `base_url` (the web pages give the address their request came to), else at
+    SAFEGUARD_BASE_URL (the command line, which has no request).
 
     The one-time part follows '#': browsers never send it to a server, so it is in no access
     log (gunicorn's, nginx's) and no Referer. The page's script POSTs it (or the person pastes
     the link), and the enrolment carries on in the session, at a URL without it."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = enrolment_tokens.make_token(user)
-    base = settings.SAFEGUARD_BASE_URL.rstrip("/")
+    base = (base_url or settings.SAFEGUARD_BASE_URL).rstrip("/")
     return f"{base}{reverse('accounts:enrol')}#{uidb64}.{token}"
 
 
@@ -109,6 +111,7 @@ def user_create(
     last_name: str = "",
     email: str = "",
     by: User | None = None,
+    base_url: str | None = None,
 ) -> tuple[User, str]:
     """Create an account with no usable password; return it and its one-time enrolment link
     (to be shown once: it is not stored)."""
@@ -133,7 +136,7 @@ def user_create(
         record_id=str(user.pk),
         summary=f"Created user {user.username} with role {user.get_role_display()}",
     )
-    return user, enrolment_link(user=user)
+    return user, enrolment_link(user=user, base_url=base_url)
 
 
 # ---- enrolment -----------------------------------------------------------------------------
@@ -437,7 +440,7 @@ def sign_out_everywhere(*, request: AuthenticatedHttpRequest) -> None:
 
 
 @transaction.atomic
-def two_factor_reset(*, user: User, by: User | None) -> str:
+def two_factor_reset(*, user: User, by: User | None, base_url: str | None = None) -> str:
     """For a lost phone: remove the user's devices and password, end their sessions, and
     return a new one-time enrolment link."""
     TOTPDevice.objects.filter(user=user).delete()
@@ -452,7 +455,7 @@ def two_factor_reset(*, user: User, by: User | None) -> str:
         record_id=str(user.pk),
         summary=f"Reset two-factor authentication of {user.username}",
     )
-    return enrolment_link(user=user)
+    return enrolment_link(user=user, base_url=base_url)
 
 
 @transaction.atomic

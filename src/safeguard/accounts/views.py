@@ -265,7 +265,9 @@ def user_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UserAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new_user, link = services.user_create(by=request.user, **form.cleaned_data)
+            new_user, link = services.user_create(
+                by=request.user, base_url=request.build_absolute_uri("/"), **form.cleaned_data
+            )
         except ValidationError as error:
             for field, field_messages in error.message_dict.items():
                 for message in field_messages:
@@ -341,7 +343,7 @@ def user_reset_two_factor(request: AuthenticatedHttpRequest, user_id: int) -> Ht
     subject = user_get_for_user(user=request.user, user_id=user_id)
     if request.method == "POST":
         request.session[NEW_ENROLMENT_LINK_KEY] = services.two_factor_reset(
-            user=subject, by=request.user
+            user=subject, by=request.user, base_url=request.build_absolute_uri("/")
         )
         return redirect("accounts:user-detail", user_id=subject.pk)
     return render(request, "accounts/user_reset_two_factor.html", {"subject": subject})

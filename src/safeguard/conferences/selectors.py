@@ -25,7 +25,7 @@ from django.http import Http404
 
 from safeguard.accounts.access import Permission, area_ids_in_sight, can
 from safeguard.accounts.models import User
-from safeguard.cases.models import Plan
+from safeguard.cases.models import Child, Plan
 from safeguard.cases.selectors import children_in_sight
 from safeguard.escalations.models import Escalation, EscalationReason
 from safeguard.escalations.selectors import escalations_visible_to
@@ -422,6 +422,25 @@ WORKLIST_SECTIONS = {
 def chair_of(user: User) -> Chair | None:
     """The chair whose records are `user`'s own, if the user is linked to one."""
     return Chair.objects.filter(user_id=user.pk).first()
+
+
+def children_chaired_by(*, user: User) -> QuerySet[Child]:
+    """The children on open plans whose latest conference `user` chaired (their caseload as a
+    chair), within their sight, by name."""
+    chair = chair_of(user)
+    if chair is None:
+        return Child.objects.none()
+    plans = (
+        Plan.objects.filter(end_on__isnull=True)
+        .annotate(latest_conference=_latest_conferences())
+        .filter(latest_conference__chair=chair)
+    )
+    return (
+        children_in_sight(user)
+        .filter(pk__in=plans.values("child_id"))
+        .select_related("area")
+        .order_by("family_name", "given_name", "child_id")
+    )
 
 
 def worklist_for(*, user: User, as_of: dt.date, chair: Chair | None = None) -> Worklist:
