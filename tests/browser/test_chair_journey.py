@@ -224,7 +224,7 @@ def test_the_other_record_pages_pass_axe_with_their_errors_and_a_refused_stale_s
         pages.look(name)
     page.goto(f"{live_server.url}/plans/{plan.plan_id}/checks/add/")
     page.get_by_role("button", name="Record the check").click()
-    assert page.get_by_role("link", name="Select check").is_visible()
+    assert page.get_by_role("link", name="Select the check you made").is_visible()
     page.get_by_role("radio", name="Midway check").check()
     date(page, "Date of the check", today)
     page.get_by_role("radio", name="Concerns").check()
