@@ -93,8 +93,9 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             return redirect(_safe_next(request, next_url))
         request.session[NEXT_KEY] = next_url
         form.add_error("code", "The code is not right, or was used before: try the next one")
-        form.data = form.data.copy()
-        form.data["code"] = ""  # a wrong code is not left in the box to be corrected
+        cleared = request.POST.copy()
+        cleared["code"] = ""  # a wrong code is not left in the box to be corrected
+        form.data = cleared
     return render(request, "accounts/sign_in_code.html", {"form": form})
 
 
