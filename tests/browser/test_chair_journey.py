@@ -113,7 +113,7 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
 
     # the worklist shows both siblings' first review
     page.get_by_role("link", name="Home").click()
-    reviews = page.locator("#reviews-due + table")
+    reviews = page.locator("#reviews-due + .safeguard-table-scroll table")  # tables.js wraps it
     assert page.get_by_role("link", name="2 reviews due in the next four weeks").is_visible()
     assert reviews.get_by_role("cell", name=long_date(review_due)).count() == 2
     assert reviews.get_by_text("SIB-A").is_visible() and reviews.get_by_text("SIB-B").is_visible()
