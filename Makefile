@@ -27,7 +27,8 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-src/safeguard/web/static/govuk/govuk-frontend.min.css: package.json package-lock.json scripts/build_frontend.sh
+src/safeguard/web/static/govuk/govuk-frontend.min.css: package.json package-lock.json scripts/build_frontend.sh \
+  src/safeguard/web/sass/govuk-frontend.scss
 	bash scripts/build_frontend.sh
 
 frontend: src/safeguard/web/static/govuk/govuk-frontend.min.css

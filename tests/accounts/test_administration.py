@@ -32,6 +32,18 @@ def test_a_manager_adds_a_user_and_sees_the_enrolment_link_once(signed_in_client
     assert AuditEntry.objects.get(action=AuditAction.CREATE).actor == client.user
 
 
+def test_the_enrolment_link_a_page_gives_is_at_the_address_the_page_was_opened_at(
+    signed_in_client, settings
+):
+    settings.ALLOWED_HOSTS = ["safeguard.council.example"]
+    settings.SAFEGUARD_BASE_URL = "http://127.0.0.1:8000"
+    client = signed_in_client(Role.MANAGER, HTTP_HOST="safeguard.council.example")
+    response = client.post(reverse("accounts:user-add"), {"username": "kim", "role": "auditor"})
+    page = client.get(response["Location"]).content.decode()
+    assert "http://safeguard.council.example/enrol/#" in page
+    assert "127.0.0.1:8000" not in page
+
+
 def test_adding_a_user_twice_shows_an_error(signed_in_client):
     client = signed_in_client(Role.MANAGER)
     make_user(Role.CHAIR, username="lou")

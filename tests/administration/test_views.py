@@ -69,7 +69,7 @@ def test_a_name_already_taken_is_refused_with_a_message(manager):
 def test_an_empty_name_is_refused(manager):
     page = manager.post("/administration/areas/", {"name": ""}).content.decode()
 
-    assert "Enter name" in page
+    assert "Enter the name" in page
     assert not Area.objects.exists()
 
 

@@ -89,3 +89,11 @@ def test_the_audit_page_explains_a_bad_date(signed_in_client):
     response = client.get("/audit/", {"since_day": "31", "since_month": "2", "since_year": "2025"})
     html = response.content.decode()
     assert "From must be a real date" in html and 'href="#id_since_day"' in html
+
+
+def test_the_audit_page_names_people_with_the_username_the_trail_recorded(signed_in_client):
+    ada = make_user(Role.CHAIR, username="ada.l", first_name="Ada", last_name="Lovelace")
+    _add(actor=ada, child_id="C1")
+    page = signed_in_client(Role.AUDITOR).get("/audit/", {"child_id": "C1"}).content.decode()
+    assert 'Ada Lovelace<br><span class="govuk-body-s">ada.l</span>' in page
+    assert ">Ada Lovelace (ada.l)</option>" in page

@@ -7,6 +7,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+DESKTOP = {"width": 1280, "height": 900}
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -34,4 +35,4 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     # bypass_csp lets the tests inject axe-core under the application's strict CSP.
-    return {**browser_context_args, "bypass_csp": True, "viewport": {"width": 1100, "height": 900}}
+    return {**browser_context_args, "bypass_csp": True, "viewport": DESKTOP}

@@ -118,7 +118,7 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
 
     # the worklist shows both siblings' first review
     page.get_by_role("link", name="Home").click()
-    reviews = page.locator("#reviews-due + table")
+    reviews = page.locator("#reviews-due + .safeguard-table-scroll table")  # tables.js wraps it
     assert page.get_by_role("link", name="2 reviews due in the next four weeks").is_visible()
     assert reviews.get_by_role("cell", name=long_date(review_due)).count() == 2
     assert reviews.get_by_text("SIB-A").is_visible() and reviews.get_by_text("SIB-B").is_visible()
@@ -229,7 +229,7 @@ def test_the_other_record_pages_pass_axe_with_their_errors_and_a_refused_stale_s
         pages.look(name)
     page.goto(f"{live_server.url}/plans/{plan.plan_id}/checks/add/")
     page.get_by_role("button", name="Record the check").click()
-    assert page.get_by_role("link", name="Select check").is_visible()
+    assert page.get_by_role("link", name="Select the check you made").is_visible()
     page.get_by_role("radio", name="Midway check").check()
     date(page, "Date of the check", today)
     page.get_by_role("radio", name="Concerns").check()

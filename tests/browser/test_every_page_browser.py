@@ -1,7 +1,8 @@
-"""Every page the application serves passes axe-core, not only those a journey visits: each GET
-page of the URL map (tests/web/urlmap.py), as a role that may see it and with real records
+"""Every page the application serves passes axe-core, at a desktop's width (1280 px) and a
+phone's (390 px), and never scrolls sideways (at those widths and at 200% zoom), not only those a
+journey visits: each GET page of the URL map (tests/web/urlmap.py), as a role that may see it and with real records
 behind its ids; each form again after an empty POST, with its error summary showing; and the
-sign-in, enrolment and error pages. Screenshots go to test-results/screenshots/page-*.png.
+sign-in, enrolment and error pages. Screenshots go to test-results/screenshots/page-*.png (page-*-390.png: the phone).
 
 One browser page is reused throughout; a role's session is handed to the browser as a cookie."""
 
@@ -15,6 +16,7 @@ from django.test import Client
 
 from safeguard.accounts.models import Role
 from safeguard.exchange.importer import bundle_import
+from tests.browser.conftest import DESKTOP
 from tests.browser.test_reports_exchange_administration_browser import _authority
 from tests.browser.test_sign_in_browser import SCREENSHOTS, _axe_violations
 from tests.factories import PASSWORD, make_user, sign_in
@@ -83,6 +85,23 @@ EMPTY_SUBMIT = """([name, value]) => {
 }"""
 
 
+# The desktop, the desktop at 200% zoom (half as many CSS pixels: WCAG 1.4.10 Reflow) and a
+# phone: (width, screenshot suffix, run axe-core).
+WIDTHS = ((DESKTOP["width"], "", True), (DESKTOP["width"] // 2, "", False), (390, "-390", True))
+# The page's sideways overflow, with the elements that stick out furthest; null when none.
+SIDEWAYS_SCROLL = """() => {
+  const root = document.documentElement;
+  if (root.scrollWidth <= root.clientWidth) return null;
+  const wide = [...document.body.querySelectorAll('*')]
+    .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
+    .filter(e => !e.closest('.safeguard-table-scroll') || e.matches('.safeguard-table-scroll')
+      || getComputedStyle(e).position === 'absolute')
+    .slice(-4)
+    .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ${Math.round(e.getBoundingClientRect().right)}`);
+  return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide};
+}"""
+
+
 def _role_for(name: str) -> str | None:
     statuses = EXPECTED[name]
     return next((role for role in ROLE_ORDER if statuses.get(role) == 200), None)
@@ -106,11 +125,21 @@ class Visits:
         self.seen: list[str] = []
 
     def look(self, name: str) -> None:
+        """At each width: the page itself never scrolls sideways; at the desktop's and the
+        phone's, axe-core finds nothing and a screenshot is kept (the phone's `-390`)."""
         self.seen.append(name)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"page-{name}.png"), full_page=True)
-        if violations := _axe_violations(self.page):
-            self.problems[name] = violations
+        for width, suffix, axe in WIDTHS:
+            if width != DESKTOP["width"]:
+                self.page.set_viewport_size({"width": width, "height": DESKTOP["height"]})
+            if overflow := self.page.evaluate(SIDEWAYS_SCROLL):
+                self.problems[f"{name} at {width} px"] = overflow
+            if axe:
+                path = SCREENSHOTS / f"page-{name}{suffix}.png"
+                self.page.screenshot(path=str(path), full_page=True)
+                if violations := _axe_violations(self.page):
+                    self.problems[f"{name} at {width} px"] = violations
+        self.page.set_viewport_size(DESKTOP)
 
     def go(self, path: str, name: str) -> None:
         self.page.goto(self.base + path)

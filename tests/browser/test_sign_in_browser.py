@@ -28,7 +28,8 @@ def _shot(page, name: str) -> None:
 def _axe_violations(page) -> list[dict]:
     if not AXE.exists():
         pytest.skip("node_modules/axe-core is missing: run scripts/build_frontend.sh")
-    page.add_script_tag(content=AXE.read_text())
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text())
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_RULE_TAGS
     )

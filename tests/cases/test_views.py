@@ -19,6 +19,7 @@ from tests.factories import (
     make_escalation,
     make_organisation_type,
     make_plan,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,56 @@ def test_a_child_is_found_by_id_or_by_any_part_of_their_names(signed_in_client):
     assert "C-100" in by_id and "C-200" not in by_id
     assert "C-100" in by_name and "C-200" in by_name and "D-300" not in by_name
     assert "C-100" in by_both_names and "C-200" not in by_both_names
+
+
+def test_before_a_search_the_children_page_lists_the_children_one_opened_recently(
+    signed_in_client,
+):
+    make_child(child_id="C-OLD", given_name="Older")
+    make_child(child_id="C-NEW", given_name="Newer")
+    make_child(child_id="C-NOT", given_name="Unopened")
+    client = signed_in_client(Role.BUSINESS_SUPPORT)
+    for child_id in ("C-OLD", "C-NEW"):
+        assert client.get(f"/children/{child_id}/").status_code == 200
+
+    page = client.get("/children/").content.decode()
+    recent = page.split("Children you opened recently", 1)[1]
+    assert recent.index("C-NEW") < recent.index("C-OLD") and "C-NOT" not in recent
+    entry = AuditEntry.objects.filter(actor=client.user, record_type="children").get()
+    assert entry.shown_ids == "C-NEW C-OLD"
+    assert (
+        "Children you opened recently"
+        not in signed_in_client(Role.CHAIR).get("/children/").content.decode()
+    )
+
+
+def test_a_chair_sees_the_children_whose_plans_they_chair_before_a_search(signed_in_client):
+    client = signed_in_client(Role.CHAIR)
+    mine = Chair.objects.create(name="Jo Chair", user=client.user)
+    other = Chair.objects.create(name="Sam Other")
+    open_plan_due(chair=mine, review_in_days=30, child_id="MINE-1")
+    open_plan_due(chair=other, review_in_days=30, child_id="THEIRS-1")
+
+    page = client.get("/children/").content.decode()
+    assert "Children whose plans you chair" in page
+    assert "MINE-1" in page and "THEIRS-1" not in page
+
+
+def test_a_child_id_is_matched_without_regard_to_case(signed_in_client):
+    make_child(child_id="AB-123", area=make_area("North"))
+    client = signed_in_client(Role.MANAGER)
+    assert client.get("/children/ab-123/").status_code == 200
+    assert "AB-123" in client.get("/children/", {"q": "ab-1"}).content.decode()
+    outsider = signed_in_client(user=make_user(Role.CHAIR, areas=[make_area("South")]))
+    page = outsider.get("/children/", {"q": "ab-123"}).content.decode()
+    assert "/children/AB-123/open-with-reason/" in page
+
+
+def test_a_child_id_that_differs_only_in_case_is_already_recorded(signed_in_client):
+    make_child(child_id="AB-123")
+    client = signed_in_client(Role.BUSINESS_SUPPORT)
+    page = client.post("/children/add/", child_form(child_id="ab-123")).content.decode()
+    assert "A child with id AB-123 is already recorded." in page
 
 
 def test_an_empty_search_shows_the_govuk_error_summary(signed_in_client):

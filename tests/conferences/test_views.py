@@ -76,6 +76,17 @@ def test_an_initial_conference_for_two_siblings_starts_two_plans(signed_in_clien
     assert f"{review_due.day} {review_due:%B %Y}" in meeting_page
 
 
+def test_the_conference_form_matches_child_ids_without_regard_to_case(signed_in_client, siblings):
+    client = signed_in_client(Role.BUSINESS_SUPPORT)
+    held_on = timezone.localdate() - dt.timedelta(days=7)
+    response = client.post("/conferences/record/", conference_form("sib-1, Sib-2, SIB-1", held_on))
+    assert response.status_code == 302
+    children = Conference.objects.order_by("child__child_id").values_list(
+        "child__child_id", flat=True
+    )
+    assert list(children) == ["SIB-1", "SIB-2"]
+
+
 def test_an_unknown_child_id_and_a_future_date_are_refused_beside_their_fields(
     signed_in_client, siblings
 ):

@@ -67,6 +67,20 @@ def test_the_log_filters_by_period_organisation_area_stage_and_status(signed_in_
     assert shown(status="resolved") == {"E-2"}
 
 
+def test_the_log_shows_the_newest_escalation_first_and_the_csv_keeps_time_order(
+    signed_in_client, log
+):
+    client = signed_in_client(Role.MANAGER)
+    page = client.get("/escalations/").content.decode()
+    assert (
+        page.index("escalation E-3<")
+        < page.index("escalation E-2<")
+        < page.index("escalation E-1<")
+    )
+    rows = list(csv.DictReader(io.StringIO(client.get("/escalations/export.csv").content.decode())))
+    assert [r["escalation_id"] for r in rows] == ["E-1", "E-2", "E-3"]
+
+
 def test_a_period_that_ends_before_it_starts_is_an_error(signed_in_client, log):
     page = signed_in_client(Role.MANAGER).get(
         "/escalations/",

@@ -37,7 +37,7 @@ def test_a_date_from_day_month_and_year():
         (("7", "", "2019"), "Date of birth must include a month"),
         (("", "", "2019"), "Date of birth must include a day and a month"),
         (("31", "2", "2019"), "Date of birth must be a real date"),
-        (("7", "3", "19"), "Date of birth must be a real date"),
+        (("7", "3", "19"), "Year must include 4 numbers"),
         (("x", "3", "2019"), "Date of birth must be a real date"),
     ],
 )
@@ -57,7 +57,7 @@ def test_fields_render_the_govuk_way_with_errors_marked():
     assert 'class="govuk-date-input"' in html and 'name="date_of_birth_month"' in html
     assert "govuk-date-input__input govuk-input--width-4 govuk-input--error" in html
     assert form.error_summary() == [
-        ("id_name", "Enter name"),
+        ("id_name", "Enter the name"),
         ("id_date_of_birth_day", "Date of birth must be a real date"),
     ]
 
@@ -65,3 +65,24 @@ def test_fields_render_the_govuk_way_with_errors_marked():
 def test_an_existing_date_fills_the_three_boxes():
     html = str(BirthForm(initial={"date_of_birth": dt.date(2019, 3, 7)}))
     assert 'value="7"' in html and 'value="3"' in html and 'value="2019"' in html
+
+
+@pytest.mark.parametrize(
+    "label, choose, message",
+    [
+        ("Name", False, "Enter the name"),
+        ("Date of the conference", False, "Enter the date of the conference"),
+        ("Outcome", True, "Select the outcome"),
+        ("Nation whose guidance sets the timescales", True,
+         "Select the nation whose guidance sets the timescales"),
+        ("Your username", False, "Enter your username"),
+        ("Create a password", False, "Enter a password"),
+        ("Enter the password again", False, "Enter the password again"),
+        ("Code from your authenticator app", False, "Enter the code from your authenticator app"),
+        ("A role", True, "Select a role"),
+    ],
+)  # fmt: skip
+def test_an_empty_required_answer_gets_the_design_systems_words(label, choose, message):
+    from safeguard.web.forms import required_message
+
+    assert required_message(label, choose=choose) == message

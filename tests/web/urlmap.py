@@ -92,6 +92,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:recovery-codes": signed_in(),
     "accounts:sign-out": signed_in(),
     "accounts:sign-out-everywhere": signed_in(405),  # POST only
+    "accounts:session-extend": signed_in(405),  # POST only: "Stay signed in"
+    "accounts:session-ended": everyone(405),  # POST only: the time-out warning went unanswered
     "web:worklist": only(C, BS, M),
     "web:worklist-csv": only(C, BS, M),
     # children and plans (issue 5): a record's fetcher answers 404 to roles that may not see it

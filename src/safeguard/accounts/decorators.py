@@ -36,6 +36,12 @@ class AccessRule:
             return None
         user = request.user
         if not user.is_authenticated or not is_fully_signed_in(user):
+            if request.method == "POST" and settings.SESSION_COOKIE_NAME in request.COOKIES:
+                from .services import (
+                    session_note_form_lost,  # services import the decorators' users
+                )
+
+                session_note_form_lost(request=request)
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if self.permissions and not any(can(user, p) for p in self.permissions):
             raise PermissionDenied

@@ -35,6 +35,9 @@ PENDING_SIGN_IN_SECONDS = 5 * 60
 NEW_RECOVERY_CODES_KEY = "safeguard_new_recovery_codes"
 SIGNED_IN_AT_KEY = "safeguard_signed_in_at"
 ENROLMENT_KEY = "safeguard_enrolment"
+# What a session that ended for want of activity left unsaved, told after the next sign-in.
+TIMED_OUT_KEY = "safeguard_timed_out"
+UNSAVED_LABELS_KEPT = 10
 
 
 class EnrolmentTokenGenerator(PasswordResetTokenGenerator):
@@ -55,15 +58,17 @@ enrolment_tokens = EnrolmentTokenGenerator()
 # ---- creating users and enrolment links ----------------------------------------------------
 
 
-def enrolment_link(*, user: User) -> str:
-    """An absolute, one-time link where `user` sets a password and enrols an authenticator app.
+def enrolment_link(*, user: User, base_url: str | None = None) -> str:
+    """An absolute, one-time link where `user` sets a password and enrols an authenticator app:
+    at `base_url` (the web pages give the address their request came to), else at
+    SAFEGUARD_BASE_URL (the command line, which has no request).
 
     The one-time part follows '#': browsers never send it to a server, so it is in no access
     log (gunicorn's, nginx's) and no Referer. The page's script POSTs it (or the person pastes
     the link), and the enrolment carries on in the session, at a URL without it."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = enrolment_tokens.make_token(user)
-    base = settings.SAFEGUARD_BASE_URL.rstrip("/")
+    base = (base_url or settings.SAFEGUARD_BASE_URL).rstrip("/")
     return f"{base}{reverse('accounts:enrol')}#{uidb64}.{token}"
 
 
@@ -106,6 +111,7 @@ def user_create(
     last_name: str = "",
     email: str = "",
     by: User | None = None,
+    base_url: str | None = None,
 ) -> tuple[User, str]:
     """Create an account with no usable password; return it and its one-time enrolment link
     (to be shown once: it is not stored)."""
@@ -130,7 +136,7 @@ def user_create(
         record_id=str(user.pk),
         summary=f"Created user {user.username} with role {user.get_role_display()}",
     )
-    return user, enrolment_link(user=user)
+    return user, enrolment_link(user=user, base_url=base_url)
 
 
 # ---- enrolment -----------------------------------------------------------------------------
@@ -366,6 +372,61 @@ def sign_out(*, request: HttpRequest) -> None:
     auth.logout(request)
 
 
+def idle_time_out_phrase() -> str:
+    """The idle time-out in words: "30 minutes" (or seconds, for a shortened test time-out)."""
+    seconds = settings.SESSION_COOKIE_AGE
+    if seconds % 60:
+        return f"{seconds} seconds"
+    minutes = seconds // 60
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def session_extend(*, request: AuthenticatedHttpRequest) -> int:
+    """Keep a signed-in session for another idle time-out ("Stay signed in" on the warning);
+    returns the seconds it now has. Not audited: nothing is viewed or changed, and a session
+    that does end is (session_time_out)."""
+    request.session.set_expiry(None)
+    request.session.modified = True
+    return settings.SESSION_COOKIE_AGE
+
+
+def session_time_out(*, request: HttpRequest, unsaved: Iterable[str]) -> None:
+    """Sign out a session whose idle time ran out in the browser (its warning went unanswered)
+    and remember, for the next sign-in in this browser, the fields whose changes were lost."""
+    user = request.user
+    user_id = None
+    if user.is_authenticated:
+        user_id = user.pk
+        _audit_sign_out(user, f"Signed out after {idle_time_out_phrase()} without activity")
+    auth.logout(request)
+    labels = [" ".join(label.split())[:100] for label in unsaved if label.strip()]
+    request.session[TIMED_OUT_KEY] = {
+        "user_id": user_id,
+        "unsaved": list(dict.fromkeys(labels))[:UNSAVED_LABELS_KEPT],
+        "form_sent": False,
+    }
+
+
+def session_note_form_lost(*, request: HttpRequest) -> None:
+    """A form sent after the session had ended is not saved: say so after the next sign-in."""
+    request.session[TIMED_OUT_KEY] = {"user_id": None, "unsaved": [], "form_sent": True}
+
+
+def session_time_out_message(*, request: HttpRequest, user: User) -> str | None:
+    """What the person signing in lost when their last session timed out in this browser (only
+    them: somebody else signing in on the same computer is told nothing)."""
+    note = request.session.pop(TIMED_OUT_KEY, None)
+    if not note or note.get("user_id") not in (None, user.pk):
+        return None
+    signed_out = f"You were signed out after {idle_time_out_phrase()} without activity"
+    if note.get("unsaved"):
+        fields = ", ".join(note["unsaved"])
+        return f"{signed_out}, so what you had entered was not saved ({fields}). Enter it again."
+    if note.get("form_sent"):
+        return f"{signed_out}, so the form you sent was not saved. Enter it again."
+    return f"{signed_out}. You had not changed anything on this page."
+
+
 @transaction.atomic
 def sign_out_everywhere(*, request: AuthenticatedHttpRequest) -> None:
     """End every session the user has, on every device, this one included."""
@@ -379,7 +440,7 @@ def sign_out_everywhere(*, request: AuthenticatedHttpRequest) -> None:
 
 
 @transaction.atomic
-def two_factor_reset(*, user: User, by: User | None) -> str:
+def two_factor_reset(*, user: User, by: User | None, base_url: str | None = None) -> str:
     """For a lost phone: remove the user's devices and password, end their sessions, and
     return a new one-time enrolment link."""
     TOTPDevice.objects.filter(user=user).delete()
@@ -394,7 +455,7 @@ def two_factor_reset(*, user: User, by: User | None) -> str:
         record_id=str(user.pk),
         summary=f"Reset two-factor authentication of {user.username}",
     )
-    return enrolment_link(user=user)
+    return enrolment_link(user=user, base_url=base_url)
 
 
 @transaction.atomic

@@ -1,9 +1,10 @@
 from base64 import b32encode
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -82,12 +83,19 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         next_url = request.session.pop(NEXT_KEY, None)
+        time_out_note = request.session.get(services.TIMED_OUT_KEY)
         if services.sign_in_second_factor(
             request=request, user=user, code=form.cleaned_data["code"]
         ):
+            request.session[services.TIMED_OUT_KEY] = time_out_note
+            if message := services.session_time_out_message(request=request, user=user):
+                messages.warning(request, message)
             return redirect(_safe_next(request, next_url))
         request.session[NEXT_KEY] = next_url
         form.add_error("code", "The code is not right, or was used before: try the next one")
+        cleared = request.POST.copy()
+        cleared["code"] = ""  # a wrong code is not left in the box to be corrected
+        form.data = cleared
     return render(request, "accounts/sign_in_code.html", {"form": form})
 
 
@@ -217,6 +225,26 @@ def sign_out(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @signed_in_required
 @require_POST
+def session_extend(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """ "Stay signed in" on the time-out warning: by script (JSON), or as a plain form, which
+    goes back to the page it was on."""
+    seconds = services.session_extend(request=request)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"seconds_left": seconds})
+    return redirect(_safe_next(request, request.POST.get("next")))
+
+
+@public
+@require_POST
+def session_ended(request: HttpRequest) -> HttpResponse:
+    """The time-out warning went unanswered: sign out, then sign in again back to the page."""
+    services.session_time_out(request=request, unsaved=request.POST.getlist("unsaved"))
+    next_url = _safe_next(request, request.POST.get("next"))
+    return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': next_url})}")
+
+
+@signed_in_required
+@require_POST
 def sign_out_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.sign_out_everywhere(request=request)
     messages.success(request, "You have signed out on every device.")
@@ -238,7 +266,9 @@ def user_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UserAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new_user, link = services.user_create(by=request.user, **form.cleaned_data)
+            new_user, link = services.user_create(
+                by=request.user, base_url=request.build_absolute_uri("/"), **form.cleaned_data
+            )
         except ValidationError as error:
             for field, field_messages in error.message_dict.items():
                 for message in field_messages:
@@ -314,7 +344,7 @@ def user_reset_two_factor(request: AuthenticatedHttpRequest, user_id: int) -> Ht
     subject = user_get_for_user(user=request.user, user_id=user_id)
     if request.method == "POST":
         request.session[NEW_ENROLMENT_LINK_KEY] = services.two_factor_reset(
-            user=subject, by=request.user
+            user=subject, by=request.user, base_url=request.build_absolute_uri("/")
         )
         return redirect("accounts:user-detail", user_id=subject.pk)
     return render(request, "accounts/user_reset_two_factor.html", {"subject": subject})

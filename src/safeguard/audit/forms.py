@@ -4,6 +4,14 @@ from safeguard.accounts.models import User
 from safeguard.web.forms import GovukDateField, GovukForm
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """People by name, with the username that the trail records beside it."""
+
+    def label_from_instance(self, obj: User) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name else obj.username
+
+
 class AuditSearchForm(GovukForm):
     child_id = forms.CharField(
         label="Child id",
@@ -11,9 +19,9 @@ class AuditSearchForm(GovukForm):
         max_length=64,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
     )
-    user = forms.ModelChoiceField(
-        label="User",
-        queryset=User.objects.order_by("username"),
+    user = PersonChoiceField(
+        label="Person",
+        queryset=User.objects.order_by("first_name", "last_name", "username"),
         required=False,
         empty_label="Anyone",
     )

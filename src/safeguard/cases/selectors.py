@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
 from safeguard.accounts.access import Permission, can, sees_every_area
 from safeguard.accounts.models import BreakGlass, User
+from safeguard.audit.models import AuditAction, AuditEntry
 from safeguard.conferences.models import Conference, ConferenceStatus, Invitation
 from safeguard.domain.ages import age_in_words, length_in_words
 from safeguard.escalations.models import Escalation, escalations_about
@@ -41,11 +44,49 @@ def children_in_sight(user: User) -> QuerySet[Child]:
 
 
 def child_get_for_user(*, user: User, child_id: str) -> Child:
-    """The child with this child id, if it is within `user`'s sight; otherwise the same 404."""
-    try:
-        return children_in_sight(user).select_related("area").get(child_id=child_id)
-    except Child.DoesNotExist:
-        raise Http404("No such child.") from None
+    """The child with this child id (matched without regard to case, as people type ids), if it
+    is within `user`'s sight; otherwise the same 404."""
+    children = children_in_sight(user).select_related("area")
+    child = children.filter(child_id=child_id).first()
+    if child is None:
+        child = children.filter(child_id__iexact=child_id).order_by("child_id").first()
+    if child is None:
+        raise Http404("No such child.")
+    return child
+
+
+RECENT_CHILDREN = 10
+
+
+def children_recently_opened(*, user: User, limit: int = RECENT_CHILDREN) -> list[Child]:
+    """The children whose pages `user` opened most recently (from their own audit trail), still
+    within their sight, the latest first."""
+    opened = (
+        AuditEntry.objects.filter(actor=user, action=AuditAction.VIEW, record_type="child")
+        .exclude(child_id="")
+        .order_by("-at", "-id")
+        .values_list("child_id", flat=True)[: limit * 10]
+    )
+    recent = list(dict.fromkeys(opened))[:limit]
+    in_sight = children_in_sight(user).select_related("area").filter(child_id__in=recent)
+    found = {c.child_id: c for c in in_sight}
+    return [found[i] for i in recent if i in found]
+
+
+def children_with_ids(children: QuerySet[Child], child_ids: Iterable[str]) -> dict[str, Child]:
+    """The children among `children` whose ids are `child_ids`, matched without regard to case;
+    keyed by each id as it was typed (an id that matches none is left out)."""
+    typed = list(child_ids)
+    found = children.annotate(child_id_folded=Lower("child_id")).filter(
+        child_id_folded__in={i.lower() for i in typed}
+    )
+    exact: dict[str, Child] = {}
+    by_folded: dict[str, Child] = {}
+    for child in found.order_by("child_id"):
+        exact[child.child_id] = child
+        by_folded.setdefault(child.child_id.lower(), child)
+    matched = {i: exact.get(i) or by_folded.get(i.lower()) for i in typed}
+    return {i: child for i, child in matched.items() if child is not None}
 
 
 def children_matching(*, user: User, text: str) -> QuerySet[Child]:
@@ -72,9 +113,9 @@ def child_outside_sight(*, user: User, text: str) -> str | None:
     text = text.strip()
     if not text or not can(user, Permission.VIEW_CHILD):
         return None
-    found = Child.objects.filter(child_id=text)
-    if found.exists() and not children_in_sight(user).filter(child_id=text).exists():
-        return text
+    found = Child.objects.filter(child_id__iexact=text).order_by("child_id").first()
+    if found and not children_in_sight(user).filter(child_id__iexact=text).exists():
+        return found.child_id
     return None
 
 

@@ -43,8 +43,10 @@ def _natural_child(child_id: str, values: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def child_create(*, child_id: str, by: User, confirm_unusual: bool = False, **values: Any) -> Child:
-    if Child.objects.filter(child_id=child_id).exists():
-        raise ValidationError({"child_id": f"A child with id {child_id} is already recorded."})
+    if taken := Child.objects.filter(child_id__iexact=child_id).first():
+        raise ValidationError(
+            {"child_id": f"A child with id {taken.child_id} is already recorded."}
+        )
     record_rules_apply(
         "child",
         _natural_child(child_id, values),
@@ -108,9 +110,9 @@ def child_id_correct(*, child: Child, new_child_id: str, expected_version: int, 
     old = child.child_id
     if new_child_id == old:
         raise ValidationError({"new_child_id": "Enter an id different from the present one"})
-    if Child.objects.filter(child_id=new_child_id).exists():
+    if taken := Child.objects.filter(child_id__iexact=new_child_id).exclude(pk=child.pk).first():
         raise ValidationError(
-            {"new_child_id": f"A child with id {new_child_id} is already recorded"}
+            {"new_child_id": f"A child with id {taken.child_id} is already recorded"}
         )
     versioned_save(child, expected_version=expected_version, values={"child_id": new_child_id})
     emails = Notification.objects.filter(child_id=old).update(child_id=new_child_id)

@@ -20,6 +20,7 @@ from safeguard.accounts.access import (
 from safeguard.accounts.decorators import permission_required, signed_in_required
 from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.services import audit_child_viewed, audit_viewed
+from safeguard.conferences.selectors import children_chaired_by
 from safeguard.conferences.services import new_source_id
 from safeguard.domain.identifiers import identifier_problem
 from safeguard.web.editing import attempt_save, initial_from
@@ -34,6 +35,7 @@ from .forms import (
     PlanEditForm,
     PlanForm,
 )
+from .models import Child
 from .selectors import (
     child_get_for_user,
     child_history,
@@ -41,6 +43,7 @@ from .selectors import (
     child_record,
     child_summary,
     children_matching,
+    children_recently_opened,
     plan_get_for_user,
 )
 from .services import (
@@ -55,6 +58,7 @@ from .services import (
 )
 
 PAGE_SIZE = 25
+MY_CHILDREN_SHOWN = 50  # a chair's caseload, before a search
 
 
 def _values(form) -> dict:
@@ -65,10 +69,14 @@ def _values(form) -> dict:
 @require_GET
 def child_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find a child by id or name, among the children of one's areas. A child id typed exactly
-    that belongs to a child outside them is offered to open with a recorded reason."""
+    that belongs to a child outside them is offered to open with a recorded reason. Before a
+    search: the children one opened recently and, for a chair, the children whose plans they
+    chair."""
     form = ChildSearchForm(request.GET or None)
     page = outside = None
     searched = ""
+    recent: list[Child] = []
+    mine: list[Child] = []
     if form.is_bound and form.is_valid():
         text = searched = form.cleaned_data["q"]
         children = children_matching(user=request.user, text=text)
@@ -81,6 +89,16 @@ def child_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             search=form.cleaned_data["q"],
         )
         outside = child_outside_sight(user=request.user, text=text)
+    elif not form.is_bound:
+        recent = children_recently_opened(user=request.user)
+        mine = list(children_chaired_by(user=request.user)[:MY_CHILDREN_SHOWN])
+        if recent or mine:
+            audit_viewed(
+                actor=request.user,
+                record_type="children",
+                child_ids=[child.child_id for child in [*recent, *mine]],
+                summary="Viewed the children one opened recently and one's own as chair",
+            )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -93,6 +111,8 @@ def child_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "may": permissions_of(request.user),
             "outside": outside,
             "searched": searched,
+            "recent": recent,
+            "mine": mine,
             "sees_every_area": sees_every_area(request.user),
             "no_areas": has_no_areas(request.user),
         },

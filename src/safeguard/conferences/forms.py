@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from safeguard.cases.models import Child, PlanCategory
+from safeguard.cases.selectors import children_with_ids
 from safeguard.escalations.models import OrganisationType
 from safeguard.web.editing import ConfirmUnusualMixin, VersionField
 from safeguard.web.forms import GovukDateField, GovukForm
@@ -313,14 +314,14 @@ class BookingForm(GovukForm):
         )
         if not ids:
             raise forms.ValidationError("Enter the child id of each child")
-        found = {c.child_id: c for c in self.children_allowed.filter(child_id__in=ids)}
+        found = children_with_ids(self.children_allowed, ids)
         missing = [i for i in ids if i not in found]
         if missing:
             raise forms.ValidationError(
                 f"No child is recorded with the id {', '.join(missing)}: check the "
                 f"id{'s' if len(missing) > 1 else ''}"
             )
-        return [found[i] for i in ids]
+        return list({found[i].pk: found[i] for i in ids}.values())  # "c1, C1" is one child
 
     def clean(self):
         cleaned = super().clean()

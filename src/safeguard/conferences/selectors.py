@@ -743,6 +743,25 @@ def chair_of(user: User) -> Chair | None:
     return Chair.objects.filter(user_id=user.pk).first()
 
 
+def children_chaired_by(*, user: User) -> QuerySet[Child]:
+    """The children on open plans whose latest conference `user` chaired (their caseload as a
+    chair), within their sight, by name."""
+    chair = chair_of(user)
+    if chair is None:
+        return Child.objects.none()
+    plans = (
+        Plan.objects.filter(end_on__isnull=True)
+        .annotate(latest_conference=_latest_conferences())
+        .filter(latest_conference__chair=chair)
+    )
+    return (
+        children_in_sight(user)
+        .filter(pk__in=plans.values("child_id"))
+        .select_related("area")
+        .order_by("family_name", "given_name", "child_id")
+    )
+
+
 def worklist_for(
     *,
     user: User,

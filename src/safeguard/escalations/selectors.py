@@ -148,10 +148,12 @@ def escalation_log(
     stage: str = "",
     status: str = "",
     raised_by: Chair | None = None,
+    newest_first: bool = False,
 ) -> QuerySet[Escalation]:
     """The escalations `user` may see (escalations_visible_to), raised between `since` and
     `until`, filtered by organisation type, area, stage ("1"-"3" or "informal"), status and the chair
-    who raised them; oldest first."""
+    who raised them; oldest first (the CSV, a record in time order), or newest first (the page,
+    where the recent ones matter)."""
     rows = escalations_visible_to(user=user).select_related(
         "organisation_type", "area", "raised_by", "child"
     )
@@ -173,6 +175,8 @@ def escalation_log(
         rows = rows.filter(resolved_on__isnull=True)
     elif status == EscalationStatus.RESOLVED:
         rows = rows.filter(resolved_on__isnull=False)
+    if newest_first:
+        return rows.order_by("-raised_on", "-escalation_id")
     return rows.order_by("raised_on", "escalation_id")
 
 

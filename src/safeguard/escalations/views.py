@@ -65,7 +65,7 @@ def escalation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EscalationFilterForm(request.GET or None)
     page = None
     if not form.is_bound or form.is_valid():
-        rows = escalation_log(user=request.user, **_log_filters(form))
+        rows = escalation_log(user=request.user, **_log_filters(form), newest_first=True)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         if can(request.user, Permission.VIEW_ALL_ESCALATIONS):
             audit_viewed(

@@ -11,7 +11,12 @@ from .models import CheckKind, CheckOutcome
 
 
 class CheckForm(GovukForm):
-    kind = forms.ChoiceField(label="Check", choices=CheckKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="Check",
+        choices=CheckKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the check you made"},
+    )
     completed_on = GovukDateField(label="Date of the check", help_text="For example, 10 4 2024")
     chair = forms.ModelChoiceField(
         label="Chair", queryset=Chair.objects.all(), required=False, empty_label="Not recorded"
@@ -19,7 +24,10 @@ class CheckForm(GovukForm):
     core_groups_on_track = yes_no("Are core groups meeting as planned?")
     visits_on_track = yes_no("Are the child's visits happening as planned?")
     outcome = forms.ChoiceField(
-        label="Outcome", choices=CheckOutcome.choices, widget=forms.RadioSelect
+        label="Outcome",
+        choices=CheckOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the outcome of the check"},
     )
     alerted_roles = forms.MultipleChoiceField(
         label="Who to alert about the concerns",

@@ -103,7 +103,9 @@ class GovukDateField(forms.Field):
             raise ValidationError(
                 f"{self._name()} must include a {' and a '.join(missing)}", code="incomplete"
             )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        if year.isdigit() and len(year) != 4:
+            raise ValidationError("Year must include 4 numbers", code="invalid_year")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
             raise ValidationError(f"{self._name()} must be a real date", code="invalid")
         try:
             return dt.date(int(year), int(month), int(day))
@@ -113,6 +115,31 @@ class GovukDateField(forms.Field):
     def validate(self, value: Any) -> None:
         if value is None and self.required:
             raise ValidationError(f"Enter the {self._name().lower()}", code="required")
+
+
+# Words that already make a label a phrase the message can take whole ("Enter your password").
+_DETERMINERS = ("a", "an", "the", "your", "whether", "who", "what", "which", "each", "how", "why")
+
+
+def required_message(label: str, *, choose: bool) -> str:
+    """The Design System's message for a required answer left empty: "Enter the start date",
+    "Select the outcome" (a label that is an instruction is taken as it is: "Enter the
+    password again"; "Create a password" asks to enter one)."""
+    words = label.strip().rstrip("?").split()
+    if not words:
+        return "Enter an answer" if not choose else "Select an answer"
+    first = words[0].lower()
+    if first in ("enter", "select", "choose"):
+        return " ".join([words[0].capitalize(), *words[1:]])
+    if first in ("create", "give", "add", "type"):
+        words = words[1:]
+        first = words[0].lower() if words else ""
+    verb = "Select" if choose else "Enter"
+    phrase = " ".join(words)
+    phrase = phrase[:1].lower() + phrase[1:]
+    if first not in _DETERMINERS:
+        phrase = f"the {phrase}"
+    return f"{verb} {phrase}"
 
 
 class GovukFormMixin:
@@ -131,9 +158,10 @@ class GovukFormMixin:
                 field.error_messages.get("required")
                 == forms.Field.default_error_messages["required"]
             ):  # the Design System's wording, unless the form gave its own
-                label = str(field.label or pretty_name(name)).lower()
-                verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
-                field.error_messages["required"] = f"{verb} {label}"
+                field.error_messages["required"] = required_message(
+                    str(field.label or pretty_name(name)),
+                    choose=isinstance(field, forms.ChoiceField),
+                )
             if isinstance(widget, GovukDateWidget):
                 if field.label is None:  # the error messages name the field
                     field.label = pretty_name(name)

@@ -65,5 +65,14 @@ def navigation_for(request: HttpRequest) -> list[NavigationLink]:
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """Context processor: the navigation and the authority's name for the header."""
-    return {"navigation": navigation_for(request), "authority_name": settings.AUTHORITY_NAME}
+    """Context processor: the navigation, the authority's name for the header, the signed-in
+    person's name for the footer, and the idle time-out that the page's warning counts down."""
+    signed_in = is_fully_signed_in(getattr(request, "user", None))
+    return {
+        "navigation": navigation_for(request),
+        "authority_name": settings.AUTHORITY_NAME,
+        "session_timeout_seconds": settings.SESSION_COOKIE_AGE if signed_in else None,
+        "session_warning_seconds": min(
+            settings.SAFEGUARD_SESSION_WARNING_SECONDS, settings.SESSION_COOKIE_AGE // 2
+        ),
+    }

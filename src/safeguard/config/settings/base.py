@@ -9,6 +9,7 @@ Environment variables (all optional here; production.py requires some):
 - SAFEGUARD_NATION: england (default), wales, scotland, northern_ireland.
 - SAFEGUARD_COMPARATORS_CSV: the region's and statistical neighbours' published figures, shown
   beside England's in the report (docs/report-figures.md).
+- SAFEGUARD_SESSION_IDLE_MINUTES: the idle time-out (default 30).
 """
 
 import os
@@ -135,7 +136,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "/"
 
-SESSION_COOKIE_AGE = 30 * 60  # the idle time-out
+# The idle time-out: a session left alone this many minutes ends. Each page warns
+# SAFEGUARD_SESSION_WARNING_SECONDS before, with a way to stay signed in (web/static/safeguard/timeout.js).
+SESSION_COOKIE_AGE = round(float(os.environ.get("SAFEGUARD_SESSION_IDLE_MINUTES", "30")) * 60)
+SAFEGUARD_SESSION_WARNING_SECONDS = int(os.environ.get("SAFEGUARD_SESSION_WARNING_SECONDS", "120"))
 # However active, a session ends this many hours after signing in.
 SAFEGUARD_SESSION_MAX_HOURS = float(os.environ.get("SAFEGUARD_SESSION_MAX_HOURS", "10"))
 SESSION_SAVE_EVERY_REQUEST = True

@@ -1,0 +1,62 @@
+"""The idle time-out's warning in Chromium, with a shortened time-out: the dialog opens before
+the session ends, takes focus and passes axe-core; "Stay signed in" keeps the session without a
+reload; left unanswered, the page signs out, and signing in again comes back to it saying which
+fields' changes were lost. Screenshots: test-results/screenshots/timeout-*.png."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from safeguard.accounts.models import Role
+from tests.browser.test_sign_in_browser import _axe_violations, _shot
+from tests.factories import PASSWORD, make_user, sign_in, totp_code, totp_device_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+IDLE_SECONDS = 8
+WARNING_SECONDS = 4  # the dialog opens 4 s after the page loads
+
+
+def test_the_warning_appears_and_stay_signed_in_keeps_the_session(page, live_server, settings):
+    settings.SESSION_COOKIE_AGE = IDLE_SECONDS
+    settings.SAFEGUARD_SESSION_WARNING_SECONDS = WARNING_SECONDS
+    user = make_user(Role.BUSINESS_SUPPORT, username="timeout.bs")
+    client = sign_in(Client(), user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/children/add/")
+    dialog = page.get_by_role("dialog", name="You’re about to be signed out")
+    assert not dialog.is_visible()
+
+    dialog.wait_for(state="visible", timeout=(IDLE_SECONDS - WARNING_SECONDS + 2) * 1000)
+    assert page.evaluate("document.activeElement.id") == "session-timeout-title"
+    assert "We will sign you out in" in page.locator(".safeguard-timeout__announce").inner_text()
+    _shot(page, "timeout-warning-390")
+    violations = _axe_violations(page)
+    assert violations == [], json.dumps(violations, indent=1)
+
+    dialog.get_by_role("button", name="Stay signed in").click()
+    dialog.wait_for(state="hidden")
+    assert page.url.endswith("/children/add/")  # no reload
+    page.wait_for_timeout(WARNING_SECONDS * 1000 + 500)  # past the first session's end
+    assert not dialog.is_visible()
+    page.reload()
+    assert page.url.endswith("/children/add/"), "Stay signed in did not keep the session"
+
+    # Left unanswered: signed out, and back to the page after signing in again.
+    page.get_by_label("Child id").fill("TIMEOUT-1")
+    page.get_by_label("Given name").fill("Someone")
+    page.wait_for_url("**/sign-in/?next=*", timeout=(IDLE_SECONDS + 3) * 1000)
+    _shot(page, "timeout-signed-out-390")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code").fill(totp_code(totp_device_of(user)))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/children/add/")
+    banner = page.locator(".govuk-notification-banner")
+    assert "what you had entered was not saved (Child id, Given name)" in banner.inner_text()
+    _shot(page, "timeout-back-on-the-page-390")
