@@ -7,15 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import zipfile
 
 import pytest
 
 from safeguard.cli import main
 from safeguard.conferences.models import Conference
 from safeguard.conferences.services import conference_update
+from safeguard.domain.editions import Priority
+from safeguard.domain.figures import CountBy
+from safeguard.domain.periods import Period
+from safeguard.domain.report_json import report_to_json
 from safeguard.reporting import editions
+from safeguard.reporting.editions import commentary_for, commentary_save, edition_issue
 from safeguard.reporting.models import Edition, EditionFile
-from safeguard.reporting.renderers import ReportFormat
+from safeguard.reporting.renderers import ReportFormat, render
+from safeguard.reporting.selectors import report_build
 from tests.factories import make_user
 from tests.reporting.test_views import load_authority
 
@@ -118,3 +126,148 @@ def test_an_edition_of_a_period_not_yet_over_is_refused(db, capsys):
 
     assert "not over yet" in capsys.readouterr().err
     assert not Edition.objects.exists()
+
+
+# ---- the web ---------------------------------------------------------------------------------
+
+ISSUE_FORM = {
+    "start_month": "1",
+    "start_year": "2022",
+    "end_month": "6",
+    "end_year": "2022",
+    "count_by": "child",
+}
+
+
+@pytest.fixture
+def light_editions(monkeypatch):
+    monkeypatch.setattr(editions, "EDITION_FORMATS", (ReportFormat.json, ReportFormat.xlsx))
+
+
+def test_a_manager_issues_an_edition_and_an_analyst_downloads_its_members_file(
+    tmp_path, signed_in_client, light_editions
+):
+    load_authority(tmp_path / "authority", 3)
+    manager = signed_in_client("manager")
+
+    response = manager.post("/reports/editions/issue/", ISSUE_FORM)
+
+    assert response.status_code == 302
+    edition = Edition.objects.get()
+    assert edition.issued_by_name
+    listing = manager.get("/reports/editions/").content.decode()
+    assert edition.edition_id in listing
+    analyst = signed_in_client("analyst")
+    download = analyst.get(f"/reports/editions/{edition.edition_id}/download/json/")
+    assert download.status_code == 200
+    stored = edition.files.get(audience="members", report_format="json")
+    assert download.content == bytes(stored.content)
+    assert b'"child_id"' not in download.content
+
+
+def test_the_changes_page_names_the_figure_and_the_record(
+    tmp_path, signed_in_client, light_editions
+):
+    load_authority(tmp_path / "authority", 3)
+    manager = signed_in_client("manager")
+    manager.post("/reports/editions/issue/", ISSUE_FORM)
+    edition = Edition.objects.get()
+    review = Conference.objects.get(conference_id="R2")
+    conference_update(
+        conference=review,
+        expected_version=review.version,
+        by=None,
+        held_on=dt.date(2022, 7, 4),
+        out_of_timescale_reason="Rearranged",
+    )
+
+    page = manager.get(f"/reports/editions/{edition.edition_id}/changes/").content.decode()
+
+    assert "timeliness.period.held" in page
+    assert "conference R2" in page
+    assert "held_on: 2022-04-08 -&gt; 2022-07-04" in page
+
+
+def test_an_edition_of_a_period_not_over_is_refused_on_the_page(signed_in_client):
+    response = signed_in_client("manager").post(
+        "/reports/editions/issue/", {**ISSUE_FORM, "start_year": "2099", "end_year": "2099"}
+    )
+
+    assert response.status_code == 400
+    assert not Edition.objects.exists()
+
+
+# ---- commentary and priorities ---------------------------------------------------------------
+
+
+def test_the_next_periods_report_opens_with_what_we_said_what_we_did_what_changed(
+    tmp_path, light_editions
+):
+    load_authority(tmp_path / "authority", 3)
+    manager = make_user("manager", username="pat.manager")
+    first_half = Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
+    second_half = Period(dt.date(2022, 7, 1), dt.date(2022, 12, 31))
+    commentary_save(
+        period=first_half,
+        executive_summary="Every conference was held on time.",
+        sections={"timeliness": "The unit kept a reserve chair."},
+        priorities=[Priority("Hold more reviews in the child's school", "timeliness.period.held")],
+        progress={},
+        by=manager,
+    )
+    edition_issue(
+        period=first_half,
+        count_by=CountBy.CHILD,
+        include_informal=False,
+        by=manager,
+        generated_on=dt.date(2022, 7, 15),
+    )
+    commentary_save(
+        period=second_half,
+        executive_summary="",
+        sections={},
+        priorities=[],
+        progress={"1": "Two schools now host reviews."},
+        by=manager,
+    )
+    report = report_build(period=second_half, generated_on=dt.date(2023, 1, 15))
+
+    commentary = commentary_for(second_half, report_to_json(report))
+    page = render(report, ReportFormat.html, commentary=commentary).decode()
+
+    assert commentary.previous_edition == "CPR-20220101-20220630-1"
+    assert "What we said" in page and "What we did" in page and "What changed" in page
+    assert "Hold more reviews in the child&#x27;s school" in page
+    assert "Two schools now host reviews." in page
+    assert "timeliness.period.held: 6 in the last report, 0 in this one." in page
+
+
+def test_the_commentary_is_in_the_edition_and_its_word_file(tmp_path):
+    load_authority(tmp_path / "authority", 1)
+    manager = make_user("manager", username="pat.manager")
+    period = Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
+    commentary_save(
+        period=period,
+        executive_summary="Referrals rose after the spring campaign.",
+        sections={},
+        priorities=[Priority("Cut late reports from GPs")],
+        progress={},
+        by=manager,
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(editions, "EDITION_FORMATS", (ReportFormat.docx,))
+        edition = edition_issue(
+            period=period,
+            count_by=CountBy.CHILD,
+            include_informal=False,
+            by=manager,
+            generated_on=dt.date(2022, 7, 15),
+        )
+
+    assert edition.commentary["executive_summary"] == "Referrals rose after the spring campaign."
+    word = bytes(edition.files.get(audience="members", report_format="docx").content)
+    with zipfile.ZipFile(io.BytesIO(word)) as archive:
+        text = archive.read("word/document.xml").decode()
+    assert "Referrals rose after the spring campaign." in text
+    assert "Cut late reports from GPs" in text
+    assert edition.edition_id in text

@@ -92,7 +92,9 @@ class PriorityReview:
             return "No figure was linked to this priority."
         if self.figure_then is None and self.figure_now is None:
             return f"The report gives no figure at {self.figure}."
-        then, now = _shown(self.figure_then), _shown(self.figure_now)
+        unit = "%" if self.figure.endswith("percent") else ""
+        then = _shown(self.figure_then) + (unit if self.figure_then is not None else "")
+        now = _shown(self.figure_now) + (unit if self.figure_now is not None else "")
         if self.figure_then == self.figure_now:
             return f"{self.figure}: {now}, unchanged since the last report."
         return f"{self.figure}: {then} in the last report, {now} in this one."

@@ -26,6 +26,7 @@ from safeguard.domain.editions import (
     Commentary,
     FigureChange,
     Priority,
+    PriorityReview,
     figure_changes,
     priority_reviews,
 )
@@ -96,7 +97,7 @@ def commentary_for(period: Period, figures_now: dict[str, Any]) -> Commentary:
     the previous edition's priorities looked back on against `figures_now`."""
     stored = commentary_of(period)
     previous = previous_edition(period)
-    reviews = ()
+    reviews: tuple[PriorityReview, ...] = ()
     if previous is not None:
         reviews = priority_reviews(
             list(previous.commentary.get("priorities", [])),

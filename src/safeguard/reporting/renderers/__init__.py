@@ -50,21 +50,26 @@ def render(
     """The report in the given format, as bytes (HTML and JSON are UTF-8). The manager's
     `commentary` and the `edition_text` appear in the HTML, PDF and Word documents."""
     fmt = ReportFormat(fmt)
-    words = {"commentary": commentary, "edition_text": edition_text}
     if fmt is ReportFormat.json:
         return json.dumps(report_to_json(report), indent=2, ensure_ascii=False).encode("utf-8")
     if fmt is ReportFormat.html:
         from safeguard.reporting.renderers.html import render_html
 
-        return render_html(report, authority=authority, **words).encode("utf-8")
+        return render_html(
+            report, authority=authority, commentary=commentary, edition_text=edition_text
+        ).encode("utf-8")
     if fmt is ReportFormat.pdf:
         from safeguard.reporting.renderers.pdf import render_pdf
 
-        return render_pdf(report, authority=authority, **words)
+        return render_pdf(
+            report, authority=authority, commentary=commentary, edition_text=edition_text
+        )
     if fmt is ReportFormat.docx:
         from safeguard.reporting.renderers.docx import render_docx
 
-        return render_docx(report, authority=authority, **words)
+        return render_docx(
+            report, authority=authority, commentary=commentary, edition_text=edition_text
+        )
     from safeguard.reporting.renderers.xlsx import render_xlsx
 
     return render_xlsx(report, authority=authority)

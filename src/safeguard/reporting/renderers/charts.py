@@ -213,30 +213,26 @@ def _highlighted_years(
     a month outside the band stands out. The months of the latest year outside the band."""
     *earlier, latest = values
     months = range(len(month_labels))
-    lows, highs = [], []
+    ranges: dict[int, tuple[int, int]] = {}  # month -> the earlier years' lowest and highest
     for month in months:
-        seen = [year[month] for year in earlier if year[month] is not None]
-        lows.append(min(seen) if len(seen) >= 2 else None)
-        highs.append(max(seen) if len(seen) >= 2 else None)
-    banded = [m for m in months if lows[m] is not None]
+        seen = [v for year in earlier if (v := year[month]) is not None]
+        if len(seen) >= 2:
+            ranges[month] = (min(seen), max(seen))
+    banded = sorted(ranges)
     if banded:
-        axes.fill_between(banded, [lows[m] for m in banded], [highs[m] for m in banded],
+        axes.fill_between(banded, [ranges[m][0] for m in banded], [ranges[m][1] for m in banded],
                           color=BAND, linewidth=0, label=f"Range {names[0]} to {names[-2]}")  # fmt: skip
     for year in earlier:
         points = [(m, v) for m, v in zip(months, year, strict=True) if v is not None]
         axes.plot([m for m, _ in points], [v for _, v in points], color=EARLIER, linewidth=0.9)
     if earlier:
         axes.plot([], [], color=EARLIER, linewidth=0.9, label="Each earlier year")
-    points = [(m, v) for m, v in zip(months, latest, strict=True) if v is not None]
-    axes.plot([m for m, _ in points], [v for _, v in points], color=PALETTE[0], linewidth=2.4,
-              marker="o", markersize=3.5, label=names[-1])  # fmt: skip
-    unusual = [
-        m
-        for m, v in points
-        if lows[m] is not None and (v < lows[m] or v > highs[m])  # type: ignore[operator]
-    ]
+    latest_points = [(m, v) for m, v in zip(months, latest, strict=True) if v is not None]
+    axes.plot([m for m, _ in latest_points], [v for _, v in latest_points], color=PALETTE[0],
+              linewidth=2.4, marker="o", markersize=3.5, label=names[-1])  # fmt: skip
+    unusual = [m for m, v in latest_points if m in ranges and not ranges[m][0] <= v <= ranges[m][1]]
     if unusual:
-        axes.plot(unusual, [latest[m] for m in unusual], linestyle="none", marker="o",
+        axes.plot(unusual, [dict(latest_points)[m] for m in unusual], linestyle="none", marker="o",
                   markersize=8, markerfacecolor="none", markeredgecolor=TEXT,
                   markeredgewidth=1.2, label="Outside the range")  # fmt: skip
     axes.set_xticks(list(months), list(month_labels))
@@ -259,7 +255,7 @@ def _unusual_text(unusual: list[int], month_names: tuple[str, ...], names: list[
 def _years_chart(key: str, title: str, ylabel: str, report: Report, cumulative: bool) -> Chart:
     years = report.conferences_cumulative if cumulative else report.conferences_by_month
     names = [str(year.year) for year in years]
-    values = [list(year.months) for year in years]
+    values: list[list[int | None]] = [list(year.months) for year in years]
     with rc_context(_RC):
         figure, axes = _new_figure(height=3.8)
         unusual = _highlighted_years(axes, names, values, CALENDAR_MONTHS)
@@ -267,7 +263,7 @@ def _years_chart(key: str, title: str, ylabel: str, report: Report, cumulative: 
     latest = [(m, v) for m, v in enumerate(values[-1]) if v is not None]
     if cumulative:
         last_month, last_value = latest[-1] if latest else (0, 0)
-        earlier = [year[last_month] for year in values[:-1] if year[last_month] is not None]
+        earlier = [v for year in values[:-1] if (v := year[last_month]) is not None]
         message = (
             f"By the end of {CALENDAR_MONTH_NAMES_FULL[last_month]} {names[-1]}, "
             f"{last_value:,} conferences had been held in the year"

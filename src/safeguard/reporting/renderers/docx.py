@@ -277,7 +277,88 @@ def _toc_bookmark(index: int) -> str:
     return f"_Toc{index:08d}"
 
 
-def _contents_field(word, document: Document) -> None:  # noqa: ANN001
+# The page model behind the contents' cached page numbers (centimetres of an A4 page with 2 cm
+# margins), measured against LibreOffice's layout of this document.
+_PAGE_HEIGHT = 25.2
+_LINE = 0.47  # a line of body text
+_CHARS_PER_LINE = 95  # of body text across 17 cm
+_HEADING = 1.6  # a Heading 1 with the space above it
+_AFTER_PARAGRAPH = 0.28
+_ROW = 0.66  # a table row of one line, padding included
+_ROW_LINE = 0.36  # each further line in a row
+_CAPTION = 0.75
+
+
+def _png_aspect(png: bytes) -> float:
+    """Height over width, from the PNG's header."""
+    if len(png) < 24:
+        return 0.5
+    width = int.from_bytes(png[16:20], "big")
+    height = int.from_bytes(png[20:24], "big")
+    return height / width if width else 0.5
+
+
+def _table_height(table: Table) -> float:
+    shares = table.column_shares or tuple(1 / len(table.columns) for _ in table.columns)
+    rows = [table.columns, *table.rows, *([table.total_row] if table.total_row else [])]
+    height = _CAPTION + _LINE  # the caption, and the empty paragraph after the table
+    for row in rows:
+        lines = max(
+            1,
+            *(
+                -(-len(format_cell(value)) // max(1, int(share * 125)))
+                for value, share in zip(row, shares, strict=False)
+            ),
+        )
+        height += _ROW + (lines - 1) * _ROW_LINE
+    if table.note:
+        height += (-(-len(table.note) // 115)) * 0.4
+    return height
+
+
+def estimated_section_pages(document: Document, charts: dict[str, Chart]) -> list[int]:
+    """The page each section starts on in the Word layout, estimated (the cover is page 1, the
+    contents page 2). Word replaces them when it updates the field on opening; LibreOffice
+    shows them as they are until its index is updated."""
+    page, used = 3, 0.0
+    starts = []
+
+    def place(height: float, *, splits: bool = False) -> None:
+        nonlocal page, used
+        if used + height <= _PAGE_HEIGHT:
+            used += height
+            return
+        if splits:  # a long table runs on over the page
+            height -= _PAGE_HEIGHT - used
+            while height > _PAGE_HEIGHT:
+                page += 1
+                height -= _PAGE_HEIGHT
+            page += 1
+            used = height
+            return
+        page += 1
+        used = height
+
+    for section in document.sections:
+        if section.appendix and used > 0:
+            page, used = page + 1, 0.0
+        if used + _HEADING + 2 * _LINE > _PAGE_HEIGHT:
+            page, used = page + 1, 0.0
+        starts.append(page)
+        used += _HEADING
+        texts = [*section.paragraphs, *paragraphs_of(section.commentary)]
+        for text in texts:
+            place((-(-len(text) // _CHARS_PER_LINE)) * _LINE + _AFTER_PARAGRAPH)
+        for block in section.blocks:
+            if isinstance(block, Table):
+                place(_table_height(block), splits=True)
+            else:
+                chart = charts.get(block.chart_key)
+                place(16 * _png_aspect(chart.png if chart else b"") + _CAPTION)
+    return starts
+
+
+def _contents_field(word, document: Document, pages: list[int] | None = None) -> None:  # noqa: ANN001
     """The contents as Word writes them: a TOC field over Heading 1 whose result is one line
     per section, each with a PAGEREF field to its heading's bookmark. Word and LibreOffice
     compute the page references when they lay the document out, and the settings' updateFields
@@ -291,7 +372,7 @@ def _contents_field(word, document: Document) -> None:  # noqa: ANN001
             usable, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
         )
         line.add_run(f"{entry.title}\t")
-        _field(line, f" PAGEREF {_toc_bookmark(index)} \\h ", "1")
+        _field(line, f" PAGEREF {_toc_bookmark(index)} \\h ", str(pages[index]) if pages else "")
         lines.append(line)
     if not lines:
         return
@@ -384,7 +465,7 @@ def build_word(
     # which the document asks for on opening: w:updateFields).
     contents = word.add_paragraph("Contents", style="TOC Heading")
     contents.paragraph_format.keep_with_next = True
-    _contents_field(word, document)
+    _contents_field(word, document, estimated_section_pages(document, charts))
     word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     for index, entry in enumerate(document.sections):
