@@ -20,6 +20,7 @@ from django.utils import timezone
 from safeguard.accounts.access import Permission, can, report_audience_of
 from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction, AuditEntry
+from safeguard.audit.privacy import HASH_PREFIX
 from safeguard.audit.services import audit_record
 from safeguard.data_version.selectors import data_version_current
 from safeguard.domain.editions import (
@@ -332,10 +333,18 @@ class EditionChanges:
         return not self.figures
 
 
+def _value_text(value: Any) -> str:
+    if value in (None, ""):
+        return "blank"
+    if isinstance(value, str) and value.startswith(HASH_PREFIX):
+        return "(a personal value, not kept in the trail)"
+    return str(value)
+
+
 def _field_text(name: str, values: Any) -> str:
     if isinstance(values, list | tuple) and len(values) == 2:
         old, new = values
-        return f"{name}: {old if old not in (None, '') else 'blank'} -> {new if new not in (None, '') else 'blank'}"
+        return f"{name}: {_value_text(old)} -> {_value_text(new)}"
     return name
 
 

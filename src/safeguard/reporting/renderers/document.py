@@ -810,4 +810,7 @@ def format_cell(value: Cell, *, percent: bool = False) -> str:
 
 
 def is_number(value: Cell) -> bool:
-    return isinstance(value, int | Decimal) and not isinstance(value, bool)
+    """A number, or a number withheld ("fewer than 5"), which sits right with the numbers."""
+    return (isinstance(value, int | Decimal) and not isinstance(value, bool)) or (
+        value == FEWER_THAN_5
+    )
