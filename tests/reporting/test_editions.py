@@ -25,6 +25,8 @@ from safeguard.reporting.models import Edition, EditionFile
 from safeguard.reporting.renderers import ReportFormat, render
 from safeguard.reporting.selectors import report_build
 from tests.factories import make_user
+from tests.reporting.test_audience import PERIOD as APRIL_TO_SEPTEMBER
+from tests.reporting.test_audience import late_conference  # noqa: F401
 from tests.reporting.test_views import load_authority
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +273,69 @@ def test_the_commentary_is_in_the_edition_and_its_word_file(tmp_path):
     assert "Referrals rose after the spring campaign." in text
     assert "Cut late reports from GPs" in text
     assert edition.edition_id in text
+
+
+COMMENTARY_PAGE = "/reports/commentary/?start_month=1&start_year=2022&end_month=6&end_year=2022"
+
+
+def test_a_manager_writes_the_commentary_and_the_report_page_shows_it(tmp_path, signed_in_client):
+    load_authority(tmp_path / "authority", 1)
+    manager = signed_in_client("manager")
+
+    response = manager.post(
+        COMMENTARY_PAGE,
+        {
+            **ISSUE_FORM,
+            "executive_summary": "Fewer children came to conference this spring.",
+            "section_timeliness": "Every review was on time.",
+            "priority_1": "Keep every review on time",
+            "priority_1_figure": "timeliness.period.compliance_percent",
+        },
+    )
+
+    assert response.status_code == 302
+    page = manager.get(response["Location"]).content.decode()
+    assert "Fewer children came to conference this spring." in page
+    assert "Every review was on time." in page
+    assert "Keep every review on time" in page
+
+
+def test_a_priority_may_not_name_a_figure_the_report_lacks(tmp_path, signed_in_client):
+    load_authority(tmp_path / "authority", 1)
+
+    response = signed_in_client("manager").post(
+        COMMENTARY_PAGE,
+        {**ISSUE_FORM, "priority_1": "Something", "priority_1_figure": "timeliness.period.nope"},
+    )
+
+    assert response.status_code == 400
+    assert "The report has no figure called timeliness.period.nope" in response.content.decode()
+
+
+def test_a_priority_may_not_name_an_identifier(signed_in_client, late_conference):  # noqa: F811
+    april_to_september = {**APRIL_TO_SEPTEMBER, "count_by": "child"}
+    query = "&".join(f"{k}={v}" for k, v in april_to_september.items())
+    manager = signed_in_client("manager")
+
+    response = manager.post(
+        f"/reports/commentary/?{query}",
+        {
+            **april_to_september,
+            "priority_1": "Something",
+            "priority_1_figure": "late_conferences[0].child_id",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "The report has no figure called late_conferences[0].child_id" in (
+        response.content.decode()
+    )
+    ok = manager.post(
+        f"/reports/commentary/?{query}",
+        {
+            **april_to_september,
+            "priority_1": "Something",
+            "priority_1_figure": "late_conferences[0].days_late",
+        },
+    )
+    assert ok.status_code == 302

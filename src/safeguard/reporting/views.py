@@ -17,7 +17,7 @@ from safeguard.accounts.decorators import (
 from safeguard.accounts.http import AuthenticatedHttpRequest
 from safeguard.audit.services import audit_viewed
 from safeguard.domain.editions import Priority, flattened
-from safeguard.domain.figures import Audience
+from safeguard.domain.figures import Audience, for_audience
 from safeguard.domain.report_json import report_to_json
 
 from .cache import report_build_cached, report_page_body_cached
@@ -314,7 +314,11 @@ def commentary(request: AuthenticatedHttpRequest) -> HttpResponse:
         if not section.appendix
     ]
     reviews = [review.said for review in current.reviews]
-    known = frozenset(path for path, _ in flattened(figures))
+    # A priority may name any figure of the members' version: never an id or a reason typed,
+    # which the members' copy of "what changed" would otherwise show.
+    known = frozenset(
+        path for path, _ in flattened(report_to_json(for_audience(report, Audience.MEMBERS)))
+    )
     if request.method == "POST":
         form = CommentaryForm(request.POST, sections=sections, reviews=reviews, known_figures=known)
         if form.is_valid():
