@@ -226,6 +226,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from safeguard.reporting.services import report_file_name, report_for_command
 
     generated_on = today()
+    if args.changes_since:
+        return _report_changes_since(args.changes_since)
+    if args.editions:
+        return _report_editions()
     if (args.start is None) != (args.end is None):
         raise UserError("give both --from and --to, or neither (the latest half-year)")
     try:
@@ -236,6 +240,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
     except PeriodError as error:
         raise UserError(str(error)) from None
+    if args.issue:
+        return _report_issue(args, period, generated_on)
     report_format = ReportFormat(args.format)
     if args.template:
         if report_format is not ReportFormat.docx:
@@ -271,10 +277,87 @@ def cmd_report(args: argparse.Namespace) -> int:
         except Exception as error:  # docxtpl reports template mistakes as Jinja errors
             raise UserError(f"{args.template}: the template could not be filled: {error}") from None
     else:
-        data = render(report, report_format, authority=settings.AUTHORITY_NAME)
+        from safeguard.reporting.editions import commentary_for
+
+        data = render(
+            report,
+            report_format,
+            authority=settings.AUTHORITY_NAME,
+            commentary=commentary_for(period, report_to_json(report)),
+        )
     output = Path(destination)
     output.write_bytes(data)
     print(f"Wrote {output} ({len(data):,} bytes)")
+    return 0
+
+
+def _report_issue(args: argparse.Namespace, period, generated_on: dt.date) -> int:  # noqa: ANN001
+    from safeguard.domain.figures import CountBy
+    from safeguard.reporting.editions import EDITION_FORMATS, edition_issue
+
+    if period.end_on >= generated_on:
+        raise UserError(
+            f"the period ends on {period.end_on.isoformat()}, which is not over yet: an edition "
+            "is issued for a period that has ended"
+        )
+    edition = edition_issue(
+        period=period,
+        count_by=CountBy(args.count_by),
+        include_informal=args.include_informal,
+        by=None,
+        generated_on=generated_on,
+    )
+    print(
+        f"Stored {len(EDITION_FORMATS) * 2} files (internal and members' versions of "
+        f"{', '.join(f.value for f in EDITION_FORMATS)}) at data version {edition.data_version}."
+    )
+    print(f"Issued the Child Protection Report {period} as edition {edition.edition_id}")
+    return 0
+
+
+def _report_changes_since(edition_id: str) -> int:
+    from django.http import Http404
+
+    from safeguard.reporting.editions import edition_changes, edition_get
+
+    try:
+        edition = edition_get(edition_id, by=None)
+    except Http404:
+        raise UserError(
+            f"{edition_id}: no such edition (safeguard report --editions lists them)"
+        ) from None
+    changes = edition_changes(edition, by=None)
+    print(
+        f"Edition {edition.edition_id} ({edition.start_on.isoformat()} to "
+        f"{edition.end_on.isoformat()}), issued {edition.issued_at:%Y-%m-%d %H:%M} by "
+        f"{edition.issued_by_name}."
+    )
+    if changes.unchanged:
+        print("Every figure is as issued: the records give the same report.")
+    else:
+        print(f"{len(changes.figures)} figures now read differently (path: issued -> now):")
+        for change in changes.figures:
+            print(f"  {change}")
+    if changes.records:
+        print(f"Records changed since the edition was issued ({len(changes.records)}):")
+        for record in changes.records:
+            print(f"  {record}")
+    else:
+        print("No record has been changed since the edition was issued.")
+    return 0
+
+
+def _report_editions() -> int:
+    from safeguard.reporting.editions import editions_list
+
+    editions = editions_list(by=None)
+    if not editions:
+        print("No edition of the report has been issued.")
+    for edition in editions:
+        print(
+            f"{edition.edition_id}  {edition.start_on.isoformat()} to {edition.end_on.isoformat()}"
+            f"  issued {edition.issued_at:%Y-%m-%d %H:%M} by {edition.issued_by_name}"
+        )
     return 0
 
 
@@ -414,6 +497,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DOCX",
         help="with --format docx: fill the authority's own Word template (docxtpl)",
     )
+    sub.add_argument(
+        "--issue",
+        action="store_true",
+        help="issue the report as an edition: store its figures, data version and every file "
+        "(both audiences); prints the edition's id as the last word",
+    )
+    sub.add_argument(
+        "--changes-since",
+        metavar="EDITION",
+        help="list each figure the records now give differently from this edition "
+        "(path: issued -> now) and the records changed since it was issued",
+    )
+    sub.add_argument("--editions", action="store_true", help="list the editions issued")
 
     sub = command(
         "demo",

@@ -217,6 +217,7 @@ def test_every_page_and_every_forms_errors_pass_axe(page, live_server, tmp_path)
         "escalations:export",
         "reporting:api-report",
         "reporting:download",
+        "reporting:edition-download",
         "web:healthz",
     ]
     assert len(visits.seen) >= 70, visits.seen

@@ -146,6 +146,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reporting:index": only(C, M, AN),
     "reporting:download": only(C, M, AN),
     "reporting:api-report": {**only(C, M, AN), ANONYMOUS: 401},
+    # editions (issue 20): readers of the report list them, download their stored files and
+    # see what changed since; managers issue them (POST only) and write the commentary
+    "reporting:editions": only(C, M, AN),
+    "reporting:edition-issue": only(M, status=405),
+    "reporting:edition-download": only(C, M, AN),
+    "reporting:edition-changes": only(C, M, AN),
+    "reporting:commentary": only(M),
     # import and exports (issues 5 and 6); downloads are POST-only
     "exchange:import": only(BS),
     "exchange:import-confirm": only(BS, status=405),
@@ -222,7 +229,40 @@ def make_url_samples() -> dict[str, str]:
                 name="Sample surgery", organisation_type=escalation.organisation_type
             )[0].pk
         ),
+        "edition_id": make_edition_sample(),
     }
+
+
+def make_edition_sample() -> str:
+    """An issued edition with its JSON stored for both audiences."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from safeguard.reporting.models import Edition, EditionFile
+
+    edition = Edition.objects.create(
+        edition_id="CPR-20220101-20220630-1",
+        start_on=dt.date(2022, 1, 1),
+        end_on=dt.date(2022, 6, 30),
+        count_by="child",
+        generated_on=dt.date(2022, 10, 1),
+        data_version="sample",
+        figures={"escalations_total": 0},
+        issued_at=timezone.now(),
+        issued_by_name="system",
+    )
+    for audience in ("internal", "members"):
+        EditionFile.objects.create(
+            edition=edition,
+            audience=audience,
+            report_format="json",
+            filename=f"sample-{audience}.json",
+            media_type="application/json",
+            content=b"{}",
+            sha256="",
+        )
+    return edition.edition_id
 
 
 def make_meeting_samples(*, child):

@@ -44,6 +44,7 @@ class Permission(enum.StrEnum):
     VIEW_REPORTS = "view_reports"  # the report for members: no identifier, no free text
     VIEW_REPORT_IDENTIFIERS = "view_report_identifiers"  # the internal report (its appendix's
     # child and conference ids and the reasons recorded)
+    ISSUE_REPORTS = "issue_reports"  # issue an edition of the report and write its commentary
     ADMINISTER = "administer"  # users, roles, liaison cover, 2FA resets, retention
     VIEW_AUDIT = "view_audit"
     VIEW_ALL_AREAS = "view_all_areas"  # children of every area, without a recorded reason
@@ -83,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     | {
         P.VIEW_REPORTS,
         P.BOOK_CONFERENCE,
+        P.ISSUE_REPORTS,
         P.EXPORT_RECORDS,
         P.EXPORT_PSEUDONYMISED,
         P.ADMINISTER,

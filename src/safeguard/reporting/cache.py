@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 from safeguard.data_version.selectors import data_version_current
+from safeguard.domain.editions import Commentary
 from safeguard.domain.figures import Audience, CountBy, Report, for_audience
 from safeguard.domain.periods import Period
 from safeguard.reporting.page import report_page_body
@@ -45,9 +46,11 @@ def _key(
     include_informal: bool,
     generated_on: dt.date,
     audience: Audience = Audience.INTERNAL,
+    commentary: Commentary | None = None,
 ) -> str:
     parts = (
         what,
+        repr(commentary),
         str(audience),
         _code_version(),
         data_version,
@@ -121,9 +124,10 @@ def report_page_body_cached(
     include_informal: bool = False,
     generated_on: dt.date,
     audience: Audience | str,
+    commentary: Commentary | None = None,
 ) -> str:
     """The report page's body (`report_page_body`), charts included, built and drawn once per
-    choice, data version and audience."""
+    choice, data version, audience and commentary."""
     audience = Audience(audience)
     choice: _Choice = {
         "period": period,
@@ -133,10 +137,12 @@ def report_page_body_cached(
     }
     data_version = data_version_current()  # before the records are read
     cache = caches[CACHE]
-    key = _key("page", data_version=data_version, audience=audience, **choice)
+    key = _key(
+        "page", data_version=data_version, audience=audience, commentary=commentary, **choice
+    )
     body = cache.get(key)
     if body is None:
         report = for_audience(_report(data_version, **choice), audience)
-        body = report_page_body(report, authority=settings.AUTHORITY_NAME)
+        body = report_page_body(report, authority=settings.AUTHORITY_NAME, commentary=commentary)
         cache.set(key, body)
     return body

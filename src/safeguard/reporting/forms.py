@@ -214,3 +214,83 @@ class ApiReportQuery:
         return ReportChoice(
             period=period, count_by=count_by, include_informal=informal_text in self.TRUE
         )
+
+
+PRIORITY_ROWS = 5
+
+
+class CommentaryForm(GovukForm):
+    """The manager's words for a period's report: built with one box per section of the report
+    and one per priority of the previous edition (`sections`: (key, title); `reviews`: the
+    previous priorities' texts)."""
+
+    executive_summary = forms.CharField(
+        label="Executive summary",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Shown first in the report. Leave a blank line between paragraphs.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        sections: list[tuple[str, str]],
+        reviews: list[str],
+        known_figures: frozenset[str] = frozenset(),
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self.known_figures = known_figures
+        self.section_keys = [key for key, _ in sections]
+        self.review_count = len(reviews)
+        for key, title in sections:
+            self.fields[f"section_{key}"] = forms.CharField(
+                label=f"Commentary: {title}",
+                required=False,
+                max_length=10000,
+                widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
+            )
+        for number, said in enumerate(reviews, start=1):
+            self.fields[f"progress_{number}"] = forms.CharField(
+                label=f"What we did about the last report's priority {number}: {said}",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+            )
+        for number in range(1, PRIORITY_ROWS + 1):
+            self.fields[f"priority_{number}"] = forms.CharField(
+                label=f"Priority {number} for the next period",
+                required=False,
+                max_length=1000,
+            )
+            self.fields[f"priority_{number}_figure"] = forms.CharField(
+                label=f"Figure that measures priority {number} (optional)",
+                required=False,
+                max_length=200,
+                help_text="The figure's path in the report's JSON, for example "
+                "timeliness.period.compliance_percent",
+            )
+        # GovukFormMixin styled the fields it saw; style the ones added here too.
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.TextInput):
+                field.widget.attrs.setdefault("class", "govuk-input")
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for number in range(1, PRIORITY_ROWS + 1):
+            figure = (cleaned.get(f"priority_{number}_figure") or "").strip()
+            if figure and not (cleaned.get(f"priority_{number}") or "").strip():
+                self.add_error(
+                    f"priority_{number}",
+                    f"Enter priority {number}, or remove the figure that measures it",
+                )
+            if figure and self.known_figures and figure not in self.known_figures:
+                self.add_error(
+                    f"priority_{number}_figure",
+                    f"The report has no figure called {figure}: enter a path from the report's "
+                    "JSON, for example timeliness.period.compliance_percent",
+                )
+        return cleaned

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 
+from safeguard.domain.editions import Commentary
 from safeguard.domain.figures import Report
 from safeguard.reporting.renderers.html import render_report_body
 
@@ -72,6 +73,10 @@ def without_inline_styles(fragment: str) -> str:
     return _SVG_OPEN.sub(_titled, fragment)
 
 
-def report_page_body(report: Report, *, authority: str) -> str:
+def report_page_body(
+    report: Report, *, authority: str, commentary: Commentary | None = None
+) -> str:
     """The report's sections, charts included, ready to embed under the application's CSP."""
-    return without_inline_styles(render_report_body(report, authority=authority))
+    return without_inline_styles(
+        render_report_body(report, authority=authority, commentary=commentary)
+    )

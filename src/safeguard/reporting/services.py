@@ -16,6 +16,7 @@ from safeguard.domain.figures import Audience, CountBy, Report
 from safeguard.domain.periods import Period
 from safeguard.domain.report_json import report_to_json
 from safeguard.reporting.cache import report_build_cached
+from safeguard.reporting.editions import commentary_for
 from safeguard.reporting.renderers import ReportFormat, render
 
 DOWNLOAD_FORMATS = (ReportFormat.pdf, ReportFormat.docx, ReportFormat.xlsx, ReportFormat.json)
@@ -66,7 +67,19 @@ def report_download(
         generated_on=generated_on,
         audience=report_audience_of(by),
     )
-    content = render(report, report_format, authority=settings.AUTHORITY_NAME)
+    internal = report_build_cached(
+        period=period,
+        count_by=count_by,
+        include_informal=include_informal,
+        generated_on=generated_on,
+        audience=Audience.INTERNAL,
+    )
+    content = render(
+        report,
+        report_format,
+        authority=settings.AUTHORITY_NAME,
+        commentary=commentary_for(period, report_to_json(internal)),
+    )
     filename = report_file_name(period, report_format)
     audit_record(
         actor=by,

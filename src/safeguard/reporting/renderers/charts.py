@@ -6,6 +6,7 @@ prolog so it can be inlined in HTML.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -47,6 +48,11 @@ PALETTE = (
 )
 TEXT = "#222222"
 GRID = "#d9d9d9"
+# Earlier years are drawn in grey behind the year that matters, with the band of their range
+# ("is this month unusual?"): the chart reads the same in greyscale print, which eight similar
+# coloured lines did not.
+EARLIER = "#b3b3b3"
+BAND = "#e3e3e3"
 CALENDAR_MONTHS = (
     "Jan",
     "Feb",
@@ -87,9 +93,18 @@ _RC: dict[RcKeyType, Any] = {
 class Chart:
     key: str
     title: str
-    description: str  # alt text
+    description: str  # the alternative text: what the chart is, its message, its main figures
     svg: str  # empty when not asked for
     png: bytes  # empty when not asked for
+    message: str = ""  # one sentence: what the reader should take from the chart
+
+
+def alt_text(kind: str, message: str, figures: str = "") -> str:
+    """A chart's alternative text (PDF, Word, the web page): what it is, then its message and
+    the figures that carry it, e.g. "Line chart of children on a plan at each month end,
+    October 2019 to September 2022. Children on a plan rose from 357 to 445 in the last year.
+    The highest was 445 (September 2022)." Every chart's builder writes one from the report."""
+    return " ".join(part.strip().rstrip(".") + "." for part in (kind, message, figures) if part)
 
 
 def _new_figure(width: float = 7.0, height: float = 3.4) -> tuple[Figure, Axes]:
@@ -108,7 +123,7 @@ _FORMATS: ContextVar[frozenset[str]] = ContextVar(
 )
 
 
-def _finish(key: str, title: str, description: str, figure: Figure) -> Chart:
+def _finish(key: str, title: str, description: str, figure: Figure, *, message: str = "") -> Chart:
     formats = _FORMATS.get()
     svg_buffer = io.StringIO()
     png_buffer = io.BytesIO()
@@ -123,8 +138,15 @@ def _finish(key: str, title: str, description: str, figure: Figure) -> Chart:
     svg = _GROUP_ID.sub("<g>", svg)
     # Let the SVG scale to its container in HTML and PDF.
     svg = re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", svg, count=1)
-    svg = svg.replace("<svg", f'<svg role="img" aria-label="{description}"', 1)
-    return Chart(key=key, title=title, description=description, svg=svg, png=png_buffer.getvalue())
+    svg = svg.replace("<svg", f'<svg role="img" aria-label="{html.escape(description)}"', 1)
+    return Chart(
+        key=key,
+        title=title,
+        description=description,
+        svg=svg,
+        png=png_buffer.getvalue(),
+        message=message,
+    )
 
 
 def _style_axes(axes: Axes, title: str, xlabel: str, ylabel: str) -> None:
@@ -138,6 +160,10 @@ def _style_axes(axes: Axes, title: str, xlabel: str, ylabel: str) -> None:
             axes.spines[side].set_visible(False)
         axes.grid(True, axis="y", color=GRID, linewidth=0.6)
         axes.grid(False, axis="x")
+
+
+def _month_text(on) -> str:  # noqa: ANN001
+    return f"{on:%B %Y}"
 
 
 def on_plan_chart(report: Report) -> Chart:
@@ -155,43 +181,146 @@ def on_plan_chart(report: Report) -> Chart:
         axes.annotate(f"{last.count:,}", (x[-1], last.count), textcoords="offset points",
                       xytext=(0, 6), ha="center", color=PALETTE[0], fontweight="bold")  # fmt: skip
         _style_axes(axes, title, "Month end", "Children on a plan")
-    first, final = series[0].on, series[-1].on
+    first, final = series[0], series[-1]
+    highest = max(series, key=lambda s: (s.count, s.on))
+    lowest = min(series, key=lambda s: (s.count, s.on))
+    change = final.count - first.count
+    movement = (
+        f"rose from {first.count:,} to {final.count:,}"
+        if change > 0
+        else f"fell from {first.count:,} to {final.count:,}"
+        if change < 0
+        else f"was {final.count:,} at both ends"
+    )
+    message = f"Children on a plan {movement} between {_month_text(first.on)} and " + _month_text(
+        final.on
+    )
     return _finish(
         "on_plan",
         title,
-        f"Line chart of children subject to a child protection plan at each month end from "
-        f"{first:%B %Y} to {final:%B %Y}",
+        alt_text(
+            f"Line chart of children subject to a child protection plan at each month end, "
+            f"{_month_text(first.on)} to {_month_text(final.on)}",
+            message,
+            f"The highest was {highest.count:,} ({_month_text(highest.on)}), the lowest "
+            f"{lowest.count:,} ({_month_text(lowest.on)})",
+        ),
         figure,
+        message=message,
     )
+
+
+def _highlighted_years(
+    axes: Axes,
+    names: list[str],
+    values: list[list[int | None]],
+    month_labels: tuple[str, ...],
+) -> list[int]:
+    """The latest year in navy over the earlier years in grey and the band of their range, so
+    a month outside the band stands out. The months of the latest year outside the band."""
+    *earlier, latest = values
+    months = range(len(month_labels))
+    ranges: dict[int, tuple[int, int]] = {}  # month -> the earlier years' lowest and highest
+    for month in months:
+        seen = [v for year in earlier if (v := year[month]) is not None]
+        if len(seen) >= 2:
+            ranges[month] = (min(seen), max(seen))
+    banded = sorted(ranges)
+    if banded:
+        axes.fill_between(banded, [ranges[m][0] for m in banded], [ranges[m][1] for m in banded],
+                          color=BAND, linewidth=0, label=f"Range {names[0]} to {names[-2]}")  # fmt: skip
+    for year in earlier:
+        points = [(m, v) for m, v in zip(months, year, strict=True) if v is not None]
+        axes.plot([m for m, _ in points], [v for _, v in points], color=EARLIER, linewidth=0.9)
+    if earlier:
+        axes.plot([], [], color=EARLIER, linewidth=0.9, label="Each earlier year")
+    latest_points = [(m, v) for m, v in zip(months, latest, strict=True) if v is not None]
+    axes.plot([m for m, _ in latest_points], [v for _, v in latest_points], color=PALETTE[0],
+              linewidth=2.4, marker="o", markersize=3.5, label=names[-1])  # fmt: skip
+    unusual = [m for m, v in latest_points if m in ranges and not ranges[m][0] <= v <= ranges[m][1]]
+    if unusual:
+        axes.plot(unusual, [dict(latest_points)[m] for m in unusual], linestyle="none", marker="o",
+                  markersize=8, markerfacecolor="none", markeredgecolor=TEXT,
+                  markeredgewidth=1.2, label="Outside the range")  # fmt: skip
+    axes.set_xticks(list(months), list(month_labels))
+    axes.set_ylim(bottom=0)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    return unusual
+
+
+def _unusual_text(unusual: list[int], month_names: tuple[str, ...], names: list[str]) -> str:
+    if len(names) < 3:
+        return ""
+    if not unusual:
+        return (
+            f"Every month of {names[-1]} so far lies within the range of {names[0]} to {names[-2]}"
+        )
+    months = ", ".join(month_names[m] for m in unusual)
+    return f"Months of {names[-1]} outside the range of {names[0]} to {names[-2]}: {months}"
 
 
 def _years_chart(key: str, title: str, ylabel: str, report: Report, cumulative: bool) -> Chart:
     years = report.conferences_cumulative if cumulative else report.conferences_by_month
+    names = [str(year.year) for year in years]
+    values: list[list[int | None]] = [list(year.months) for year in years]
     with rc_context(_RC):
         figure, axes = _new_figure(height=3.8)
-        for index, year in enumerate(years):
-            points = [(m, v) for m, v in enumerate(year.months) if v is not None]
-            latest = index == len(years) - 1
-            axes.plot(
-                [m for m, _ in points],
-                [v for _, v in points],
-                label=str(year.year),
-                color=PALETTE[index % len(PALETTE)],
-                linewidth=2.4 if latest else 1.3,
-                marker="o" if latest else None,
-                markersize=3,
-            )
-        axes.set_xticks(range(12), CALENDAR_MONTHS)
-        axes.set_ylim(bottom=0)
-        axes.legend(ncols=1, loc="center left", bbox_to_anchor=(1.0, 0.5), title="Year",
-                    fontsize=8)  # fmt: skip
+        unusual = _highlighted_years(axes, names, values, CALENDAR_MONTHS)
         _style_axes(axes, title, "Month", ylabel)
+    latest = [(m, v) for m, v in enumerate(values[-1]) if v is not None]
+    if cumulative:
+        last_month, last_value = latest[-1] if latest else (0, 0)
+        earlier = [v for year in values[:-1] if (v := year[last_month]) is not None]
+        message = (
+            f"By the end of {CALENDAR_MONTH_NAMES_FULL[last_month]} {names[-1]}, "
+            f"{last_value:,} conferences had been held in the year"
+        )
+        if len(earlier) >= 2:
+            message += (
+                f", against between {min(earlier):,} and {max(earlier):,} by the same month of "
+                f"{names[0]} to {names[-2]}"
+            )
+        extra = ""
+    else:
+        busiest = max(latest, key=lambda p: p[1]) if latest else (0, 0)
+        total = sum(v for _, v in latest)
+        message = (
+            f"{total:,} conferences were held in {names[-1]} to the end of "
+            f"{CALENDAR_MONTH_NAMES_FULL[latest[-1][0]] if latest else 'the period'}; the most in "
+            f"a month was {busiest[1]:,} ({CALENDAR_MONTH_NAMES_FULL[busiest[0]]})"
+        )
+        extra = _unusual_text(unusual, CALENDAR_MONTH_NAMES_FULL, names)
     return _finish(
         key,
         title,
-        f"Line chart, one line per year {years[0].year} to {years[-1].year}: {ylabel.lower()}",
+        alt_text(
+            f"Line chart of {ylabel.lower()} each month, {names[-1]} highlighted over each "
+            f"earlier year since {names[0]} and their range",
+            message,
+            extra,
+        ),
         figure,
+        message=message,
     )
+
+
+CALENDAR_MONTH_NAMES_FULL = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+FINANCIAL_MONTH_NAMES = CALENDAR_MONTH_NAMES_FULL[3:] + CALENDAR_MONTH_NAMES_FULL[:3]
 
 
 def conferences_per_month_chart(report: Report) -> Chart:
@@ -222,7 +351,11 @@ def escalations_by_organisation_chart(report: Report) -> Chart:
         figure, axes = _new_figure(height=height)
         names = [e.organisation for e in reversed(entries)]
         counts = [e.count for e in reversed(entries)]
-        bars = axes.barh(names, counts, color=PALETTE[1], height=0.65)
+        top = max(counts, default=0)
+        # The organisations with the most in navy, the rest in a lighter tone: the point of the
+        # chart survives greyscale print.
+        colours = [PALETTE[0] if count == top else PALETTE[2] for count in counts]
+        bars = axes.barh(names, counts, color=colours, height=0.65)
         axes.bar_label(bars, padding=3, fontsize=8, color=TEXT)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         _style_axes(axes, title, "Escalations", "Organisation")
@@ -231,44 +364,61 @@ def escalations_by_organisation_chart(report: Report) -> Chart:
         if not entries:
             axes.text(0.5, 0.5, "No escalations in the period", transform=axes.transAxes,
                       ha="center", va="center")  # fmt: skip
+    total = sum(e.count for e in entries)
+    if entries:
+        leaders = [e.organisation for e in entries if e.count == entries[0].count]
+        message = (
+            f"{' and '.join(leaders)} had the most escalations in the period "
+            f"({entries[0].count:,} each of {total:,})"
+            if len(leaders) > 1
+            else f"{leaders[0]} had the most escalations in the period ({entries[0].count:,} of "
+            f"{total:,})"
+        )
+        figures = "; ".join(f"{e.organisation} {e.count:,}" for e in entries[:5])
+    else:
+        message, figures = "No escalation was raised in the period", ""
     return _finish(
         "escalations_by_organisation",
         title,
-        "Horizontal bar chart of escalations raised in the period by organisation",
+        alt_text(
+            "Horizontal bar chart of escalations raised in the period by organisation",
+            message,
+            figures,
+        ),
         figure,
+        message=message,
     )
 
 
 def escalations_per_month_chart(report: Report) -> Chart:
     years = report.escalations_by_month
     title = "Escalations raised each month, by financial year"
+    names = [fy.name for fy in years]
+    values = [[month.count for month in fy.months] for fy in years]
     with rc_context(_RC):
         figure, axes = _new_figure(height=3.6)
-        for index, fy in enumerate(years):
-            points = [
-                (m, month.count) for m, month in enumerate(fy.months) if month.count is not None
-            ]
-            latest = index == len(years) - 1
-            axes.plot(
-                [m for m, _ in points],
-                [v for _, v in points],
-                label=fy.name,
-                color=PALETTE[index % len(PALETTE)],
-                linewidth=2.4 if latest else 1.3,
-                marker="o" if latest else None,
-                markersize=3,
-            )
-        axes.set_xticks(range(12), MONTH_ABBREVIATIONS)
-        axes.set_ylim(bottom=0)
-        axes.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), title="Financial year",
-                    fontsize=8)  # fmt: skip
+        unusual = _highlighted_years(axes, names, values, MONTH_ABBREVIATIONS)
         _style_axes(axes, title, "Month", "Escalations raised")
+    latest = years[-1]
+    months = [m for m in latest.months if m.count is not None]
+    previous = years[-2].total if len(years) > 1 else None
+    message = (
+        f"{latest.total:,} escalations were raised in {latest.name} to the end of "
+        f"{CALENDAR_MONTH_NAMES_FULL[months[-1].month - 1] if months else 'the period'}"
+    )
+    if previous is not None:
+        message += f", against {previous:,} in the whole of {years[-2].name}"
     return _finish(
         "escalations_per_month",
         title,
-        f"Line chart of escalations raised each month, April to March, for financial years "
-        f"{years[0].name} to {years[-1].name}",
+        alt_text(
+            f"Line chart of escalations raised each month, April to March, {latest.name} "
+            f"highlighted over each earlier financial year since {years[0].name} and their range",
+            message,
+            _unusual_text(unusual, FINANCIAL_MONTH_NAMES, names),
+        ),
         figure,
+        message=message,
     )
 
 

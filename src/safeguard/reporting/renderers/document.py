@@ -7,10 +7,11 @@ date, str, None); each renderer formats them its own way (Excel keeps numbers as
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from safeguard.domain.editions import Commentary
 from safeguard.domain.figures import (
     CALENDAR_MONTH_NAMES,
     MONTH_ABBREVIATIONS,
@@ -69,6 +70,12 @@ class Table:
     # Each column's share of the page's width, where the text needs room (Word; the PDF's are in
     # report.css, as the web page's security policy allows no inline styles). Empty: equal.
     column_shares: tuple[float, ...] = ()
+    # Counts of a part of the authority (an area, a team, a chair, an age band, an ethnicity):
+    # the members' version shows a count of 1 to 4 as "fewer than 5" (tables_for_audience).
+    breakdown: bool = False
+    # Columns that hold a person's name, a record's id or text typed into a record: the
+    # members' version shows "Not shown" there (tables_for_audience).
+    identifying_columns: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,7 @@ class Section:
     paragraphs: tuple[str, ...] = ()
     blocks: tuple[Table | Figure, ...] = ()
     appendix: bool = False
+    commentary: str = ""  # the manager's words on this section (Commentary.sections[key])
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,10 @@ class Document:
     sections: tuple[Section, ...]
     narrative: Narrative
     numbering: dict[int, int] = field(default_factory=dict)  # id(block) -> table/figure number
+    # The protective marking at the top and foot of every page (audience_marking).
+    marking: str = ""
+    audience: Audience = Audience.INTERNAL
+    edition_text: str = ""  # "Edition cpr-...: issued 1st October 2022 by ..." when issued
 
     @property
     def tables(self) -> list[Table]:
@@ -310,6 +322,7 @@ def _counts_table(
         ),
         total_row=(total, counts.total, None),
         percent_columns=frozenset({2}),
+        breakdown=True,
     )
 
 
@@ -547,6 +560,7 @@ def _chair_blocks(report: Report, additions: FiguresV2) -> tuple[Table | Figure,
             key="Chairs",
             caption="Conferences held in the period, by chair",
             columns=("Chair", "Meetings", "Conferences"),
+            identifying_columns=frozenset({0}),
             rows=tuple(
                 ("Not recorded" if c.chair == NOT_RECORDED else c.chair, c.meetings, c.conferences)
                 for c in additions.chairs
@@ -561,7 +575,13 @@ def _chair_blocks(report: Report, additions: FiguresV2) -> tuple[Table | Figure,
     )
 
 
-def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Document:
+def build_document(
+    report: Report,
+    *,
+    authority: str = DEFAULT_AUTHORITY,
+    commentary: Commentary | None = None,
+    edition_text: str = "",
+) -> Document:
     narrative = narrative_for(report)
     period = report.period
     population = report.cp_population
@@ -733,6 +753,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                         for c in participation.views_shared_via
                     ),
                     total_row=("Total", sum(c.count for c in participation.views_shared_via)),
+                    breakdown=True,
                 ),
                 Table(
                     key="Participation codes",
@@ -743,6 +764,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                         for c in participation.participation_code
                     ),
                     total_row=("Total", sum(c.count for c in participation.participation_code)),
+                    breakdown=True,
                 ),
                 Table(
                     key="Meetings",
@@ -942,6 +964,7 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
                         for c in report.plans.open_by_category
                     ),
                     total_row=("Total", report.plans.open_total),
+                    breakdown=True,
                 ),
                 *(
                     ()
@@ -989,6 +1012,11 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
             appendix=True,
         ),
     ]
+    sections = with_commentary(sections, commentary or Commentary())
+    sections = [
+        replace(section, blocks=tables_for_audience(section.blocks, report.audience))
+        for section in sections
+    ]
     numbering: dict[int, int] = {}
     tables = figures = 0
     for section in sections:
@@ -1013,7 +1041,131 @@ def build_document(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> Doc
         sections=tuple(sections),
         narrative=narrative,
         numbering=numbering,
+        marking=audience_marking(report.audience),
+        audience=report.audience,
+        edition_text=edition_text,
     )
+
+
+MARKINGS = {Audience.INTERNAL: "OFFICIAL-SENSITIVE", Audience.MEMBERS: "OFFICIAL"}
+FEWER_THAN_5 = "fewer than 5"
+NOT_SHOWN = "Not shown"
+
+
+def audience_marking(audience: Audience) -> str:
+    """The Government Security Classification marking of the audience's version: the internal
+    report names children's records (OFFICIAL-SENSITIVE); the members' holds no identifier."""
+    return MARKINGS[Audience(audience)]
+
+
+def _small_number_hidden(value: Cell) -> Cell:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 5:
+        return FEWER_THAN_5
+    return value
+
+
+def table_for_audience(table: Table, audience: Audience) -> Table:
+    """`table` as `audience` may read it. The members' version: a breakdown's counts of 1 to 4
+    read "fewer than 5" (totals at the authority's level stay), and identifying columns read
+    "Not shown". The internal version is the table itself."""
+    if audience is Audience.INTERNAL or not (table.breakdown or table.identifying_columns):
+        return table
+
+    def row_for_members(row: tuple[Cell, ...], *, total: bool = False) -> tuple[Cell, ...]:
+        return tuple(
+            NOT_SHOWN
+            if index in table.identifying_columns and not total
+            else (_small_number_hidden(value) if table.breakdown and not total else value)
+            for index, value in enumerate(row)
+        )
+
+    note = table.note
+    if table.breakdown:
+        note = (
+            f"{note} " if note else ""
+        ) + "Counts from 1 to 4 are shown as 'fewer than 5' so that no child can be identified."
+    return replace(
+        table,
+        rows=tuple(row_for_members(row) for row in table.rows),
+        total_row=table.total_row,
+        note=note,
+    )
+
+
+def tables_for_audience(
+    blocks: tuple[Table | Figure, ...], audience: Audience
+) -> tuple[Table | Figure, ...]:
+    """Every table of a section as `audience` may read it (table_for_audience)."""
+    return tuple(
+        table_for_audience(block, audience) if isinstance(block, Table) else block
+        for block in blocks
+    )
+
+
+def with_commentary(sections: list[Section], commentary: Commentary) -> list[Section]:
+    """The report's sections with the manager's words: the executive summary and "What we said,
+    what we did, what changed" first, each section's commentary in it, and the priorities for
+    the next period before the appendices."""
+    sections = [replace(s, commentary=commentary.section(s.key)) for s in sections]
+    opening: list[Section] = []
+    if commentary.executive_summary.strip():
+        opening.append(
+            Section(
+                "executive-summary",
+                "Executive summary",
+                tuple(paragraphs_of(commentary.executive_summary)),
+            )
+        )
+    if commentary.reviews:
+        opening.append(
+            Section(
+                "priorities-review",
+                "Our priorities for this period: what we said, what we did, what changed",
+                (
+                    "The priorities set in the last report"
+                    + (f" ({commentary.previous_edition})" if commentary.previous_edition else "")
+                    + ", what was done about each, and the figure linked to it then and now.",
+                ),
+                (
+                    Table(
+                        key="Priorities review",
+                        caption="The last report's priorities",
+                        columns=("What we said", "What we did", "What changed"),
+                        rows=tuple(
+                            (r.said, r.did or "Not recorded", r.changed) for r in commentary.reviews
+                        ),
+                        column_shares=(0.34, 0.33, 0.33),
+                    ),
+                ),
+            )
+        )
+    closing: list[Section] = []
+    if commentary.priorities:
+        closing.append(
+            Section(
+                "priorities",
+                "Priorities for the next period",
+                (),
+                (
+                    Table(
+                        key="Priorities",
+                        caption="Priorities for the next period",
+                        columns=("Priority", "Measured by"),
+                        rows=tuple(
+                            (p.text, p.figure or "No figure linked") for p in commentary.priorities
+                        ),
+                        column_shares=(0.65, 0.35),
+                    ),
+                ),
+            )
+        )
+    body = [s for s in sections if not s.appendix]
+    appendices = [s for s in sections if s.appendix]
+    return [*opening, *body, *closing, *appendices]
+
+
+def paragraphs_of(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
 
 
 def format_cell(value: Cell, *, percent: bool = False) -> str:
@@ -1035,4 +1187,7 @@ def format_cell(value: Cell, *, percent: bool = False) -> str:
 
 
 def is_number(value: Cell) -> bool:
-    return isinstance(value, int | Decimal) and not isinstance(value, bool)
+    """A number, or a number withheld ("fewer than 5"), which sits right with the numbers."""
+    return (isinstance(value, int | Decimal) and not isinstance(value, bool)) or (
+        value == FEWER_THAN_5
+    )

@@ -15,6 +15,7 @@ from typing import Any
 from django.template import Context, Engine
 from django.utils.html import format_html
 
+from safeguard.domain.editions import Commentary
 from safeguard.domain.figures import Report
 from safeguard.reporting.renderers.charts import Chart, report_charts
 from safeguard.reporting.renderers.document import (
@@ -25,6 +26,7 @@ from safeguard.reporting.renderers.document import (
     build_document,
     format_cell,
     is_number,
+    paragraphs_of,
 )
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -115,12 +117,15 @@ def _context(
         "produced_on_text": document.produced_on_text,
         "count_by_text": document.count_by_text,
         "escalations_text": document.escalations_text,
+        "marking": document.marking,
+        "edition_text": document.edition_text,
         "sections": [
             {
                 "key": section.key,
                 "title": section.title,
                 "appendix": section.appendix,
                 "paragraphs": section.paragraphs,
+                "commentary": paragraphs_of(section.commentary),
                 "blocks": [
                     _block_view(document, block, charts, charts_as_images)
                     for block in section.blocks
@@ -142,10 +147,13 @@ def render_document_body(document: Document, charts: dict[str, Chart]) -> str:
     return _render("reporting/report_body.html", _context(document, charts))
 
 
-def render_report_body(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> str:
+def render_report_body(
+    report: Report, *, authority: str = DEFAULT_AUTHORITY, commentary: Commentary | None = None
+) -> str:
     """The report's sections as an HTML fragment, for the web app to embed in its own page."""
     return render_document_body(
-        build_document(report, authority=authority), report_charts(report, formats=("svg",))
+        build_document(report, authority=authority, commentary=commentary),
+        report_charts(report, formats=("svg",)),
     )
 
 
@@ -160,8 +168,17 @@ def render_document_html(
     return _render("reporting/report.html", context)
 
 
-def render_html(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> str:
+def render_html(
+    report: Report,
+    *,
+    authority: str = DEFAULT_AUTHORITY,
+    commentary: Commentary | None = None,
+    edition_text: str = "",
+) -> str:
     """The whole report as one standalone HTML document with its print stylesheet."""
     return render_document_html(
-        build_document(report, authority=authority), report_charts(report, formats=("svg",))
+        build_document(
+            report, authority=authority, commentary=commentary, edition_text=edition_text
+        ),
+        report_charts(report, formats=("svg",)),
     )

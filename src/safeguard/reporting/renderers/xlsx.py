@@ -47,6 +47,13 @@ def _value(value: Cell) -> object:
     return neutralised(value)
 
 
+def _marked(sheet, marking: str) -> None:  # noqa: ANN001
+    """The protective marking in the printed sheet's header and footer."""
+    for part in (sheet.oddHeader.center, sheet.oddFooter.center):
+        part.text = marking
+        part.font = "Arial,Bold"
+
+
 def render_xlsx(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> bytes:
     document = build_document(report, authority=authority)
     workbook = Workbook()
@@ -54,6 +61,7 @@ def render_xlsx(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> bytes:
     contents.title = "Contents"
     contents.append(neutralised_row([f"{document.title}: {document.authority}"]))
     contents["A1"].font = Font(bold=True, size=14)
+    contents.append(neutralised_row([document.marking]))
     contents.append(neutralised_row([f"Period: {document.period_text}"]))
     contents.append(neutralised_row([f"Produced: {document.produced_on_text}"]))
     contents.append(neutralised_row([document.count_by_text]))
@@ -98,10 +106,12 @@ def render_xlsx(report: Report, *, authority: str = DEFAULT_AUTHORITY) -> bytes:
             sheet.append([])
             sheet.append(neutralised_row([table.note]))
         sheet.freeze_panes = "A2"
+        _marked(sheet, document.marking)
         for index, column in enumerate(columns, start=1):
             values = [column, *(str(row[index - 1] or "") for row in rows)]
             width = min(60, max(10, *(len(v) for v in values)) + 2)
             sheet.column_dimensions[get_column_letter(index)].width = width
+    _marked(contents, document.marking)
     contents.column_dimensions["A"].width = 8
     contents.column_dimensions["B"].width = 80
     contents.column_dimensions["C"].width = 30

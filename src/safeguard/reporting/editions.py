@@ -1,0 +1,419 @@
+"""Editions of the report: issuing one (its figures, data version and files stored, never
+regenerated), reading them back, the manager's commentary that goes into one, and the figures
+that the records now give differently from an issued edition, with the records changed since.
+
+docs/decisions/0011-report-editions.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from safeguard.accounts.access import Permission, can, report_audience_of
+from safeguard.accounts.models import User
+from safeguard.audit.models import AuditAction, AuditEntry
+from safeguard.audit.privacy import HASH_PREFIX
+from safeguard.audit.services import audit_record
+from safeguard.data_version.selectors import data_version_current
+from safeguard.domain.editions import (
+    Commentary,
+    FigureChange,
+    Priority,
+    PriorityReview,
+    figure_changes,
+    priority_reviews,
+)
+from safeguard.domain.figures import Audience, CountBy, Report, for_audience
+from safeguard.domain.narrative import ordinal_date
+from safeguard.domain.periods import Period
+from safeguard.domain.report_json import report_to_json
+from safeguard.reporting.models import Edition, EditionFile, ReportCommentary
+from safeguard.reporting.renderers import ReportFormat, render
+from safeguard.reporting.selectors import report_build
+
+EDITION_FORMATS = (
+    ReportFormat.pdf,
+    ReportFormat.docx,
+    ReportFormat.xlsx,
+    ReportFormat.html,
+    ReportFormat.json,
+)
+# The writes to the trail that can move a figure: not views, downloads or sign-ins, and not
+# accounts, emails or the report's own editions.
+RECORD_WRITES = (
+    AuditAction.CREATE,
+    AuditAction.CHANGE,
+    AuditAction.DELETE,
+    AuditAction.IMPORT,
+    AuditAction.RESTORE,
+    AuditAction.RECOMPUTE,
+)
+NOT_RECORDS = (
+    "user",
+    "user_areas",
+    "liaison_cover",
+    "senior liaison officer",
+    "notification",
+    "notifications",
+    "digests",
+    "report",
+    "report edition",
+    "report commentary",
+    "break_glass",
+    "audit trail",
+)
+
+
+class EditionRefused(Exception):
+    """An edition that cannot be issued or read as asked; the message says why."""
+
+
+# ---- commentary ------------------------------------------------------------------------------
+
+
+def commentary_of(period: Period) -> ReportCommentary | None:
+    return ReportCommentary.objects.filter(start_on=period.start_on, end_on=period.end_on).first()
+
+
+def previous_edition(period: Period) -> Edition | None:
+    """The latest edition issued for a period that ended before `period` starts: its priorities
+    are the ones this period's report looks back on."""
+    return (
+        Edition.objects.filter(end_on__lt=period.start_on)
+        .order_by("-end_on", "-issued_at", "-id")
+        .first()
+    )
+
+
+def commentary_for(period: Period, figures_now: dict[str, Any]) -> Commentary:
+    """The commentary the report for `period` shows: the manager's words for the period, and
+    the previous edition's priorities looked back on against `figures_now`."""
+    stored = commentary_of(period)
+    previous = previous_edition(period)
+    reviews: tuple[PriorityReview, ...] = ()
+    if previous is not None:
+        reviews = priority_reviews(
+            list(previous.commentary.get("priorities", [])),
+            stored.progress if stored else {},
+            previous.figures,
+            figures_now,
+        )
+    if stored is None:
+        return Commentary(reviews=reviews, previous_edition=previous.edition_id if previous else "")
+    return Commentary(
+        executive_summary=stored.executive_summary,
+        sections=dict(stored.sections),
+        priorities=tuple(
+            Priority(text=p.get("text", ""), figure=p.get("figure", ""))
+            for p in stored.priorities
+            if p.get("text", "").strip()
+        ),
+        reviews=reviews,
+        previous_edition=previous.edition_id if previous else "",
+    )
+
+
+@transaction.atomic
+def commentary_save(
+    *,
+    period: Period,
+    executive_summary: str,
+    sections: dict[str, str],
+    priorities: Sequence[Priority],
+    progress: dict[str, str],
+    by: User,
+) -> ReportCommentary:
+    """Keep the manager's words for `period`'s report (audited)."""
+    stored, created = ReportCommentary.objects.select_for_update().get_or_create(
+        start_on=period.start_on, end_on=period.end_on
+    )
+    stored.executive_summary = executive_summary.strip()
+    stored.sections = {key: text.strip() for key, text in sections.items() if text.strip()}
+    stored.priorities = [
+        {"text": p.text.strip(), "figure": p.figure.strip()} for p in priorities if p.text.strip()
+    ]
+    stored.progress = {key: text.strip() for key, text in progress.items() if text.strip()}
+    stored.updated_at = timezone.now()
+    stored.updated_by = by
+    stored.save()
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        record_type="report commentary",
+        record_id=f"{period.start_on.isoformat()}/{period.end_on.isoformat()}",
+        summary=f"Wrote the commentary for the report {period}",
+    )
+    return stored
+
+
+# ---- issuing -----------------------------------------------------------------------------------
+
+
+def _edition_id(period: Period) -> str:
+    issued = Edition.objects.filter(start_on=period.start_on, end_on=period.end_on).count()
+    return f"CPR-{period.start_on:%Y%m%d}-{period.end_on:%Y%m%d}-{issued + 1}"
+
+
+def edition_text_of(edition: Edition) -> str:
+    return (
+        f"{edition.edition_id}, issued {ordinal_date(timezone.localtime(edition.issued_at).date())}"
+        f" by {edition.issued_by_name}"
+    )
+
+
+def edition_file_name(edition: Edition, audience: Audience, report_format: ReportFormat) -> str:
+    suffix = "" if audience is Audience.INTERNAL else "-members"
+    return f"child-protection-report-{edition.edition_id.lower()}{suffix}.{report_format.extension}"
+
+
+@transaction.atomic
+def edition_issue(
+    *,
+    period: Period,
+    count_by: CountBy,
+    include_informal: bool,
+    by: User | None,
+    generated_on: dt.date,
+) -> Edition:
+    """Issue the report for `period` as an edition: its figures, the data version they were read
+    at, the commentary, and every format for both audiences, stored once (audited)."""
+    data_version = data_version_current()  # before the records are read
+    report = report_build(
+        period=period,
+        count_by=count_by,
+        include_informal=include_informal,
+        generated_on=generated_on,
+    )
+    figures = report_to_json(for_audience(report, Audience.INTERNAL))
+    commentary = commentary_for(period, figures)
+    stored = commentary_of(period)
+    issued_by_name = (by.get_full_name() or by.username) if by is not None else "system"
+    edition = Edition.objects.create(
+        edition_id=_edition_id(period),
+        start_on=period.start_on,
+        end_on=period.end_on,
+        count_by=str(count_by),
+        include_informal=include_informal,
+        generated_on=generated_on,
+        data_version=data_version,
+        figures=figures,
+        commentary={
+            "executive_summary": commentary.executive_summary,
+            "sections": dict(commentary.sections),
+            "priorities": [{"text": p.text, "figure": p.figure} for p in commentary.priorities],
+            "progress": dict(stored.progress) if stored else {},
+            "previous_edition": commentary.previous_edition,
+            "reviews": [
+                {"said": r.said, "did": r.did, "changed": r.changed} for r in commentary.reviews
+            ],
+        },
+        issued_at=timezone.now(),
+        issued_by=by,
+        issued_by_name=issued_by_name,
+    )
+    edition_text = edition_text_of(edition)
+    for audience in (Audience.INTERNAL, Audience.MEMBERS):
+        readers = for_audience(report, audience)
+        for report_format in EDITION_FORMATS:
+            content = render(
+                readers,
+                report_format,
+                authority=settings.AUTHORITY_NAME,
+                commentary=commentary,
+                edition_text=edition_text,
+            )
+            EditionFile.objects.create(
+                edition=edition,
+                audience=str(audience),
+                report_format=str(report_format),
+                filename=edition_file_name(edition, audience, report_format),
+                media_type=report_format.media_type,
+                content=content,
+                sha256=hashlib.sha256(content).hexdigest(),
+            )
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        record_type="report edition",
+        record_id=edition.edition_id,
+        summary=f"Issued the Child Protection Report {period} as edition {edition.edition_id} "
+        f"(data version {data_version})",
+    )
+    return edition
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+
+def editions_list(*, by: User | None) -> list[Edition]:
+    """Every edition, newest first (the report's readers may see that editions exist)."""
+    if by is not None and not can(by, Permission.VIEW_REPORTS):
+        return []
+    return list(Edition.objects.order_by("-issued_at", "-id"))
+
+
+def edition_get(edition_id: str, *, by: User | None) -> Edition:
+    """The edition, for someone who may read the report; the same 404 for missing and not
+    yours."""
+    if by is not None and not can(by, Permission.VIEW_REPORTS):
+        raise Http404("No such edition.")
+    edition = Edition.objects.filter(edition_id__iexact=edition_id.strip()).first()
+    if edition is None:
+        raise Http404("No such edition.")
+    return edition
+
+
+def edition_file_download(
+    edition: Edition, report_format: ReportFormat, *, by: User | None, audience: Audience
+) -> EditionFile:
+    """The stored file of `edition` in `audience`'s version (never rendered again), audited."""
+    stored = edition.files.filter(audience=str(audience), report_format=str(report_format)).first()
+    if stored is None:
+        raise Http404("No such file.")
+    audit_record(
+        actor=by,
+        action=AuditAction.DOWNLOAD,
+        record_type="report edition",
+        record_id=edition.edition_id,
+        summary=f"Downloaded edition {edition.edition_id} as {report_format.value} "
+        f"({audience} version)",
+    )
+    return stored
+
+
+def edition_audience_for(by: User | None) -> Audience:
+    return Audience.INTERNAL if by is None else report_audience_of(by)
+
+
+# ---- what changed since ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    record_type: str
+    record_id: str
+    child_id: str
+    action: str
+    by: str
+    at: dt.datetime
+    fields: tuple[str, ...]  # "held_on: 2022-04-08 -> 2022-06-20" where the trail keeps values
+    summary: str
+
+    def __str__(self) -> str:
+        what = f"{self.record_type} {self.record_id}".strip()
+        child = (
+            f" (child {self.child_id})" if self.child_id and self.child_id != self.record_id else ""
+        )
+        at = timezone.localtime(self.at).strftime("%Y-%m-%d %H:%M")
+        detail = (
+            f": {'; '.join(self.fields)}"
+            if self.fields
+            else (f": {self.summary}" if self.summary else "")
+        )
+        return f"{what}{child} {self.action.lower()} by {self.by} on {at}{detail}"
+
+
+@dataclass(frozen=True)
+class EditionChanges:
+    edition: Edition
+    figures: tuple[FigureChange, ...]
+    records: tuple[RecordChange, ...]
+    audience: Audience
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.figures
+
+
+def _value_text(value: Any) -> str:
+    if value in (None, ""):
+        return "blank"
+    if isinstance(value, str) and value.startswith(HASH_PREFIX):
+        return "(a personal value, not kept in the trail)"
+    return str(value)
+
+
+def _field_text(name: str, values: Any) -> str:
+    if isinstance(values, list | tuple) and len(values) == 2:
+        old, new = values
+        return f"{name}: {_value_text(old)} -> {_value_text(new)}"
+    return name
+
+
+def records_changed_since(issued_at: dt.datetime) -> tuple[RecordChange, ...]:
+    """The writes to the records in the audit trail after `issued_at`, oldest first."""
+    entries = (
+        AuditEntry.objects.filter(at__gt=issued_at, action__in=RECORD_WRITES)
+        .exclude(record_type__in=NOT_RECORDS)
+        .order_by("at", "id")
+    )
+    return tuple(
+        RecordChange(
+            record_type=entry.record_type,
+            record_id=entry.record_id,
+            child_id=entry.child_id,
+            action=entry.get_action_display(),
+            by=entry.actor_name or "system",
+            at=entry.at,
+            fields=tuple(
+                _field_text(name, values) for name, values in (entry.changes or {}).items()
+            ),
+            summary=entry.summary,
+        )
+        for entry in entries
+    )
+
+
+def edition_changes(edition: Edition, *, by: User | None) -> EditionChanges:
+    """Each figure that the records now give differently from `edition` (the same choices and
+    production day, built afresh), and the records changed since it was issued (audited). For a
+    reader of the members' version, figures of the appendix's ids and the records' ids and
+    values are left out."""
+    audience = edition_audience_for(by)
+    report: Report = report_build(
+        period=Period(edition.start_on, edition.end_on),
+        count_by=CountBy(edition.count_by),
+        include_informal=edition.include_informal,
+        generated_on=edition.generated_on,
+    )
+    if audience is Audience.INTERNAL:
+        issued, now = edition.figures, report_to_json(for_audience(report, Audience.INTERNAL))
+        records = records_changed_since(edition.issued_at)
+    else:
+        issued = _members_figures(edition.figures)
+        now = report_to_json(for_audience(report, Audience.MEMBERS))
+        records = ()
+    audit_record(
+        actor=by,
+        action=AuditAction.VIEW,
+        record_type="report edition",
+        record_id=edition.edition_id,
+        summary=f"Compared edition {edition.edition_id} with the records now",
+    )
+    return EditionChanges(
+        edition=edition, figures=figure_changes(issued, now), records=records, audience=audience
+    )
+
+
+def _members_figures(figures: dict[str, Any]) -> dict[str, Any]:
+    """The issued internal figures as the members' JSON gives them: no ids or reasons."""
+    hidden = {"child_id", "conference_id", "reason_recorded", "record_ids"}
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in hidden}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    stripped = strip(figures)
+    stripped["audience"] = str(Audience.MEMBERS)
+    return stripped
