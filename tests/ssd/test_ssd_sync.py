@@ -54,7 +54,9 @@ def authority(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _snapshot() -> dict[str, list]:
-    shot = {model.__name__: list(model.objects.order_by("pk").values()) for model in SAFEGUARD_OWNED}
+    shot = {
+        model.__name__: list(model.objects.order_by("pk").values()) for model in SAFEGUARD_OWNED
+    }
     shot["Conference"] = list(
         Conference.objects.order_by("pk").values("pk", *CONFERENCE_FIELDS_OF_SAFEGUARD)
     )
