@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -128,6 +130,25 @@ def ssd_import(
         return result
     extract = ssd_translate(sources, name=name, worker_roles=settings.SAFEGUARD_SSD_WORKER_ROLES)
     return ssd_apply(extract, by=by, dry_run=dry_run, today=today)
+
+
+UNREADABLE_MESSAGE = (
+    "The file could not be opened as a .zip file of the SSD's CSV files. Check that it is the "
+    "extract (not a single CSV or a damaged download) and upload it again."
+)
+
+
+def ssd_uploaded_apply(*, path: Path, name: str, by: User, dry_run: bool) -> SsdResult:
+    """Check (`dry_run`) or apply an uploaded extract, under the name the person's file had. A
+    file that cannot be read gives one problem, not an exception."""
+    if not zipfile.is_zipfile(path):
+        return SsdResult(source=name, problems=[Problem(name, 0, "", UNREADABLE_MESSAGE)])
+    try:
+        return ssd_import(path=path, by=by, dry_run=dry_run, source_name=name)
+    except SsdError as error:
+        return SsdResult(source=name, problems=[Problem(name, 0, "", str(error))])
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+        return SsdResult(source=name, problems=[Problem(name, 0, "", UNREADABLE_MESSAGE)])
 
 
 def _run_record(result: SsdResult, by: User | None, digests: dict[str, str]) -> None:
