@@ -336,3 +336,54 @@ def test_the_copy_of_the_sample_is_the_standards_sample():
             "ssd_s47_enquiry.csv",
         ]
     )
+
+
+@pytest.mark.django_db
+def test_annex_a_list_7_fills_the_worker_the_last_visit_and_seen_alone(tmp_path):
+    from safeguard.census.annex_a import LIST_7, list_7_rows
+
+    files = dict(LIQUIDLOGIC)
+    files["ssd_involvements.csv"] = """
+invo_involvements_id,invo_professional_id,invo_professional_role_id,invo_professional_team,invo_person_id,invo_involvement_start_date,invo_involvement_end_date
+1,50001,CW,1003,101,2023-12-01 00:00:00.000,NULL
+"""
+    files["ssd_professionals.csv"] = """
+prof_professional_id,prof_staff_id,prof_professional_name
+50001,STF1,Alex Okafor
+"""
+    files["ssd_department.csv"] = """
+dept_team_id,dept_team_name
+1003,North
+"""
+    assert ssd_import(path=_write(tmp_path / "ll", files), by=None, today=TODAY).ok
+
+    (row,) = list_7_rows(dt.date(2024, 6, 30))
+    cells = dict(zip(LIST_7, row, strict=True))
+    assert cells["Date of the Last Statutory Visit"] == dt.date(2024, 2, 1)
+    assert cells["Was the Child Seen Alone?"] == "No"
+    assert cells["Allocated Worker"] == "Alex Okafor"
+    assert cells["Allocated Team"] == "North"
+    allocation = Allocation.objects.get(child__child_id="101")
+    assert (allocation.team, allocation.staff_id) == ("North", "STF1")
+
+
+@pytest.mark.django_db
+def test_the_childs_page_shows_the_social_worker_and_the_statutory_visits(
+    tmp_path, signed_in_client
+):
+    from safeguard.cases.models import Area
+
+    files = dict(LIQUIDLOGIC)
+    files["ssd_involvements.csv"] = """
+invo_involvements_id,invo_professional_id,invo_professional_role_id,invo_professional_team,invo_person_id,invo_involvement_start_date
+1,Sam Green,CW,Sample area,101,2023-12-01
+"""
+    assert ssd_import(path=_write(tmp_path / "ll", files), by=None, today=TODAY).ok
+    assert Child.objects.get(child_id="101").area == Area.objects.get(name="Sample area")
+    client = signed_in_client("business_support")
+
+    text = client.get("/children/101/").content.decode()
+
+    assert "Social worker and statutory visits" in text
+    assert "Sam Green, Sample area" in text
+    assert "1 February 2024 (not seen alone)" in text
