@@ -21,6 +21,9 @@ class SsdRun(models.Model):
     # the records added, changed and withdrawn: [kind, record id, action, detail]
     changes = models.JSONField(default=list)
     warnings = models.JSONField(default=list)
+    # each row's digest and the person it is about (reader.Extract.row_digests), kept on the
+    # latest run that wrote only, for the next sync to translate only the persons that changed
+    row_digests = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -248,6 +249,10 @@ class Extract:
     other_authority_plans: list[str] = field(default_factory=list)
     file_digests: dict[str, str] = field(default_factory=dict)
     present: set[str] = field(default_factory=set)
+    # each row's digest and the person it is about, for the next sync to find what changed
+    row_digests: dict[str, Any] = field(default_factory=dict)
+    # the persons translated, when only those whose rows changed were; None: every person
+    persons: set[str] | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -325,6 +330,7 @@ class _Table:
     filename: str
     rows: list[tuple[int, dict[str, str]]]
     columns: set[str]
+    digests: list[str] = field(default_factory=list)  # one per row: its cells' digest
 
 
 class _Reading:
@@ -332,6 +338,8 @@ class _Reading:
 
     def __init__(self, extract: Extract) -> None:
         self.extract = extract
+        self._dates: dict[str, dt.date | None] = {}
+        self._identifiers: dict[str, str | None] = {}
 
     def problem(self, filename: str, line: int, column: str, reason: str) -> None:
         self.extract.bundle.problems.append(Problem(filename, line, column, reason))
@@ -342,6 +350,23 @@ class _Reading:
     def date(self, table: str, line: int, column: str, text: str) -> dt.date | None:
         if not text:
             return None
+        if text in self._dates:  # an extract repeats its dates many times over
+            day = self._dates[text]
+            if day is not None:
+                return day
+        day = self._parse_date(text)
+        self._dates[text] = day
+        if day is None:
+            self.problem(
+                table,
+                line,
+                column,
+                f"'{_shown(text)}' is not a date (use YYYY-MM-DD or DD/MM/YYYY, a time may follow)",
+            )
+        return day
+
+    @staticmethod
+    def _parse_date(text: str) -> dt.date | None:
         match = _DATE.match(text)
         if match:
             year = match["y"] or match["y2"]
@@ -351,12 +376,6 @@ class _Reading:
                 return dt.date(int(year), int(month), int(day))
             except ValueError:
                 pass
-        self.problem(
-            table,
-            line,
-            column,
-            f"'{_shown(text)}' is not a date (use YYYY-MM-DD or DD/MM/YYYY, a time may follow)",
-        )
         return None
 
     def flag(self, table: str, line: int, column: str, text: str) -> bool | None:
@@ -371,7 +390,10 @@ class _Reading:
         return None
 
     def identifier(self, table: str, line: int, column: str, text: str) -> bool:
-        reason = identifier_problem(text, noun="id")
+        if text in self._identifiers:
+            reason = self._identifiers[text]
+        else:
+            reason = self._identifiers[text] = identifier_problem(text, noun="id")
         if reason is None:
             return True
         self.problem(table, line, column, f"'{_shown(text)}': {reason[0].lower()}{reason[1:]}")
@@ -406,6 +428,7 @@ def _read_table(filename: str, data: bytes, reading: _Reading) -> _Table | None:
                 reading.warn(f"{filename}:1: {name}: unknown column ignored")
         positions = [(i, n) for i, n in enumerate(names) if n in read]
         rows: list[tuple[int, dict[str, str]]] = []
+        digests: list[str] = []
         line = reader.line_num + 1
         for cells in reader:
             start, line = line, reader.line_num + 1
@@ -416,14 +439,17 @@ def _read_table(filename: str, data: bytes, reading: _Reading) -> _Table | None:
                 cell = cells[index].strip() if index < len(cells) else ""
                 values[name] = "" if cell.upper() == "NULL" else cell
             rows.append((start, values))
+            digests.append(hashlib.blake2b("\x1f".join(cells).encode(), digest_size=8).hexdigest())
     except csv.Error as error:
         reading.problem(filename, reader.line_num, "", f"malformed CSV: {error}")
         return None
-    return _Table(filename, rows, {n for _, n in positions})
+    return _Table(filename, rows, {n for _, n in positions}, digests)
 
 
+@functools.lru_cache(maxsize=4096)
 def json_flag(text: str, *keys: str) -> bool | None:
-    """A Y/N flag out of an outcome JSON, whatever its spacing or key spelling; None if absent."""
+    """A Y/N flag out of an outcome JSON, whatever its spacing or key spelling; None if absent.
+    (Cached: an extract's outcome columns hold a few texts many times over.)"""
     if not text:
         return None
     try:
@@ -480,12 +506,100 @@ def ssd_read(
     )
 
 
+# Each file's column naming the person a row is about (reviews and visits may name only a plan).
+PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    PERSON: ("pers_person_id",),
+    PLANS_FILE: ("cppl_person_id",),
+    ICPC: ("icpc_person_id",),
+    REVIEWS: ("cppr_person_id",),
+    S47: ("s47e_person_id",),
+    EPISODES: ("cine_person_id",),
+    INVOLVEMENTS: ("invo_person_id", "personid"),
+    VISITS: ("cppv_person_id",),
+    DISABILITY: ("disa_person_id",),
+}
+_BY_PLAN = {REVIEWS: "cppr_cp_plan_id", VISITS: "cppv_cp_plan_id"}
+
+
+def _row_persons(tables: dict[str, _Table]) -> dict[str, dict[str, str]]:
+    """file -> {row digest: person id} for the files whose rows are each about one person."""
+    plan_person = {
+        v.get("cppl_cp_plan_id", ""): v.get("cppl_person_id", "")
+        for _, v in (tables[PLANS_FILE].rows if PLANS_FILE in tables else [])
+    }
+    found: dict[str, dict[str, str]] = {}
+    for filename, table in tables.items():
+        columns = PERSON_COLUMNS.get(filename)
+        if columns is None:
+            continue
+        persons: dict[str, str] = {}
+        for (_, values), digest in zip(table.rows, table.digests, strict=True):
+            person = next((values[c] for c in columns if values.get(c)), "")
+            if not person and filename in _BY_PLAN:
+                person = plan_person.get(values.get(_BY_PLAN[filename], ""), "")
+            persons[digest] = person
+        found[filename] = persons
+    return found
+
+
+def _changed_persons(
+    tables: dict[str, _Table],
+    rows: dict[str, dict[str, str]],
+    previous: dict[str, dict[str, str]],
+    previous_files: set[str],
+) -> set[str] | None:
+    """The persons some row of whose changed since the previous extract (its rows' digests and
+    persons, `previous`); None when a change reaches beyond the persons it names (the
+    professionals, teams or families, a file come or gone): then every person is read again."""
+    if set(tables) != previous_files:
+        return None
+    for filename in tables:
+        if filename not in PERSON_COLUMNS and tables[filename].digests != previous.get(filename):
+            return None
+    persons: set[str] = set()
+    for filename, now in rows.items():
+        before = previous.get(filename)
+        if not isinstance(before, dict):
+            return None
+        persons.update(now[d] for d in now.keys() - before.keys())
+        persons.update(before[d] for d in before.keys() - now.keys())
+    return persons
+
+
+def _restricted(tables: dict[str, _Table], persons: set[str]) -> dict[str, _Table]:
+    """The tables with only the rows about `persons` (the tables about nobody kept whole; the
+    person table whole too, for the check that a person exists)."""
+    plan_person = {
+        v.get("cppl_cp_plan_id", ""): v.get("cppl_person_id", "")
+        for _, v in (tables[PLANS_FILE].rows if PLANS_FILE in tables else [])
+    }
+    kept: dict[str, _Table] = {}
+    for filename, table in tables.items():
+        columns = PERSON_COLUMNS.get(filename)
+        if columns is None or filename == PERSON:
+            kept[filename] = table
+            continue
+        rows = []
+        for line, values in table.rows:
+            person = next((values[c] for c in columns if values.get(c)), "")
+            if not person and filename in _BY_PLAN:
+                person = plan_person.get(values.get(_BY_PLAN[filename], ""), "")
+            if person in persons:
+                rows.append((line, values))
+        kept[filename] = _Table(filename, rows, table.columns)
+    return kept
+
+
 def ssd_translate(
     sources: dict[str, bytes],
     *,
     name: str,
     worker_roles: Iterable[str] = DEFAULT_WORKER_ROLES,
+    previous: dict[str, Any] | None = None,
 ) -> Extract:
+    """Translate the extract's files. With `previous` (what `Extract.row_digests` held for the
+    last extract applied), only the persons whose rows changed are translated, and
+    `Extract.persons` names them; otherwise every person is, and it is None."""
     extract = Extract(name=name)
     extract.file_digests = {n: file_digest(data) for n, data in sorted(sources.items())}
     extract.present = set(sources)
@@ -509,6 +623,17 @@ def ssd_translate(
     if extract.problems:
         extract.problems.sort(key=problem_order)
         return extract
+    rows = _row_persons(tables)
+    extract.row_digests = {
+        "files": sorted(tables),
+        "rows": rows,
+        "whole": {f: t.digests for f, t in tables.items() if f not in PERSON_COLUMNS},
+    }
+    if previous:
+        before = {**previous.get("rows", {}), **previous.get("whole", {})}
+        extract.persons = _changed_persons(tables, rows, before, set(previous.get("files", ())))
+        if extract.persons is not None:
+            tables = _restricted(tables, extract.persons)
     _Translation(extract, reading, tables, {r.upper() for r in worker_roles}).run()
     extract.problems.sort(key=problem_order)
     return extract
@@ -688,7 +813,6 @@ class _Translation:
                 "strategy_discussion_on": start,
                 "outcome": outcome,
                 "end_on": end,
-                "line": line,
             }
         self.extract.enquiries = list(enquiries.values())
 

@@ -122,13 +122,26 @@ def ssd_import(
     name = source_name or path.name
     sources = open_sources(path)
     digests = {n: file_digest(data) for n, data in sorted(sources.items())}
-    last = SsdRun.objects.order_by("-started_at", "-pk").first()
-    if last is not None and last.file_digests == digests:
+    last = (
+        SsdRun.objects.order_by("-started_at", "-pk").values_list("file_digests", flat=True).first()
+    )
+    if last is not None and last == digests:
         result = SsdResult(source=name, dry_run=dry_run, unchanged=True)
         if not dry_run:
             _run_record(result, by, digests)
         return result
-    extract = ssd_translate(sources, name=name, worker_roles=settings.SAFEGUARD_SSD_WORKER_ROLES)
+    previous = (
+        SsdRun.objects.filter(row_digests__isnull=False)
+        .order_by("-started_at", "-pk")
+        .values_list("row_digests", flat=True)
+        .first()
+    )
+    extract = ssd_translate(
+        sources,
+        name=name,
+        worker_roles=settings.SAFEGUARD_SSD_WORKER_ROLES,
+        previous=previous,
+    )
     return ssd_apply(extract, by=by, dry_run=dry_run, today=today)
 
 
@@ -151,9 +164,17 @@ def ssd_uploaded_apply(*, path: Path, name: str, by: User, dry_run: bool) -> Ssd
         return SsdResult(source=name, problems=[Problem(name, 0, "", UNREADABLE_MESSAGE)])
 
 
-def _run_record(result: SsdResult, by: User | None, digests: dict[str, str]) -> None:
+def _run_record(
+    result: SsdResult,
+    by: User | None,
+    digests: dict[str, str],
+    row_digests: dict[str, Any] | None = None,
+) -> None:
     with transaction.atomic():
+        if row_digests is not None:
+            SsdRun.objects.filter(row_digests__isnull=False).update(row_digests=None)
         SsdRun.objects.create(
+            row_digests=row_digests,
             started_at=timezone.now(),
             source=result.source[:300],
             by=by,
@@ -252,15 +273,24 @@ def ssd_apply(
         return result
     grouped = _by_child(extract)
     child_digests = {
-        child: _digest({k: [_jsonable(v) for _, v in rows] for k, rows in sorted(kinds.items())})
+        child: hashlib.sha256(
+            repr(
+                [(k, [sorted(v.items()) for _, v in rows]) for k, rows in sorted(kinds.items())]
+            ).encode()
+        ).hexdigest()
         for child, kinds in grouped.items()
     }
     held_children = dict(SsdHolding.objects.filter(kind="child").values_list("source_id", "digest"))
     changed = sorted(c for c, d in child_digests.items() if held_children.get(c) != d)
-    gone_children = sorted(set(held_children) - set(child_digests))
+    in_sight = set(held_children)
+    if extract.persons is not None:
+        in_sight &= extract.persons
+    gone_children = sorted(in_sight - set(child_digests))
     result.children_compared = len(child_digests)
     for kind in KINDS:
         result.counts[kind] = Counts()
+    # the children whose rows did not change were not translated again: unchanged
+    result.counts["child"].unchanged += len(set(held_children) - in_sight)
     for child in set(child_digests) - set(changed):
         for kind, rows in grouped[child].items():
             result.counts[kind].unchanged += len(rows)
@@ -318,7 +348,7 @@ def _apply(
             Change("child", child, "withdrawn", "no longer in the extract, kept in Safeguard")
         )
     if not changed and not gone_children:
-        _run_record(result, by, extract.file_digests)
+        _run_record(result, by, extract.file_digests, extract.row_digests)
         return
     applied = bundle_apply(bundle=bundle, source_name=extract.name, by=by, today=today)
     if not applied.ok:
@@ -329,7 +359,7 @@ def _apply(
     data_version_bump()
     _holdings_write(changed, gone_children, held_records, child_digests)
     result.changes.sort(key=lambda c: (c.action, c.kind, c.record_id))
-    _run_record(result, by, extract.file_digests)
+    _run_record(result, by, extract.file_digests, extract.row_digests)
 
 
 def _previous_holdings(
