@@ -907,9 +907,9 @@ class _Translation:
                     unlinked.append(conference_id)
             notified = None
             if kind == "transfer_in":
-                referral = referrals.get(v.get("icpc_referral_id", ""))
-                if referral and referral[2] and referral[1] and referral[1] <= held_on:
-                    notified = referral[1]
+                linked = referrals.get(v.get("icpc_referral_id", ""))
+                if linked and linked[2] and linked[1] and linked[1] <= held_on:
+                    notified = linked[1]
             values = _conference(conference_id, child, meeting, kind, held_on, outcome)
             values["strategy_discussion_on"] = strategy
             values["transfer_notification_on"] = notified
