@@ -412,17 +412,18 @@ def _cells(column: Column) -> dict[str, str]:
             )
     ssd = steps.get("ssd", {})
     if ssd and "error" not in ssd:
-        cells[SSD_ROWS[0]] = _seconds(ssd["first_sync_seconds"])
-        cells[SSD_ROWS[1]] = (
-            f"{_seconds(ssd['unchanged_import_seconds'])} / "
-            f"{_seconds(ssd['unchanged_sync_seconds'])}"
-            + _mark(
-                max(ssd["unchanged_import_seconds"], ssd["unchanged_sync_seconds"]),
-                SSD_UNCHANGED_SECONDS,
-            )
+
+        def timed(name: str) -> str:
+            cpu = ssd.get(f"{name}_cpu_seconds")
+            return _seconds(ssd[f"{name}_seconds"]) + (f" (CPU {cpu:.2f} s)" if cpu else "")
+
+        cells[SSD_ROWS[0]] = timed("first_sync")
+        cells[SSD_ROWS[1]] = f"{timed('unchanged_import')} / {timed('unchanged_sync')}" + _mark(
+            max(ssd["unchanged_import_seconds"], ssd["unchanged_sync_seconds"]),
+            SSD_UNCHANGED_SECONDS,
         )
         cells[SSD_ROWS[2]] = (
-            f"{_seconds(ssd['changed_sync_seconds'])} ({ssd['changed_children']:,} children)"
+            f"{timed('changed_sync')}, {ssd['changed_children']:,} children"
             + _mark(ssd["changed_sync_seconds"], SSD_CHANGED_SECONDS)
         )
     elif ssd:
