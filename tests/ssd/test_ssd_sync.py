@@ -135,7 +135,9 @@ def test_a_changed_row_changes_only_its_child_and_the_preview_names_it(authority
         ("plan", plan_id, "changed")
     ]
     assert "latest_category" in preview.changes[0].detail
-    assert preview.children_compared == 1, preview.children_compared  # only the changed child is read again
+    assert preview.children_compared == 1, (
+        preview.children_compared
+    )  # only the changed child is read again
     result = ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
     assert result.counts["plan"].changed == 1
     assert Plan.objects.get(plan_id=plan_id).latest_category in ("PHY", "NEG")
@@ -214,3 +216,44 @@ def test_enquiries_come_from_the_extract_with_their_strategy_discussions(authori
     ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
     enquiry = Enquiry.objects.order_by("enquiry_id").first()
     assert enquiry is not None and enquiry.outcome == "conference"
+
+
+SSD_FIGURES = (
+    "on_plan_at",
+    "unborn_initial_year_to_period_end",
+    "unborn_initial_previous_year",
+    "conferences_per_month",
+    "timeliness_last_complete_year",
+    "timeliness_period",
+    "plans",
+)
+
+
+def _records_removed() -> None:
+    for model in (
+        EscalationStep,
+        Escalation,
+        MonitoringCheck,
+        Invitation,
+        Conference,
+        Meeting,
+        Enquiry,
+        Allocation,
+        Plan,
+        Child,
+    ):
+        model.objects.all().delete()
+
+
+def test_the_extract_alone_gives_the_figures_its_bundle_gives_that_the_ssd_carries(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    from_bundle = _figures()
+    _records_removed()
+
+    result = ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+
+    assert result.ok, result.problems[:5]
+    from_extract = _figures()
+    for name in SSD_FIGURES:
+        assert from_extract[name] == from_bundle[name], name
