@@ -595,14 +595,26 @@ def _extras_write(extras: dict[str, list[tuple[dict[str, Any] | None, dict[str, 
         if before is None or any(before.get(k) != v for k, v in values.items()):
             conference_rows.append((after["conference_id"], values))
     _fields_write(Conference, "conference_id", conference_rows, ("quorate", "status"))
-    allocations = [(b, a) for b, a in extras["allocation"] if _differ(b, a, _ALLOCATION_EXTRAS)]
-    for _, after in allocations:
-        Allocation.objects.filter(
-            child__child_id=after["child"],
-            role=after["role"],
-            name=after["name"],
-            from_on=after["from_on"],
-        ).update(team=after.get("team", ""), staff_id=after.get("staff_id", ""))
+    allocations = [a for b, a in extras["allocation"] if _differ(b, a, _ALLOCATION_EXTRAS)]
+    if allocations:
+        keys = {}
+        for batch in _batches(sorted({a["child"] for a in allocations})):
+            for pk, *key in Allocation.objects.filter(child__child_id__in=batch).values_list(
+                "pk", "child__child_id", "role", "name", "from_on"
+            ):
+                keys[tuple(key)] = pk
+        Allocation.objects.bulk_update(
+            [
+                Allocation(
+                    pk=keys[(a["child"], a["role"], a["name"], a["from_on"])],
+                    team=a.get("team", ""),
+                    staff_id=a.get("staff_id", ""),
+                )
+                for a in allocations
+            ],
+            ["team", "staff_id"],
+            batch_size=BATCH,
+        )
     child_pks = _pks(
         Child,
         "child_id",
