@@ -257,3 +257,18 @@ def test_the_extract_alone_gives_the_figures_its_bundle_gives_that_the_ssd_carri
     from_extract = _figures()
     for name in SSD_FIGURES:
         assert from_extract[name] == from_bundle[name], name
+
+
+def test_a_booked_conference_the_extract_says_was_held_becomes_held_not_a_second_one(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    review = Conference.objects.filter(kind="review").order_by("conference_id").first()
+    Conference.objects.filter(pk=review.pk).update(status="booked")
+    conferences = Conference.objects.count()
+
+    result = ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+
+    assert result.ok, result.problems[:5]
+    review.refresh_from_db()
+    assert review.status == "held"
+    assert Conference.objects.count() == conferences

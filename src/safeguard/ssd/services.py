@@ -31,6 +31,7 @@ from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import Allocation, Child, Enquiry, Plan, Visit
 from safeguard.conferences.models import Conference
+from safeguard.conferences.timeliness import installation_rule_set, timeliness_refresh
 from safeguard.data_version.services import data_version_bump
 from safeguard.exchange.importer import bundle_apply
 from safeguard.exchange.reader import Bundle, Problem, Row, problem_order
@@ -595,6 +596,16 @@ def _extras_write(extras: dict[str, list[tuple[dict[str, Any] | None, dict[str, 
         if before is None or any(before.get(k) != v for k, v in values.items()):
             conference_rows.append((after["conference_id"], values))
     _fields_write(Conference, "conference_id", conference_rows, ("quorate", "status"))
+    now_held = [
+        after["child"]
+        for before, after in extras["conference"]
+        if before is not None and before.get("status") == "booked"
+    ]
+    if now_held:  # a booked conference the extract says was held: judge it now
+        timeliness_refresh(
+            child_pks=list(_pks(Child, "child_id", set(now_held)).values()),
+            rules=installation_rule_set(),
+        )
     allocations = [a for b, a in extras["allocation"] if _differ(b, a, _ALLOCATION_EXTRAS)]
     if allocations:
         keys = {}
