@@ -56,6 +56,7 @@ FORMS = {
     "escalations:edit",
     "escalations:raise",
     "exchange:import",
+    "ssd:import",
     "monitoring:check-record",
 }
 # Every field of a child is optional: an impossible date shows its error summary instead.

@@ -210,11 +210,16 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# Names are not kept beside the extract's other values: the reconciliation compares no names,
+# and a copy would outlive the child's record's retention.
+_NOT_HELD = frozenset(("line", "given_name", "family_name"))
+
+
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {
         k: (v.isoformat() if isinstance(v, dt.date) else v)
         for k, v in values.items()
-        if k != "line"
+        if k not in _NOT_HELD
     }
 
 
@@ -393,6 +398,8 @@ def _merge_batch(
             CHILD_MAPPING, Child.objects.filter(child_id__in=children)
         ).items()
     }
+    # by primary key, not through a join: each side of the OR below then uses its index
+    child_pks = list(Child.objects.filter(child_id__in=children).values_list("pk", flat=True))
     child_extras = {
         c: {"disability": d, "family_id": f}
         for c, d, f in Child.objects.filter(child_id__in=children).values_list(
@@ -403,11 +410,11 @@ def _merge_batch(
         k[0]: v
         for k, (_, v) in natural_records(
             PLAN_MAPPING,
-            Plan.objects.filter(Q(child__child_id__in=children) | Q(plan_id__in=plan_ids)),
+            Plan.objects.filter(Q(child_id__in=child_pks) | Q(plan_id__in=plan_ids)),
         ).items()
     }
     conferences = Conference.objects.filter(
-        Q(child__child_id__in=children) | Q(conference_id__in=conference_ids)
+        Q(child_id__in=child_pks) | Q(conference_id__in=conference_ids)
     ).exclude(status="cancelled")
     stored_conferences = {
         k[0]: v for k, (_, v) in natural_records(CONFERENCE_MAPPING, conferences).items()
