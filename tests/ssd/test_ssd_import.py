@@ -387,3 +387,22 @@ invo_involvements_id,invo_professional_id,invo_professional_role_id,invo_profess
     assert "Social worker and statutory visits" in text
     assert "Sam Green, Sample area" in text
     assert "1 February 2024 (not seen alone)" in text
+
+
+@pytest.mark.django_db
+def test_the_childs_area_is_the_current_team_named_through_the_authoritys_table(tmp_path, settings):
+    settings.SAFEGUARD_SSD_TEAM_AREAS = {"Safeguarding Team 3": "North"}
+    files = dict(LIQUIDLOGIC)
+    files["ssd_involvements.csv"] = """
+invo_involvements_id,invo_professional_id,invo_professional_role_id,invo_professional_team,invo_person_id,invo_involvement_start_date,invo_involvement_end_date
+1,W1,CW,1003,101,2023-12-01,NULL
+2,W2,CW,1004,101,2022-01-01,2023-11-30
+"""
+    files["ssd_department.csv"] = """
+dept_team_id,dept_team_name
+1003,Safeguarding Team 3
+1004,Safeguarding Team 4
+"""
+    assert ssd_import(path=_write(tmp_path / "ll", files), by=None, today=TODAY).ok
+    assert Child.objects.get(child_id="101").area.name == "North"
+    assert Allocation.objects.get(name="W1").team == "Safeguarding Team 3"

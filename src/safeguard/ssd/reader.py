@@ -596,6 +596,7 @@ def ssd_translate(
     name: str,
     worker_roles: Iterable[str] = DEFAULT_WORKER_ROLES,
     previous: dict[str, Any] | None = None,
+    team_areas: dict[str, str] | None = None,
 ) -> Extract:
     """Translate the extract's files. With `previous` (what `Extract.row_digests` held for the
     last extract applied), only the persons whose rows changed are translated, and
@@ -634,7 +635,9 @@ def ssd_translate(
         extract.persons = _changed_persons(tables, rows, before, set(previous.get("files", ())))
         if extract.persons is not None:
             tables = _restricted(tables, extract.persons)
-    _Translation(extract, reading, tables, {r.upper() for r in worker_roles}).run()
+    translation = _Translation(extract, reading, tables, {r.upper() for r in worker_roles})
+    translation.team_areas = {k.strip().lower(): v.strip() for k, v in (team_areas or {}).items()}
+    translation.run()
     extract.problems.sort(key=problem_order)
     return extract
 
@@ -675,6 +678,8 @@ class _Translation:
         self.reading = reading
         self.tables = tables
         self.roles = roles
+        # the authority's optional team -> area table (team name or id, lower case)
+        self.team_areas: dict[str, str] = {}
         self.line_of: dict[str, int] = defaultdict(int)
 
     def add_row(self, spec: FileSpec, values: dict[str, Any], source: Source) -> None:
@@ -1157,7 +1162,10 @@ class _Translation:
             )
             rank = (end is None, start, _id_order(v.get("invo_involvements_id", "")))
             if child not in current or rank > current[child][0]:
-                current[child] = (rank, team)
+                area = self.team_areas.get(team.lower()) or self.team_areas.get(
+                    team_value.lower(), team
+                )
+                current[child] = (rank, area)
         for row in self.extract.bundle.of(CHILDREN):
             found = current.get(row.values["child_id"])
             if found:

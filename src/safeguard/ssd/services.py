@@ -142,6 +142,7 @@ def ssd_import(
         name=name,
         worker_roles=settings.SAFEGUARD_SSD_WORKER_ROLES,
         previous=previous,
+        team_areas=dict(settings.SAFEGUARD_SSD_TEAM_AREAS),
     )
     return ssd_apply(extract, by=by, dry_run=dry_run, today=today)
 

@@ -189,6 +189,15 @@ SAFEGUARD_SSD_WORKER_ROLES = tuple(
     for role in os.environ.get("SAFEGUARD_SSD_WORKER_ROLES", "CW,ALLOCATED CASE WORKER").split(",")
     if role.strip()
 )
+# The authority's optional team -> area table: the child's area is its current social worker's
+# team, named through it ("Team or id=Area;..."); a team not in it is its own area.
+SAFEGUARD_SSD_TEAM_AREAS = {
+    team.strip(): area.strip()
+    for team, _, area in (
+        pair.partition("=") for pair in os.environ.get("SAFEGUARD_SSD_TEAM_AREAS", "").split(";")
+    )
+    if team.strip() and area.strip()
+}
 # PostgreSQL: the application's own role, which every migrate denies UPDATE, DELETE and TRUNCATE
 # on the audit trail (safeguard.audit.roles; docs/operations.md). Blank: not managed.
 SAFEGUARD_DB_APP_ROLE = os.environ.get("SAFEGUARD_DB_APP_ROLE", "")
