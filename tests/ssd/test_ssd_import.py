@@ -406,3 +406,26 @@ dept_team_id,dept_team_name
     assert ssd_import(path=_write(tmp_path / "ll", files), by=None, today=TODAY).ok
     assert Child.objects.get(child_id="101").area.name == "North"
     assert Allocation.objects.get(name="W1").team == "Safeguarding Team 3"
+
+
+@pytest.mark.django_db
+def test_a_target_date_that_is_not_safeguards_due_date_is_a_data_quality_note(tmp_path):
+    files = dict(LIQUIDLOGIC)
+    files["ssd_initial_cp_conference.csv"] = (
+        LIQUIDLOGIC["ssd_initial_cp_conference.csv"]
+        .replace("icpc_icpc_date,", "icpc_icpc_target_date,icpc_icpc_date,")
+        .replace(
+            ",N,2024-01-10 10:30:00.000,", ",N,2024-01-12 00:00:00.000,2024-01-10 10:30:00.000,"
+        )
+        .replace(",N,NULL,NULL,NULL", ",N,NULL,NULL,NULL,NULL")
+    )
+    result = ssd_import(path=_write(tmp_path / "ll", files), by=None, today=TODAY)
+
+    assert result.ok, _messages(result)
+    due = Conference.objects.get(conference_id="icpc-5001").due_on
+    assert due != dt.date(2024, 1, 12)
+    assert (
+        "ssd_initial_cp_conference.csv:2: icpc_icpc_target_date: conference 'icpc-5001': the "
+        f"extract's target date 2024-01-12 is not Safeguard's due date {due.isoformat()} (a "
+        "data-quality note; not imported)"
+    ) in result.warnings

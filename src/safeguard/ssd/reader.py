@@ -253,6 +253,8 @@ class Extract:
     row_digests: dict[str, Any] = field(default_factory=dict)
     # the persons translated, when only those whose rows changed were; None: every person
     persons: set[str] | None = None
+    # each initial conference's target date in the extract, and its line (a cross-check only)
+    targets: dict[str, tuple[dt.date, int]] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[Problem]:
@@ -918,6 +920,9 @@ class _Translation:
             values = _conference(conference_id, child, meeting, kind, held_on, outcome)
             values["strategy_discussion_on"] = strategy
             values["transfer_notification_on"] = notified
+            target = r.date(ICPC, line, "icpc_icpc_target_date", v.get("icpc_icpc_target_date", ""))
+            if target is not None:
+                self.extract.targets[conference_id] = (target, line)
             self.add_row(
                 CONFERENCES,
                 values,

@@ -363,10 +363,39 @@ def _apply(
         return
     result.warnings.extend(w for w in applied.warnings if w not in result.warnings)
     _extras_write(extras)
+    result.warnings.extend(_target_notes(extract, held_records))
     data_version_bump()
     _holdings_write(changed, gone_children, held_records, child_digests)
     result.changes.sort(key=lambda c: (c.action, c.kind, c.record_id))
     _run_record(result, by, extract.file_digests, extract.row_digests)
+
+
+def _target_notes(extract: Extract, held_records: list[_Held]) -> list[str]:
+    """A data-quality note for each initial conference whose target date in the extract is not
+    the due date Safeguard worked out (the SSD's target is a cross-check, never imported)."""
+    matched = {
+        h.source_id: h.record_id
+        for h in held_records
+        if h.kind == "conference" and h.source_id in extract.targets
+    }
+    due = {}
+    for batch in _batches(sorted(set(matched.values()))):
+        due.update(
+            Conference.objects.filter(conference_id__in=batch).values_list(
+                "conference_id", "due_on"
+            )
+        )
+    notes = []
+    for source_id, record_id in sorted(matched.items()):
+        target, line = extract.targets[source_id]
+        due_on = due.get(record_id)
+        if due_on is not None and due_on != target:
+            notes.append(
+                f"ssd_initial_cp_conference.csv:{line}: icpc_icpc_target_date: conference "
+                f"'{record_id}': the extract's target date {target.isoformat()} is not "
+                f"Safeguard's due date {due_on.isoformat()} (a data-quality note; not imported)"
+            )
+    return notes
 
 
 def _previous_holdings(
