@@ -378,7 +378,7 @@ def _target_notes(extract: Extract, held_records: list[_Held]) -> list[str]:
         for h in held_records
         if h.kind == "conference" and h.source_id in extract.targets
     }
-    due = {}
+    due: dict[str, dt.date | None] = {}
     for batch in _batches(sorted(set(matched.values()))):
         due.update(
             Conference.objects.filter(conference_id__in=batch).values_list(
