@@ -272,3 +272,20 @@ def test_a_booked_conference_the_extract_says_was_held_becomes_held_not_a_second
     review.refresh_from_db()
     assert review.status == "held"
     assert Conference.objects.count() == conferences
+
+
+def test_a_plan_the_extract_no_longer_holds_is_listed_by_the_reconciliation_and_kept(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+    plans = extract / "ssd_cp_plans.csv"
+    lines = plans.read_text().splitlines()
+    gone = lines[-1].split(",")[0]
+    plans.write_text("\r\n".join(lines[:-1]) + "\r\n")
+
+    result = ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+
+    assert result.ok
+    assert ("plan", gone, "withdrawn") in [(c.kind, c.record_id, c.action) for c in result.changes]
+    assert Plan.objects.filter(plan_id=gone).exists()
+    assert any(f"Safeguard plan {gone} (" in str(d) for d in ssd_differences())

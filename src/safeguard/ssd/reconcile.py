@@ -160,6 +160,24 @@ def ssd_differences() -> list[Difference]:
                 )
             )
 
+    if earliest is not None:  # plans in force within the extract's window that it lacks
+        held_plans = {h.record_id for h in held["plan"]}
+        for plan_id, child_id, start_on, end_on in (
+            Plan.objects.exclude(end_on__lt=earliest)
+            .values_list("plan_id", "child__child_id", "start_on", "end_on")
+            .iterator()
+        ):
+            if plan_id not in held_plans:
+                span = f"from {start_on}" + (f" to {end_on}" if end_on else ", open")
+                found.append(
+                    Difference(
+                        child_id,
+                        "plan",
+                        f"Safeguard plan {plan_id} ({span}): not in the extract (no plan of "
+                        f"child {child_id} with that id there)",
+                    )
+                )
+
     plan_children = {h.child_id for h in held["plan"]} | {
         h.child_id for h in held["conference"] if h.values.get("outcome") == "plan"
     }
