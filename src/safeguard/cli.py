@@ -550,6 +550,7 @@ EXTENSIONS = (
     "safeguard.accounts.commands",
     "safeguard.audit.commands",
     "safeguard.census.commands",
+    "safeguard.ssd.commands",
     "safeguard.demo.commands",
     "safeguard.notifications.commands",
     "safeguard.escalations.commands",

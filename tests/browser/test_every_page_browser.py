@@ -60,6 +60,7 @@ FORMS = {
     "escalations:raise",
     "escalations:step-add",
     "exchange:import",
+    "ssd:import",
     "monitoring:check-record",
 }
 # Every field of a child is optional: an impossible date shows its error summary instead.

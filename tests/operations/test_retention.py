@@ -156,14 +156,20 @@ def time_machine_at(when: dt.datetime):
 
 
 @pytest.mark.django_db
-def test_the_section_47_enquiries_of_a_child_go_with_the_child():
-    from safeguard.cases.models import Enquiry
+def test_the_ssd_feeds_enquiries_visits_and_holdings_of_a_child_go_with_the_child():
+    from safeguard.cases.models import Enquiry, Visit
+    from safeguard.ssd.models import SsdHolding
 
     old = make_child(child_id="OLD", date_of_birth=D(1980, 1, 1))
-    make_plan(child=old, start_on=D(1990, 1, 1), end_on=D(1991, 1, 1))
-    Enquiry.objects.create(enquiry_id="E1", child=old, strategy_discussion_on=D(1989, 12, 1))
+    plan = make_plan(child=old, start_on=D(1990, 1, 1), end_on=D(1991, 1, 1))
+    Enquiry.objects.create(enquiry_id="Q1", child=old, strategy_discussion_on=D(1989, 12, 1))
+    Visit.objects.create(visit_id="V1", child=old, plan=plan, visited_on=D(1990, 2, 1))
+    SsdHolding.objects.create(
+        kind="plan", source_id=plan.plan_id, record_id=plan.plan_id, child_id="OLD", digest="x"
+    )
 
     result = retention_apply(as_of=D(2026, 1, 1), by=None)
 
     assert result.children == 1
-    assert not Enquiry.objects.exists()
+    assert not Enquiry.objects.exists() and not Visit.objects.exists()
+    assert not SsdHolding.objects.exists()

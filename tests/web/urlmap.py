@@ -159,6 +159,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "exchange:export": only(BS, M, AN),
     "exchange:export-bundle": only(BS, M, status=405),
     "exchange:export-pseudonymised": only(M, AN, status=405),
+    # the SSD feed (issue 21): business support uploads and reconciles
+    "ssd:import": only(BS),
+    "ssd:import-confirm": only(BS, status=405),
+    "ssd:reconcile": only(BS),
     # administration of reference data and the rule set (managers)
     "administration:index": only(M),
     "administration:organisation-types": only(M),

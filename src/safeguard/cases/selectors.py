@@ -27,7 +27,7 @@ from safeguard.domain.ages import age_in_words, length_in_words
 from safeguard.escalations.models import Escalation, escalations_about
 from safeguard.monitoring.models import MonitoringCheck
 
-from .models import Allocation, AllocationRole, Child, Plan
+from .models import Allocation, AllocationRole, Child, Plan, Visit
 
 
 def children_in_sight(user: User) -> QuerySet[Child]:
@@ -141,15 +141,33 @@ class ChildRecord:
     checks: list[MonitoringCheck]
     invitations: list[Invitation]
     escalations: list[Escalation]
+    # the allocated social workers (latest first) and statutory visits (latest first), from the
+    # SSD feed (docs/ssd.md)
+    social_workers: list[Allocation] = dataclasses.field(default_factory=list)
+    visits: list[Visit] = dataclasses.field(default_factory=list)
+
+    @property
+    def social_worker(self) -> Allocation | None:
+        """The current allocation: an open one first, then the latest start."""
+        return next((a for a in self.social_workers if a.to_on is None), None) or next(
+            iter(self.social_workers), None
+        )
+
+    @property
+    def last_visit_seen(self) -> Visit | None:
+        return next((v for v in self.visits if v.seen), None)
 
     @property
     def open_plan(self) -> Plan | None:
         return next((p for p in self.plans if p.end_on is None), None)
 
 
+VISITS_SHOWN = 6
+
+
 def child_record(*, child: Child) -> ChildRecord:
-    """The child's plans, conferences, checks (with their alerts' deliveries), invitations and
-    escalations (eight queries)."""
+    """The child's plans, conferences, checks (with their alerts' deliveries), invitations,
+    escalations, social workers and latest statutory visits (ten queries)."""
     return ChildRecord(
         child=child,
         plans=list(child.plans.order_by("start_on", "plan_id")),
@@ -170,6 +188,16 @@ def child_record(*, child: Child) -> ChildRecord:
             Escalation.objects.filter(escalations_about(Child.objects.filter(pk=child.pk)))
             .select_related("organisation_type", "area", "raised_by", "child")
             .order_by("raised_on", "escalation_id")
+        ),
+        social_workers=list(
+            Allocation.objects.filter(child=child, role=AllocationRole.SOCIAL_WORKER).order_by(
+                "-from_on", "-pk"
+            )
+        ),
+        visits=list(
+            Visit.objects.filter(child=child)
+            .select_related("plan")
+            .order_by("-visited_on", "-visit_id")[:VISITS_SHOWN]
         ),
     )
 

@@ -20,13 +20,14 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from lxml import etree
 from openpyxl import Workbook, load_workbook
 
 from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
-from safeguard.cases.models import Child, Plan, PlanCategory
+from safeguard.cases.models import Allocation, AllocationRole, Child, Plan, PlanCategory, Visit
 from safeguard.conferences.models import Conference, ConferenceStatus
 from safeguard.domain.calendar import add_months
 from safeguard.exchange.importer import FileCounts, ImportResult, bundle_apply
@@ -152,6 +153,34 @@ def _common(child: tuple, as_of: dt.date) -> list[Any]:
     ]
 
 
+def _social_workers(pks: set[int], as_of: dt.date) -> dict[int, tuple[str, str]]:
+    """Each child's allocated social worker on `as_of` (the latest start among the allocations
+    in force), as (team, worker); docs/ssd.md."""
+    found: dict[int, tuple[dt.date, int, str, str]] = {}
+    for child_pk, pk, from_on, team, name in (
+        Allocation.objects.filter(
+            child_id__in=pks, role=AllocationRole.SOCIAL_WORKER, from_on__lte=as_of
+        )
+        .filter(Q(to_on__isnull=True) | Q(to_on__gte=as_of))
+        .values_list("child_id", "pk", "from_on", "team", "name")
+    ):
+        if child_pk not in found or (from_on, pk) > found[child_pk][:2]:
+            found[child_pk] = (from_on, pk, team, name)
+    return {child_pk: (team, name) for child_pk, (_, _, team, name) in found.items()}
+
+
+def _last_visits(pks: set[int], as_of: dt.date) -> dict[int, list[tuple[dt.date, bool | None]]]:
+    """Each child's statutory visits up to `as_of`, latest first: (date, seen alone)."""
+    visits: dict[int, list[tuple[dt.date, bool | None]]] = defaultdict(list)
+    for child_pk, visited_on, seen_alone in (
+        Visit.objects.filter(child_id__in=pks, visited_on__lte=as_of)
+        .order_by("-visited_on", "-visit_id")
+        .values_list("child_id", "visited_on", "seen_alone")
+    ):
+        visits[child_pk].append((visited_on, seen_alone))
+    return visits
+
+
 def list_5_rows(as_of: dt.date) -> list[list[Any]]:
     """Section 47 enquiries and initial conferences in the six months to `as_of`."""
     start_on = add_months(as_of, -6)
@@ -182,6 +211,7 @@ def list_5_rows(as_of: dt.date) -> list[list[Any]]:
         elif item[0] is None:
             item[0] = held_on
     children = _children({pk for pk, _ in items})
+    workers = _social_workers(set(children), as_of)
     rows = []
     for (child_pk, enquiry_on), (conference_on, not_required) in sorted(
         items.items(), key=lambda kv: (children[kv[0][0]][0], kv[0][1] or dt.date.min)
@@ -196,8 +226,8 @@ def list_5_rows(as_of: dt.date) -> list[list[Any]]:
                 _yes_no((child_pk, conference_on) in plan_starts) if conference_on else "",
                 len(s47_dates[child_pk]),
                 len(icpc_dates[child_pk]),
-                child[4] or "",
-                "",
+                workers.get(child_pk, ("", ""))[0] or child[4] or "",
+                workers.get(child_pk, ("", ""))[1],
                 settings.AUTHORITY_NAME,
             ]
         )
@@ -222,6 +252,8 @@ def list_7_rows(as_of: dt.date) -> list[list[Any]]:
     ).values_list("child_id", "held_on"):
         reviews[child_pk].append(held_on)
     children = _children({row[1] for row in plans})
+    workers = _social_workers(set(children), as_of)
+    visits = _last_visits(set(children), as_of)
     rows = []
     for pk, child_pk, plan_start, plan_end, initial, latest in sorted(
         plans, key=lambda p: (children[p[1]][0], p[2])
@@ -240,20 +272,29 @@ def list_7_rows(as_of: dt.date) -> list[list[Any]]:
         if count is None:
             count = sum(1 for day in starts[child_pk] if day < plan_start)
         child = children[child_pk]
+        visit = next(
+            (
+                v
+                for v in visits[child_pk]
+                if plan_start <= v[0] and (plan_end is None or v[0] <= plan_end)
+            ),
+            None,
+        )
+        team, worker = workers.get(child_pk, ("", ""))
         rows.append(
             [
                 *_common(child, as_of),
                 plan_start,
                 CATEGORY_LABELS.get(initial, ""),
                 CATEGORY_LABELS.get(latest, ""),
-                None,
-                "",
+                visit[0] if visit else None,
+                _yes_no(visit[1]) if visit else "",
                 latest_review,
                 plan_end,
                 "",
                 count,
-                child[4] or "",
-                "",
+                team or child[4] or "",
+                worker,
                 settings.AUTHORITY_NAME,
             ]
         )

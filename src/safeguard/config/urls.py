@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("safeguard.monitoring.urls")),
     path("", include("safeguard.reporting.urls")),
     path("", include("safeguard.exchange.urls")),
+    path("", include("safeguard.ssd.urls")),
     path("", include("safeguard.administration.urls")),
     path("", include("safeguard.escalations.urls")),
     path("", include("safeguard.notifications.urls")),

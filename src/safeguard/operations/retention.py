@@ -28,12 +28,13 @@ from django.utils import timezone
 from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction, AuditEntry
 from safeguard.audit.services import audit_record
-from safeguard.cases.models import Child, Enquiry, Plan
+from safeguard.cases.models import Child, Enquiry, Plan, Visit
 from safeguard.conferences.models import Conference, Meeting
 from safeguard.domain.retention import ChildDates, past_retention
 from safeguard.escalations.models import Escalation
 from safeguard.monitoring.models import MonitoringCheck
 from safeguard.notifications.models import Notification, NotificationKind
+from safeguard.ssd.models import SsdHolding
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,13 +138,16 @@ def retention_apply(
             kind=NotificationKind.ALERT,
         ).delete()
         checks, _ = checks_of_child.delete()
+        # the child's visits and section 47 enquiries (every door records them) protect the
+        # child, and what the SSD feed's last extract held of it goes with it
+        Visit.objects.filter(child_id=candidate.child_pk).delete()
+        Enquiry.objects.filter(child_id=candidate.child_pk).delete()
+        SsdHolding.objects.filter(child_id=candidate.child_id).delete()
         conference_count, _ = conferences.delete()
         plan_count, _ = plans.delete()
         meetings = Meeting.objects.filter(pk__in=meeting_ids, conferences__isnull=True)
         meeting_count = meetings.count()
         meetings.delete()
-        # The child's section 47 enquiries (a census import records them) go with the child.
-        Enquiry.objects.filter(child_id=candidate.child_pk).delete()
         Child.objects.filter(pk=candidate.child_pk).delete()
         audit_record(
             actor=by,

@@ -26,6 +26,7 @@ NAVIGATION = (
     NavigationItem("Escalations", "escalations:list", Permission.VIEW_ESCALATIONS),
     NavigationItem("Reports", "reporting:index", Permission.VIEW_REPORTS),
     NavigationItem("Import", "exchange:import", Permission.IMPORT),
+    NavigationItem("SSD feed", "ssd:import", Permission.IMPORT),
     NavigationItem(
         "Exports", "exchange:export", (Permission.EXPORT_RECORDS, Permission.EXPORT_PSEUDONYMISED)
     ),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "safeguard.notifications",
     "safeguard.exchange",
     "safeguard.census",
+    "safeguard.ssd",
     "safeguard.reporting",
     "safeguard.administration",
     "safeguard.data_version",
@@ -187,6 +188,25 @@ SAFEGUARD_RETENTION_YEARS = int(os.environ.get("SAFEGUARD_RETENTION_YEARS", "25"
 # The key of the keyed hashes that stand for children's personal values in the audit trail
 # (safeguard.audit.privacy); blank: derived from SECRET_KEY under a label of its own.
 SAFEGUARD_AUDIT_HASH_KEY = os.environ.get("SAFEGUARD_AUDIT_HASH_KEY", "")
+
+# The Standard Safeguarding Dataset feed (docs/ssd.md): the folder the council's SSD script writes
+# its CSV files to, read by `safeguard ssd sync`, and the involvement types that mean "allocated
+# social worker" (comma-separated; Liquidlogic's CW by default).
+SAFEGUARD_SSD_FOLDER = os.environ.get("SAFEGUARD_SSD_FOLDER", "")
+SAFEGUARD_SSD_WORKER_ROLES = tuple(
+    role.strip()
+    for role in os.environ.get("SAFEGUARD_SSD_WORKER_ROLES", "CW,ALLOCATED CASE WORKER").split(",")
+    if role.strip()
+)
+# The authority's optional team -> area table: the child's area is its current social worker's
+# team, named through it ("Team or id=Area;..."); a team not in it is its own area.
+SAFEGUARD_SSD_TEAM_AREAS = {
+    team.strip(): area.strip()
+    for team, _, area in (
+        pair.partition("=") for pair in os.environ.get("SAFEGUARD_SSD_TEAM_AREAS", "").split(";")
+    )
+    if team.strip() and area.strip()
+}
 # PostgreSQL: the application's own role, which every migrate denies UPDATE, DELETE and TRUNCATE
 # on the audit trail (safeguard.audit.roles; docs/operations.md). Blank: not managed.
 SAFEGUARD_DB_APP_ROLE = os.environ.get("SAFEGUARD_DB_APP_ROLE", "")

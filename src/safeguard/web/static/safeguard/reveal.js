@@ -3,7 +3,7 @@
 // (alphagov/govuk-frontend#979). A radio with `data-safeguard-reveal="<id>"` shows the block
 // with that id while it is checked. Without JavaScript every block stays shown (GOV.UK
 // Frontend's CSS hides them only once its script has run), so the form works without it.
-// See docs/decisions/0012-the-chair-at-the-meeting.md.
+// See docs/decisions/0013-the-chair-at-the-meeting.md.
 const radios = document.querySelectorAll("input[type=radio][data-safeguard-reveal]");
 const groups = new Set();
 

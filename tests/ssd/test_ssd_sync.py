@@ -1,0 +1,291 @@
+"""The SSD as a second door onto the same records: a sync into an authority loaded from its
+exchange bundle leaves Safeguard's own records as they were, adds no conference, and changes
+no report figure; conferences a chair recorded first are matched, not duplicated."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from safeguard.cases.models import Allocation, Child, Enquiry, Plan
+from safeguard.conferences.models import Conference, Invitation, Meeting
+from safeguard.demo.ssd_extract import write_ssd_extract
+from safeguard.demo.synthetic import write_synthetic_bundle
+from safeguard.domain.figures import CountBy
+from safeguard.domain.periods import Period
+from safeguard.escalations.models import Escalation, EscalationStep
+from safeguard.exchange.importer import bundle_import
+from safeguard.monitoring.models import MonitoringCheck
+from safeguard.reporting.selectors import report_inputs
+from safeguard.ssd.models import SsdHolding
+from safeguard.ssd.reconcile import ssd_differences
+from safeguard.ssd.services import ssd_import
+
+pytestmark = pytest.mark.django_db
+
+SAFEGUARD_OWNED = (Escalation, EscalationStep, MonitoringCheck, Invitation, Meeting)
+CONFERENCE_FIELDS_OF_SAFEGUARD = (
+    "conference_id",
+    "meeting_id",
+    "chair_id",
+    "child_attended",
+    "advocate_involved",
+    "views_shared_via",
+    "preparation_session",
+    "participation_code",
+    "out_of_timescale_reason",
+    "category",
+    "parents_attended",
+    "status",
+    "version",
+)
+
+
+@pytest.fixture
+def authority(tmp_path: Path) -> tuple[Path, Path]:
+    bundle = tmp_path / "bundle"
+    write_synthetic_bundle(bundle, children=120, years=3, seed=7, end_on=dt.date(2024, 3, 31))
+    extract = tmp_path / "ssd"
+    write_ssd_extract(bundle, extract)
+    return bundle, extract
+
+
+def _snapshot() -> dict[str, list]:
+    shot = {
+        model.__name__: list(model.objects.order_by("pk").values()) for model in SAFEGUARD_OWNED
+    }
+    shot["Conference"] = list(
+        Conference.objects.order_by("pk").values("pk", *CONFERENCE_FIELDS_OF_SAFEGUARD)
+    )
+    shot["Plan.end_reason"] = list(Plan.objects.order_by("pk").values_list("pk", "end_reason"))
+    return shot
+
+
+def _figures():
+    inputs = report_inputs(
+        period=Period(dt.date(2023, 4, 1), dt.date(2024, 3, 31)),
+        count_by=CountBy.CHILD,
+        generated_on=dt.date(2024, 4, 2),
+    )
+    return dataclasses.asdict(inputs)
+
+
+def test_a_sync_into_the_authority_loaded_from_its_bundle_keeps_safeguards_own_records(authority):
+    bundle, extract = authority
+    assert bundle_import(path=bundle, by=None).ok
+    assert Escalation.objects.exists() and MonitoringCheck.objects.exists()
+    assert Invitation.objects.exists()
+    before, figures, conferences = _snapshot(), _figures(), Conference.objects.count()
+
+    result = ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+
+    assert result.ok, result.problems[:5]
+    assert Conference.objects.count() == conferences
+    assert result.counts["conference"].added == 0
+    assert result.counts["conference"].changed == 0
+    assert _snapshot() == before
+    assert _figures() == figures
+    assert Allocation.objects.filter(role="social_worker").exclude(team="").exists()
+
+
+def test_conferences_recorded_first_in_safeguard_are_matched_by_child_type_and_date(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+
+    held = SsdHolding.objects.filter(kind="conference")
+    assert held.exists()
+    for holding in held[:50]:
+        assert holding.source_id.startswith(("icpc-", "cppr-"))
+        assert Conference.objects.filter(conference_id=holding.record_id).exists()
+        assert not holding.record_id.startswith(("icpc-", "cppr-"))
+
+
+def test_an_unchanged_extract_is_recognised_and_writes_nothing(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+    versions = list(Child.objects.order_by("pk").values_list("version", flat=True))
+
+    again = ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+
+    assert again.unchanged
+    assert list(Child.objects.order_by("pk").values_list("version", flat=True)) == versions
+
+
+def test_a_changed_row_changes_only_its_child_and_the_preview_names_it(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+    plans = extract / "ssd_cp_plans.csv"
+    lines = plans.read_text().splitlines()
+    first = lines[1].split(",")
+    plan_id, old_category = first[0], first[-1]
+    first[-1] = "Physical abuse" if old_category != "Physical abuse" else "Neglect"
+    lines[1] = ",".join(first)
+    plans.write_text("\r\n".join(lines) + "\r\n")
+
+    preview = ssd_import(path=extract, by=None, dry_run=True, today=dt.date(2024, 4, 2))
+
+    assert preview.ok
+    assert [(c.kind, c.record_id, c.action) for c in preview.changes] == [
+        ("plan", plan_id, "changed")
+    ]
+    assert "latest_category" in preview.changes[0].detail
+    assert preview.children_compared == 1, (
+        preview.children_compared
+    )  # only the changed child is read again
+    result = ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+    assert result.counts["plan"].changed == 1
+    assert Plan.objects.get(plan_id=plan_id).latest_category in ("PHY", "NEG")
+
+
+def test_records_the_extract_no_longer_holds_are_listed_as_withdrawn_never_removed(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+    reviews = extract / "ssd_cp_reviews.csv"
+    lines = reviews.read_text().splitlines()
+    gone = lines.pop(1).split(",")[0]
+    reviews.write_text("\r\n".join(lines) + "\r\n")
+    conferences = Conference.objects.count()
+
+    result = ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+
+    assert result.ok
+    assert [(c.kind, c.action) for c in result.changes] == [("conference", "withdrawn")]
+    assert result.changes[0].record_id == gone
+    assert Conference.objects.count() == conferences
+    lines = [str(d) for d in ssd_differences()]
+    assert any(f"Safeguard conference {gone} " in line for line in lines)
+
+
+def test_a_blank_in_the_extract_never_erases_a_value_recorded_in_safeguard(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    plan = Plan.objects.exclude(end_on=None).order_by("plan_id").first()
+    plans = extract / "ssd_cp_plans.csv"
+    text = plans.read_text()
+    ended = f"{plan.end_on.isoformat()} 00:00:00.000"
+    row = next(line for line in text.splitlines() if line.startswith(plan.plan_id + ","))
+    plans.write_text(text.replace(row, row.replace(ended, "NULL")))
+
+    assert ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2)).ok
+
+    plan.refresh_from_db()
+    assert plan.end_on is not None
+    assert any(
+        f"extract plan {plan.plan_id}, Safeguard plan {plan.plan_id}: open in the extract, "
+        f"ended {plan.end_on} in Safeguard" in str(d)
+        for d in ssd_differences()
+    )
+
+
+def test_the_ssd_fills_a_blank_quoracy_and_participation_and_never_overwrites_them(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    reviews = extract / "ssd_cp_reviews.csv"
+    lines = reviews.read_text().splitlines()
+    header = lines[0].split(",")
+    quorate_at = header.index("cppr_cp_review_quorate")
+    participation_at = header.index("cppr_cp_review_participation")
+    cells = [line.split(",") for line in lines[1:3]]
+    for row in cells:
+        row[quorate_at] = "N"
+        row[participation_at] = "PN7"
+    lines[1:3] = [",".join(row) for row in cells]
+    reviews.write_text("\r\n".join(lines) + "\r\n")
+    first, second = (Conference.objects.get(conference_id=row[0]) for row in cells)
+    Conference.objects.filter(pk=first.pk).update(quorate=True, participation_code="PN1")
+    Conference.objects.filter(pk=second.pk).update(quorate=None, participation_code="")
+
+    assert ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2)).ok
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.quorate, first.participation_code) == (True, "PN1")
+    assert (second.quorate, second.participation_code) == (False, "PN7")
+
+
+def test_enquiries_come_from_the_extract_with_their_strategy_discussions(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+    enquiry = Enquiry.objects.order_by("enquiry_id").first()
+    assert enquiry is not None and enquiry.outcome == "conference"
+
+
+SSD_FIGURES = (
+    "on_plan_at",
+    "unborn_initial_year_to_period_end",
+    "unborn_initial_previous_year",
+    "conferences_per_month",
+    "timeliness_last_complete_year",
+    "timeliness_period",
+    "plans",
+)
+
+
+def _records_removed() -> None:
+    for model in (
+        EscalationStep,
+        Escalation,
+        MonitoringCheck,
+        Invitation,
+        Conference,
+        Meeting,
+        Enquiry,
+        Allocation,
+        Plan,
+        Child,
+    ):
+        model.objects.all().delete()
+
+
+def test_the_extract_alone_gives_the_figures_its_bundle_gives_that_the_ssd_carries(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    from_bundle = _figures()
+    _records_removed()
+
+    result = ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+
+    assert result.ok, result.problems[:5]
+    from_extract = _figures()
+    for name in SSD_FIGURES:
+        assert from_extract[name] == from_bundle[name], name
+
+
+def test_a_booked_conference_the_extract_says_was_held_becomes_held_not_a_second_one(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    review = Conference.objects.filter(kind="review").order_by("conference_id").first()
+    Conference.objects.filter(pk=review.pk).update(status="booked")
+    conferences = Conference.objects.count()
+
+    result = ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+
+    assert result.ok, result.problems[:5]
+    review.refresh_from_db()
+    assert review.status == "held"
+    assert Conference.objects.count() == conferences
+
+
+def test_a_plan_the_extract_no_longer_holds_is_listed_by_the_reconciliation_and_kept(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+    plans = extract / "ssd_cp_plans.csv"
+    lines = plans.read_text().splitlines()
+    gone = lines[-1].split(",")[0]
+    plans.write_text("\r\n".join(lines[:-1]) + "\r\n")
+
+    result = ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+
+    assert result.ok
+    assert ("plan", gone, "withdrawn") in [(c.kind, c.record_id, c.action) for c in result.changes]
+    assert Plan.objects.filter(plan_id=gone).exists()
+    assert any(f"Safeguard plan {gone} (" in str(d) for d in ssd_differences())
