@@ -295,11 +295,6 @@ def _report_issue(args: argparse.Namespace, period, generated_on: dt.date) -> in
     from safeguard.domain.figures import CountBy
     from safeguard.reporting.editions import EDITION_FORMATS, edition_issue
 
-    if period.end_on >= generated_on:
-        raise UserError(
-            f"the period ends on {period.end_on.isoformat()}, which is not over yet: an edition "
-            "is issued for a period that has ended"
-        )
     edition = edition_issue(
         period=period,
         count_by=CountBy(args.count_by),

@@ -129,3 +129,27 @@ def test_business_support_keeps_the_register_of_organisations(signed_in_client):
         "/organisations/add/", {"name": "Hill Surgery", "organisation_type": gp.pk}
     ).content.decode()
     assert "Hill Surgery is already in the register as GP." in page
+
+
+def test_the_booking_page_offers_the_childs_brothers_and_sisters_and_books_those_ticked(
+    signed_in_client,
+):
+    ann = Child.objects.create(
+        child_id="FAM-1", given_name="Ann", family_id="F9", date_of_birth=dt.date(2015, 3, 4)
+    )
+    Child.objects.create(
+        child_id="FAM-2", given_name="Bo", family_id="F9", date_of_birth=dt.date(2018, 6, 1)
+    )
+    Child.objects.create(child_id="OTHER", given_name="Cy", family_id="F8")
+    client = signed_in_client(Role.BUSINESS_SUPPORT)
+
+    page = client.get("/conferences/book/?children=FAM-1&kind=initial").content.decode()
+    assert "Bo, born 1 June 2018 (FAM-2)" in page
+    assert "Cy" not in page and "(FAM-1)" not in page  # the child named is not offered again
+
+    today = timezone.localdate()
+    response = client.post("/conferences/book/", booking_form("FAM-1", today, siblings=["FAM-2"]))
+    assert response.status_code == 302
+    booked = Conference.objects.filter(status="booked").order_by("child__child_id")
+    assert [c.child.child_id for c in booked] == ["FAM-1", "FAM-2"]
+    assert booked[0].meeting_id == booked[1].meeting_id and booked[0].child == ann

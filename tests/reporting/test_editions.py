@@ -126,7 +126,7 @@ def test_changes_since_an_unknown_edition_is_one_plain_sentence(db, capsys):
 def test_an_edition_of_a_period_not_yet_over_is_refused(db, capsys):
     assert main(["report", "--from", "2026-01-01", "--to", "2099-12-31", "--issue"]) == 1
 
-    assert "not over yet" in capsys.readouterr().err
+    assert "has not ended" in capsys.readouterr().err
     assert not Edition.objects.exists()
 
 

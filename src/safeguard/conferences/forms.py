@@ -302,9 +302,33 @@ class BookingForm(GovukForm):
         label="Chair", queryset=Chair.objects.all(), required=False, empty_label="Not chosen yet"
     )
 
-    def __init__(self, *args, children: QuerySet[Child], **kwargs) -> None:
+    siblings = forms.MultipleChoiceField(
+        label="Their brothers and sisters",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select those to book at the same meeting. The children of the same family "
+        "are listed",
+    )
+    field_order = ["children", "siblings"]
+
+    def __init__(
+        self,
+        *args,
+        children: QuerySet[Child],
+        candidates: QuerySet[Child] | None = None,
+        **kwargs,
+    ) -> None:
+        """`children`: those the user may book for (children_in_sight). `candidates`: the
+        picker's children (conferences.selectors.sibling_candidates); without any, no picker."""
         super().__init__(*args, **kwargs)
         self.children_allowed = children
+        self.candidates = list(candidates or [])
+        if self.candidates:
+            self.fields["siblings"].choices = [  # type: ignore[attr-defined]
+                (child.child_id, child_choice_label(child)) for child in self.candidates
+            ]
+        else:
+            del self.fields["siblings"]
 
     def clean_children(self) -> list[Child]:
         """The children named, each within the user's sight; any other id is answered as not
@@ -331,6 +355,11 @@ class BookingForm(GovukForm):
             and not self.has_error("video_link")
         ):
             self.add_error("place", "Enter the place of the conference or its video link")
+        if isinstance(cleaned.get("children"), list):
+            by_id = {c.child_id: c for c in self.candidates}
+            chosen = [by_id[i] for i in cleaned.pop("siblings", None) or [] if i in by_id]
+            cleaned["children"] += [c for c in chosen if c not in cleaned["children"]]
+        cleaned.pop("siblings", None)
         return cleaned
 
 

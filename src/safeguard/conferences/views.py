@@ -337,10 +337,16 @@ def invitation_escalate(request: AuthenticatedHttpRequest, invitation_id: int) -
 @permission_required(Permission.BOOK_CONFERENCE)
 def meeting_book(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Book an initial or review conference for one child or a sibling group."""
+    named = _ids_in(request.POST.get("children") or request.GET.get("children", ""))
     form = BookingForm(
         request.POST or None,
         initial={"children": request.GET.get("children", ""), "kind": request.GET.get("kind")},
         children=children_in_sight(request.user),
+        candidates=sibling_candidates(user=request.user, child_ids=named).exclude(
+            child_id__in=named
+        )
+        if named
+        else None,
     )
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
