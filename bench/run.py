@@ -453,6 +453,7 @@ ROWS = (
     "page: worklist (median / p95; first visit)",
     "page: worklist, 12 weeks by child (median / p95; first visit)",
     "page: worklist CSV, 12 weeks (median / p95; first visit)",
+    "page: diary (median / p95; first visit)",
     "page: child (median / p95; first visit)",
     "page: report page (median / p95; first visit)",
     *SSD_ROWS,

@@ -216,6 +216,7 @@ def step_pages(args: argparse.Namespace) -> dict:
         "worklist": "/",
         "worklist, 12 weeks by child": "/worklist/?show=reviews-due&weeks=12&sort=child",
         "worklist CSV, 12 weeks": "/worklist.csv?weeks=12",
+        "diary": "/diary/",
         "child": f"/children/{busiest.child_id}/" if busiest else None,
         "report page": "/reports/",
     }
