@@ -79,3 +79,38 @@ def test_a_liaison_officers_home_lists_the_open_escalations_in_their_cover(signe
     assert "Open escalations in your cover (1)" in page
     assert "Oak Tree Surgery" in page
     assert not any(name in page for name in ("Southern Surgery", "St Mary", "Closed Surgery"))
+
+
+def test_a_liaison_officers_home_counts_the_agencies_reports_due_and_overdue_in_their_cover(
+    signed_in_client,
+):
+    from safeguard.conferences.models import Invitation
+
+    north = make_area("North")
+    gp = make_organisation_type("GP's")
+    today = timezone.localdate()
+    child = make_child(area=north)
+    meeting = Meeting.objects.create(reference="M-BOOKED", held_on=today + dt.timedelta(days=5))
+    Conference.objects.create(
+        conference_id="CF-BOOKED",
+        child=child,
+        meeting=meeting,
+        kind="initial",
+        held_on=meeting.held_on,
+        status="booked",
+    )
+    for name, due_in in (("Oak Tree Surgery", -1), ("Hill Surgery", 2)):
+        Invitation.objects.create(
+            meeting=meeting,
+            organisation_type=gp,
+            organisation_name=name,
+            report_due_on=today + dt.timedelta(days=due_in),
+        )
+    officer = make_liaison_officer(organisation_types=[gp], areas=[north])
+
+    page = signed_in_client(user=officer).get("/").content.decode()
+
+    table = page[page.index("Agencies' reports to booked conferences") :]
+    assert "Oak Tree Surgery" in table and "Hill Surgery" in table
+    assert 'govuk-tag--red">1<' in table
+    assert child.child_id not in page

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from safeguard.accounts.access import Permission, can
-from safeguard.accounts.models import User
+from safeguard.accounts.models import LiaisonCover, User
 from safeguard.conferences.models import Conference, ConferenceStatus, Invitation, ReportReceived
 from safeguard.escalations.models import Escalation, EscalationReason
 from safeguard.escalations.models import SeniorLiaisonOfficer as Officer
@@ -87,15 +87,46 @@ def agency_reports_in_cover(*, officer: Officer, as_of: dt.date) -> tuple[Agency
     """Each agency's reports, not yet received, to the booked conferences within `officer`'s
     cover on `as_of` (its organisation type is covered, and a child of the meeting is in a
     covered area, or has none and unassigned areas are covered), by agency."""
-    in_area = Q(meeting__conferences__child__area__in=officer.areas.all())
-    if officer.covers_unassigned_areas:
+    return agency_reports_covered(
+        organisation_types=officer.organisation_types.all(),
+        areas=officer.areas.all(),
+        unassigned=officer.covers_unassigned_areas,
+        as_of=as_of,
+    )
+
+
+def agency_reports_of_liaison_cover(*, user: User, as_of: dt.date) -> tuple[AgencyReports, ...]:
+    """As `agency_reports_in_cover`, for a liaison officer's sign-in (their LiaisonCover: every
+    area when it says so); nothing without one. Counts only: no child, no meeting."""
+    cover = LiaisonCover.objects.filter(user=user).first()
+    if cover is None:
+        return ()
+    return agency_reports_covered(
+        organisation_types=cover.organisation_types.all(),
+        areas=None if cover.all_areas else cover.areas.all(),
+        unassigned=cover.all_areas,
+        as_of=as_of,
+    )
+
+
+def agency_reports_covered(
+    *,
+    organisation_types: QuerySet,
+    areas: QuerySet | None,
+    unassigned: bool,
+    as_of: dt.date,
+) -> tuple[AgencyReports, ...]:
+    """Each agency's reports, not yet received, to booked conferences of `organisation_types`
+    whose meeting has a child in `areas` (None: any area), or with no area when `unassigned`."""
+    in_area = Q() if areas is None else Q(meeting__conferences__child__area__in=areas)
+    if unassigned and areas is not None:
         in_area |= Q(meeting__conferences__child__area__isnull=True)
     booked = Conference.objects.filter(meeting=OuterRef("meeting"), status=ConferenceStatus.BOOKED)
     rows = (
         Invitation.objects.filter(
             Exists(booked),
             in_area,
-            organisation_type__in=officer.organisation_types.all(),
+            organisation_type__in=organisation_types,
             report_due_on__isnull=False,
             report_received_on__isnull=True,
             report_received__in=["", ReportReceived.NO],

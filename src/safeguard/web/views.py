@@ -34,6 +34,7 @@ from safeguard.conferences.selectors import (
     worklist_for,
 )
 from safeguard.escalations.selectors import escalations_visible_to
+from safeguard.notifications.selectors import agency_reports_of_liaison_cover
 from safeguard.spreadsheet_cells import SafeCsvWriter
 
 
@@ -133,7 +134,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _cover(request: AuthenticatedHttpRequest) -> dict[str, object]:
     """For those who see escalations but no children (a Senior Liaison Officer): the open
-    escalations within their cover, oldest first."""
+    escalations within their cover, oldest first, and the agencies' reports to booked
+    conferences due and overdue (counts, by agency)."""
     if not can(request.user, Permission.VIEW_ESCALATIONS):
         return {}
     open_escalations = (
@@ -150,7 +152,12 @@ def _cover(request: AuthenticatedHttpRequest) -> dict[str, object]:
             child_ids=[e.child.child_id for e in shown if e.child],
             summary="Home: open escalations in the cover",
         )
-    return {"cover_escalations": {"count": open_escalations.count(), "items": shown}}
+    return {
+        "cover_escalations": {"count": open_escalations.count(), "items": shown},
+        "cover_reports": agency_reports_of_liaison_cover(
+            user=request.user, as_of=timezone.localdate()
+        ),
+    }
 
 
 @permission_required(Permission.VIEW_CHILD)
