@@ -244,7 +244,8 @@ def _shown(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _blank_value(column: Column) -> Any:
+def blank_value(column: Column) -> Any:
+    """What a blank cell of `column` reads as (not recorded)."""
     if column.cell in (Cell.DATE, Cell.YES_NO, Cell.STAGE, Cell.YEAR, Cell.WHOLE_NUMBER):
         return None
     if column.cell is Cell.ROLES:
@@ -330,7 +331,7 @@ def _read_rows(spec: FileSpec, data: bytes, bundle: Bundle) -> None:
                         bundle.problems.append(
                             Problem(filename, start, column.name, "a value is required")
                         )
-                    values[column.field] = _blank_value(column)
+                    values[column.field] = blank_value(column)
                     continue
                 try:
                     values[column.field] = _parse_cell(column, raw)

@@ -34,7 +34,7 @@ from safeguard.conferences.models import Conference
 from safeguard.conferences.timeliness import installation_rule_set, timeliness_refresh
 from safeguard.data_version.services import data_version_bump
 from safeguard.exchange.importer import bundle_apply
-from safeguard.exchange.reader import Bundle, Problem, Row, problem_order
+from safeguard.exchange.reader import Bundle, Problem, Row, blank_value, problem_order
 from safeguard.exchange.records import (
     ALLOCATION_MAPPING,
     CHILD_MAPPING,
@@ -42,7 +42,7 @@ from safeguard.exchange.records import (
     PLAN_MAPPING,
     natural_records,
 )
-from safeguard.exchange.schema import ALLOCATIONS, CHILDREN, CONFERENCES, PLANS
+from safeguard.exchange.schema import ALLOCATIONS, CHILDREN, CONFERENCES, FILES, PLANS
 
 from .models import SsdHolding, SsdRun
 from .ownership import merged
@@ -498,8 +498,11 @@ def _merge_batch(
             else:
                 counts.unchanged += 1
         if spec_filename is not None and row is not None:
+            # A column the SSD does not carry reads as a blank cell (ownership keeps the
+            # stored value: `merged` took it over into `after` where there was one).
+            blanks = BLANK_OF_FIELD[spec_filename]
             bundle.rows.setdefault(spec_filename, []).append(
-                Row(row.line, {f: after[f] for f in spec_fields})
+                Row(row.line, {f: after[f] if f in after else blanks[f] for f in spec_fields})
             )
         held_records.append(
             _Held(
@@ -704,6 +707,9 @@ def _extras_write(extras: dict[str, list[tuple[dict[str, Any] | None, dict[str, 
 
 
 _CHILD_EXTRAS = ("disability", "family_id")
+BLANK_OF_FIELD = {
+    spec.filename: {column.field: blank_value(column) for column in spec.columns} for spec in FILES
+}
 _ALLOCATION_EXTRAS = ("team", "staff_id")
 
 
