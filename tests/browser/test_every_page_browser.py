@@ -220,6 +220,7 @@ def test_every_page_and_every_forms_errors_pass_axe(page, live_server, tmp_path)
         "reporting:download",
         "reporting:edition-download",
         "web:healthz",
+        "web:worklist-csv",
     ]
     assert len(visits.seen) >= 70, visits.seen
     # axe-core runs for real here: a picture without a text alternative is found.
