@@ -166,7 +166,6 @@ class Conference(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "held_on"]),
             models.Index(fields=["held_on", "kind"]),
             models.Index(fields=["verdict", "held_on"]),
             models.Index(fields=["child", "held_on"]),

@@ -484,9 +484,11 @@ def rule_book_warnings(period: Period) -> list[DataQualityItem]:
     count, with the records' ids (shown in the internal report only). Three queries: the
     children concerned, their plans, their conferences (with the verdicts stored)."""
     start_on, end_on = _dates(period)
+    # Subqueries the database runs once (not correlated per child): with the held filter, a
+    # correlated one made SQLite scan the period's conferences for every child (issue 19).
     children = Child.objects.filter(
-        Exists(held_conferences().filter(_between(start_on, end_on), child=OuterRef("pk")))
-        | Exists(Plan.objects.filter(_between(start_on, end_on, "start_on"), child=OuterRef("pk")))
+        Q(pk__in=held_conferences().filter(_between(start_on, end_on)).values("child_id"))
+        | Q(pk__in=Plan.objects.filter(_between(start_on, end_on, "start_on")).values("child_id"))
         | Q(_between(start_on, end_on, "expected_date_of_birth"))
     )
     records: dict[int, ChildRecords] = {}
