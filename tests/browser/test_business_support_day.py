@@ -13,6 +13,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from safeguard.accounts.models import Role
 from safeguard.conferences.models import Chair, Conference, Invitation, Meeting
@@ -90,19 +91,19 @@ def test_business_support_books_an_initial_conference_and_chases_the_reports(pag
     page.goto(f"{live_server.url}/children/SIB-A/")
     page.get_by_role("link", name="Record a strategy discussion").click()
     page.get_by_role("button", name="Save").click()  # empty: the error summary
-    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
     pages.look("strategy-discussion-errors")
     date(page, "Date of the strategy discussion", discussed_on)
     pages.look("strategy-discussion")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Strategy discussion recorded").is_visible()
+    expect(page.get_by_text("Strategy discussion recorded")).to_be_visible()
 
     # the worklist: the initial conference to book, due 15 working days after the discussion
     page.get_by_role("link", name="Home").click()
-    assert page.get_by_role("link", name="1 initial conferences to book").is_visible()
+    expect(page.get_by_role("link", name="1 initial conferences to book")).to_be_visible()
     to_book = page.locator("#initial-to-book + .safeguard-table-scroll table")
-    assert to_book.get_by_role("cell", name=long_date(due_on)).is_visible()
-    assert to_book.get_by_text("Initial conference to book").is_visible()
+    expect(to_book.get_by_role("cell", name=long_date(due_on))).to_be_visible()
+    expect(to_book.get_by_text("Initial conference to book")).to_be_visible()
     pages.look("worklist")
 
     # book one meeting for both siblings, today: the picker offers Ann's brother
@@ -118,12 +119,12 @@ def test_business_support_books_an_initial_conference_and_chases_the_reports(pag
     page.get_by_label("Chair").select_option(label="Jo Chair")
     pages.look("book")
     page.get_by_role("button", name="Book the conference").click()
-    assert page.get_by_text("Conference booked for 2 children").is_visible()
+    expect(page.get_by_text("Conference booked for 2 children")).to_be_visible()
     assert Conference.objects.filter(status="booked", held_on=held_on).count() == 2
 
     # invite the agencies invited last time
     page.get_by_role("button", name="Copy the agencies invited last time").click()
-    assert page.get_by_text("4 agencies invited from the previous meeting").is_visible()
+    expect(page.get_by_text("4 agencies invited from the previous meeting")).to_be_visible()
     invitations = Invitation.objects.filter(meeting__held_on=held_on)
     assert sorted(str(i.organisation_type) for i in invitations) == sorted(AGENCIES)
     report_due = invitations.first().report_due_on
@@ -136,7 +137,7 @@ def test_business_support_books_an_initial_conference_and_chases_the_reports(pag
     date(page, "Date the report was received", today)
     pages.look("invitation")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Received late").is_visible()
+    expect(page.get_by_text("Received late")).to_be_visible()
     assert (
         Invitation.objects.get(
             meeting__held_on=held_on, organisation_name="School of the town"
@@ -148,7 +149,7 @@ def test_business_support_books_an_initial_conference_and_chases_the_reports(pag
     page.get_by_role("link", name="Diary").click()
     page.get_by_label("Whose diary").select_option(label="Jo Chair")
     page.get_by_role("button", name="Show").click()
-    assert page.get_by_text("Ann Testchild").is_visible()
+    expect(page.get_by_text("Ann Testchild")).to_be_visible()
     pages.look("diary")
     page.get_by_role("link", name="Agencies' reports overdue").click()
     overdue = page.locator("tbody tr")
@@ -166,12 +167,12 @@ def test_business_support_books_an_initial_conference_and_chases_the_reports(pag
     page.get_by_label("Email address for invitations").fill("riverside@example.org")
     pages.look("organisation-add")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("cell", name="Riverside Surgery", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Riverside Surgery", exact=True)).to_be_visible()
     pages.look("organisations")
 
     # the initial conference is booked: no longer to book
     page.get_by_role("link", name="Home").click()
-    assert page.get_by_role("link", name="0 initial conferences to book").is_visible()
+    expect(page.get_by_role("link", name="0 initial conferences to book")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     # the chair records the booked conference: the same records become held
@@ -189,11 +190,11 @@ def test_business_support_books_an_initial_conference_and_chases_the_reports(pag
     pages.look("chair-record")
     page.get_by_role("button", name="Continue").click()
     named = page.locator("#confirm-children")
-    assert named.get_by_text("Ann Testchild").is_visible()
-    assert named.get_by_text("Bo Testchild").is_visible()
+    expect(named.get_by_text("Ann Testchild")).to_be_visible()
+    expect(named.get_by_text("Bo Testchild")).to_be_visible()
     pages.look("chair-confirm")
     page.get_by_role("button", name="Record the conference").click()
-    assert page.get_by_text("Conference recorded for 2 children").is_visible()
+    expect(page.get_by_text("Conference recorded for 2 children")).to_be_visible()
     held = Conference.objects.filter(held_on=held_on)
     assert {(c.status, c.category, c.quorate) for c in held} == {("held", "NEG", True)}
     assert held.count() == 2  # the booked rows, now held: no second record
@@ -208,8 +209,8 @@ def test_business_support_books_an_initial_conference_and_chases_the_reports(pag
     page.wait_for_url("**/escalations/SG-E-*/")
     escalation = Escalation.objects.get()
     children = page.locator("#escalation-children")
-    assert children.get_by_role("link", name="SIB-A").is_visible()
-    assert children.get_by_role("link", name="SIB-B").is_visible()
+    expect(children.get_by_role("link", name="SIB-A")).to_be_visible()
+    expect(children.get_by_role("link", name="SIB-B")).to_be_visible()
     pages.look("escalation")
 
     # the stage changes twice; the timeline shows both steps

@@ -14,6 +14,7 @@ import os
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from safeguard.accounts.models import Role
 from safeguard.audit.models import AuditAction, AuditEntry
@@ -75,7 +76,7 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
     pages = Pages(page)
 
     _sign_in(page, live_server, user)
-    assert page.get_by_role("heading", name="Your worklist").is_visible()
+    expect(page.get_by_role("heading", name="Your worklist")).to_be_visible()
     pages.look("home-empty")
 
     # find the first child and start recording a conference from their page
@@ -89,7 +90,7 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
     # an empty form first: the GOV.UK error summary, and messages beside the fields
     page.get_by_role("checkbox", name="Ann Testchild").uncheck()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
     pages.look("conference-errors")
     page.get_by_role("link", name="Select each child discussed, or enter their child ids").click()
     assert page.evaluate("document.activeElement.id") == "id_children_0"
@@ -109,7 +110,7 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
     pages.look("conference-confirm")
     page.get_by_role("button", name="Record the conference").click()
 
-    assert page.get_by_text("Conference recorded for 2 children").is_visible()
+    expect(page.get_by_text("Conference recorded for 2 children")).to_be_visible()
     review_due = Plan.objects.get(child__child_id="SIB-A").next_review_due_on
     assert review_due is not None and today <= review_due <= today + dt.timedelta(days=28)
     assert page.get_by_role("cell", name=long_date(review_due)).count() == 2
@@ -119,9 +120,10 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
     # the worklist shows both siblings' first review
     page.get_by_role("link", name="Home").click()
     reviews = page.locator("#reviews-due + .safeguard-table-scroll table")  # tables.js wraps it
-    assert page.get_by_role("link", name="2 reviews due in the next four weeks").is_visible()
+    expect(page.get_by_role("link", name="2 reviews due in the next four weeks")).to_be_visible()
     assert reviews.get_by_role("cell", name=long_date(review_due)).count() == 2
-    assert reviews.get_by_text("SIB-A").is_visible() and reviews.get_by_text("SIB-B").is_visible()
+    expect(reviews.get_by_text("SIB-A")).to_be_visible()
+    expect(reviews.get_by_text("SIB-B")).to_be_visible()
     pages.look("worklist", guide=True)
 
     # the GP sent no report and no apologies: recording it offers the escalation
@@ -150,7 +152,7 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
     escalation = Escalation.objects.get()
     assert escalation.reason == "no_report_no_apologies" and escalation.area == north
     assert escalation.raised_by.name == "Jo Chair" and escalation.raised_on == today
-    assert page.get_by_text(f"Escalation {escalation.escalation_id} raised").is_visible()
+    expect(page.get_by_text(f"Escalation {escalation.escalation_id} raised")).to_be_visible()
     pages.look("escalation", guide=True)
 
     page.get_by_role("link", name="Escalations", exact=True).first.click()
@@ -162,7 +164,7 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
     assert escalation.escalation_id in csv_download.value.path().read_text()
 
     page.get_by_role("link", name="Home").click()
-    assert page.get_by_role("link", name="1 open escalation you raised").is_visible()
+    expect(page.get_by_role("link", name="1 open escalation you raised")).to_be_visible()
     page.goto(f"{live_server.url}/children/SIB-B/")
     pages.look("child", guide=True)
 
@@ -212,7 +214,7 @@ def test_the_other_record_pages_pass_axe_with_their_errors_and_a_refused_stale_s
     page.get_by_label("Given name").fill("Mine")
     child_update(child=child, expected_version=child.version, by=None, given_name="Theirs")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Somebody else changed this record").is_visible()
+    expect(page.get_by_text("Somebody else changed this record")).to_be_visible()
     pages.look("stale-save", guide=True)
     page.get_by_role("button", name="Sign out").click()
 
@@ -229,12 +231,12 @@ def test_the_other_record_pages_pass_axe_with_their_errors_and_a_refused_stale_s
         pages.look(name)
     page.goto(f"{live_server.url}/plans/{plan.plan_id}/checks/add/")
     page.get_by_role("button", name="Record the check").click()
-    assert page.get_by_role("link", name="Select the check you made").is_visible()
+    expect(page.get_by_role("link", name="Select the check you made")).to_be_visible()
     page.get_by_role("radio", name="Midway check").check()
     date(page, "Date of the check", today)
     page.get_by_role("radio", name="Concerns").check()
     page.get_by_role("button", name="Record the check").click()
-    assert page.get_by_text("Choose who to alert about the concerns.").first.is_visible()
+    expect(page.get_by_text("Choose who to alert about the concerns.").first).to_be_visible()
     pages.look("check-errors", guide=True)
 
     assert pages.problems == {}, json.dumps(pages.problems, indent=1)

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from safeguard.accounts.models import Role
 from safeguard.cases.models import Child
@@ -33,10 +34,10 @@ def test_a_child_id_with_a_slash_and_markup_is_refused_at_the_field(page, live_s
     page.get_by_role("button", name="Save").click()
 
     field_error = page.locator("#id_child_id-error")
-    assert field_error.is_visible()
+    expect(field_error).to_be_visible()
     assert "Enter a child id using only letters, numbers" in field_error.inner_text()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     summary.get_by_role("link").first.click()  # the summary's link takes the cursor to the field
     assert page.evaluate("document.activeElement.id") == "id_child_id"
     assert page.get_by_label("Child id").input_value() == LEGACY
@@ -62,25 +63,25 @@ def test_a_child_stored_before_the_rule_is_found_opened_and_linked_from_the_log(
         page.goto(f"{live_server.url}/children/")
         page.get_by_label("Child id or name").fill(query)
         page.get_by_role("button", name="Search").click()
-        assert page.get_by_text("1 child found").is_visible(), query
-        assert page.get_by_role("link", name=LEGACY, exact=True).is_visible(), query
+        expect(page.get_by_text("1 child found"), query).to_be_visible()
+        expect(page.get_by_role("link", name=LEGACY, exact=True), query).to_be_visible()
     assert page.locator("b", has_text="x").count() == 0  # the markup is text, never markup
     violations = _axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1)
 
     # the child's own page
     page.get_by_role("link", name=LEGACY, exact=True).click()
-    assert page.get_by_role("heading", name="Old Recordchild").is_visible()
+    expect(page.get_by_role("heading", name="Old Recordchild")).to_be_visible()
     assert page.locator(".govuk-caption-l").first.inner_text() == f"Child {LEGACY}"
     assert "does not follow it" in page.locator("#id-problem").inner_text()
-    assert page.get_by_role("cell", name="Police").is_visible()  # its escalation
+    expect(page.get_by_role("cell", name="Police")).to_be_visible()  # its escalation
 
     # the escalations log links back to the child's page
     page.goto(f"{live_server.url}/escalations/")
     link = page.get_by_role("link", name=LEGACY, exact=True)
-    assert link.is_visible()
+    expect(link).to_be_visible()
     link.click()
-    assert page.get_by_role("heading", name="Old Recordchild").is_visible()
+    expect(page.get_by_role("heading", name="Old Recordchild")).to_be_visible()
 
 
 def test_a_search_with_no_result_says_so_and_suggests_what_to_try(page, live_server):
@@ -89,9 +90,9 @@ def test_a_search_with_no_result_says_so_and_suggests_what_to_try(page, live_ser
     page.goto(f"{live_server.url}/children/")
     page.get_by_label("Child id or name").fill("Nobody")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("heading", name="No child matches ‘Nobody’").is_visible()
-    assert page.get_by_text("search by the family name").is_visible()
-    assert page.get_by_text("only the children of your areas").is_visible()
+    expect(page.get_by_role("heading", name="No child matches ‘Nobody’")).to_be_visible()
+    expect(page.get_by_text("search by the family name")).to_be_visible()
+    expect(page.get_by_text("only the children of your areas")).to_be_visible()
     violations = _axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1)
 
@@ -129,5 +130,5 @@ def test_a_sibling_groups_escalation_is_on_each_childs_page(page, live_server):
     page.get_by_role("link", name="escalation E-SIB").click()
     assert page.url.endswith("/escalations/E-SIB/")
     children = page.locator("#escalation-children")
-    assert children.get_by_role("link", name="SIB-A").is_visible()
-    assert children.get_by_role("link", name="SIB-B").is_visible()
+    expect(children.get_by_role("link", name="SIB-A")).to_be_visible()
+    expect(children.get_by_role("link", name="SIB-B")).to_be_visible()

@@ -12,6 +12,7 @@ import json
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from safeguard.accounts.models import Role
 from safeguard.cases.models import Plan
@@ -69,11 +70,15 @@ def test_the_chair_records_siblings_escalates_the_gp_and_the_timeline_shows_each
     # the type reveals only its own date (GOV.UK conditional reveal)
     strategy = page.get_by_role("group", name="Date of the strategy discussion", exact=True)
     transfer = page.get_by_role("group", name="Date the transfer was notified", exact=True)
-    assert not strategy.is_visible() and not transfer.is_visible()
+    # the reveal is GOV.UK Frontend's script: wait for it rather than race the page's start
+    expect(strategy).to_be_hidden()
+    expect(transfer).to_be_hidden()
     page.get_by_role("radio", name="Transfer in").check()
-    assert transfer.is_visible() and not strategy.is_visible()
+    expect(transfer).to_be_visible()
+    expect(strategy).to_be_hidden()
     page.get_by_role("radio", name="Initial").check()
-    assert strategy.is_visible() and not transfer.is_visible()
+    expect(strategy).to_be_visible()
+    expect(transfer).to_be_hidden()
     pages.look("record-empty")
 
     bo.check()
@@ -90,13 +95,16 @@ def test_the_chair_records_siblings_escalates_the_gp_and_the_timeline_shows_each
     # the page naming every child before anything is saved
     assert page.get_by_role("heading", name="Check the conference before recording it")
     named = page.locator("#confirm-children")
-    assert named.get_by_text("Ann Rowe").is_visible() and named.get_by_text("Bo Rowe").is_visible()
+    expect(named.get_by_text("Ann Rowe")).to_be_visible()
+    expect(named.get_by_text("Bo Rowe")).to_be_visible()
     assert "born 21 September 2017 (ROW-B)" in named.inner_text()
     assert not Conference.objects.exists()
     pages.look("confirm", guide=True)
     page.get_by_role("button", name="Record the conference").click()
 
-    assert page.get_by_text("Conference recorded for 2 children: Ann Rowe, Bo Rowe").is_visible()
+    expect(
+        page.get_by_text("Conference recorded for 2 children: Ann Rowe, Bo Rowe")
+    ).to_be_visible()
     assert {(c.category, c.quorate, c.parents_attended) for c in Conference.objects.all()} == {
         ("PHY", True, True)
     }
@@ -116,8 +124,8 @@ def test_the_chair_records_siblings_escalates_the_gp_and_the_timeline_shows_each
     page.wait_for_url("**/escalations/SG-E-*/")
     escalation = Escalation.objects.get()
     children = page.locator("#escalation-children")
-    assert children.get_by_role("link", name="ROW-A").is_visible()
-    assert children.get_by_role("link", name="ROW-B").is_visible()
+    expect(children.get_by_role("link", name="ROW-A")).to_be_visible()
+    expect(children.get_by_role("link", name="ROW-B")).to_be_visible()
     pages.look("escalation-raised")
 
     # the stage changes twice; the timeline shows each step with its date, note and who
@@ -132,7 +140,7 @@ def test_the_chair_records_siblings_escalates_the_gp_and_the_timeline_shows_each
     timeline = page.locator(".safeguard-timeline")
     titles = timeline.locator(".safeguard-timeline__title").all_inner_texts()
     assert titles == ["Moved to stage 3", "Moved to stage 2", "Raised at stage 1"]
-    assert timeline.get_by_text("Practice manager phoned; no reply").is_visible()
+    expect(timeline.get_by_text("Practice manager phoned; no reply")).to_be_visible()
     assert timeline.get_by_text("recorded by Jo Chair").count() == 3
     escalation.refresh_from_db()
     assert escalation.stage == 3
@@ -141,8 +149,8 @@ def test_the_chair_records_siblings_escalates_the_gp_and_the_timeline_shows_each
     # each child's page shows the escalation
     for child_id in ("ROW-A", "ROW-B"):
         page.goto(f"{live_server.url}/children/{child_id}/")
-        assert page.get_by_text(escalation.escalation_id).first.is_visible()
-        assert page.get_by_role("cell", name="Physical abuse").first.is_visible()
+        expect(page.get_by_text(escalation.escalation_id).first).to_be_visible()
+        expect(page.get_by_role("cell", name="Physical abuse").first).to_be_visible()
     pages.look("child")
 
     # good practice, beside the escalations
@@ -154,7 +162,7 @@ def test_the_chair_records_siblings_escalates_the_gp_and_the_timeline_shows_each
     page.get_by_label("Name of the organisation or professional").fill("Health visitor, Hill")
     page.get_by_label("The good practice").fill("Report on time, and attended in person.")
     page.get_by_role("button", name="Record the good practice").click()
-    assert page.get_by_role("cell", name="Report on time, and attended in person.").is_visible()
+    expect(page.get_by_role("cell", name="Report on time, and attended in person.")).to_be_visible()
     pages.look("good-practice", guide=True)
 
     assert pages.problems == {}, json.dumps(pages.problems, indent=1)
@@ -172,8 +180,9 @@ def test_without_javascript_the_form_shows_every_date_and_keeps_only_the_types(
     page.goto(f"{live_server.url}/conferences/record/?children=NJ-1")
     strategy = page.get_by_role("group", name="Date of the strategy discussion", exact=True)
     transfer = page.get_by_role("group", name="Date the transfer was notified", exact=True)
-    assert strategy.is_visible() and transfer.is_visible()
-    assert page.get_by_role("group", name="Category of abuse").is_visible()
+    expect(strategy).to_be_visible()
+    expect(transfer).to_be_visible()
+    expect(page.get_by_role("group", name="Category of abuse")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "meeting-record-no-javascript.png"), full_page=True)
     held_on = timezone.localdate() - dt.timedelta(days=1)
@@ -186,7 +195,7 @@ def test_without_javascript_the_form_shows_every_date_and_keeps_only_the_types(
     assert page.get_by_text("Strategy discussion").count() == 0  # a review takes no such date
     page.get_by_role("button", name="Record the conference").click()
     # a review with no plan in force is unusual (R201): confirmed, it is recorded
-    assert page.get_by_text("R201 A review conference with no plan in force").first.is_visible()
+    expect(page.get_by_text("R201 A review conference with no plan in force").first).to_be_visible()
     page.get_by_label("The record is right although it is unusual").check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Record the conference").click()

@@ -5,6 +5,7 @@ import json
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from safeguard.accounts.models import Role
 from safeguard.exchange.importer import bundle_import
@@ -80,7 +81,7 @@ def test_the_report_exports_and_administration_pages_pass_axe(page, live_server,
         _check(page, live_server, path, name, problems)
     page.goto(live_server.url + "/administration/timeliness-rules/")
     page.get_by_role("button", name="Save and work out timeliness again").click()
-    assert page.get_by_text("conferences changed").is_visible()
+    expect(page.get_by_text("conferences changed")).to_be_visible()
     _shot(page, "timeliness-rules-saved")
     assert problems == {}, json.dumps(problems, indent=1)
 
@@ -102,7 +103,7 @@ def test_business_support_check_and_import_a_bundle(page, live_server, tmp_path)
             archive.write(path, path.name)
     page.set_input_files("#id_bundle", str(broken))
     page.get_by_role("button", name="Check the bundle").click()
-    assert page.get_by_role("heading", name="The bundle cannot be imported").is_visible()
+    expect(page.get_by_role("heading", name="The bundle cannot be imported")).to_be_visible()
     _shot(page, "import-problems")
     if violations := _axe_violations(page):
         problems["import-problems"] = violations
@@ -114,12 +115,12 @@ def test_business_support_check_and_import_a_bundle(page, live_server, tmp_path)
             archive.write(path, path.name)
     page.set_input_files("#id_bundle", str(good))
     page.get_by_role("button", name="Check the bundle").click()
-    assert page.get_by_role("heading", name="Check what the import would change").is_visible()
+    expect(page.get_by_role("heading", name="Check what the import would change")).to_be_visible()
     _shot(page, "import-check")
     if violations := _axe_violations(page):
         problems["import-check"] = violations
     page.get_by_role("button", name="Confirm and import").click()
-    assert page.get_by_role("heading", name="Bundle imported").is_visible()
+    expect(page.get_by_role("heading", name="Bundle imported")).to_be_visible()
     _shot(page, "import-done")
     if violations := _axe_violations(page):
         problems["import-done"] = violations

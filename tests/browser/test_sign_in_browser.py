@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from safeguard.accounts.models import Role
 from safeguard.accounts.services import user_create
@@ -66,13 +67,14 @@ def test_a_chair_signs_in_with_password_and_a_real_totp_code(page, live_server):
     page.get_by_label("Code").fill(totp_code(totp_device_of(user)))
     page.get_by_role("button", name="Sign in").click()
 
-    assert page.get_by_role("heading", name="Worklist", exact=True).is_visible()
-    assert page.get_by_text("Signed in as chair.browser").is_visible()
+    expect(page.get_by_role("heading", name="Worklist", exact=True)).to_be_visible()
+    expect(page.get_by_text("Signed in as chair.browser")).to_be_visible()
     _shot(page, "home-chair")
     assert AuditEntry.objects.filter(action=AuditAction.SIGN_IN, actor=user).exists()
 
     page.get_by_role("button", name="Sign out").click()
-    assert "/sign-in/" in page.url and page.get_by_text("You have signed out").is_visible()
+    expect(page.get_by_text("You have signed out")).to_be_visible()
+    assert "/sign-in/" in page.url
 
 
 def test_a_wrong_password_shows_the_error_summary(page, live_server):
@@ -81,7 +83,7 @@ def test_a_wrong_password_shows_the_error_summary(page, live_server):
     page.get_by_label("Username").fill("typo")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     _shot(page, "sign-in-error")
     assert _axe_violations(page) == []
 
@@ -91,7 +93,7 @@ def test_enrolment_and_the_managers_pages_look_right_and_pass_axe(page, live_ser
     page.goto(live_server.url + link.split("8000", 1)[1])  # the script POSTs the code
     page.wait_for_url("**/enrol/set-up/")
     assert "#" not in page.url  # and takes it out of the address bar and history
-    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
     _shot(page, "enrol")
     assert _axe_violations(page) == []
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from safeguard.accounts.models import Role
 from tests.browser.test_sign_in_browser import _axe_violations, _shot
@@ -31,7 +32,7 @@ def test_the_warning_appears_and_stay_signed_in_keeps_the_session(page, live_ser
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/children/add/")
     dialog = page.get_by_role("dialog", name="You’re about to be signed out")
-    assert not dialog.is_visible()
+    expect(dialog).to_be_hidden()
 
     dialog.wait_for(state="visible", timeout=(IDLE_SECONDS - WARNING_SECONDS + 2) * 1000)
     assert page.evaluate("document.activeElement.id") == "session-timeout-title"
@@ -44,7 +45,7 @@ def test_the_warning_appears_and_stay_signed_in_keeps_the_session(page, live_ser
     dialog.wait_for(state="hidden")
     assert page.url.endswith("/children/add/")  # no reload
     page.wait_for_timeout(WARNING_SECONDS * 1000 + 500)  # past the first session's end
-    assert not dialog.is_visible()
+    expect(dialog).to_be_hidden()
     page.reload()
     assert page.url.endswith("/children/add/"), "Stay signed in did not keep the session"
 
