@@ -55,14 +55,17 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Two processes for the tests that need no browser (the machines have two cores); the browser
+# tests run on their own, one at a time, as their timings (the session time-out) expect.
 test-sqlite: $(STAMP) frontend $(CIN_VALIDATOR_STAMP)
-	DATABASE_URL= DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider
+	DATABASE_URL= DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider -n 2 -m "not browser"
+	DATABASE_URL= DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider -m browser
 
 # PostgreSQL: TEST_DATABASE_URL, else the machine's server on 127.0.0.1:5432 when it answers.
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 test-postgres: $(STAMP) frontend $(CIN_VALIDATOR_STAMP)
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider -m "not browser"; \
+	  DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider -n 2 -m "not browser"; \
 	else \
 	  echo "test-postgres: no PostgreSQL answers at $(TEST_DATABASE_URL); .ci/run starts one" >&2; \
 	  if [ -n "$$CI" ]; then exit 1; fi; \

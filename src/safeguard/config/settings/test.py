@@ -13,6 +13,11 @@ finally:
         del os.environ["SAFEGUARD_SECRET_KEY"]
 
 SECRET_KEY = TEST_SECRET_KEY
+# Under pytest-xdist each process keeps its own files (uploads, the error log, the audit's copies
+# set aside before a restore), so that two tests never write the same file at once.
+if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    DATA_DIR = DATA_DIR / _worker  # noqa: F405
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 # Tests that need an installation's own pseudonym key blank this and point DATA_DIR elsewhere.
 SAFEGUARD_PSEUDONYM_KEY = "tests-only-pseudonym-key"
 
