@@ -11,7 +11,11 @@ version 1 keys are compared first, on their own, so a change to one of them name
 
 Issue 23 gave the demo authority's children their disability and its conferences their quoracy
 and parents' attendance (from generators of their own, so no other record moved): the demo's
-files were written again, and every version 1 key was checked to be unchanged."""
+files were written again, and every version 1 key was checked to be unchanged.
+
+England's data file version 2 (issue 20, item 2) holds DfE's figures for every year from 2013 to
+2025: the national comparison rows, their new `not_published` key and the narrative's sentences on
+England moved, and the files were written again; every version 1 key was checked to be unchanged."""
 
 from __future__ import annotations
 

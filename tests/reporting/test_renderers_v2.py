@@ -106,6 +106,26 @@ def test_the_national_table_labels_its_year_and_sets_comparators_beside_england(
         Decimal("51.2"),
     )
     assert report_to_json(report)["national_comparison"]["rows"][0]["england"]["value"] == 41.4
+    # a figure published but not in the file is "Not held"; the table's note says what that means
+    started = next(row for row in table.rows if row[0].startswith("Plans started"))
+    assert started[3:] == ("Not held", "Not held")
+    assert "'Not held': DfE publishes the figure" in table.note
+    assert "data file (version 2;" in table.note
+
+
+def test_a_figure_the_publisher_does_not_publish_for_the_year_reads_not_published():
+    published = published_figures_from_csv(
+        "area,year_ending,measure,value,source,note\n"
+        "England,2022-03-31,on_plan_rate,not published,https://example.org,none that year\n"
+        "North West,2022-03-31,on_plan_rate,51.2,,\n",
+        file_name="test.csv",
+    )
+    comparison = national_comparison(published, [], date(2022, 9, 30))
+    report = build_report(seed_like_inputs(comparison=comparison))
+    table = next(t for t in build_document(report).tables if t.key == "National comparison")
+    assert table.rows[0][3:] == ("Not published", Decimal("51.2"))
+    row = report_to_json(report)["national_comparison"]["rows"][0]
+    assert (row["england"], row["not_published"]) == (None, ["England"])
 
 
 def test_html_word_and_excel_carry_the_new_tables(report):

@@ -152,7 +152,7 @@ def test_the_comparison_counts_the_authority_for_england_s_year_with_the_compara
     Population.objects.create(year=2019, children=5000)
     comparators = tmp_path / "comparators.csv"
     comparators.write_text(
-        "area,year_ending,measure,value,source,note\nNorth West,2020-03-31,on_plan_rate,51.2,,\n",
+        "area,year_ending,measure,value,source,note\nNorth West,2022-03-31,on_plan_rate,51.2,,\n",
         encoding="utf-8",
     )
     settings.COMPARATORS_CSV = str(comparators)
@@ -161,10 +161,11 @@ def test_the_comparison_counts_the_authority_for_england_s_year_with_the_compara
 
     rows = {row["measure"]: row for row in comparison["rows"]}
     assert comparison["comparator_areas"] == ["North West"]
-    assert rows["on_plan_rate"]["year_ending"] == "2020-03-31"
-    assert rows["on_plan_rate"]["authority"] == 2.0  # 1 child of 5,000 (the 2019 estimate)
-    assert rows["on_plan_rate"]["england"]["value"] == 42.8
+    assert rows["on_plan_rate"]["year_ending"] == "2022-03-31"
+    assert rows["on_plan_rate"]["authority"] == 2.0  # 1 of 5,000 (the 2019 estimate, latest held)
+    assert rows["on_plan_rate"]["england"]["value"] == 43.3  # LAIT CPP_rate, 2022
     assert rows["on_plan_rate"]["comparators"]["North West"]["value"] == 51.2
+    assert rows["category_NEG_percent"]["year_ending"] == "2020-03-31"  # the latest held
     assert rows["category_NEG_percent"]["authority"] == 100.0
     assert rows["started_rate"]["authority"] == 0.0
 

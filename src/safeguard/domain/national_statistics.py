@@ -9,7 +9,8 @@ their text: this module reads no file.
 Like is compared with like: each measure is a rate or a percentage for a year ending 31 March,
 and the authority's figure beside it is counted for that same year (`AuthorityYear`), never its
 report period. For each measure the year is the latest year ending on or before the period end
-for which England's figure is held; without one, the last complete year, with England "not held".
+for which England's figure is held; without one, the last complete year, with England "not held"
+(or "not published", where the file says DfE publishes nothing for that year).
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ from safeguard.domain.periods import last_complete_financial_year
 from safeguard.domain.vocabulary import PLAN_CATEGORIES
 
 ENGLAND = "England"
+# The version of the shipped England file (its first line says it; a test holds the two together),
+# and the DfE release its figures come from: both named in the report beside England's figures.
+ENGLAND_DATA_VERSION = 2
+ENGLAND_RELEASE = "Children in need, reporting year 2025"
 COLUMNS = ("area", "year_ending", "measure", "value", "source", "note")
+# The value of a row saying the publisher gives no figure for the measure that year (as opposed
+# to a figure published but not in the file, which is simply absent).
+NOT_PUBLISHED = "not published"
 _TENTH = Decimal("0.1")
 PER_CHILDREN = 10_000
 
@@ -83,9 +91,11 @@ class PublishedFigure:
 
 @dataclass(frozen=True)
 class PublishedFigures:
-    """The figures of one or more files, by (area, year ending, measure)."""
+    """The figures of one or more files, by (area, year ending, measure), and the rows saying a
+    measure is not published at all for a year."""
 
     figures: tuple[PublishedFigure, ...] = ()
+    not_published: frozenset[tuple[str, date, str]] = frozenset()
 
     def value(self, area: str, year_ending_on: date, measure: str) -> PublishedFigure | None:
         return next(
@@ -97,13 +107,19 @@ class PublishedFigures:
             None,
         )
 
+    def is_not_published(self, area: str, year_ending_on: date, measure: str) -> bool:
+        return (area, year_ending_on, measure) in self.not_published
+
     @property
     def comparator_areas(self) -> tuple[str, ...]:
         """The areas other than England, in the order they first appear."""
-        return tuple(dict.fromkeys(f.area for f in self.figures if f.area != ENGLAND))
+        areas = [f.area for f in self.figures] + sorted(a for a, _, _ in self.not_published)
+        return tuple(dict.fromkeys(a for a in areas if a != ENGLAND))
 
     def __add__(self, other: PublishedFigures) -> PublishedFigures:
-        return PublishedFigures(self.figures + other.figures)
+        return PublishedFigures(
+            self.figures + other.figures, self.not_published | other.not_published
+        )
 
 
 def published_figures_from_csv(text: str, *, file_name: str) -> PublishedFigures:
@@ -123,6 +139,7 @@ def published_figures_from_csv(text: str, *, file_name: str) -> PublishedFigures
             f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing"
         )
     figures: list[PublishedFigure] = []
+    not_published: set[tuple[str, date, str]] = set()
     seen: set[tuple[str, date, str]] = set()
     for index, row in enumerate(reader, start=1):
         line = numbers[index] if index < len(numbers) else index + 1
@@ -142,20 +159,28 @@ def published_figures_from_csv(text: str, *, file_name: str) -> PublishedFigures
         measure = (row.get("measure") or "").strip()
         if measure not in MEASURES_BY_CODE:
             raise refuse("measure", f"{measure!r} is not one of {', '.join(MEASURES_BY_CODE)}")
-        try:
-            value = Decimal((row.get("value") or "").strip())
-        except InvalidOperation:
-            raise refuse("value", "expected a number, such as 42.8") from None
-        if (
-            not value.is_finite()
-            or value < 0
-            or (MEASURES_BY_CODE[measure].percent and value > 100)
-        ):
-            raise refuse("value", "out of range for the measure")
+        value_text = (row.get("value") or "").strip()
+        value: Decimal | None = None
+        if value_text.lower() != NOT_PUBLISHED:
+            try:
+                value = Decimal(value_text)
+            except InvalidOperation:
+                raise refuse(
+                    "value", f"expected a number, such as 42.8, or '{NOT_PUBLISHED}'"
+                ) from None
+            if (
+                not value.is_finite()
+                or value < 0
+                or (MEASURES_BY_CODE[measure].percent and value > 100)
+            ):
+                raise refuse("value", "out of range for the measure")
         key = (area, year_ending_on, measure)
         if key in seen:
             raise refuse("measure", "given twice for this area and year")
         seen.add(key)
+        if value is None:
+            not_published.add(key)
+            continue
         figures.append(
             PublishedFigure(
                 area,
@@ -166,7 +191,7 @@ def published_figures_from_csv(text: str, *, file_name: str) -> PublishedFigures
                 (row.get("note") or "").strip(),
             )
         )
-    return PublishedFigures(tuple(figures))
+    return PublishedFigures(tuple(figures), frozenset(not_published))
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,6 +255,9 @@ class ComparisonRow:
     authority: Decimal | None
     england: PublishedFigure | None
     comparators: tuple[PublishedFigure | None, ...]  # in NationalComparison.comparator_areas
+    # the areas (England or a comparator) whose publisher gives no figure for this year: their
+    # cell says "not published" rather than "not held"
+    not_published: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -276,6 +304,11 @@ def national_comparison(
                 england=published.value(ENGLAND, year_ending_on, measure.code),
                 comparators=tuple(
                     published.value(area, year_ending_on, measure.code) for area in areas
+                ),
+                not_published=frozenset(
+                    area
+                    for area in (ENGLAND, *areas)
+                    if published.is_not_published(area, year_ending_on, measure.code)
                 ),
             )
         )

@@ -145,6 +145,8 @@ def comparison_json(comparison: NationalComparison) -> dict[str, Any]:
                 "year_ending": row.year_ending_on.isoformat(),
                 "authority": _number(row.authority),
                 "england": _published_json(row.england),
+                # areas whose figure for the year is not published at all (null above)
+                "not_published": sorted(row.not_published),
                 "comparators": {
                     area: _published_json(figure)
                     for area, figure in zip(

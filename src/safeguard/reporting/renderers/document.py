@@ -31,6 +31,9 @@ from safeguard.domain.narrative import (
     plan_length_summary,
 )
 from safeguard.domain.national_statistics import (
+    ENGLAND,
+    ENGLAND_DATA_VERSION,
+    ENGLAND_RELEASE,
     ComparisonRow,
     NationalComparison,
     PublishedFigure,
@@ -171,8 +174,10 @@ def _national_table(report: Report, comparison: NationalComparison | None) -> Ta
     if comparison is None:
         return None
 
-    def published(figure: PublishedFigure | None) -> Cell:
-        return "Not held" if figure is None else figure.value
+    def published(row: ComparisonRow, area: str, figure: PublishedFigure | None) -> Cell:
+        if figure is not None:
+            return figure.value
+        return "Not published" if area in row.not_published else "Not held"
 
     def own(row: ComparisonRow) -> Cell:
         if row.authority is not None:
@@ -185,8 +190,11 @@ def _national_table(report: Report, comparison: NationalComparison | None) -> Ta
             row.measure.label,
             _year_name(row.year_ending_on),
             own(row),
-            published(row.england),
-            *(published(figure) for figure in row.comparators),
+            published(row, ENGLAND, row.england),
+            *(
+                published(row, area, figure)
+                for area, figure in zip(comparison.comparator_areas, row.comparators, strict=True)
+            ),
         )
         for row in comparison.rows
     )
@@ -195,10 +203,11 @@ def _national_table(report: Report, comparison: NationalComparison | None) -> Ta
         "counted from its records for that year, not for the report period, and the year is the "
         "latest one with England's figure held. Source for England: Department for Education, "
         "'Children in need' (formerly 'Characteristics of children in need'), as listed in "
-        "Safeguard's data file (version 1), "
+        f"Safeguard's data file (version {ENGLAND_DATA_VERSION}; release: '{ENGLAND_RELEASE}'), "
         "https://explore-education-statistics.service.gov.uk/find-statistics/children-in-need. "
         "'Not held': DfE publishes the figure but Safeguard's file does not hold a checked value "
-        "for that year. Rates use the population estimates recorded for the authority. Initial "
+        "for that year; 'Not published': DfE publishes no figure for that year. England's rates "
+        "use DfE's population estimates (those of its latest release). Rates use the population estimates recorded for the authority. Initial "
         "conferences: this authority counts 15 working days from the strategy discussion (its "
         "timeliness rule), DfE from the start of the section 47 enquiry. Categories: the initial "
         "category of the plans of children on a plan at 31 March, as a share of those with one."
