@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,9 +42,16 @@ from safeguard.domain.narrative import ordinal_date
 from safeguard.domain.periods import Period
 from safeguard.domain.report_json import report_to_json
 from safeguard.reporting.attribution import attribute
-from safeguard.reporting.models import Edition, EditionFile, ReportCommentary
+from safeguard.reporting.models import (
+    Edition,
+    EditionFile,
+    EditionRequest,
+    EditionRequestStatus,
+    ReportCommentary,
+)
 from safeguard.reporting.renderers import ReportFormat, render
 from safeguard.reporting.selectors import report_build
+from safeguard.reporting.tasks import issue_edition_after_commit
 
 EDITION_FORMATS = (
     ReportFormat.pdf,
@@ -76,6 +84,9 @@ NOT_RECORDS = (
     "break_glass",
     "audit trail",
 )
+
+
+log = logging.getLogger(__name__)
 
 
 class EditionRefused(Exception):
@@ -254,6 +265,129 @@ def edition_issue(
         f"(data version {data_version})",
     )
     return edition
+
+
+# ---- issuing on the web, by the task worker --------------------------------------------------
+
+# A request still waiting after this long is shown as stuck (is the worker running?), the page
+# stops refreshing itself, and the manager may ask again.
+REQUEST_WAITS_TOO_LONG = dt.timedelta(minutes=10)
+PENDING = (EditionRequestStatus.QUEUED, EditionRequestStatus.ISSUING)
+
+
+def edition_request(
+    *,
+    period: Period,
+    count_by: CountBy,
+    include_informal: bool,
+    by: User,
+    generated_on: dt.date,
+) -> EditionRequest:
+    """Ask the task worker to issue the report for `period` (the web: the files take up to a
+    minute). Refused while a request for the same period waits (a second click)."""
+    if period.end_on >= generated_on:
+        raise EditionRefused("The period has not ended yet: issue an edition once it is over")
+    with transaction.atomic():
+        waiting = EditionRequest.objects.filter(
+            start_on=period.start_on,
+            end_on=period.end_on,
+            status__in=PENDING,
+            requested_at__gte=timezone.now() - REQUEST_WAITS_TOO_LONG,
+        ).exists()
+        if waiting:
+            raise EditionRefused(
+                f"The report for {period} is already being issued: it will be listed here when "
+                "its files are ready"
+            )
+        request = EditionRequest.objects.create(
+            start_on=period.start_on,
+            end_on=period.end_on,
+            count_by=str(count_by),
+            include_informal=include_informal,
+            generated_on=generated_on,
+            requested_at=timezone.now(),
+            requested_by=by,
+            requested_by_name=by.get_full_name() or by.username,
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.CREATE,
+            record_type="report edition",
+            record_id=f"request {request.pk}",
+            summary=f"Asked for the Child Protection Report {period} to be issued",
+        )
+        issue_edition_after_commit(request.pk)
+    return request
+
+
+def edition_request_run(request_id: int) -> EditionRequest:
+    """Issue the edition `request_id` asks for (the worker's task). A refusal or a failure is
+    kept on the request in words for the manager; nothing is half-issued (edition_issue is one
+    transaction). Run again, a request already taken is left alone."""
+    taken = EditionRequest.objects.filter(pk=request_id, status=EditionRequestStatus.QUEUED).update(
+        status=EditionRequestStatus.ISSUING
+    )
+    request = EditionRequest.objects.get(pk=request_id)
+    if not taken:
+        return request
+    period = Period(request.start_on, request.end_on)
+    try:
+        edition = edition_issue(
+            period=period,
+            count_by=CountBy(request.count_by),
+            include_informal=request.include_informal,
+            by=request.requested_by,
+            generated_on=request.generated_on,
+        )
+    except EditionRefused as refused:
+        _request_failed(request, str(refused))
+    except Exception:
+        log.exception("edition request %s (%s) failed", request.pk, period)
+        _request_failed(
+            request,
+            f"The report for {period} could not be prepared, so no edition was issued. Ask "
+            f"again; if it fails again, the worker's log has the details (request {request.pk}).",
+        )
+    else:
+        request.status = EditionRequestStatus.ISSUED
+        request.edition = edition
+        request.finished_at = timezone.now()
+        request.save(update_fields=["status", "edition", "finished_at"])
+    return request
+
+
+def _request_failed(request: EditionRequest, problem: str) -> None:
+    request.status = EditionRequestStatus.FAILED
+    request.problem = problem
+    request.finished_at = timezone.now()
+    request.save(update_fields=["status", "problem", "finished_at"])
+
+
+def edition_requests_shown(*, by: User | None) -> list[EditionRequest]:
+    """The requests the editions page shows: those waiting or being issued, and those that
+    failed in the last day and were not issued since (an issued one shows as its edition)."""
+    if by is not None and not can(by, Permission.VIEW_REPORTS):
+        return []
+    recent = EditionRequest.objects.filter(requested_at__gte=timezone.now() - dt.timedelta(days=1))
+    issued_after = {
+        (r.start_on, r.end_on): r.requested_at
+        for r in recent.filter(status=EditionRequestStatus.ISSUED).order_by("requested_at")
+    }
+    shown = EditionRequest.objects.filter(status__in=PENDING) | recent.filter(
+        status=EditionRequestStatus.FAILED
+    )
+    return [
+        r
+        for r in shown
+        if r.status in PENDING
+        or issued_after.get((r.start_on, r.end_on), r.requested_at) <= r.requested_at
+    ]
+
+
+def waits_too_long(request: EditionRequest) -> bool:
+    return request.status in PENDING and (
+        request.requested_at < timezone.now() - REQUEST_WAITS_TOO_LONG
+    )
 
 
 # ---- reading -----------------------------------------------------------------------------------
