@@ -417,10 +417,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     worker = None
     if args.worker:
-        # The task worker that sends the alerts, as a child process stopped with the server
+        # The task worker (alerts, report editions), as a child process stopped with the server
         # (docs/operations.md runs it as its own systemd unit instead).
         worker = subprocess.Popen([sys.executable, "-m", "safeguard.cli", "worker", "--quiet"])
-        print(f"The task worker (alerts) runs as process {worker.pid}.")
+        print(f"The task worker (alerts, report editions) runs as process {worker.pid}.")
     print(f"Safeguard is serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
     try:
         Server().run()
@@ -552,7 +552,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-worker",
         dest="worker",
         action="store_false",
-        help="do not start the task worker that sends alerts (run `safeguard worker` yourself)",
+        help="do not start the task worker that sends alerts and issues report editions (run "
+        "`safeguard worker` yourself)",
     )
 
     for register in _extensions():
