@@ -33,7 +33,7 @@ from safeguard.monitoring.models import MonitoringCheck
 
 # A report counted again for each record: about a second each at a large authority, so the
 # page answers within a minute; beyond this many records, none is undone (labelled as such).
-MOST_RECORDS_UNDONE = 40
+MOST_RECORDS_UNDONE = 30
 
 # The records the trail names by id, and the field that id is in.
 RECORD_MODELS: dict[str, tuple[type[models.Model], str]] = {
