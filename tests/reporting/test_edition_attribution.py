@@ -231,3 +231,27 @@ def test_a_members_reader_sees_the_figures_and_no_record(edition, pat, signed_in
 
     assert "<code>timeliness.period.held</code>: 6 -&gt; 5" in page
     assert "conference R1" not in page and "Pat Khan" not in page
+
+
+def test_a_record_created_and_deleted_since_moves_nothing(edition, pat):
+    escalation = escalation_raise(
+        raised_on=dt.date(2022, 3, 1),
+        organisation_type=OrganisationType.objects.get_or_create(name="GP's")[0],
+        reason=EscalationReason.NO_REPORT,
+        by=pat,
+        today=dt.date(2022, 7, 15),
+    )
+    escalation.delete()
+    audit_record(
+        actor=pat,
+        action=AuditAction.DELETE,
+        record_type="escalation",
+        record_id=escalation.escalation_id,
+        summary="Recorded in error",
+    )
+
+    changes = edition_changes(edition, by=None)
+
+    assert changes.unchanged
+    (record,) = changes.moving_nothing
+    assert [entry.action for entry in record.entries] == ["Created", "Deleted"]

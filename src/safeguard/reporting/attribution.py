@@ -59,6 +59,7 @@ class Undo:
     (`remove`), or set `fields` back; `why_not` when the trail cannot say."""
 
     remove: bool = False
+    nothing: bool = False  # created and deleted since: as it was, it is not there
     fields: Mapping[str, Any] | None = None
     kept: tuple[str, ...] = ()  # fields changed whose old value the trail does not hold
     why_not: str = ""
@@ -71,6 +72,8 @@ def undo_of(record: ChangedRecord, raw: Sequence[AuditEntry]) -> Undo:
     if known is None or not record.record_id:
         return Undo(why_not="the trail names no single record here")
     actions = {entry.action for entry in raw}
+    if AuditAction.CREATE in actions and AuditAction.DELETE in actions:
+        return Undo(nothing=True)
     if AuditAction.CREATE in actions:
         return Undo(remove=True)
     if AuditAction.DELETE in actions:
@@ -179,7 +182,7 @@ def attribute(
         if undo.why_not:
             not_undone.append(record.with_why_not(undo.why_not))
             continue
-        if not paths:
+        if not paths or undo.nothing:
             undone.append(record.with_kept(undo.kept))
             continue
         try:
