@@ -34,8 +34,9 @@ src/safeguard/web/static/govuk/govuk-frontend.min.css: package.json package-lock
 frontend: src/safeguard/web/static/govuk/govuk-frontend.min.css
 
 ## demo: load the demo authority into the embedded database, write its report, and serve it
-## (serve starts the task worker that sends the alerts after chairs' checks, `safeguard worker`,
-## as a child process and stops it with the server: docs/notifications.md, "The worker")
+## (serve starts the task worker, `safeguard worker`, that sends the alerts after chairs' checks
+## and issues the report editions asked for on the web, as a child process and stops it with the
+## server: docs/notifications.md, "The worker"; docs/decisions/0018)
 demo: $(STAMP) frontend
 	$(BIN)/safeguard demo
 	mkdir -p $(DEMO_DIR)

@@ -313,7 +313,7 @@ def _report_issue(args: argparse.Namespace, period, generated_on: dt.date) -> in
 def _report_changes_since(edition_id: str) -> int:
     from django.http import Http404
 
-    from safeguard.reporting.editions import edition_changes, edition_get
+    from safeguard.reporting.editions import edition_changes, edition_get, record_line
 
     try:
         edition = edition_get(edition_id, by=None)
@@ -330,14 +330,33 @@ def _report_changes_since(edition_id: str) -> int:
     if changes.unchanged:
         print("Every figure is as issued: the records give the same report.")
     else:
-        print(f"{len(changes.figures)} figures now read differently (path: issued -> now):")
-        for change in changes.figures:
-            print(f"  {change}")
-    if changes.records:
-        print(f"Records changed since the edition was issued ({len(changes.records)}):")
-        for record in changes.records:
-            print(f"  {record}")
-    else:
+        print(
+            f"{len(changes.figures)} figures now read differently (path: issued -> now), "
+            "each with the records that moved it:"
+        )
+        for account in changes.figures:
+            print(f"  {account.change}")
+            for record in account.moved_by:
+                for line in record_line(record):
+                    print(f"    {line}")
+            if account.may_have_moved:
+                print("    may have moved it (not worked out):")
+                for record in account.may_have_moved:
+                    for line in record_line(record):
+                        print(f"      {line}")
+            if account.unexplained:
+                print(
+                    "    no record changed since moves it (the software or its reference data "
+                    "may have changed)"
+                )
+    if changes.moving_nothing:
+        print(
+            f"Records changed since the edition that move no figure ({len(changes.moving_nothing)}):"
+        )
+        for record in changes.moving_nothing:
+            for line in record_line(record):
+                print(f"  {line}")
+    if not changes.records_changed:
         print("No record has been changed since the edition was issued.")
     return 0
 
@@ -398,10 +417,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     worker = None
     if args.worker:
-        # The task worker that sends the alerts, as a child process stopped with the server
+        # The task worker (alerts, report editions), as a child process stopped with the server
         # (docs/operations.md runs it as its own systemd unit instead).
         worker = subprocess.Popen([sys.executable, "-m", "safeguard.cli", "worker", "--quiet"])
-        print(f"The task worker (alerts) runs as process {worker.pid}.")
+        print(f"The task worker (alerts, report editions) runs as process {worker.pid}.")
     print(f"Safeguard is serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
     try:
         Server().run()
@@ -533,7 +552,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-worker",
         dest="worker",
         action="store_false",
-        help="do not start the task worker that sends alerts (run `safeguard worker` yourself)",
+        help="do not start the task worker that sends alerts and issues report editions (run "
+        "`safeguard worker` yourself)",
     )
 
     for register in _extensions():

@@ -25,6 +25,7 @@ from safeguard.reporting.models import Edition, EditionFile
 from safeguard.reporting.renderers import ReportFormat, render
 from safeguard.reporting.selectors import report_build
 from tests.factories import make_user
+from tests.notifications.outbox import committed, run_worker
 from tests.reporting.test_audience import PERIOD as APRIL_TO_SEPTEMBER
 from tests.reporting.test_audience import late_conference  # noqa: F401
 from tests.reporting.test_views import load_authority
@@ -152,7 +153,9 @@ def test_a_manager_issues_an_edition_and_an_analyst_downloads_its_members_file(
     load_authority(tmp_path / "authority", 3)
     manager = signed_in_client("manager")
 
-    response = manager.post("/reports/editions/issue/", ISSUE_FORM)
+    with committed():
+        response = manager.post("/reports/editions/issue/", ISSUE_FORM)
+    run_worker()
 
     assert response.status_code == 302
     edition = Edition.objects.get()
@@ -172,7 +175,9 @@ def test_the_changes_page_names_the_figure_and_the_record(
 ):
     load_authority(tmp_path / "authority", 3)
     manager = signed_in_client("manager")
-    manager.post("/reports/editions/issue/", ISSUE_FORM)
+    with committed():
+        manager.post("/reports/editions/issue/", ISSUE_FORM)
+    run_worker()
     edition = Edition.objects.get()
     review = Conference.objects.get(conference_id="R2")
     conference_update(

@@ -101,7 +101,8 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """django-tasks' database worker (its `db_worker` command) over the default queue: sends the
+    """django-tasks' database worker (its `db_worker` command) over the default queue: issues the
+    report editions asked for on the web (safeguard.reporting.tasks), and sends the
     queued alerts and their retries."""
     from django.core.management import call_command
 
@@ -144,8 +145,9 @@ def register(commands: argparse._SubParsersAction, command: Callable) -> None:
     sub = command(
         "worker",
         cmd_worker,
-        "Run the task worker that sends the alerts after chairs' checks and retries the failed "
-        "ones (keep it running beside the server; `safeguard serve` starts one).",
+        "Run the task worker that sends the alerts after chairs' checks (retrying the failed "
+        "ones) and issues the report editions asked for on the web (keep it running beside the "
+        "server; `safeguard serve` starts one).",
     )
     sub.add_argument(
         "--batch", action="store_true", help="run the tasks that are due, then stop (once)"

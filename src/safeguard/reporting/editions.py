@@ -2,12 +2,13 @@
 regenerated), reading them back, the manager's commentary that goes into one, and the figures
 that the records now give differently from an issued edition, with the records changed since.
 
-docs/decisions/0011-report-editions.md."""
+docs/decisions/0015-report-editions.md, 0018-figures-and-their-records.md."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,20 +25,33 @@ from safeguard.audit.privacy import HASH_PREFIX
 from safeguard.audit.services import audit_record
 from safeguard.data_version.selectors import data_version_current
 from safeguard.domain.editions import (
+    ChangedRecord,
     Commentary,
-    FigureChange,
+    FigureAccount,
     Priority,
     PriorityReview,
+    RecordEntry,
+    figure_accounts,
     figure_changes,
+    flattened,
     priority_reviews,
+    records_moving_nothing,
 )
 from safeguard.domain.figures import Audience, CountBy, Report, for_audience
 from safeguard.domain.narrative import ordinal_date
 from safeguard.domain.periods import Period
 from safeguard.domain.report_json import report_to_json
-from safeguard.reporting.models import Edition, EditionFile, ReportCommentary
+from safeguard.reporting.attribution import attribute
+from safeguard.reporting.models import (
+    Edition,
+    EditionFile,
+    EditionRequest,
+    EditionRequestStatus,
+    ReportCommentary,
+)
 from safeguard.reporting.renderers import ReportFormat, render
 from safeguard.reporting.selectors import report_build
+from safeguard.reporting.tasks import issue_edition_after_commit
 
 EDITION_FORMATS = (
     ReportFormat.pdf,
@@ -70,6 +84,9 @@ NOT_RECORDS = (
     "break_glass",
     "audit trail",
 )
+
+
+log = logging.getLogger(__name__)
 
 
 class EditionRefused(Exception):
@@ -250,6 +267,129 @@ def edition_issue(
     return edition
 
 
+# ---- issuing on the web, by the task worker --------------------------------------------------
+
+# A request still waiting after this long is shown as stuck (is the worker running?), the page
+# stops refreshing itself, and the manager may ask again.
+REQUEST_WAITS_TOO_LONG = dt.timedelta(minutes=10)
+PENDING = (EditionRequestStatus.QUEUED, EditionRequestStatus.ISSUING)
+
+
+def edition_request(
+    *,
+    period: Period,
+    count_by: CountBy,
+    include_informal: bool,
+    by: User,
+    generated_on: dt.date,
+) -> EditionRequest:
+    """Ask the task worker to issue the report for `period` (the web: the files take up to a
+    minute). Refused while a request for the same period waits (a second click)."""
+    if period.end_on >= generated_on:
+        raise EditionRefused("The period has not ended yet: issue an edition once it is over")
+    with transaction.atomic():
+        waiting = EditionRequest.objects.filter(
+            start_on=period.start_on,
+            end_on=period.end_on,
+            status__in=PENDING,
+            requested_at__gte=timezone.now() - REQUEST_WAITS_TOO_LONG,
+        ).exists()
+        if waiting:
+            raise EditionRefused(
+                f"The report for {period} is already being issued: it will be listed here when "
+                "its files are ready"
+            )
+        request = EditionRequest.objects.create(
+            start_on=period.start_on,
+            end_on=period.end_on,
+            count_by=str(count_by),
+            include_informal=include_informal,
+            generated_on=generated_on,
+            requested_at=timezone.now(),
+            requested_by=by,
+            requested_by_name=by.get_full_name() or by.username,
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.CREATE,
+            record_type="report edition",
+            record_id=f"request {request.pk}",
+            summary=f"Asked for the Child Protection Report {period} to be issued",
+        )
+        issue_edition_after_commit(request.pk)
+    return request
+
+
+def edition_request_run(request_id: int) -> EditionRequest:
+    """Issue the edition `request_id` asks for (the worker's task). A refusal or a failure is
+    kept on the request in words for the manager; nothing is half-issued (edition_issue is one
+    transaction). Run again, a request already taken is left alone."""
+    taken = EditionRequest.objects.filter(pk=request_id, status=EditionRequestStatus.QUEUED).update(
+        status=EditionRequestStatus.ISSUING
+    )
+    request = EditionRequest.objects.get(pk=request_id)
+    if not taken:
+        return request
+    period = Period(request.start_on, request.end_on)
+    try:
+        edition = edition_issue(
+            period=period,
+            count_by=CountBy(request.count_by),
+            include_informal=request.include_informal,
+            by=request.requested_by,
+            generated_on=request.generated_on,
+        )
+    except EditionRefused as refused:
+        _request_failed(request, str(refused))
+    except Exception:
+        log.exception("edition request %s (%s) failed", request.pk, period)
+        _request_failed(
+            request,
+            f"The report for {period} could not be prepared, so no edition was issued. Ask "
+            f"again; if it fails again, the worker's log has the details (request {request.pk}).",
+        )
+    else:
+        request.status = EditionRequestStatus.ISSUED
+        request.edition = edition
+        request.finished_at = timezone.now()
+        request.save(update_fields=["status", "edition", "finished_at"])
+    return request
+
+
+def _request_failed(request: EditionRequest, problem: str) -> None:
+    request.status = EditionRequestStatus.FAILED
+    request.problem = problem
+    request.finished_at = timezone.now()
+    request.save(update_fields=["status", "problem", "finished_at"])
+
+
+def edition_requests_shown(*, by: User | None) -> list[EditionRequest]:
+    """The requests the editions page shows: those waiting or being issued, and those that
+    failed in the last day and were not issued since (an issued one shows as its edition)."""
+    if by is not None and not can(by, Permission.VIEW_REPORTS):
+        return []
+    recent = EditionRequest.objects.filter(requested_at__gte=timezone.now() - dt.timedelta(days=1))
+    issued_after = {
+        (r.start_on, r.end_on): r.requested_at
+        for r in recent.filter(status=EditionRequestStatus.ISSUED).order_by("requested_at")
+    }
+    shown = EditionRequest.objects.filter(status__in=PENDING) | recent.filter(
+        status=EditionRequestStatus.FAILED
+    )
+    return [
+        r
+        for r in shown
+        if r.status in PENDING
+        or issued_after.get((r.start_on, r.end_on), r.requested_at) <= r.requested_at
+    ]
+
+
+def waits_too_long(request: EditionRequest) -> bool:
+    return request.status in PENDING and (
+        request.requested_at < timezone.now() - REQUEST_WAITS_TOO_LONG
+    )
+
+
 # ---- reading -----------------------------------------------------------------------------------
 
 
@@ -297,36 +437,15 @@ def edition_audience_for(by: User | None) -> Audience:
 
 
 @dataclass(frozen=True)
-class RecordChange:
-    record_type: str
-    record_id: str
-    child_id: str
-    action: str
-    by: str
-    at: dt.datetime
-    fields: tuple[str, ...]  # "held_on: 2022-04-08 -> 2022-06-20" where the trail keeps values
-    summary: str
-
-    def __str__(self) -> str:
-        what = f"{self.record_type} {self.record_id}".strip()
-        child = (
-            f" (child {self.child_id})" if self.child_id and self.child_id != self.record_id else ""
-        )
-        at = timezone.localtime(self.at).strftime("%Y-%m-%d %H:%M")
-        detail = (
-            f": {'; '.join(self.fields)}"
-            if self.fields
-            else (f": {self.summary}" if self.summary else "")
-        )
-        return f"{what}{child} {self.action.lower()} by {self.by} on {at}{detail}"
-
-
-@dataclass(frozen=True)
 class EditionChanges:
+    """What the records now give differently from `edition`: each changed figure with the
+    records behind it (`figures`), and the records changed since that moved no figure."""
+
     edition: Edition
-    figures: tuple[FigureChange, ...]
-    records: tuple[RecordChange, ...]
+    figures: tuple[FigureAccount, ...]
+    moving_nothing: tuple[ChangedRecord, ...]
     audience: Audience
+    records_changed: int = 0
 
     @property
     def unchanged(self) -> bool:
@@ -348,49 +467,89 @@ def _field_text(name: str, values: Any) -> str:
     return name
 
 
-def records_changed_since(issued_at: dt.datetime) -> tuple[RecordChange, ...]:
-    """The writes to the records in the audit trail after `issued_at`, oldest first."""
+def _person(entry: AuditEntry) -> str:
+    if entry.actor is not None:
+        return entry.actor.get_full_name() or entry.actor.username
+    return entry.actor_name or "system"
+
+
+def records_changed_since(
+    issued_at: dt.datetime,
+) -> list[tuple[ChangedRecord, list[AuditEntry]]]:
+    """The records written to since `issued_at`, each with its entries in the trail (oldest
+    first), in the order each was first changed."""
     entries = (
         AuditEntry.objects.filter(at__gt=issued_at, action__in=RECORD_WRITES)
         .exclude(record_type__in=NOT_RECORDS)
+        .select_related("actor")
         .order_by("at", "id")
     )
-    return tuple(
-        RecordChange(
-            record_type=entry.record_type,
-            record_id=entry.record_id,
-            child_id=entry.child_id,
-            action=entry.get_action_display(),
-            by=entry.actor_name or "system",
-            at=entry.at,
-            fields=tuple(
-                _field_text(name, values) for name, values in (entry.changes or {}).items()
+    grouped: dict[tuple[str, str], list[AuditEntry]] = {}
+    for entry in entries:
+        key = (entry.record_type, entry.record_id or f"#{entry.pk}")
+        grouped.setdefault(key, []).append(entry)
+    return [
+        (
+            ChangedRecord(
+                record_type=raw[0].record_type,
+                record_id=raw[0].record_id,
+                child_id=next((e.child_id for e in raw if e.child_id), ""),
+                entries=tuple(
+                    RecordEntry(
+                        action=entry.get_action_display(),
+                        by=_person(entry),
+                        at=entry.at,
+                        fields=tuple(
+                            _field_text(name, values)
+                            for name, values in (entry.changes or {}).items()
+                        ),
+                        summary=entry.summary,
+                    )
+                    for entry in raw
+                ),
             ),
-            summary=entry.summary,
+            raw,
         )
-        for entry in entries
-    )
+        for raw in grouped.values()
+    ]
 
 
-def edition_changes(edition: Edition, *, by: User | None) -> EditionChanges:
-    """Each figure that the records now give differently from `edition` (the same choices and
-    production day, built afresh), and the records changed since it was issued (audited). For a
-    reader of the members' version, figures of the appendix's ids and the records' ids and
-    values are left out."""
-    audience = edition_audience_for(by)
+def _report_json(edition: Edition, audience: Audience) -> dict[str, Any]:
     report: Report = report_build(
         period=Period(edition.start_on, edition.end_on),
         count_by=CountBy(edition.count_by),
         include_informal=edition.include_informal,
         generated_on=edition.generated_on,
     )
+    return report_to_json(for_audience(report, audience))
+
+
+def edition_changes(edition: Edition, *, by: User | None) -> EditionChanges:
+    """Each figure that the records now give differently from `edition` (the same choices and
+    production day, counted afresh), with the records that moved it: each record changed since
+    the edition is put back as it was and the report counted again (reporting.attribution).
+    Audited. A reader of the members' version sees the figures only (no ids), with no records."""
+    audience = edition_audience_for(by)
     if audience is Audience.INTERNAL:
-        issued, now = edition.figures, report_to_json(for_audience(report, Audience.INTERNAL))
-        records = records_changed_since(edition.issued_at)
+        issued, now = edition.figures, _report_json(edition, Audience.INTERNAL)
     else:
         issued = _members_figures(edition.figures)
-        now = report_to_json(for_audience(report, Audience.MEMBERS))
-        records = ()
+        now = _report_json(edition, Audience.MEMBERS)
+    changes = figure_changes(issued, now)
+    accounts: tuple[FigureAccount, ...] = tuple(FigureAccount(change) for change in changes)
+    moving_nothing: tuple[ChangedRecord, ...] = ()
+    changed = 0
+    if audience is Audience.INTERNAL:
+        records = records_changed_since(edition.issued_at)
+        changed = len(records)
+        found = attribute(
+            changes,
+            records,
+            lambda: _report_json(edition, Audience.INTERNAL),
+            flattened,
+        )
+        accounts = figure_accounts(changes, found.moved, found.not_undone)
+        moving_nothing = records_moving_nothing(found.undone, accounts)
     audit_record(
         actor=by,
         action=AuditAction.VIEW,
@@ -399,8 +558,28 @@ def edition_changes(edition: Edition, *, by: User | None) -> EditionChanges:
         summary=f"Compared edition {edition.edition_id} with the records now",
     )
     return EditionChanges(
-        edition=edition, figures=figure_changes(issued, now), records=records, audience=audience
+        edition=edition,
+        figures=accounts,
+        moving_nothing=moving_nothing,
+        audience=audience,
+        records_changed=changed,
     )
+
+
+def record_line(record: ChangedRecord) -> list[str]:
+    """A record as the changes list prints it: its name, then one line per entry in the trail
+    (who, when, what)."""
+    lines = []
+    for entry in record.entries:
+        at = timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M")
+        lines.append(f"{record.name} {entry.describe(at)}")
+    if record.kept:
+        lines.append(
+            f"  (left as now, the trail not holding its old value: {', '.join(record.kept)})"
+        )
+    if record.why_not:
+        lines.append(f"  (not worked out: {record.why_not})")
+    return lines
 
 
 def _members_figures(figures: dict[str, Any]) -> dict[str, Any]:

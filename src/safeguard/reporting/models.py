@@ -82,3 +82,42 @@ class EditionFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class EditionRequestStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    ISSUING = "issuing", "Being issued"
+    ISSUED = "issued", "Issued"
+    FAILED = "failed", "Not issued"
+
+
+class EditionRequest(models.Model):
+    """A manager's request, on the web, to issue the report for a period: the task worker
+    (`safeguard worker`) issues it, as preparing every file takes up to a minute. The CLI's
+    `--issue` issues at once and makes none."""
+
+    start_on = models.DateField()
+    end_on = models.DateField()
+    count_by = models.CharField(max_length=10)
+    include_informal = models.BooleanField(default=False)
+    generated_on = models.DateField()
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by_name = models.CharField(max_length=150)
+    status = models.CharField(
+        max_length=10, choices=EditionRequestStatus.choices, default=EditionRequestStatus.QUEUED
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    edition = models.ForeignKey(
+        Edition, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Why it was not issued, in words for the manager (the worker's log has any traceback).
+    problem = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Edition request {self.pk} ({self.start_on} to {self.end_on}, {self.status})"

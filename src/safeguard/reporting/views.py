@@ -23,6 +23,8 @@ from safeguard.domain.report_json import report_to_json
 from .cache import report_build_cached, report_page_body_cached
 from .editions import (
     EDITION_FORMATS,
+    PENDING,
+    EditionRefused,
     commentary_for,
     commentary_of,
     commentary_save,
@@ -30,8 +32,10 @@ from .editions import (
     edition_changes,
     edition_file_download,
     edition_get,
-    edition_issue,
+    edition_request,
+    edition_requests_shown,
     editions_list,
+    waits_too_long,
 )
 from .forms import (
     PRIORITY_ROWS,
@@ -176,20 +180,11 @@ def api_report(request: AuthenticatedHttpRequest) -> JsonResponse:
 # ---- editions and commentary (issue 20, items 3 and 4) ----------------------------------------
 
 
-@permission_required(Permission.VIEW_REPORTS)
-@require_GET
-def editions(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Every edition issued, newest first, with its stored files in the reader's version; a
-    manager may issue the report of the period chosen on the report page."""
-    today = timezone.localdate()
+def _editions_page(
+    request: AuthenticatedHttpRequest, form: ReportForm | None, *, status: int = 200
+) -> HttpResponse:
     listed = editions_list(by=request.user)
     audience = edition_audience_for(request.user)
-    audit_viewed(
-        actor=request.user,
-        record_type="report edition",
-        record_id="",
-        summary=f"Viewed the list of report editions ({len(listed)})",
-    )
     rows = [
         {
             "edition": edition,
@@ -206,51 +201,69 @@ def editions(request: AuthenticatedHttpRequest) -> HttpResponse:
         }
         for edition in listed
     ]
+    shown = edition_requests_shown(by=request.user)
+    requests = [{"request": r, "stuck": waits_too_long(r)} for r in shown]
     may_issue = can(request.user, Permission.ISSUE_REPORTS)
-    form = ReportForm.for_choice(default_choice(today=today), today=today) if may_issue else None
     return render(
         request,
         "reporting/editions.html",
-        {"rows": rows, "form": form, "may_issue": may_issue, "audience": audience},
+        {
+            "rows": rows,
+            "requests": requests,
+            # The page refreshes itself while an edition is being issued (no script needed).
+            "refresh": any(r.status in PENDING and not waits_too_long(r) for r in shown),
+            "form": form if may_issue else None,
+            "may_issue": may_issue,
+            "audience": audience,
+        },
+        status=status,
     )
+
+
+@permission_required(Permission.VIEW_REPORTS)
+@require_GET
+def editions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every edition issued, newest first, with its stored files in the reader's version, and
+    those being issued; a manager may issue the report of a period that has ended."""
+    today = timezone.localdate()
+    response = _editions_page(
+        request, ReportForm.for_choice(default_choice(today=today), today=today)
+    )
+    audit_viewed(
+        actor=request.user,
+        record_type="report edition",
+        record_id="",
+        summary=f"Viewed the list of report editions ({len(editions_list(by=request.user))})",
+    )
+    return response
 
 
 @permission_required(Permission.ISSUE_REPORTS)
 @require_POST
 def edition_issue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Issue the report for the period chosen (a manager): stored once, never rendered again."""
+    """Ask the task worker to issue the report for the period chosen (a manager): it is listed
+    once its files are stored; they are never rendered again."""
     today = timezone.localdate()
     form = ReportForm(request.POST, today=today)
     if not form.is_valid():
-        listed = editions_list(by=request.user)
-        return render(
-            request,
-            "reporting/editions.html",
-            {
-                "rows": [{"edition": e, "downloads": []} for e in listed],
-                "form": form,
-                "may_issue": True,
-                "audience": edition_audience_for(request.user),
-            },
-            status=400,
-        )
+        return _editions_page(request, form, status=400)
     choice = form.choice()
-    if choice.period.end_on >= today:
-        form.add_error(None, "The period has not ended yet: issue an edition once it is over")
-        return render(
-            request,
-            "reporting/editions.html",
-            {"rows": [], "form": form, "may_issue": True, "audience": Audience.INTERNAL},
-            status=400,
+    try:
+        edition_request(
+            period=choice.period,
+            count_by=choice.count_by,
+            include_informal=choice.include_informal,
+            by=request.user,
+            generated_on=today,
         )
-    edition = edition_issue(
-        period=choice.period,
-        count_by=choice.count_by,
-        include_informal=choice.include_informal,
-        by=request.user,
-        generated_on=today,
+    except EditionRefused as refused:
+        form.add_error(None, str(refused))
+        return _editions_page(request, form, status=400)
+    messages.success(
+        request,
+        f"The report for {choice.period} is being issued. It is listed here once its files "
+        "are ready, within a minute or two.",
     )
-    messages.success(request, f"The report for {choice.period} has been issued as {edition}.")
     return redirect("reporting:editions")
 
 

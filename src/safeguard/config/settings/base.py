@@ -275,7 +275,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("SAFEGUARD_FROM_EMAIL", "safeguard@localhost
 EMAIL_TIMEOUT = int(os.environ.get("SAFEGUARD_EMAIL_TIMEOUT", "30"))
 
 # The alerts after a chair's check are queued in the database and sent by `safeguard worker`
-# (django-tasks' database backend and its db_worker), which retries them with backoff.
+# (django-tasks' database backend and its db_worker), which retries them with backoff; the same
+# worker issues the report editions a manager asks for on the web.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
