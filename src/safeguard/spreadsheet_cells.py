@@ -25,8 +25,13 @@ QUOTE = "'"
 _Cell = TypeVar("_Cell")
 
 
+# The characters a cell that runs (or `restored` must look at) can begin with: most cells begin
+# with none of them, and are answered without stripping.
+_FIRST_CHARACTERS = frozenset("".join(FORMULA_STARTS) + QUOTE)
+
+
 def _runs_as_formula(text: str) -> bool:
-    return text.lstrip(QUOTE).startswith(FORMULA_STARTS)
+    return text[:1] in _FIRST_CHARACTERS and text.lstrip(QUOTE).startswith(FORMULA_STARTS)
 
 
 def neutralised(value: _Cell) -> _Cell | str:

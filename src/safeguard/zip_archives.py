@@ -10,8 +10,6 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Callable, Iterable
 
-from lxml import etree
-
 
 def duplicated_member(
     names: Iterable[str], *, key: Callable[[str], str] = str
@@ -31,6 +29,10 @@ def xml_member_with_dtd(archive: zipfile.ZipFile) -> str | None:
     not their names), and parsed only up to its root element's start, with entities, DTDs and
     the network left alone: a long comment cannot hide the declaration, any encoding the XML
     declares is read as such, and a member that is not XML (an image) fails at its first bytes."""
+    # Here, not at the top: the date arguments of every command come through this module's
+    # importers, and lxml is only needed to read a zip.
+    from lxml import etree
+
     for info in archive.infolist():
         if info.is_dir():
             continue

@@ -854,26 +854,24 @@ def chair_diary(*, user: User, from_on: dt.date, chair: Chair | None) -> list[Di
     return [DiaryDay(day, list(meetings.values())) for day, meetings in days.items()]
 
 
-def meetings_in_sight(user: User) -> QuerySet[Meeting]:
-    """The meetings every child of which is within `user`'s sight."""
-    out_of_sight = Conference.objects.filter(meeting=OuterRef("pk")).exclude(
-        child__in=children_in_sight(user)
-    )
-    return Meeting.objects.exclude(Exists(out_of_sight))
-
-
 def agency_reports_overdue(*, user: User, as_of: dt.date) -> list[Invitation]:
     """Agencies' reports to booked meetings due before `as_of` and not received, the longest
     overdue first; only meetings within `user`'s sight."""
-    booked = Conference.objects.filter(meeting=OuterRef("meeting"), status=ConferenceStatus.BOOKED)
+    # The booked meetings' ids first, then each of their invitations' meeting checked for a child
+    # out of sight: listing every meeting in sight first took a large authority's
+    # SQLite a quarter of a second of CPU, however few meetings were booked.
+    booked = Conference.objects.filter(status=ConferenceStatus.BOOKED).values("meeting_id")
+    out_of_sight = Conference.objects.filter(meeting=OuterRef("meeting")).exclude(
+        child__in=children_in_sight(user)
+    )
     return list(
         Invitation.objects.filter(
-            Exists(booked),
-            meeting__in=meetings_in_sight(user),
+            meeting__in=booked,
             report_due_on__lt=as_of,
             report_received_on__isnull=True,
             report_received__in=["", ReportReceived.NO],
         )
+        .exclude(Exists(out_of_sight))
         .select_related("meeting", "organisation_type")
         .prefetch_related(
             Prefetch(

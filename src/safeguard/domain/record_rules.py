@@ -293,8 +293,14 @@ def child_check(
     ):
         for item in items:
             found.extend(record_check(kind, item, today))
-    found.extend(_across(records, rules))
+    found.extend(across_check(records, rules))
     return found
+
+
+def across_check(records: ChildRecords, rules: RuleSet | None = None) -> list[Finding]:
+    """The rules that a child's records break together (R109, R110, R112 and
+    R201-R207), without checking each record by itself (`record_check`): child_check is both."""
+    return _across(records, rules)
 
 
 def _plan_facts(plans: Iterable[Record]) -> list[PlanFacts]:

@@ -22,7 +22,6 @@ from safeguard.data_version.selectors import data_version_current
 from safeguard.domain.editions import Commentary
 from safeguard.domain.figures import Audience, CountBy, Report, for_audience
 from safeguard.domain.periods import Period
-from safeguard.reporting.page import report_page_body
 from safeguard.reporting.selectors import report_build
 
 CACHE = "reports"
@@ -142,6 +141,10 @@ def report_page_body_cached(
     )
     body = cache.get(key)
     if body is None:
+        # Here, not at the top: the page draws charts with matplotlib, whose import (about half a
+        # second) the command line's JSON report never needs.
+        from safeguard.reporting.page import report_page_body
+
         report = for_audience(_report(data_version, **choice), audience)
         body = report_page_body(report, authority=settings.AUTHORITY_NAME, commentary=commentary)
         cache.set(key, body)

