@@ -4,7 +4,9 @@ case management system's view of a synthetic authority (docs/ssd.md), for tests 
 The extract carries what the SSD carries and nothing of Safeguard's own (chairs, attendance,
 invitations, checks, escalations, end reasons). Conference ids are the bundle's, so Safeguard
 derives `icpc-<id>` and `cppr-<id>` and matches each to the bundle's conference by child, type
-and date. Each child gets one allocated case worker (`CW`) in the team named after its area."""
+and date. Each child gets one allocated case worker (`CW`) in the team named after its area, and
+a child whose disability is recorded one row of `ssd_disability`: `NONE` for no, else a CIN
+census code (the bundle holds only yes or no)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ CATEGORY_NAMES = {
 _JSON_ICPC = '{{"NFA_FLAG":"","CP_FLAG":"{flag}","TOTAL_NO_OF_OUTCOMES":1,"COMMENTS":""}}'
 _JSON_S47 = '{{"NFA_FLAG": "N", "CP_CONFERENCE_FLAG": "Y", "TOTAL_NO_OF_OUTCOMES": 1}}'
 _JSON_REFERRAL = '{{"CP_TRANSFER_IN_FLAG": "{flag}", "NUMBER_OF_OUTCOMES": 1}}'
+# The codes a disabled child of the bundle is given, in turn (any code but NONE reads as yes).
+DISABILITY_CODES = ("LD", "COMM", "BEH", "AUT", "MOB")
 
 
 def _when(day: dt.date | None, time: str = "00:00:00") -> str:
@@ -60,6 +64,17 @@ def ssd_rows_of_bundle(bundle_folder: pathlib.Path) -> dict[str, list[dict[str, 
                 else _when(child["expected_date_of_birth"]),
             }
         )
+        disability = child.get("disability")
+        if disability is not None:
+            rows = tables["ssd_disability.csv"]
+            code = DISABILITY_CODES[len(rows) % len(DISABILITY_CODES)] if disability else "NONE"
+            rows.append(
+                {
+                    "disa_table_id": 900000 + len(rows),
+                    "disa_person_id": child["child_id"],
+                    "disa_disability_code": code,
+                }
+            )
     plans_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in bundle.of(PLANS):
         plan = row.values
