@@ -31,13 +31,15 @@ S47_NFA = '"{""NFA_FLAG"": ""Y"", ""CP_CONFERENCE_FLAG"": ""N"", ""TOTAL_NO_OF_O
 # Liquidlogic's style: datetimes with .000, NULL cells, Y/N flags, category descriptions, the
 # outcome JSON. 1001 has two disabilities, an enquiry with no further action and one that led to
 # an initial conference and a plan with a review; 1002 is unborn, its conference made no plan;
-# 1003 (ethnicity and sex as Mosaic writes them) has no disability and an ended plan.
+# 1003 (ethnicity and sex as Mosaic writes them) has no disability and an ended plan; 1004's
+# plan came with her from another authority (a transfer-in, notified through a referral).
 LIQUIDLOGIC = {
     "ssd_person.csv": """
 pers_person_id,pers_forename,pers_surname,pers_sex,pers_ethnicity,pers_dob,pers_expected_dob
 1001,Ann,Smith,F,WBRI,2015-03-04 00:00:00.000,NULL
 1002,NULL,Smith,U,APKN,NULL,2024-04-20 00:00:00.000
 1003,Cal,Jones,Male,Any other White background,2019-01-15 00:00:00.000,NULL
+1004,Dee,Khan,F,Indian,2021-06-30 00:00:00.000,NULL
 """,
     "ssd_s47_enquiry.csv": f"""
 s47e_s47_enquiry_id,s47e_person_id,s47e_s47_start_date,s47e_s47_end_date,s47e_s47_nfa,s47e_s47_outcome_json
@@ -47,21 +49,27 @@ S3,1002,2023-09-01 00:00:00.000,NULL,N,{S47_CONFERENCE}
 S4,1003,2023-09-11 00:00:00.000,2023-09-29 00:00:00.000,N,{S47_CONFERENCE}
 """,
     "ssd_initial_cp_conference.csv": """
-icpc_icpc_id,icpc_person_id,icpc_icpc_meeting_id,icpc_icpc_transfer_in,icpc_icpc_date,icpc_icpc_outcome_cp_flag,icpc_s47_enquiry_id,icpc_icpc_target_date,icpc_cp_plan_id
-I1,1001,M1,N,2023-05-19 10:30:00.000,Y,S1,2023-05-24 00:00:00.000,P1
-I2,1002,M2,N,2023-09-15 10:30:00.000,N,S3,2023-09-22 00:00:00.000,NULL
-I3,1003,M4,N,2023-09-29 14:00:00.000,Y,S4,2023-10-02 00:00:00.000,P3
+icpc_icpc_id,icpc_person_id,icpc_icpc_meeting_id,icpc_icpc_transfer_in,icpc_icpc_date,icpc_icpc_outcome_cp_flag,icpc_s47_enquiry_id,icpc_icpc_target_date,icpc_cp_plan_id,icpc_referral_id
+I1,1001,M1,N,2023-05-19 10:30:00.000,Y,S1,2023-05-24 00:00:00.000,P1,NULL
+I2,1002,M2,N,2023-09-15 10:30:00.000,N,S3,2023-09-22 00:00:00.000,NULL,NULL
+I3,1003,M4,N,2023-09-29 14:00:00.000,Y,S4,2023-10-02 00:00:00.000,P3,NULL
+I4,1004,M7,Y,2023-11-02 11:00:00.000,Y,NULL,NULL,P4,RF1
 """,
     "ssd_cp_plans.csv": """
 cppl_cp_plan_id,cppl_person_id,cppl_cp_plan_start_date,cppl_cp_plan_end_date,cppl_cp_plan_initial_category,cppl_cp_plan_latest_category,cppl_cp_plan_ola,cppl_icpc_id
 P1,1001,2023-05-19 00:00:00.000,NULL,Neglect,Emotional abuse,N,I1
 P3,1003,2023-09-29 00:00:00.000,2024-02-01 00:00:00.000,Physical abuse,Physical abuse,N,I3
+P4,1004,2023-11-02 00:00:00.000,NULL,Sexual abuse,Multiple/not recommended,N,I4
 """,
     "ssd_cp_reviews.csv": """
 cppr_cp_review_id,cppr_person_id,cppr_cp_review_date,cppr_cp_review_meeting_id,cppr_cp_review_outcome_continue_cp,cppr_cp_review_quorate,cppr_cp_review_participation,cppr_cp_plan_id
 R1,1001,2023-08-10 14:00:00.000,M3,Y,Y,NULL,P1
 R2,1001,2024-01-25 14:00:00.000,M5,Y,Y,NULL,P1
 R3,1003,2023-12-14 09:30:00.000,M6,N,Y,NULL,P3
+""",
+    "ssd_cin_episodes.csv": """
+cine_referral_id,cine_person_id,cine_referral_date,cine_referral_outcome_json
+RF1,1004,2023-10-20 00:00:00.000,"{""CP_TRANSFER_IN_FLAG"": ""Y"", ""NUMBER_OF_OUTCOMES"": 1}"
 """,
     "ssd_disability.csv": """
 disa_table_id,disa_person_id,disa_disability_code
@@ -120,7 +128,7 @@ def test_the_census_export_of_an_ssd_extract_holds_what_the_extract_carries(tmp_
     _, result, path = _imported_and_exported(tmp_path, LIQUIDLOGIC)
     children = _children(path)
 
-    assert result.children == 3
+    assert result.children == 4
     ann, unborn, cal = children["1001"], children["1002"], children["1003"]
     assert ann.findtext("ChildIdentifiers/PersonBirthDate") == "2015-03-04"
     assert ann.findtext("ChildIdentifiers/Sex") == "F"
@@ -143,6 +151,11 @@ def test_the_census_export_of_an_ssd_extract_holds_what_the_extract_carries(tmp_
     assert [d.text for d in cal.iter("Disability")] == ["NONE"]
     assert _section47s(cal) == [("2023-09-11", "2023-09-29", "0")]
     assert _plans(cal) == [("2023-09-29", "2024-02-01", "PHY", "PHY", ["2023-12-14"])]
+
+    # A transfer-in: its episode's referral is the one the authority opened when told of the move
+    dee = children["1004"]
+    assert dee.findtext("CINdetails/CINreferralDate") == "2023-10-20"
+    assert _plans(dee) == [("2023-11-02", None, "SAB", "MUL", [])]
 
 
 def test_the_extract_owns_the_disability_codes_and_a_child_without_rows_keeps_them(tmp_path):
@@ -202,7 +215,7 @@ NOT_READ_FROM_THE_SSD = {
     "8770Q",
     # Assessments: ssd_cin_assessments is not read. A section 47 with none on the episode.
     "2991Q",
-    # Return-level: fewer than 8 disability codes used in the whole return (three children).
+    # Return-level: fewer than 8 disability codes used in the whole return (four children).
     "2887Q",
 }
 
@@ -219,4 +232,4 @@ def test_cin_validator_finds_nothing_in_the_export_of_an_extract_that_the_export
     # Every error is one the export named, child by child, before it wrote the file.
     errors = {(rule, child) for rule, child in findings if not rule.endswith("Q")}
     named = {(gap.rule, child) for gap in result.gaps for child in gap.child_ids}
-    assert errors == named == {("8610", "1001"), ("8610", "1002"), ("8610", "1003")}
+    assert errors == named == {("8610", child) for child in ("1001", "1002", "1003", "1004")}
