@@ -266,12 +266,11 @@ def test_the_extract_alone_gives_the_figures_its_bundle_gives_that_the_ssd_carri
         assert from_extract[name] == from_bundle[name], name
 
 
-# The version 2 figures the SSD carries: every one read from children, plans and held
-# conferences. Not carried: `chairs` (the chair of a conference is Safeguard's), the
-# escalations' figures (Safeguard's), `enquiries` (this bundle has no enquiries.csv; the extract
-# makes its enquiries from the conferences' strategy discussions) and `rate_per_10000`, whose
-# population estimates (population.csv) are not in the SSD: after an SSD import alone it is
-# null until the estimates are entered or imported.
+# The version 2 figures the SSD carries: every one read from children, plans, held conferences
+# and enquiries. Not carried: `chairs` (the chair of a conference is Safeguard's), the
+# escalations' figures (Safeguard's) and `rate_per_10000`, whose population estimates
+# (population.csv) are not in the SSD: after an SSD import alone it is null until the
+# estimates are entered or imported.
 SSD_FIGURES_V2 = (
     "population_profile",
     "age_band_year_earlier",
@@ -282,20 +281,21 @@ SSD_FIGURES_V2 = (
     "ended_by_length",
     "reaching_2_years_soon",
     "initial_conferences",
+    "enquiries",
 )
 SSD_NOT_CARRIED_V2 = (
     "chairs",
     "escalations_resolution",
     "escalations_by_organisation_previous_period",
-    "enquiries",
     "rate_per_10000",
 )
 
 
 @pytest.fixture
 def authority_v2(tmp_path: Path) -> tuple[Path, Path]:
-    """The authority with what version 2 adds to its children: disability yes, no or not
-    recorded, every sex code and ethnicities in every group, and its population estimates."""
+    """The authority with what version 2 adds: its children's disability yes, no or not
+    recorded, every sex code and ethnicities in every group, its section 47 enquiries and its
+    population estimates."""
     bundle = tmp_path / "bundle"
     write_synthetic_bundle(bundle, children=120, years=3, seed=7, end_on=dt.date(2024, 3, 31))
     children = bundle / "children.csv"
@@ -311,6 +311,24 @@ def authority_v2(tmp_path: Path) -> tuple[Path, Path]:
         writer.writeheader()
         writer.writerows(rows)
     (bundle / "population.csv").write_text("year,children\r\n2023,52000\r\n2024,52400\r\n")
+    # Its section 47 enquiries: each initial conference's, and others with no further action
+    # or still open at the period end.
+    with (bundle / "conferences.csv").open(encoding="utf-8", newline="") as handle:
+        initials = [
+            c
+            for c in csv.DictReader(handle)
+            if c["conference_type"] == "initial" and c["strategy_discussion_date"]
+        ]
+    enquiries = ["enquiry_id,child_id,strategy_discussion_date,outcome,end_date"]
+    for number, c in enumerate(initials):
+        enquiries.append(
+            f"E{number},{c['child_id']},{c['strategy_discussion_date']},conference,{c['date']}"
+        )
+    for number, row in enumerate(rows[::7]):
+        started = dt.date(2023, 5, 1) + dt.timedelta(days=23 * number)
+        outcome, ended = ("", "") if number % 4 == 3 else ("no_further_action", started)
+        enquiries.append(f"N{number},{row['child_id']},{started},{outcome},{ended}")
+    (bundle / "enquiries.csv").write_text("\r\n".join(enquiries) + "\r\n")
     extract = tmp_path / "ssd"
     write_ssd_extract(bundle, extract)
     return bundle, extract
@@ -326,6 +344,8 @@ def test_the_extract_alone_gives_the_version_2_figures_its_bundle_gives_that_the
     assert dict(profile["disability"]["entries"])["yes"] > 0
     assert dict(profile["sex"]["entries"])["U"] > 0
     assert from_bundle["initial_conferences"]["no_plan"] > 0
+    assert from_bundle["enquiries"]["no_further_action"] > 0
+    assert from_bundle["enquiries"]["waiting_at_period_end"] > 0
     assert from_bundle["rate_per_10000"] is not None
     _records_removed()
     Population.objects.all().delete()
