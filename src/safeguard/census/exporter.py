@@ -105,11 +105,17 @@ def _census_records(year: CollectionYear) -> dict[int, _ChildRecords]:
             by_child[child_pk]["plans"].append(
                 (plan_start, plan_end, initial, latest, previous.get(pk))
             )
-    for child_pk, kind, held_on, strategy_on in Conference.objects.filter(
+    for child_pk, kind, held_on, strategy_on, notified_on in Conference.objects.filter(
         held_on__gte=start_on, held_on__lte=end_on, status=ConferenceStatus.HELD
-    ).values_list("child_id", "kind", "held_on", "strategy_discussion_on"):
+    ).values_list(
+        "child_id", "kind", "held_on", "strategy_discussion_on", "transfer_notification_on"
+    ):
         key = "reviews" if kind == "review" else "initials"
         by_child[child_pk][key].append((held_on, strategy_on))
+        if kind == "transfer_in" and notified_on is not None and notified_on <= held_on:
+            # The receiving authority opens a referral when told of the move (the SSD's
+            # transfer-in notification is that referral's date): a referral date of its own.
+            by_child[child_pk]["notifications"].append(notified_on)
     for row in Section47Enquiry.objects.filter(
         Q(started_on__gte=start_on, started_on__lte=end_on)
         | Q(initial_conference_on__gte=start_on, initial_conference_on__lte=end_on)
@@ -270,6 +276,7 @@ def _child_element(
         *(row[0] for row in enquiries.values()),
         *(plan[0] for plan in by_kind["plans"]),
         *episode_initials,
+        *by_kind["notifications"],
     ]
     if not episodes:
         notes["no referral"] += 1
@@ -490,8 +497,8 @@ def census_export(
     partial.replace(path)
     messages = {
         "no referral": "children have no CIN referral recorded: the first child protection date "
-        f"was given as the referral date and {UNKNOWN_REFERRAL_SOURCE} (source unknown) as "
-        "its source",
+        "(a transfer-in's notification date among them) was given as the referral date and "
+        f"{UNKNOWN_REFERRAL_SOURCE} (source unknown) as its source",
         "no ethnicity": f"children have no ethnicity recorded: {NOT_OBTAINED_ETHNICITY} was given",
         "initial conferences left out": "initial conferences without a section 47 enquiry were "
         "left out: a CIN episode holds one",

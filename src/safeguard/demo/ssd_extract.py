@@ -4,7 +4,10 @@ case management system's view of a synthetic authority (docs/ssd.md), for tests 
 The extract carries what the SSD carries and nothing of Safeguard's own (chairs, attendance,
 invitations, checks, escalations, end reasons). Conference ids are the bundle's, so Safeguard
 derives `icpc-<id>` and `cppr-<id>` and matches each to the bundle's conference by child, type
-and date. Each child gets one allocated case worker (`CW`) in the team named after its area."""
+and date. Each child gets one allocated case worker (`CW`) in the team named after its area, and
+a child whose disability is recorded one row of `ssd_disability`: `NONE` for no, else a CIN
+census code (the bundle holds only yes or no). The bundle's enquiries are the SSD's section 47
+enquiries; an initial conference with a strategy discussion and no enquiry gets one."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from collections import defaultdict
 from typing import Any
 
 from safeguard.exchange.reader import read_bundle
-from safeguard.exchange.schema import CHILDREN, CONFERENCES, PLANS
+from safeguard.exchange.schema import CHILDREN, CONFERENCES, ENQUIRIES, PLANS
 
 CATEGORY_NAMES = {
     "NEG": "Neglect",
@@ -26,7 +29,12 @@ CATEGORY_NAMES = {
 }
 _JSON_ICPC = '{{"NFA_FLAG":"","CP_FLAG":"{flag}","TOTAL_NO_OF_OUTCOMES":1,"COMMENTS":""}}'
 _JSON_S47 = '{{"NFA_FLAG": "N", "CP_CONFERENCE_FLAG": "Y", "TOTAL_NO_OF_OUTCOMES": 1}}'
+_JSON_S47_OUTCOME = (
+    '{{"NFA_FLAG": "{nfa}", "CP_CONFERENCE_FLAG": "{conference}", "TOTAL_NO_OF_OUTCOMES": 1}}'
+)
 _JSON_REFERRAL = '{{"CP_TRANSFER_IN_FLAG": "{flag}", "NUMBER_OF_OUTCOMES": 1}}'
+# The codes a disabled child of the bundle is given, in turn (any code but NONE reads as yes).
+DISABILITY_CODES = ("LD", "COMM", "BEH", "AUT", "MOB")
 
 
 def _when(day: dt.date | None, time: str = "00:00:00") -> str:
@@ -60,6 +68,17 @@ def ssd_rows_of_bundle(bundle_folder: pathlib.Path) -> dict[str, list[dict[str, 
                 else _when(child["expected_date_of_birth"]),
             }
         )
+        disability = child.get("disability")
+        if disability is not None:
+            rows = tables["ssd_disability.csv"]
+            code = DISABILITY_CODES[len(rows) % len(DISABILITY_CODES)] if disability else "NONE"
+            rows.append(
+                {
+                    "disa_table_id": 900000 + len(rows),
+                    "disa_person_id": child["child_id"],
+                    "disa_disability_code": code,
+                }
+            )
     plans_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in bundle.of(PLANS):
         plan = row.values
@@ -73,6 +92,25 @@ def ssd_rows_of_bundle(bundle_folder: pathlib.Path) -> dict[str, list[dict[str, 
                 "cppl_cp_plan_ola": "N",
                 "cppl_cp_plan_initial_category": CATEGORY_NAMES.get(plan["initial_category"], ""),
                 "cppl_cp_plan_latest_category": CATEGORY_NAMES.get(plan["latest_category"], ""),
+            }
+        )
+    # The bundle's enquiries (version 2), each the SSD's enquiry of the same id; an initial
+    # conference names the one of its child and strategy discussion, else one of its own.
+    enquiry_of: dict[tuple[str, dt.date], str] = {}
+    for row in bundle.of(ENQUIRIES):
+        e = row.values
+        enquiry_of[(e["child"], e["strategy_discussion_on"])] = e["enquiry_id"]
+        tables["ssd_s47_enquiry.csv"].append(
+            {
+                "s47e_s47_enquiry_id": e["enquiry_id"],
+                "s47e_person_id": e["child"],
+                "s47e_s47_start_date": _when(e["strategy_discussion_on"]),
+                "s47e_s47_end_date": _when(e["end_on"]),
+                "s47e_s47_nfa": _yn(e["outcome"] == "no_further_action"),
+                "s47e_s47_outcome_json": _JSON_S47_OUTCOME.format(
+                    nfa=_yn(e["outcome"] == "no_further_action"),
+                    conference=_yn(e["outcome"] == "conference"),
+                ),
             }
         )
     for row in bundle.of(CONFERENCES):
@@ -94,6 +132,8 @@ def ssd_rows_of_bundle(bundle_folder: pathlib.Path) -> dict[str, list[dict[str, 
             continue
         enquiry = referral = ""
         if c["strategy_discussion_on"]:
+            enquiry = enquiry_of.get((c["child"], c["strategy_discussion_on"]), "")
+        if c["strategy_discussion_on"] and not enquiry:
             enquiry = f"S{c['conference_id']}"
             tables["ssd_s47_enquiry.csv"].append(
                 {

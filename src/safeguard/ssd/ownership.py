@@ -22,6 +22,7 @@ SSD_OWNS: dict[str, tuple[str, ...]] = {
         "ethnicity",
         "area",
         "disability",
+        "disability_codes",
         "family_id",
     ),
     "plan": ("child", "start_on", "end_on", "initial_category", "latest_category"),

@@ -240,7 +240,8 @@ class Extract:
     name: str
     bundle: Bundle = field(default_factory=Bundle)
     sources: dict[tuple[str, int], Source] = field(default_factory=dict)
-    children: dict[str, dict[str, Any]] = field(default_factory=dict)  # disability, family_id
+    # disability, its census codes, family_id
+    children: dict[str, dict[str, Any]] = field(default_factory=dict)
     conferences: dict[str, dict[str, Any]] = field(default_factory=dict)  # quorate
     allocations: dict[tuple, dict[str, Any]] = field(default_factory=dict)  # team, staff_id
     enquiries: list[dict[str, Any]] = field(default_factory=list)
@@ -493,6 +494,15 @@ def ethnicity_code(text: str) -> str | None:
     if upper in ETHNICITIES:
         return upper
     return _ETHNICITY_BY_NAME.get(text.strip().lower())
+
+
+def disability_codes(codes: list[str]) -> str:
+    """The CIN census <Disability> codes of a child's rows, space-separated in the file's order:
+    NONE only when no other code is held (the census refuses NONE beside a disability, 8790);
+    blank when no row holds a census code (an unknown code still reads as a disability, and the
+    census export writes DDA, "other", for it)."""
+    named = [code for code in codes if code != "NONE"]
+    return " ".join(named or codes)
 
 
 def _id_order(value: str) -> tuple:
@@ -1185,8 +1195,10 @@ class _Translation:
                 persons_in[family].add(who)
                 rows_of[who][family] += 1
         codes: dict[str, set[str]] = defaultdict(set)
+        census_codes: dict[str, list[str]] = defaultdict(list)  # in the file's order
         for line, v in self.rows(DISABILITY, "disa_table_id"):
-            who, code = v.get("disa_person_id", ""), v.get("disa_disability_code", "").upper()
+            who = v.get("disa_person_id", "")
+            code = v.get("disa_disability_code", "").strip().upper()
             if not who or not code:
                 continue
             if code not in DISABILITY_CODES:
@@ -1194,6 +1206,8 @@ class _Translation:
                     f"{DISABILITY}:{line}: disa_disability_code: '{_shown(code)}' is not a CIN "
                     "census disability code; read as a disability"
                 )
+            elif code not in census_codes[who]:
+                census_codes[who].append(code)
             codes[who].add(code)
         for child in child_set:
             families = rows_of.get(child)
@@ -1205,7 +1219,11 @@ class _Translation:
                 )
             held = codes.get(child)
             disability = None if not held else bool(held - {"NONE"})
-            self.extract.children[child] = {"disability": disability, "family_id": family[:64]}
+            self.extract.children[child] = {
+                "disability": disability,
+                "family_id": family[:64],
+                "disability_codes": disability_codes(census_codes.get(child, [])),
+            }
 
     def _visits(self, child_set: set[str], plans: dict[str, dict[str, Any]]) -> None:
         r = self.reading

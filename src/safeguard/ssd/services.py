@@ -4,9 +4,10 @@ The extract is read and translated into the exchange bundle's natural form (`rea
 against the records Safeguard holds (by id, else a conference by child, type and date), merged
 under the ownership rule (`ownership`), and written by the exchange importer (`bundle_apply`),
 so the rule book, matching, timeliness and audit are the same as at every other door. What the
-exchange format has no file for yet (enquiries, visits, quoracy, disability, family, a worker's
-team) is written beside it, in the same transaction. Nothing is deleted: records the extract
-no longer holds are listed as withdrawn for a person to decide (docs/ssd.md)."""
+exchange format has no file for yet (enquiries, visits, quoracy, disability and its census
+codes, family, a worker's team) is written beside it, in the same transaction. Nothing is
+deleted: records the extract no longer holds are listed as withdrawn for a person to decide
+(docs/ssd.md)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.cases.models import Allocation, Child, Enquiry, Plan, Visit
+from safeguard.census.models import ChildCensusDetail
 from safeguard.conferences.models import Conference
 from safeguard.conferences.timeliness import installation_rule_set, timeliness_refresh
 from safeguard.data_version.services import data_version_bump
@@ -430,8 +432,13 @@ def _merge_batch(
     }
     # by primary key, not through a join: each side of the OR below then uses its index
     child_pks = list(Child.objects.filter(child_id__in=children).values_list("pk", flat=True))
+    held_codes = dict(
+        ChildCensusDetail.objects.filter(child__child_id__in=children).values_list(
+            "child__child_id", "disabilities"
+        )
+    )
     child_extras = {
-        c: {"disability": d, "family_id": f}
+        c: {"disability": d, "family_id": f, "disability_codes": held_codes.get(c, "")}
         for c, d, f in Child.objects.filter(child_id__in=children).values_list(
             "child_id", "disability", "family_id"
         )
@@ -628,6 +635,13 @@ def _extras_write(extras: dict[str, list[tuple[dict[str, Any] | None, dict[str, 
         [(a["child_id"], a) for b, a in extras["child"] if _differ(b, a, _CHILD_EXTRAS)],
         _CHILD_EXTRAS,
     )
+    _disability_codes_write(
+        {
+            a["child_id"]: a["disability_codes"]
+            for b, a in extras["child"]
+            if a.get("disability_codes") and _differ(b, a, ("disability_codes",))
+        }
+    )
     conference_rows = []
     for before, after in extras["conference"]:
         values = {"quorate": after.get("quorate"), "status": "held"}
@@ -707,6 +721,38 @@ def _extras_write(extras: dict[str, list[tuple[dict[str, Any] | None, dict[str, 
 
 
 _CHILD_EXTRAS = ("disability", "family_id")
+
+
+def _disability_codes_write(codes: dict[str, str]) -> None:
+    """The children's CIN census disability codes, kept beside the census's other details of a
+    child, for the census export to write as the SSD gave them."""
+    if not codes:
+        return
+    child_pks = _pks(Child, "child_id", set(codes))
+    held = dict(
+        ChildCensusDetail.objects.filter(child_id__in=list(child_pks.values())).values_list(
+            "child_id", "pk"
+        )
+    )
+    ChildCensusDetail.objects.bulk_update(
+        [
+            ChildCensusDetail(pk=held[pk], disabilities=codes[child])
+            for child, pk in child_pks.items()
+            if pk in held
+        ],
+        ["disabilities"],
+        batch_size=BATCH,
+    )
+    ChildCensusDetail.objects.bulk_create(
+        [
+            ChildCensusDetail(child_id=pk, disabilities=codes[child])
+            for child, pk in child_pks.items()
+            if pk not in held
+        ],
+        batch_size=BATCH,
+    )
+
+
 BLANK_OF_FIELD = {
     spec.filename: {column.field: blank_value(column) for column in spec.columns} for spec in FILES
 }
