@@ -33,6 +33,7 @@ from safeguard.cases.models import Allocation, Child, Enquiry, Plan, Visit
 from safeguard.conferences.models import Conference
 from safeguard.conferences.timeliness import installation_rule_set, timeliness_refresh
 from safeguard.data_version.services import data_version_bump
+from safeguard.domain.vocabulary import CONFERENCE_KINDS
 from safeguard.exchange.importer import bundle_apply
 from safeguard.exchange.reader import Bundle, Problem, Row, blank_value, problem_order
 from safeguard.exchange.records import (
@@ -605,7 +606,9 @@ def _describe(kind: str, values: dict[str, Any]) -> str:
             f" to {values['end_on']}" if values.get("end_on") else ", open"
         )
     if kind == "conference":
-        return f"child {values['child']}, {values['kind']}, {values['held_on']}"
+        kind = values["kind"]
+        kind = CONFERENCE_KINDS.phrase(kind) if kind in CONFERENCE_KINDS else kind
+        return f"child {values['child']}, {kind}, {values['held_on']}"
     if kind == "allocation":
         return f"child {values['child']}, {values['name']}, {values.get('team', '')}"
     if kind == "enquiry":
