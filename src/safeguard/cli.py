@@ -163,7 +163,7 @@ def cmd_timeliness(args: argparse.Namespace) -> int:
         return 0
     if not args.child_id:
         raise UserError("give a child id, or --recompute")
-    child = Child.objects.filter(child_id=args.child_id).first()
+    child = Child.objects.filter(child_id__iexact=args.child_id).first()
     if child is None:
         raise UserError(f"no child with id '{args.child_id}'")
     rows = list(child_conferences(child=child))

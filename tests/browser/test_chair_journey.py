@@ -236,7 +236,7 @@ def test_the_other_record_pages_pass_axe_with_their_errors_and_a_refused_stale_s
     date(page, "Date of the check", today)
     page.get_by_role("radio", name="Concerns").check()
     page.get_by_role("button", name="Record the check").click()
-    expect(page.get_by_text("Choose who to alert about the concerns.").first).to_be_visible()
+    expect(page.get_by_text("Select who to alert about the concerns").first).to_be_visible()
     pages.look("check-errors", guide=True)
 
     assert pages.problems == {}, json.dumps(pages.problems, indent=1)

@@ -94,7 +94,7 @@ def test_a_child_id_that_differs_only_in_case_is_already_recorded(signed_in_clie
     make_child(child_id="AB-123")
     client = signed_in_client(Role.BUSINESS_SUPPORT)
     page = client.post("/children/add/", child_form(child_id="ab-123")).content.decode()
-    assert "A child with id AB-123 is already recorded." in page
+    assert "A child with id AB-123 is already recorded" in page
 
 
 def test_an_empty_search_shows_the_govuk_error_summary(signed_in_client):

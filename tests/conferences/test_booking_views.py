@@ -128,7 +128,7 @@ def test_business_support_keeps_the_register_of_organisations(signed_in_client):
     page = client.post(
         "/organisations/add/", {"name": "Hill Surgery", "organisation_type": gp.pk}
     ).content.decode()
-    assert "Hill Surgery is already in the register as GP." in page
+    assert "Hill Surgery is already in the register as GP" in page
 
 
 def test_the_booking_page_offers_the_childs_brothers_and_sisters_and_books_those_ticked(

@@ -100,7 +100,9 @@ def test_an_unknown_child_id_and_a_future_date_are_refused_beside_their_fields(
         "/conferences/record/",
         conference_form("SIB-1", tomorrow, **date_fields("strategy_discussion_on", None)),
     ).content.decode()
-    assert '<a href="#id_held_on_day">The conference date must be today or in the past.</a>' in page
+    assert (
+        '<a href="#id_held_on_day">Date of the conference must be today or in the past</a>' in page
+    )
     assert not Conference.objects.exists()
 
 

@@ -165,7 +165,7 @@ def test_a_step_without_a_change_or_a_note_is_an_error_on_the_page(signed_in_cli
          "version": escalation.version},
     )  # fmt: skip
     assert response.status_code == 200
-    assert "Choose a new stage or write a note" in response.content.decode()
+    assert "Select a new stage or enter a note" in response.content.decode()
     assert not EscalationStep.objects.exists()
 
 

@@ -112,8 +112,8 @@ def test_concerns_without_anyone_to_alert_are_refused_beside_the_field(signed_in
         .post(f"/plans/{plan.plan_id}/checks/add/", check_form(alerted_roles=[], concern=""))
         .content.decode()
     )
-    assert '<a href="#id_alerted_roles_0">Choose who to alert about the concerns.</a>' in page
-    assert "Describe the concern." in page
+    assert '<a href="#id_alerted_roles_0">Select who to alert about the concerns</a>' in page
+    assert "Enter the concern" in page
     assert not MonitoringCheck.objects.exists()
 
 

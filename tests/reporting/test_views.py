@@ -99,7 +99,7 @@ def test_a_period_is_chosen_by_month_and_year_and_counted_by_meeting(manager, tm
     [
         (
             {**APRIL_TO_SEPTEMBER_2022, "end_month": "3"},
-            "A period cannot end (31 March 2022) before it starts (1 April 2022).",
+            "A period cannot end (31 March 2022) before it starts (1 April 2022)",
         ),
         ({**APRIL_TO_SEPTEMBER_2022, "start_year": ""}, "Start month must include a year"),
         ({**APRIL_TO_SEPTEMBER_2022, "end_month": "13"}, "End month must be a real month"),

@@ -116,12 +116,16 @@ def user_create(
     """Create an account with no usable password; return it and its one-time enrolment link
     (to be shown once: it is not stored)."""
     if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role {role!r}: one of {', '.join(Role.values)}."})
+        raise ValidationError(
+            {"role": f"Select a role: {role!r} is not one of {', '.join(Role.values)}"}
+        )
     username = username.strip()
     if not username:
-        raise ValidationError({"username": "Enter a username."})
+        raise ValidationError({"username": "Enter a username"})
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "A user with that username already exists."})
+        raise ValidationError(
+            {"username": "A user with that username already exists: enter another username"}
+        )
     user = User(username=username, role=role, first_name=first_name, last_name=last_name)
     user.email = email
     user.set_unusable_password()
@@ -470,10 +474,10 @@ def user_update(
     email: str,
 ) -> User:
     if role not in Role.values:
-        raise ValidationError({"role": "Choose a role."})
+        raise ValidationError({"role": "Select a role"})
     if by is not None and by.pk == user.pk and (role != Role.MANAGER or not is_active):
         raise ValidationError(
-            {"role": "You cannot remove your own manager role or deactivate yourself."}
+            {"role": "You cannot remove your own manager role or deactivate yourself"}
         )
     new_values = {
         "role": role,
@@ -572,7 +576,7 @@ def _areas_named(names: Iterable[str]) -> list[Area]:
     unknown = [n for n in names if n.casefold() not in found]
     if unknown:
         known = ", ".join(sorted(a.name for a in found.values())) or "none recorded yet"
-        raise ValidationError({"areas": f"No area is named {', '.join(unknown)} (areas: {known})."})
+        raise ValidationError({"areas": f"No area is named {', '.join(unknown)} (areas: {known})"})
     return [found[n.casefold()] for n in names]
 
 

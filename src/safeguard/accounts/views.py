@@ -66,8 +66,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request.session.pop(services.PENDING_SIGN_IN_KEY, None)
             form.add_error(
                 None,
-                "Your account has no authenticator app set up. "
-                "Ask a service manager for an enrolment link.",
+                "Your account has no authenticator app set up: "
+                "ask a service manager for an enrolment link",
             )
         else:
             request.session[NEXT_KEY] = next_url

@@ -19,6 +19,20 @@ class AuditAction(models.TextChoices):
     RESTORE = "restore", "Restored"
 
 
+# The record types written with a code's underscores, as a page names them. The trail keeps the
+# type as it was written (its hash chain covers it); only the page reads it as words.
+RECORD_TYPE_LABELS = {
+    "annex_a": "Annex A",
+    "break_glass": "break-glass access",
+    "break_glass_form": "break-glass form",
+    "cin_census": "CIN census",
+    "liaison_cover": "liaison cover",
+    "ssd_extract": "SSD extract",
+    "ssd_reconciliation": "SSD reconciliation",
+    "user_areas": "user's areas",
+}
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The audit trail is append-only: entries cannot be changed.")
@@ -65,6 +79,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only: entries cannot be deleted.")
+
+    @property
+    def record_type_label(self) -> str:
+        """The record type in words: "CIN census", not "cin_census"."""
+        return RECORD_TYPE_LABELS.get(self.record_type, self.record_type.replace("_", " "))
 
 
 class AuditChainHead(models.Model):

@@ -28,11 +28,11 @@ def audit_entries(
     entries = AuditEntry.objects.select_related("actor")
     if child_id:
         entries = entries.filter(
-            Q(child_id=child_id)
-            | Q(shown_ids=child_id)
-            | Q(shown_ids__startswith=f"{child_id} ")
-            | Q(shown_ids__endswith=f" {child_id}")
-            | Q(shown_ids__contains=f" {child_id} ")
+            Q(child_id__iexact=child_id)
+            | Q(shown_ids__iexact=child_id)
+            | Q(shown_ids__istartswith=f"{child_id} ")
+            | Q(shown_ids__iendswith=f" {child_id}")
+            | Q(shown_ids__icontains=f" {child_id} ")
         )
     if username:
         entries = entries.filter(actor_name=username)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from safeguard.domain.vocabulary import ALERT_ROLES, ENQUIRY_OUTCOMES, PLAN_CATEGORIES
 
@@ -48,6 +49,13 @@ class Child(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(sex__in=["", "M", "F", "U"]), name="child_sex_known"
+            ),
+            # Ids are matched whatever their capitals (docs/decisions/0020): "c001" is C001,
+            # so no two children may have ids that differ only in capitals.
+            models.UniqueConstraint(
+                Lower("child_id"),
+                name="child_id_unique_whatever_capitals",
+                violation_error_message="A child with this id is already recorded",
             ),
         ]
 

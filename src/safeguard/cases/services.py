@@ -36,6 +36,15 @@ CHILD_FIELDS = (
 )
 
 
+def already_recorded(record: str, taken: str, *, given: str) -> str:
+    """The message for an id already held, saying so when only its capitals differ (ids are
+    matched whatever their capitals: docs/decisions/0020-ids-whatever-their-capitals.md)."""
+    message = f"{record} with id {taken} is already recorded"
+    if taken != given:
+        message += f": {given} is the same id, as ids are matched whatever their capitals"
+    return message
+
+
 def _natural_child(child_id: str, values: dict[str, Any]) -> dict[str, Any]:
     area = values.get("area")
     return {**values, "child_id": child_id, "area": area.name if area else ""}
@@ -45,7 +54,7 @@ def _natural_child(child_id: str, values: dict[str, Any]) -> dict[str, Any]:
 def child_create(*, child_id: str, by: User, confirm_unusual: bool = False, **values: Any) -> Child:
     if taken := Child.objects.filter(child_id__iexact=child_id).first():
         raise ValidationError(
-            {"child_id": f"A child with id {taken.child_id} is already recorded."}
+            {"child_id": already_recorded("A child", taken.child_id, given=child_id)}
         )
     record_rules_apply(
         "child",
@@ -112,7 +121,7 @@ def child_id_correct(*, child: Child, new_child_id: str, expected_version: int, 
         raise ValidationError({"new_child_id": "Enter an id different from the present one"})
     if taken := Child.objects.filter(child_id__iexact=new_child_id).exclude(pk=child.pk).first():
         raise ValidationError(
-            {"new_child_id": f"A child with id {taken.child_id} is already recorded"}
+            {"new_child_id": already_recorded("A child", taken.child_id, given=new_child_id)}
         )
     versioned_save(child, expected_version=expected_version, values={"child_id": new_child_id})
     emails = Notification.objects.filter(child_id=old).update(child_id=new_child_id)
@@ -149,7 +158,7 @@ def _check_plan_dates(
     *, child: Child, start_on: dt.date, end_on: dt.date | None, plan: Plan | None = None
 ) -> None:
     if end_on is not None and end_on < start_on:
-        raise ValidationError({"end_on": "The plan cannot end before it starts."})
+        raise ValidationError({"end_on": "End date must be the same as or after the start date"})
     others = Plan.objects.filter(child=child)
     if plan is not None:
         others = others.exclude(pk=plan.pk)
@@ -177,8 +186,8 @@ def plan_create(
     confirm_unusual: bool = False,
     **values: Any,
 ) -> Plan:
-    if Plan.objects.filter(plan_id=plan_id).exists():
-        raise ValidationError({"plan_id": f"A plan with id {plan_id} is already recorded."})
+    if taken := Plan.objects.filter(plan_id__iexact=plan_id).first():
+        raise ValidationError({"plan_id": already_recorded("A plan", taken.plan_id, given=plan_id)})
     Child.objects.select_for_update().filter(pk=child.pk).first()
     _check_plan_dates(child=child, start_on=start_on, end_on=end_on)
     _plan_rules(
@@ -270,7 +279,7 @@ def break_glass_open(*, user: User, child_id: str, reason: str) -> Child:
         message = f"Give the reason in {BREAK_GLASS_REASON_MAX} characters or fewer"
         raise ValidationError({"reason": message})
     try:
-        child = Child.objects.select_related("area").get(child_id=child_id)
+        child = Child.objects.select_related("area").get(child_id__iexact=child_id)
     except Child.DoesNotExist:
         raise Http404("No such child.") from None
     if children_in_sight(user).filter(pk=child.pk).exists():
@@ -309,14 +318,18 @@ def enquiry_record(
     outcome is blank or `conference` it waits for its initial conference (domain.enquiries)."""
     if strategy_discussion_on > today:
         raise ValidationError(
-            {"strategy_discussion_on": "The strategy discussion must be today or in the past."}
+            {
+                "strategy_discussion_on": "Date of the strategy discussion must be today or in the past"
+            }
         )
     if end_on is not None and end_on < strategy_discussion_on:
         raise ValidationError(
-            {"end_on": "The enquiry must end on or after the strategy discussion."}
+            {"end_on": "Date the enquiry was completed must be on or after the strategy discussion"}
         )
-    if Enquiry.objects.filter(enquiry_id=enquiry_id).exists():
-        raise ValidationError({"enquiry_id": f"An enquiry with id {enquiry_id} is recorded."})
+    if taken := Enquiry.objects.filter(enquiry_id__iexact=enquiry_id).first():
+        raise ValidationError(
+            {"enquiry_id": already_recorded("An enquiry", taken.enquiry_id, given=enquiry_id)}
+        )
     enquiry = Enquiry.objects.create(
         enquiry_id=enquiry_id,
         child=child,

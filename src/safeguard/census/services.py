@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models.functions import Lower
 
 from safeguard.cases.models import Child, Enquiry, EnquiryOutcome, Plan
 from safeguard.data_version.services import data_version_bump
@@ -50,6 +53,24 @@ ASSESSMENT_FIELDS = ("started_on", "internal_review_on", "authorised_on", "facto
 CIN_PLAN_FIELDS = ("start_on", "end_on")
 NO_DISABILITY = "NONE"
 ENQUIRY_ID_PREFIX = "CIN"
+
+
+class ChildPks(dict[str, int]):
+    """Child id -> primary key, found whatever the id's capitals (docs/decisions/0020): the
+    census's "c001" is the stored C001."""
+
+    def __init__(self, pairs: Iterable[tuple[str, int]]) -> None:
+        super().__init__(pairs)
+        self._folded = {child_id.lower(): pk for child_id, pk in self.items()}
+
+    def __getitem__(self, child_id: str) -> int:
+        return self._folded[child_id.lower()]
+
+    def __contains__(self, child_id: object) -> bool:
+        return isinstance(child_id, str) and child_id.lower() in self._folded
+
+    def get(self, child_id: str, default: Any = None) -> Any:
+        return self._folded.get(child_id.lower(), default)
 
 
 def _upsert(
@@ -297,9 +318,13 @@ def census_records_write(
     child_details = child_details or {}
     child_ids = {key[0] for key in (*episodes, *enquiries, *previous_plans)} | set(child_details)
     if len(child_ids) <= BATCH:
-        child_pks = dict(Child.objects.filter(child_id__in=child_ids).values_list("child_id", "pk"))
+        child_pks = ChildPks(
+            Child.objects.annotate(folded=Lower("child_id"))
+            .filter(folded__in={c.lower() for c in child_ids})
+            .values_list("child_id", "pk")
+        )
     else:
-        child_pks = dict(Child.objects.values_list("child_id", "pk"))
+        child_pks = ChildPks(Child.objects.values_list("child_id", "pk"))
     result = {
         "CIN episodes": _upsert(CinEpisode, "referral_on", EPISODE_FIELDS, episodes, child_pks),
         "section 47 enquiries": _upsert(

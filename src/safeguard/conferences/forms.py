@@ -296,7 +296,9 @@ class BookingForm(GovukForm):
         required=False,
         assume_scheme="https",
         help_text="For a conference by video, or one in person that others join by video",
-        error_messages={"invalid": "Enter the video link as a web address, like https://..."},
+        error_messages={
+            "invalid": "Enter the video link as a web address, like https://meet.example.org/conference"
+        },
     )
     chair = forms.ModelChoiceField(
         label="Chair", queryset=Chair.objects.all(), required=False, empty_label="Not chosen yet"

@@ -26,6 +26,7 @@ from safeguard.domain.agency_reports import (
 )
 from safeguard.domain.enquiries import WAITING_OUTCOMES
 from safeguard.domain.timeliness import initial_conference_due_on
+from safeguard.domain.vocabulary import CONFERENCE_KINDS
 from safeguard.escalations.models import OrganisationType
 from safeguard.exchange.services import record_rules_apply
 from safeguard.storage import versioned_save
@@ -98,9 +99,9 @@ def meeting_record(
     booked rows of `children` become held, with these values (the same records), and any child
     not yet on it is added."""
     if not children:
-        raise ValidationError({"children": "Choose at least one child."})
+        raise ValidationError({"children": "Select at least one child"})
     if held_on > today:
-        raise ValidationError({"held_on": "The conference date must be today or in the past."})
+        raise ValidationError({"held_on": "Date of the conference must be today or in the past"})
     for name, value in (
         ("strategy_discussion_on", strategy_discussion_on),
         ("transfer_notification_on", transfer_notification_on),
@@ -108,12 +109,16 @@ def meeting_record(
         if value is None:
             continue
         if name not in DATES_OF_KIND.get(kind, ()):
-            raise ValidationError({name: "This type of conference does not take this date."})
+            raise ValidationError(
+                {name: "Leave this date empty: this type of conference does not take it"}
+            )
         if value > held_on:
-            raise ValidationError({name: "This date must be on or before the conference date."})
+            raise ValidationError(
+                {name: "This date must be the same as or before the date of the conference"}
+            )
     if category and outcome != Outcome.PLAN:
         raise ValidationError(
-            {"category": "The category of abuse is recorded when a plan is made or continued."}
+            {"category": "Leave the category of abuse empty unless a plan is made or continued"}
         )
     booked: dict[int, Conference] = {}
     if booked_meeting is not None:
@@ -126,7 +131,7 @@ def meeting_record(
         )
         if held:
             raise ValidationError(
-                {"children": f"This meeting is already recorded for {', '.join(held)}."}
+                {"children": f"This meeting is already recorded for {', '.join(held)}"}
             )
         booked = {pk: c for pk, c in on_meeting.items() if c.status == ConferenceStatus.BOOKED}
     duplicates = (
@@ -138,8 +143,8 @@ def meeting_record(
         taken = ", ".join(sorted(duplicates.values_list("child__child_id", flat=True)))
         raise ValidationError(
             {
-                "held_on": f"A {kind.replace('_', '-')} conference on this date is already recorded "
-                f"for {taken}."
+                "held_on": f"{_with_article(CONFERENCE_KINDS.phrase(kind)).capitalize()} conference on "
+                f"this date is already recorded for {taken}"
             }
         )
     reference = booked_meeting.reference if booked_meeting else new_source_id("M")
@@ -359,13 +364,13 @@ def conference_update(
     )
     if clash:
         raise ValidationError(
-            {"held_on": "The child already has a conference of this type on this date."}
+            {"held_on": "The child already has a conference of this type on this date"}
         )
     if values.get("category", conference.category) and (
         values.get("outcome", conference.outcome) != Outcome.PLAN
     ):
         raise ValidationError(
-            {"category": "The category of abuse is recorded when a plan is made or continued."}
+            {"category": "Leave the category of abuse empty unless a plan is made or continued"}
         )
     changes = field_changes(conference, values)
     versioned_save(conference, expected_version=expected_version, values=values)
@@ -419,7 +424,7 @@ def invitation_record(
         meeting=meeting, organisation_type=organisation_type, organisation_name=organisation_name
     ).exists():
         raise ValidationError(
-            {"organisation_name": "This organisation is already recorded for this meeting."}
+            {"organisation_name": "This organisation is already recorded for this meeting"}
         )
     if report_due_on is None and report_requested and _is_booked(meeting):
         report_due_on = agency_report_due_for(meeting)
@@ -499,7 +504,7 @@ def invitations_copy_previous(*, meeting: Meeting, by: User, today: dt.date) -> 
     asked for a report; agencies already on the list are left as they are."""
     previous = previous_meeting_invited(meeting=meeting)
     if previous is None:
-        raise ValidationError("No earlier meeting of these children has agencies invited.")
+        raise ValidationError("No earlier meeting of these children has agencies invited")
     present = set(meeting.invitations.values_list("organisation_type_id", "organisation_name"))
     copied = []
     for earlier in previous.invitations.select_related("organisation_type", "organisation"):
@@ -526,9 +531,7 @@ def organisation_record(
     """Add an organisation to the authority's register of those invited to conferences."""
     name = name.strip()
     if Organisation.objects.filter(name=name, organisation_type=organisation_type).exists():
-        raise ValidationError(
-            {"name": f"{name} is already in the register as {organisation_type}."}
-        )
+        raise ValidationError({"name": f"{name} is already in the register as {organisation_type}"})
     organisation = Organisation.objects.create(
         name=name, organisation_type=organisation_type, email=email
     )
@@ -554,7 +557,7 @@ def organisation_update(
         .exists()
     )
     if clash:
-        raise ValidationError({"name": f"{name} is already in the register as {kind}."})
+        raise ValidationError({"name": f"{name} is already in the register as {kind}"})
     changes = field_changes(organisation, values)
     versioned_save(organisation, expected_version=expected_version, values=values)
     audit_record(
@@ -578,6 +581,13 @@ def chair_named(name: str) -> Chair | None:
 # ---- booking: conferences before they are held ------------------------------------------------
 
 BOOKABLE_KINDS = (ConferenceKind.INITIAL, ConferenceKind.REVIEW)
+
+
+def _with_article(phrase: str) -> str:
+    """ "an initial", "a review", "a transfer in": a conference kind's phrase in a sentence."""
+    return f"{'an' if phrase[:1] in 'aeiou' else 'a'} {phrase}"
+
+
 _KIND_NAMES: dict[str, str] = {
     ConferenceKind.INITIAL: "an initial",
     ConferenceKind.REVIEW: "a review",
@@ -640,13 +650,13 @@ def conference_book(
     one conference row per child with status booked. A booked row counts in no report figure
     and no timeliness verdict until the chair records it as held (`booked_conference_hold`)."""
     if not children:
-        raise ValidationError({"children": "Choose at least one child."})
+        raise ValidationError({"children": "Select at least one child"})
     if kind not in BOOKABLE_KINDS:
-        raise ValidationError({"kind": "Book an initial or a review conference."})
+        raise ValidationError({"kind": "Select an initial or a review conference"})
     if held_on < today:
-        raise ValidationError({"held_on": "The date of the conference must be today or later."})
+        raise ValidationError({"held_on": "Date of the conference must be today or in the future"})
     if not place.strip() and not video_link.strip():
-        raise ValidationError({"place": "Enter the place of the conference or its video link."})
+        raise ValidationError({"place": "Enter the place of the conference or its video link"})
     taken = list(
         Conference.objects.filter(child__in=children, kind=kind, held_on=held_on)
         .exclude(status=ConferenceStatus.CANCELLED)
@@ -657,7 +667,7 @@ def conference_book(
             {
                 "held_on": f"{', '.join(sorted(taken))} already "
                 f"{'has' if len(taken) == 1 else 'have'} {_KIND_NAMES[kind]} conference booked "
-                "or recorded on this date."
+                "or recorded on this date"
             }
         )
     meeting = Meeting.objects.create(
@@ -698,12 +708,12 @@ def conference_cancel(*, meeting: Meeting, reason: str, by: User) -> Meeting:
     reason. Held conferences are not cancelled (correct them instead)."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Enter why the conference is cancelled."})
+        raise ValidationError({"reason": "Enter why the conference is cancelled"})
     booked = list(
         meeting.conferences.filter(status=ConferenceStatus.BOOKED).select_related("child")
     )
     if not booked:
-        raise ValidationError({"reason": "Only a booked conference can be cancelled."})
+        raise ValidationError({"reason": "Only a booked conference can be cancelled"})
     for conference in booked:
         versioned_save(
             conference,
@@ -735,10 +745,10 @@ def booked_conference_hold(
     recorded (`values`: the conference's fields, as `conference_update` takes them); the plan
     follows and the verdicts are refreshed. For the chair's form's service to call."""
     if conference.status != ConferenceStatus.BOOKED:
-        raise ValidationError({"held_on": "This conference is not booked: change it instead."})
+        raise ValidationError({"held_on": "This conference is not booked: change it instead"})
     held_on = values.get("held_on", conference.held_on)
     if held_on > today:
-        raise ValidationError({"held_on": "The conference date must be today or in the past."})
+        raise ValidationError({"held_on": "Date of the conference must be today or in the past"})
     conference = conference_update(
         conference=conference,
         expected_version=conference.version,

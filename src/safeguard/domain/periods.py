@@ -80,7 +80,7 @@ def report_period(start_on: dt.date, end_on: dt.date) -> Period:
         if not REPORT_FIRST_YEAR <= day.year <= REPORT_LAST_YEAR:
             raise PeriodError(
                 f"A report period must fall between {REPORT_FIRST_YEAR} and {REPORT_LAST_YEAR}; "
-                f"{day.year} does not."
+                f"{day.year} does not"
             )
     return Period(start_on, end_on)
 
@@ -93,7 +93,7 @@ def period_ended_by(period: Period, today: dt.date) -> Period:
         raise PeriodError(
             f"The period {period} has not ended: it ends on {long_date(period.end_on)} and "
             f"today is {long_date(today)}. A report can only be produced for a period that has "
-            f"ended; choose an end month before {MONTH_NAMES[today.month - 1]} {today.year}."
+            f"ended: select an end month before {MONTH_NAMES[today.month - 1]} {today.year}"
         )
     return period
 
@@ -124,7 +124,7 @@ class Period:
         if self.end_on < self.start_on:
             raise PeriodError(
                 f"A period cannot end ({long_date(self.end_on)}) before it starts "
-                f"({long_date(self.start_on)})."
+                f"({long_date(self.start_on)})"
             )
 
     def __contains__(self, day: object) -> bool:

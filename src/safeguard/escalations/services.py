@@ -50,9 +50,9 @@ def liaison_officer_record(
         | (set(area_names) - {a.name for a in found_areas})
     )
     if unknown:
-        raise ValidationError(f"No organisation type or area is called: {', '.join(unknown)}.")
+        raise ValidationError(f"No organisation type or area is called: {', '.join(unknown)}")
     if not email:
-        raise ValidationError("A Senior Liaison Officer needs an email address.")
+        raise ValidationError("Enter the Senior Liaison Officer's email address")
     with transaction.atomic():
         officer, created = SeniorLiaisonOfficer.objects.get_or_create(
             name=name,
@@ -130,10 +130,10 @@ def escalation_raise(
 ) -> Escalation:
     """Raise an escalation, with its first step (the date raised, the stage, `note`)."""
     if raised_on > today:
-        raise ValidationError({"raised_on": "The date raised must be today or in the past."})
+        raise ValidationError({"raised_on": "Date raised must be today or in the past"})
     if resolved_on is not None and resolved_on < raised_on:
         raise ValidationError(
-            {"resolved_on": "An escalation cannot be resolved before it is raised."}
+            {"resolved_on": "Date resolved must be the same as or after date raised"}
         )
     escalation_id = _new_escalation_id()
     _escalation_rules(
@@ -197,7 +197,7 @@ def escalation_update(
     resolved_on = values.get("resolved_on", escalation.resolved_on)
     if resolved_on is not None and resolved_on < raised_on:
         raise ValidationError(
-            {"resolved_on": "An escalation cannot be resolved before it is raised."}
+            {"resolved_on": "Date resolved must be the same as or after date raised"}
         )
     _escalation_rules(
         {
@@ -256,23 +256,25 @@ def escalation_step_record(
     the stage is always the latest step's; nothing earlier is overwritten."""
     note = note.strip()
     if on > today:
-        raise ValidationError({"on": "The date of the step must be today or in the past."})
+        raise ValidationError({"on": "Date of the step must be today or in the past"})
     if on < escalation.raised_on:
         raise ValidationError(
-            {"on": "The date of the step must be the same as or after the date raised."}
+            {"on": "Date of the step must be the same as or after the date raised"}
         )
     latest_on = _latest_step_on(escalation)
     if latest_on is not None and on < latest_on:
         raise ValidationError(
             {
-                "on": "The date of the step must be the same as or after the latest step "
-                f"({latest_on.day} {latest_on:%B %Y})."
+                "on": "Date of the step must be the same as or after the latest step "
+                f"({latest_on.day} {latest_on:%B %Y})"
             }
         )
     if not escalation.formal and stage is not None:
-        raise ValidationError({"stage": "An informal escalation has no stage."})
+        raise ValidationError(
+            {"stage": "An informal escalation has no stage: leave it not recorded"}
+        )
     if stage == escalation.stage and not note:
-        raise ValidationError({"note": "Choose a new stage or write a note."})
+        raise ValidationError({"note": "Select a new stage or enter a note"})
     _escalation_rules(
         {
             "escalation_id": escalation.escalation_id,
@@ -326,9 +328,9 @@ def good_practice_record(
     """Record a chair's commendation of an agency or a professional."""
     description = description.strip()
     if recorded_on > today:
-        raise ValidationError({"recorded_on": "The date must be today or in the past."})
+        raise ValidationError({"recorded_on": "Date must be today or in the past"})
     if not description:
-        raise ValidationError({"description": "Describe the good practice."})
+        raise ValidationError({"description": "Describe the good practice"})
     good_practice = GoodPractice.objects.create(
         recorded_on=recorded_on,
         organisation_type=organisation_type,
@@ -357,7 +359,7 @@ def escalation_raise_for_missing_report(
     escalation shows on each child's page: models.escalations_about)."""
     if not invitation.sent_no_report_and_no_apologies:
         raise ValidationError(
-            "This agency sent a report, attended or gave apologies, so there is nothing to escalate."
+            "This agency sent a report, attended or gave apologies, so there is nothing to escalate"
         )
     conference = (
         invitation.meeting.conferences.select_related("child__area", "chair")

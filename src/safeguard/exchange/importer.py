@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from safeguard.accounts.models import User
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
-from safeguard.cases.models import Area
+from safeguard.cases.models import Area, Child
 from safeguard.conferences.models import Chair, Meeting
 from safeguard.conferences.timeliness import (
     installation_rule_set,
@@ -117,6 +118,7 @@ def bundle_apply(
     so every source goes through the same checks, the rule book (docs/record-rules.md),
     matching, timeliness refresh and audit. A rule book error refuses the bundle; a warning is
     reported and the bundle imported."""
+    child_ids_as_stored(bundle)
     rules = installation_rule_set()
     errors, unusual = bundle_rules_check(bundle, today=today or timezone.localdate(), rules=rules)
     result = ImportResult(
@@ -164,6 +166,40 @@ def bundle_apply(
     elif not dry_run:
         _refresh_statistics(result)
     return result
+
+
+def child_ids_as_stored(bundle: Bundle) -> dict[str, str]:
+    """Every child id of the bundle spelled as the child's id is stored: ids are matched
+    whatever their capitals (docs/decisions/0020), so a bundle's "c001" is the stored C001 (and
+    updates it) and no second child differing only in capitals is written. Returns the ids
+    respelled, given -> stored."""
+    given = {v for row in bundle.of(CHILDREN) if (v := row.values.get("child_id"))}
+    given |= {v for rows in bundle.rows.values() for row in rows if (v := row.values.get("child"))}
+    if not given:
+        return {}
+    folded = sorted({v.lower() for v in given})
+    children = Child.objects.annotate(folded=Lower("child_id"))
+    if children.count() <= WHOLE_TABLE_UP_TO * len(folded):
+        batches = [children]
+    else:
+        batches = [
+            children.filter(folded__in=folded[start : start + BATCH])
+            for start in range(0, len(folded), BATCH)
+        ]
+    stored = {
+        child_id.lower(): child_id
+        for batch in batches
+        for child_id in batch.values_list("child_id", flat=True)
+    }
+    respelled = {v: stored[v.lower()] for v in given if stored.get(v.lower(), v) != v}
+    if respelled:
+        for rows in bundle.rows.values():
+            for row in rows:
+                for name in ("child_id", "child"):
+                    value = row.values.get(name)
+                    if value in respelled:
+                        row.values[name] = respelled[value]
+    return respelled
 
 
 # PostgreSQL plans each query from sampled statistics of the tables. After a bulk load they

@@ -400,10 +400,41 @@ class _Known:
         return self.everything or value in self.ids
 
 
+def child_ids_matched_whatever_capitals(bundle: Bundle) -> None:
+    """Child ids are matched whatever their capitals (docs/decisions/0020): a child whose id
+    differs only in capitals from an earlier row's is refused as a duplicate, and every other
+    file's reference to a child takes the spelling of children.csv ("c001" refers to C001)."""
+    spelled: dict[str, tuple[str, int]] = {}
+    for row in bundle.of(CHILDREN):
+        value = row.values.get("child_id")
+        if not value:
+            continue
+        first = spelled.setdefault(value.lower(), (value, row.line))
+        if first[0] != value:
+            bundle.problems.append(
+                Problem(
+                    CHILDREN.filename,
+                    row.line,
+                    "child_id",
+                    f"duplicate id '{_shown(value)}': the same id as '{_shown(first[0])}' on "
+                    f"line {first[1]}, as ids are matched whatever their capitals",
+                )
+            )
+    for filename, rows in bundle.rows.items():
+        if filename == CHILDREN.filename:
+            continue
+        for row in rows:
+            value = row.values.get("child")
+            spelling = spelled.get(value.lower()) if value else None
+            if spelling is not None and spelling[0] != value:
+                row.values["child"] = spelling[0]
+
+
 def check_references(bundle: Bundle) -> None:
     """Checks across rows and files. Values whose own cell failed (None) are passed over, so
     each fault is reported once, by the check that owns it."""
     problems = bundle.problems
+    child_ids_matched_whatever_capitals(bundle)
     children = _Known(bundle, CHILDREN, _duplicates(bundle, CHILDREN, "child_id"))
     plan_ids = _Known(bundle, PLANS, _duplicates(bundle, PLANS, "plan_id"))
     conference_ids = _Known(bundle, CONFERENCES, _duplicates(bundle, CONFERENCES, "conference_id"))

@@ -54,23 +54,25 @@ def _validate(
 ) -> None:
     errors: dict[str, str] = {}
     if kind not in CheckKind.values:
-        errors["kind"] = "Choose a midway or a pre-review check."
+        errors["kind"] = "Select the check you made"
     if outcome not in CheckOutcome.values:
-        errors["outcome"] = "Say whether the plan is on track or there are concerns."
+        errors["outcome"] = "Select the outcome of the check"
     if completed_on < plan.start_on or (plan.end_on and completed_on >= plan.end_on):
-        errors["completed_on"] = "The date of the check must fall while the plan is open."
+        errors["completed_on"] = "Date of the check must be while the plan is open"
     elif today is not None and completed_on > today:
-        errors["completed_on"] = "The date of the check must be today or in the past."
+        errors["completed_on"] = "Date of the check must be today or in the past"
     unknown = sorted(set(alerted_roles) - set(AllocationRole.values))
     if unknown:
-        errors["alerted_roles"] = f"Unknown roles: {', '.join(unknown)}."
+        errors["alerted_roles"] = (
+            f"Select who to alert: {', '.join(unknown)} is not a role that can be alerted"
+        )
     elif outcome == CheckOutcome.CONCERNS:
         if not alerted_roles:
-            errors["alerted_roles"] = "Choose who to alert about the concerns."
+            errors["alerted_roles"] = "Select who to alert about the concerns"
         if not concern.strip():
-            errors["concern"] = "Describe the concern."
+            errors["concern"] = "Enter the concern"
     elif outcome == CheckOutcome.ON_TRACK and alerted_roles:
-        errors["alerted_roles"] = "A plan that is on track alerts nobody."
+        errors["alerted_roles"] = "Alert nobody when the plan is on track"
     if errors:
         raise ValidationError(errors)
     # the rule book (docs/record-rules.md): a check has errors only, no warnings

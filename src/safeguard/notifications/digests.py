@@ -77,11 +77,11 @@ def digests_issue(
     if send and quarter.end_on >= as_of:
         raise ValidationError(
             f"{quarter} ({quarter.label}) has not ended yet; its digests can be sent from "
-            f"{quarter.end_on + dt.timedelta(days=1):%d/%m/%Y}."
+            f"{quarter.end_on + dt.timedelta(days=1):%d/%m/%Y}"
         )
     if not send:
         if out_dir is None:
-            raise ValidationError("Say where to write the digests for review.")
+            raise ValidationError("Say where to write the digests for review")
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
     officers = SeniorLiaisonOfficer.objects.prefetch_related("organisation_types", "areas")

@@ -35,7 +35,8 @@ from safeguard.census.models import ChildCensusDetail
 from safeguard.conferences.models import Conference
 from safeguard.conferences.timeliness import installation_rule_set, timeliness_refresh
 from safeguard.data_version.services import data_version_bump
-from safeguard.exchange.importer import bundle_apply
+from safeguard.domain.vocabulary import CONFERENCE_KINDS
+from safeguard.exchange.importer import bundle_apply, child_ids_as_stored
 from safeguard.exchange.reader import Bundle, Problem, Row, blank_value, problem_order
 from safeguard.exchange.records import (
     ALLOCATION_MAPPING,
@@ -259,6 +260,25 @@ def _by_child(extract: Extract) -> dict[str, dict[str, list]]:
     return grouped
 
 
+def _child_ids_as_stored(extract: Extract) -> None:
+    """The extract's child ids spelled as the children's stored ids: ids are matched whatever
+    their capitals (docs/decisions/0020), so the SSD's "c001" updates the C001 recorded by
+    hand rather than adding a second child."""
+    respelled = child_ids_as_stored(extract.bundle)
+    if not respelled:
+        return
+
+    def stored(child_id: str) -> str:
+        return respelled.get(child_id, child_id)
+
+    extract.children = {stored(c): values for c, values in extract.children.items()}
+    extract.allocations = {(stored(k[0]), *k[1:]): v for k, v in extract.allocations.items()}
+    for record in (*extract.enquiries, *extract.visits):
+        record["child"] = stored(record["child"])
+    if extract.persons is not None:
+        extract.persons = {stored(p) for p in extract.persons}
+
+
 def _source_id(kind: str, values: dict[str, Any]) -> str:
     if kind == "child":
         return values["child_id"]
@@ -280,6 +300,7 @@ def ssd_apply(
     if extract.problems:
         result.problems = list(extract.problems)
         return result
+    _child_ids_as_stored(extract)
     grouped = _by_child(extract)
     child_digests = {
         child: hashlib.sha256(
@@ -612,7 +633,9 @@ def _describe(kind: str, values: dict[str, Any]) -> str:
             f" to {values['end_on']}" if values.get("end_on") else ", open"
         )
     if kind == "conference":
-        return f"child {values['child']}, {values['kind']}, {values['held_on']}"
+        kind = values["kind"]
+        kind = CONFERENCE_KINDS.phrase(kind) if kind in CONFERENCE_KINDS else kind
+        return f"child {values['child']}, {kind}, {values['held_on']}"
     if kind == "allocation":
         return f"child {values['child']}, {values['name']}, {values.get('team', '')}"
     if kind == "enquiry":

@@ -33,3 +33,9 @@ def govuk_table_head(*names: str, numeric: str = "", hidden: str = "") -> dict[s
             for name in names
         ]
     }
+
+
+@register.filter
+def words(name: str) -> str:
+    """A stored field's name as words a person reads: "completed_on" is "completed on"."""
+    return str(name).replace("_", " ")
