@@ -8,7 +8,7 @@ from django.utils import timezone
 from safeguard.accounts.models import Role
 from safeguard.audit.models import AuditAction, AuditEntry
 from safeguard.audit.selectors import audit_entries, audit_entry_line
-from tests.factories import make_user
+from tests.factories import make_child, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,14 @@ def test_entries_by_child_user_and_date_both_ends_included():
     assert list(audit_entries(user_id=ben.pk)) == [second]
     march = audit_entries(since=dt.date(2025, 3, 1), until=dt.date(2025, 3, 31))
     assert list(march) == [second, first]
+
+
+def test_a_child_id_is_found_however_it_is_typed():
+    make_child(child_id="C-ANN")
+    viewed = _add(child_id="C-ANN")
+    listed = _add(shown_ids="C-BO C-ANN")
+    assert list(audit_entries(child_id=" c-ann ")) == [listed, viewed]
+    assert list(audit_entries(child_id="c-gone")) == []  # no such child: the id as typed
 
 
 def test_a_cli_line_shows_who_did_what_to_which_record_with_the_changes():

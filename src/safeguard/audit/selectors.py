@@ -8,6 +8,8 @@ import unicodedata
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from safeguard.cases.models import Child
+
 from .models import AuditEntry
 
 
@@ -27,6 +29,7 @@ def audit_entries(
     included. `username` matches the name recorded at the time (also for failed sign-ins)."""
     entries = AuditEntry.objects.select_related("actor")
     if child_id:
+        child_id = _child_id_as_held(child_id)
         entries = entries.filter(
             Q(child_id__iexact=child_id)
             | Q(shown_ids__iexact=child_id)
@@ -43,6 +46,14 @@ def audit_entries(
     if until is not None:
         entries = entries.filter(at__lt=_start_of(until + dt.timedelta(days=1)))
     return entries.order_by("-at", "-id")
+
+
+def _child_id_as_held(typed: str) -> str:
+    """The child's id as the records hold it, however it was typed: the trail records ids as
+    held, and no two children's ids differ only in case (a child no longer held: as typed)."""
+    typed = typed.strip()
+    held = Child.objects.filter(child_id__iexact=typed).values_list("child_id", flat=True)
+    return held.order_by("child_id").first() or typed
 
 
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
