@@ -176,8 +176,13 @@ def test_a_chair_works_from_the_worklist(page: Page, live_server, width: int):
     expect(page.get_by_role("link", name="1 overdue reviews")).to_be_visible()
     walk.look("worklist")
 
-    # the child's page opens with what a chair needs at a glance
+    # each item's action shows beside it, without scrolling the table sideways on a phone
     overdue = page.locator("#reviews-overdue + .safeguard-table-scroll table")
+    ann = overdue.get_by_role("row").filter(has_text="C-ANN")
+    ann.get_by_role("link", name="Ann Testchild", exact=True).scroll_into_view_if_needed()
+    expect(ann.get_by_role("link", name="Record the review of Ann Testchild")).to_be_in_viewport()
+
+    # the child's page opens with what a chair needs at a glance
     overdue.get_by_role("link", name="Ann Testchild", exact=True).click()
     expect(page.get_by_role("heading", name="Ann Testchild")).to_be_visible()
     expect(_row(page, "#summary", "Age")).to_contain_text("8 years")
