@@ -106,7 +106,7 @@ def test_an_account_without_an_authenticator_app_cannot_sign_in():
     user = make_user(Role.CHAIR, with_totp=False)
     response = _password_step(Client(), user.username)
     assert response.status_code == 200
-    assert "Ask a service manager for an enrolment link" in response.content.decode()
+    assert "ask a service manager for an enrolment link" in response.content.decode()
 
 
 def test_after_signing_in_the_user_returns_to_the_page_they_asked_for_on_this_site_only():

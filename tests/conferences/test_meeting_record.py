@@ -162,7 +162,7 @@ def test_the_form_keeps_only_the_dates_of_the_type_chosen(signed_in_client, fami
 
 
 def test_the_service_refuses_a_date_the_type_does_not_take(family):
-    with pytest.raises(ValidationError, match="does not take this date"):
+    with pytest.raises(ValidationError, match="this type of conference does not take it"):
         meeting_record(
             children=[family["ann"]],
             kind="review",

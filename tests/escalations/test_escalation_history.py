@@ -89,7 +89,7 @@ def test_a_note_alone_keeps_the_stage(raised):
 
 def test_a_step_that_changes_nothing_and_says_nothing_is_refused(raised):
     escalation, chair = raised
-    with pytest.raises(ValidationError, match="new stage or write a note"):
+    with pytest.raises(ValidationError, match="new stage or enter a note"):
         _step(escalation, chair, on=dt.date(2026, 11, 5), stage=1)
 
 
