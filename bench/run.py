@@ -305,6 +305,10 @@ def run_size(
             skipped = {"reimport"} if not size.reimport else set()
             if size.authorities > 1:
                 skipped.add("ssd")
+            # BENCH_SKIP=reimport,timeliness,census leaves steps out of a run (the import always runs)
+            skipped |= {
+                s for s in os.environ.get("BENCH_SKIP", "").split(",") if s and s != "import"
+            }
             for step in (s for s in steps if s not in skipped):
                 print(f"bench: {size.title}, {database}: {step}", file=sys.stderr)
                 column.steps[step] = _run_step(step, env, bundle, size, repeat)
@@ -314,8 +318,9 @@ def run_size(
                     if step == "import":
                         break
             # Issue 8: a census return into an empty database of its own.
-            url = _empty_again(database, url)
-            if url:
+            if "census" not in skipped:
+                url = _empty_again(database, url)
+            if url and "census" not in skipped:
                 env["DATABASE_URL"] = url
                 print(f"bench: {size.title}, {database}: census", file=sys.stderr)
                 column.steps["census"] = _run_step("census", env, scratch / CENSUS_FILE, size, 1)
