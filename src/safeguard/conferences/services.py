@@ -381,8 +381,7 @@ def conference_update(
         if open_plan is not None:
             _plan_category_follows(plan=open_plan, conference=conference, by=by)
     if "held_on" in changes:
-        Meeting.objects.filter(pk=conference.meeting_id).update(held_on=held_on)
-        Conference.objects.filter(meeting_id=conference.meeting_id).update(held_on=held_on)
+        meeting_date_set(meeting_id=conference.meeting_id, held_on=held_on)
     audit_record(
         actor=by,
         action=AuditAction.CHANGE,
@@ -391,12 +390,23 @@ def conference_update(
         child_id=conference.child.child_id,
         changes=changes,
     )
+    meeting_timeliness_refresh(meeting_id=conference.meeting_id)
+    return conference
+
+
+def meeting_date_set(*, meeting_id: int, held_on: dt.date) -> None:
+    """A conference's date is its meeting's and its siblings': moving one moves them all."""
+    Meeting.objects.filter(pk=meeting_id).update(held_on=held_on)
+    Conference.objects.filter(meeting_id=meeting_id).update(held_on=held_on)
+
+
+def meeting_timeliness_refresh(*, meeting_id: int) -> None:
+    """Every child of the meeting given its verdicts again."""
     timeliness_refresh(
-        child_pks=Conference.objects.filter(meeting_id=conference.meeting_id).values_list(
+        child_pks=Conference.objects.filter(meeting_id=meeting_id).values_list(
             "child_id", flat=True
         )
     )
-    return conference
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from safeguard.audit.models import AuditAction, AuditEntry
 from safeguard.audit.privacy import is_hashed
 from safeguard.cases.models import Child, Enquiry, Plan
 from safeguard.conferences.models import Conference, Invitation, Meeting, Organisation
+from safeguard.conferences.services import meeting_date_set, meeting_timeliness_refresh
 from safeguard.conferences.timeliness import timeliness_refresh
 from safeguard.domain.editions import ChangedRecord, FigureChange
 from safeguard.escalations.models import Escalation
@@ -132,15 +133,8 @@ def _follow(instance: models.Model, fields: Mapping[str, Any]) -> None:
     siblings'; a conference's or plan's change gives its child's verdicts again."""
     if isinstance(instance, Conference):
         if "held_on" in fields:
-            Meeting.objects.filter(pk=instance.meeting_id).update(held_on=fields["held_on"])
-            Conference.objects.filter(meeting_id=instance.meeting_id).update(
-                held_on=fields["held_on"]
-            )
-        timeliness_refresh(
-            child_pks=Conference.objects.filter(meeting_id=instance.meeting_id).values_list(
-                "child_id", flat=True
-            )
-        )
+            meeting_date_set(meeting_id=instance.meeting_id, held_on=fields["held_on"])
+        meeting_timeliness_refresh(meeting_id=instance.meeting_id)
     elif isinstance(instance, Plan):
         timeliness_refresh(child_pks=[instance.child_id])
     elif isinstance(instance, Child):
