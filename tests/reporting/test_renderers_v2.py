@@ -23,6 +23,7 @@ from safeguard.domain.figures_v2 import (
     figures_v2,
 )
 from safeguard.domain.national_statistics import (
+    ENGLAND_DATA_VERSION,
     AuthorityYear,
     national_comparison,
     published_figures_from_csv,
@@ -110,7 +111,7 @@ def test_the_national_table_labels_its_year_and_sets_comparators_beside_england(
     started = next(row for row in table.rows if row[0].startswith("Plans started"))
     assert started[3:] == ("Not held", "Not held")
     assert "'Not held': DfE publishes the figure" in table.note
-    assert "data file (version 2;" in table.note
+    assert f"data file (version {ENGLAND_DATA_VERSION};" in table.note
 
 
 def test_a_figure_the_publisher_does_not_publish_for_the_year_reads_not_published():

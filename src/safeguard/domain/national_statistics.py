@@ -28,7 +28,7 @@ from safeguard.domain.vocabulary import PLAN_CATEGORIES
 ENGLAND = "England"
 # The version of the shipped England file (its first line says it; a test holds the two together),
 # and the DfE release its figures come from: both named in the report beside England's figures.
-ENGLAND_DATA_VERSION = 2
+ENGLAND_DATA_VERSION = 3
 ENGLAND_RELEASE = "Children in need, reporting year 2025"
 COLUMNS = ("area", "year_ending", "measure", "value", "source", "note")
 # The value of a row saying the publisher gives no figure for the measure that year (as opposed
