@@ -170,6 +170,45 @@ def test_a_manager_issues_an_edition_and_an_analyst_downloads_its_members_file(
     assert b'"child_id"' not in download.content
 
 
+def test_the_report_pages_editions_link_carries_its_period_and_lists_that_periods_editions(
+    tmp_path, capsys, signed_in_client, light_editions
+):
+    load_authority(tmp_path / "authority", 3)
+    assert main(["report", *PERIOD, "--issue"]) == 0
+    assert main(["report", "--from", "2022-01-01", "--to", "2022-03-31", "--issue"]) == 0
+    capsys.readouterr()
+    manager = signed_in_client("manager")
+    query = "start_month=1&start_year=2022&end_month=6&end_year=2022&count_by=child"
+
+    page = manager.get(f"/reports/?{query}").content.decode()
+    listing = manager.get(f"/reports/editions/?{query}").content.decode()
+    everything = manager.get("/reports/editions/").content.decode()
+
+    assert f'href="/reports/editions/?{query.replace("&", "&amp;")}"' in page
+    assert "CPR-20220101-20220630-1" in listing
+    assert "CPR-20220101-20220331-1" not in listing
+    assert "Editions of 1 January 2022 to 30 June 2022, newest first" in listing
+    assert 'href="/reports/editions/">Show every edition' in listing
+    # the period is the one offered for issue
+    assert 'name="end_month" value="6"' in listing
+    assert "CPR-20220101-20220630-1" in everything
+    assert "CPR-20220101-20220331-1" in everything
+
+
+def test_a_period_without_an_edition_says_so_and_a_bad_period_lists_every_edition(
+    signed_in_client,
+):
+    manager = signed_in_client("manager")
+    none_yet = manager.get(
+        "/reports/editions/?start_month=1&start_year=2021&end_month=6&end_year=2021"
+    ).content.decode()
+    bad = manager.get("/reports/editions/?start_month=13&start_year=2021&end_month=6")
+
+    assert "No edition of the report for" in none_yet
+    assert bad.status_code == 200
+    assert "No edition of the report has been issued yet." in bad.content.decode()
+
+
 def test_the_changes_page_names_the_figure_and_the_record(
     tmp_path, signed_in_client, light_editions
 ):

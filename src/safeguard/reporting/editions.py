@@ -393,11 +393,15 @@ def waits_too_long(request: EditionRequest) -> bool:
 # ---- reading -----------------------------------------------------------------------------------
 
 
-def editions_list(*, by: User | None) -> list[Edition]:
-    """Every edition, newest first (the report's readers may see that editions exist)."""
+def editions_list(*, by: User | None, period: Period | None = None) -> list[Edition]:
+    """Every edition, newest first, or those of `period` (the report's readers may see that
+    editions exist). Their figures and commentary are not read: a list shows neither."""
     if by is not None and not can(by, Permission.VIEW_REPORTS):
         return []
-    return list(Edition.objects.order_by("-issued_at", "-id"))
+    editions = Edition.objects.defer("figures", "commentary").order_by("-issued_at", "-id")
+    if period is not None:
+        editions = editions.filter(start_on=period.start_on, end_on=period.end_on)
+    return list(editions)
 
 
 def edition_get(edition_id: str, *, by: User | None) -> Edition:

@@ -181,9 +181,13 @@ def api_report(request: AuthenticatedHttpRequest) -> JsonResponse:
 
 
 def _editions_page(
-    request: AuthenticatedHttpRequest, form: ReportForm | None, *, status: int = 200
+    request: AuthenticatedHttpRequest,
+    form: ReportForm | None,
+    *,
+    status: int = 200,
+    chosen: ReportChoice | None = None,
 ) -> HttpResponse:
-    listed = editions_list(by=request.user)
+    listed = editions_list(by=request.user, period=chosen.period if chosen else None)
     audience = edition_audience_for(request.user)
     rows = [
         {
@@ -215,6 +219,8 @@ def _editions_page(
             "form": form if may_issue else None,
             "may_issue": may_issue,
             "audience": audience,
+            "chosen": chosen,
+            "query": _query(chosen) if chosen else "",
         },
         status=status,
     )
@@ -224,16 +230,29 @@ def _editions_page(
 @require_GET
 def editions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every edition issued, newest first, with its stored files in the reader's version, and
-    those being issued; a manager may issue the report of a period that has ended."""
+    those being issued; a manager may issue the report of a period that has ended. With the
+    report page's period in the query (its "Editions issued" link carries it), the editions of
+    that period, and that period ready to issue."""
     today = timezone.localdate()
+    chosen = None
+    if request.GET.get("start_year"):
+        asked = ReportForm(request.GET, today=today)
+        chosen = asked.choice() if asked.is_valid() else None
     response = _editions_page(
-        request, ReportForm.for_choice(default_choice(today=today), today=today)
+        request,
+        ReportForm.for_choice(chosen or default_choice(today=today), today=today),
+        chosen=chosen,
     )
+    listed = len(editions_list(by=request.user, period=chosen.period if chosen else None))
     audit_viewed(
         actor=request.user,
         record_type="report edition",
         record_id="",
-        summary=f"Viewed the list of report editions ({len(editions_list(by=request.user))})",
+        summary=(
+            f"Viewed the report editions of {chosen.period} ({listed})"
+            if chosen
+            else f"Viewed the list of report editions ({listed})"
+        ),
     )
     return response
 
