@@ -6,7 +6,13 @@ import datetime as dt
 
 import pytest
 
-from safeguard.domain.retention import ChildDates, RetentionDue, past_retention, retention_due_on
+from safeguard.domain.retention import (
+    ChildDates,
+    RetentionDue,
+    edition_identifiers_until,
+    past_retention,
+    retention_due_on,
+)
 
 D = dt.date
 
@@ -79,3 +85,19 @@ def test_the_longest_due_come_first_then_by_child_id():
         "A",
         "B",
     ]
+
+
+def test_an_internal_edition_keeps_identifiers_for_years_after_its_period_ends():
+    until = edition_identifiers_until(
+        start_on=dt.date(2022, 4, 1), end_on=dt.date(2022, 9, 30), years=6, retention_years=25
+    )
+    assert until == dt.date(2028, 9, 30)
+
+
+def test_an_edition_never_keeps_identifiers_longer_than_the_childrens_records_could_be_kept():
+    # the children it names have something recorded on or after the period's start: their
+    # records may go `retention_years` after it, and the edition's ids with them at the latest
+    until = edition_identifiers_until(
+        start_on=dt.date(2022, 4, 1), end_on=dt.date(2022, 9, 30), years=30, retention_years=25
+    )
+    assert until == dt.date(2047, 4, 1)

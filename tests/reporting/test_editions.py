@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import zipfile
 
 import pytest
 
+from safeguard.audit.models import AuditAction, AuditEntry
 from safeguard.cli import main
 from safeguard.conferences.models import Conference
 from safeguard.conferences.services import conference_update
@@ -383,3 +385,62 @@ def test_a_priority_may_not_name_an_identifier(signed_in_client, late_conference
         },
     )
     assert ok.status_code == 302
+
+
+# ---- how long an internal edition keeps identifiers (decision 0026) ----------------------------
+
+
+def test_an_editions_identifiers_are_withdrawn_six_years_after_its_period_by_retention(
+    capsys,
+    signed_in_client,
+    light_editions,
+    late_conference,  # noqa: F811
+):
+    # a review held late, with a reason typed: the internal edition names the child
+    edition = editions.edition_issue(
+        period=Period(dt.date(2022, 1, 1), dt.date(2022, 6, 30)),
+        count_by=CountBy.CHILD,
+        include_informal=False,
+        by=None,
+        generated_on=dt.date(2022, 7, 1),
+    )
+    issued = edition.edition_id
+    assert '"child_id"' in json.dumps(edition.figures)
+    members_json = bytes(edition.files.get(audience="members", report_format="json").content)
+
+    assert main(["retention", "--dry-run", "--as-of", "2028-06-29"]) == 0
+    assert issued not in capsys.readouterr().out
+    assert main(["retention", "--dry-run", "--as-of", "2028-06-30"]) == 0
+    assert f"{issued}\tidentifiers due for withdrawal since 2028-06-30" in capsys.readouterr().out
+    assert Edition.objects.get(edition_id=issued).identifiers_withdrawn_on is None
+
+    assert main(["retention", "--as-of", "2028-06-30"]) == 0
+    assert "Withdrew the identifiers of 1 edition(s)" in capsys.readouterr().out
+
+    edition.refresh_from_db()
+    assert edition.identifiers_withdrawn_on == dt.date(2028, 6, 30)
+    assert not edition.files.filter(audience="internal").exists()
+    assert edition.files.filter(audience="members").count() == 2
+    assert '"child_id"' not in json.dumps(edition.figures)
+    assert edition.figures == {**json.loads(members_json), "audience": "members"}
+    entry = AuditEntry.objects.get(action=AuditAction.DELETE, record_id=issued)
+    assert "Withdrew the identifiers" in entry.summary
+    # a manager, who reads the internal version, now gets the members' file and figures only
+    manager = signed_in_client("manager")
+    download = manager.get(f"/reports/editions/{issued}/download/json/")
+    assert download.status_code == 200 and download.content == members_json
+    changes = manager.get(f"/reports/editions/{issued}/changes/").content.decode()
+    assert "identifiers were withdrawn on 30 June 2028" in changes
+    assert "Members' version only" in manager.get("/reports/editions/").content.decode()
+    # withdrawing again does nothing
+    assert main(["retention", "--as-of", "2030-01-01"]) == 0
+    assert "Withdrew the identifiers of 0 edition(s)" in capsys.readouterr().out
+
+
+def test_how_long_an_edition_keeps_identifiers_is_a_setting(issued, settings):
+    settings.SAFEGUARD_EDITION_IDENTIFIERS_YEARS = 2
+    assert [
+        e.edition_id for e in editions.editions_identifiers_due(as_of=dt.date(2024, 6, 30))
+    ] == [issued]
+    settings.SAFEGUARD_EDITION_IDENTIFIERS_YEARS = 3
+    assert editions.editions_identifiers_due(as_of=dt.date(2024, 6, 30)) == []

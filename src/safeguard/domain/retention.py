@@ -9,6 +9,11 @@ to count from is not due. A 29 February anniversary falls on 28 February in year
 What "the last thing recorded" is (a plan's end, a conference, a check, or the last time the
 record was written) is read from the database by safeguard.operations.retention; this module
 only counts.
+
+An internal edition of the report (its child, conference and meeting ids, the reasons typed and
+the records named under data quality) keeps those identifiers until `edition_identifiers_until`
+(docs/decisions/0026-edition-identifiers-retention.md); the members' version, which has none,
+is kept with the edition.
 """
 
 from __future__ import annotations
@@ -17,7 +22,14 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
-__all__ = ["ADULTHOOD_YEARS", "ChildDates", "RetentionDue", "past_retention", "retention_due_on"]
+__all__ = [
+    "ADULTHOOD_YEARS",
+    "ChildDates",
+    "RetentionDue",
+    "edition_identifiers_until",
+    "past_retention",
+    "retention_due_on",
+]
 
 ADULTHOOD_YEARS = 18
 
@@ -78,3 +90,15 @@ def past_retention(
         if due_on is not None and due_on <= as_of:
             due.append(RetentionDue(child.child_id, due_on))
     return sorted(due, key=lambda d: (d.due_on, d.child_id))
+
+
+def edition_identifiers_until(
+    *, start_on: dt.date, end_on: dt.date, years: int, retention_years: int
+) -> dt.date:
+    """The first day on which an internal edition of the report for `start_on`-`end_on` no
+    longer keeps the children's identifiers: `years` after the period ends, and never later
+    than the children's own records could be deleted. Every child an edition names has a plan
+    in force or a conference in the period, so their retention clock starts on or after
+    `start_on`: `retention_years` after it, their records may go, and the edition's ids with
+    them at the latest."""
+    return min(_years_after(end_on, years), _years_after(start_on, retention_years))

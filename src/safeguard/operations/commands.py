@@ -66,26 +66,41 @@ def cmd_retention(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.utils import timezone
 
+    from safeguard.reporting.editions import (
+        editions_identifiers_due,
+        editions_identifiers_withdraw,
+    )
+
     from .retention import retention_apply, retention_candidates
 
     as_of = args.as_of or timezone.localdate()
     years = settings.SAFEGUARD_RETENTION_YEARS
+    edition_years = settings.SAFEGUARD_EDITION_IDENTIFIERS_YEARS
     if args.dry_run:
         candidates = retention_candidates(as_of=as_of)
         for candidate in candidates:
             print(f"{candidate.child_id}\tdue for deletion since {candidate.due_on.isoformat()}")
+        editions = editions_identifiers_due(as_of=as_of)
+        for edition in editions:
+            print(
+                f"{edition.edition_id}\tidentifiers due for withdrawal since "
+                f"{edition.due_on.isoformat()}"
+            )
         print(
-            f"{len(candidates)} child record(s) past the {years}-year retention period on "
-            f"{as_of.isoformat()}; nothing deleted (dry run)."
+            f"{len(candidates)} child record(s) past the {years}-year retention period, and "
+            f"{len(editions)} internal edition(s) of the report past {edition_years} years with "
+            f"children's identifiers, on {as_of.isoformat()}; nothing deleted (dry run)."
         )
         return 0
     result = retention_apply(as_of=as_of, by=None)
+    withdrawn = editions_identifiers_withdraw(as_of=as_of, by=None)
     print(
         f"Deleted the records of {result.children} child(ren): {result.plans} plans, "
         f"{result.conferences} conferences, {result.meetings} meetings, {result.checks} checks, "
         f"{result.alert_emails} alert emails; "
         f"{result.escalations_unlinked} escalations kept without the child. "
-        "Each deletion is in the audit trail."
+        f"Withdrew the identifiers of {withdrawn} edition(s) of the report (their members' "
+        "version kept). Each deletion is in the audit trail."
     )
     return 0
 

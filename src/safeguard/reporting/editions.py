@@ -41,6 +41,7 @@ from safeguard.domain.figures import Audience, CountBy, Report, for_audience
 from safeguard.domain.narrative import ordinal_date
 from safeguard.domain.periods import Period
 from safeguard.domain.report_json import report_to_json
+from safeguard.domain.retention import edition_identifiers_until
 from safeguard.reporting.attribution import attribute
 from safeguard.reporting.models import (
     Edition,
@@ -433,8 +434,68 @@ def edition_file_download(
     return stored
 
 
-def edition_audience_for(by: User | None) -> Audience:
+def edition_audience_for(by: User | None, edition: Edition | None = None) -> Audience:
+    """The version `by` reads (the command line: the internal one); of an edition whose
+    identifiers were withdrawn (decision 0026), the members' version for everyone."""
+    if edition is not None and edition.identifiers_withdrawn_on is not None:
+        return Audience.MEMBERS
     return Audience.INTERNAL if by is None else report_audience_of(by)
+
+
+# ---- how long an internal edition keeps identifiers (decision 0026) ---------------------------
+
+
+@dataclass(frozen=True)
+class EditionIdentifiersDue:
+    edition_id: str
+    due_on: dt.date
+
+
+def editions_identifiers_due(*, as_of: dt.date) -> list[EditionIdentifiersDue]:
+    """The editions that still keep children's identifiers past their time on `as_of`, the
+    longest due first."""
+    due = []
+    for edition in Edition.objects.filter(identifiers_withdrawn_on__isnull=True).only(
+        "edition_id", "start_on", "end_on"
+    ):
+        due_on = edition_identifiers_until(
+            start_on=edition.start_on,
+            end_on=edition.end_on,
+            years=settings.SAFEGUARD_EDITION_IDENTIFIERS_YEARS,
+            retention_years=settings.SAFEGUARD_RETENTION_YEARS,
+        )
+        if due_on <= as_of:
+            due.append(EditionIdentifiersDue(edition.edition_id, due_on))
+    return sorted(due, key=lambda d: (d.due_on, d.edition_id))
+
+
+def editions_identifiers_withdraw(*, as_of: dt.date, by: User | None) -> int:
+    """Withdraw the identifiers of every edition due on `as_of`: its internal files are deleted
+    and its figures kept as the members' version gives them (no child, conference or record
+    ids, no reasons typed); its members' files, figures and commentary stay. One audit entry
+    each. Returns how many editions."""
+    due = editions_identifiers_due(as_of=as_of)
+    for item in due:
+        with transaction.atomic():
+            edition = Edition.objects.select_for_update().get(edition_id=item.edition_id)
+            if edition.identifiers_withdrawn_on is not None:
+                continue
+            deleted, _ = edition.files.filter(audience=str(Audience.INTERNAL)).delete()
+            edition.figures = _members_figures(edition.figures)
+            edition.identifiers_withdrawn_on = as_of
+            edition.save(update_fields=["figures", "identifiers_withdrawn_on"])
+            audit_record(
+                actor=by,
+                action=AuditAction.DELETE,
+                record_type="report edition",
+                record_id=edition.edition_id,
+                summary=(
+                    f"Withdrew the identifiers of edition {edition.edition_id} (due "
+                    f"{item.due_on.isoformat()}): {deleted} internal file(s) deleted; its "
+                    "figures kept as the members' version gives them"
+                ),
+            )
+    return len(due)
 
 
 # ---- what changed since ------------------------------------------------------------------------
@@ -533,7 +594,7 @@ def edition_changes(edition: Edition, *, by: User | None) -> EditionChanges:
     production day, counted afresh), with the records that moved it: each record changed since
     the edition is put back as it was and the report counted again (reporting.attribution).
     Audited. A reader of the members' version sees the figures only (no ids), with no records."""
-    audience = edition_audience_for(by)
+    audience = edition_audience_for(by, edition)
     if audience is Audience.INTERNAL:
         issued, now = edition.figures, _report_json(edition, Audience.INTERNAL)
     else:

@@ -56,6 +56,9 @@ class Edition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     issued_by_name = models.CharField(max_length=150)
+    # The day its identifiers were withdrawn (decision 0026): its internal files deleted and its
+    # figures kept as the members' version gives them. None while it keeps them.
+    identifiers_withdrawn_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]

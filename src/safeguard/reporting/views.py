@@ -298,7 +298,7 @@ def edition_download(
         raise Http404("No such format.") from None
     edition = edition_get(edition_id, by=request.user)
     stored = edition_file_download(
-        edition, fmt, by=request.user, audience=edition_audience_for(request.user)
+        edition, fmt, by=request.user, audience=edition_audience_for(request.user, edition)
     )
     response = HttpResponse(bytes(stored.content), content_type=stored.media_type)
     response["Content-Disposition"] = f'attachment; filename="{stored.filename}"'

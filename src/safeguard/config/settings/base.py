@@ -185,6 +185,11 @@ SAFEGUARD_DEMO_ALLOWED = True
 # How long a recorded reason opens a child outside one's areas (break glass).
 SAFEGUARD_BREAK_GLASS_HOURS = int(os.environ.get("SAFEGUARD_BREAK_GLASS_HOURS", "4"))
 SAFEGUARD_RETENTION_YEARS = int(os.environ.get("SAFEGUARD_RETENTION_YEARS", "25"))
+# How long an internal edition of the report keeps the children's ids (decision 0026): years
+# after the end of its period; never longer than the records themselves.
+SAFEGUARD_EDITION_IDENTIFIERS_YEARS = int(
+    os.environ.get("SAFEGUARD_EDITION_IDENTIFIERS_YEARS", "6")
+)
 # The key of the keyed hashes that stand for children's personal values in the audit trail
 # (safeguard.audit.privacy); blank: derived from SECRET_KEY under a label of its own.
 SAFEGUARD_AUDIT_HASH_KEY = os.environ.get("SAFEGUARD_AUDIT_HASH_KEY", "")
