@@ -255,3 +255,31 @@ def test_a_record_created_and_deleted_since_moves_nothing(edition, pat):
     assert changes.unchanged
     (record,) = changes.moving_nothing
     assert [entry.action for entry in record.entries] == ["Created", "Deleted"]
+
+
+def test_the_changes_count_the_report_once_now_and_once_for_each_record_changed(
+    edition, pat, monkeypatch
+):
+    # Its cost at a large authority (docs/benchmarks.md, "What has changed since an edition"):
+    # each count is a whole report, so the page's time is the report's times 1 + records changed.
+    counted = []
+    build = editions.report_build
+
+    def counting(**kwargs):
+        counted.append(kwargs["period"])
+        return build(**kwargs)
+
+    monkeypatch.setattr(editions, "report_build", counting)
+    review_moved_to_july(pat)
+    plan = Plan.objects.get(plan_id="P2")
+    plan_update(
+        plan=plan,
+        expected_version=plan.version,
+        by=pat,
+        end_on=dt.date(2022, 5, 20),
+        confirm_unusual=True,
+    )
+
+    edition_changes(edition, by=None)
+
+    assert counted == [JANUARY_TO_JUNE] * 3
