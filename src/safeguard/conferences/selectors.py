@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from django.db.models import (
@@ -129,6 +129,9 @@ class DueScope:
     areas: list[int] | None = None  # only the children of these areas; None: every area
     kinds: frozenset[DueKind] | None = None  # only these kinds of item; None: every kind
     by_child: bool = False  # sort by the child's name rather than soonest first
+    # The chair's open plans (their ids), when already read: each count and list of a chair's
+    # worklist then starts from them rather than testing every open plan's latest conference
+    chair_plans: tuple[int, ...] | None = None
 
     def shows(self, kind: DueKind) -> bool:
         return self.kinds is None or kind in self.kinds
@@ -174,7 +177,9 @@ def _open_plans(scope: DueScope) -> QuerySet[Plan]:
     plans = Plan.objects.filter(end_on__isnull=True)
     if scope.areas is not None:
         plans = plans.filter(child__area__in=scope.areas)
-    if scope.chair is not None:
+    if scope.chair is not None and scope.chair_plans is not None:
+        plans = plans.filter(pk__in=scope.chair_plans)
+    elif scope.chair is not None:
         # The chair of a held conference on the plan's latest conference day: two conferences
         # on that day with different chairs put the plan on both lists. An EXISTS keeps each
         # plan one row (no DISTINCT) and starts from the open plans (as many as the caseload)
@@ -683,6 +688,7 @@ class Worklist:
     # The chairs of the children of the sections read so far, by child id: a child on two
     # sections (a review and a check overdue) is looked up once
     chairs_read: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    chair_plans: tuple[int, ...] | None = None  # the chair's open plans, read once (DueScope)
 
     @property
     def scope(self) -> DueScope:
@@ -693,6 +699,7 @@ class Worklist:
             areas=self.areas,
             kinds=self.kinds,
             by_child=self.by_child,
+            chair_plans=self.chair_plans,
         )
 
     def title(self, name: str) -> str:
@@ -810,6 +817,11 @@ def worklist_for(
     if area_id is not None:
         areas = [area_id] if areas is None or area_id in areas else []
     scope = DueScope(as_of=as_of, until=until, chair=chosen, areas=areas, kinds=kinds)
+    if chosen is not None:
+        # One pass over the open plans finds the chair's; the counts and each section's page
+        # then read those plans by id (a caseload of hundreds) rather than each pass again.
+        chair_plans = _open_plans(scope).order_by().values_list("pk", flat=True)
+        scope = replace(scope, chair_plans=tuple(chair_plans))
     initial_to_book = (
         initial_conferences_to_book(scope=scope) if scope.shows(DueKind.INITIAL_CONFERENCE) else []
     )
@@ -832,6 +844,7 @@ def worklist_for(
         kinds=kinds,
         by_child=by_child,
         initial_to_book=initial_to_book,
+        chair_plans=scope.chair_plans,
     )
 
 
