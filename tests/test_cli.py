@@ -44,7 +44,7 @@ def test_a_faulty_bundle_prints_each_problem_and_exits_with_status_1(tmp_path, c
 
     err = capsys.readouterr().err
     assert "children.csv:2: date_of_birth: 'yesterday' is not a date" in err
-    assert "1 problem found; nothing was imported." in err
+    assert "1 problem found; nothing was imported" in err
 
 
 def test_a_path_that_is_not_a_bundle_is_one_plain_sentence(tmp_path, capsys):

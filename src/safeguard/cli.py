@@ -113,7 +113,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         count = len(result.problems)
         print(
-            f"{count} problem{'s' if count != 1 else ''} found; nothing was imported.",
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was imported",
             file=sys.stderr,
         )
         return 1
@@ -626,13 +626,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"safeguard: the settings are not usable: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("safeguard: interrupted; nothing half-written was kept.", file=sys.stderr)
+        print("safeguard: interrupted; nothing half-written was kept", file=sys.stderr)
         return 130
     except Exception:  # the last resort: a sentence for the person, the trace for the log
         _write_trace()
         print(
             f"safeguard: the {args.command} command failed unexpectedly; the details are in "
-            f"{_trace_path()}. Nothing half-written was kept.",
+            f"{_trace_path()}. Nothing half-written was kept",
             file=sys.stderr,
         )
         return 2

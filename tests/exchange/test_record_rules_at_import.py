@@ -67,7 +67,7 @@ def test_ten_impossible_records_of_ten_kinds_get_ten_messages_and_nothing_is_wri
 
     err = capsys.readouterr().err
     messages = [line for line in err.splitlines() if not line.startswith("warning:")]
-    assert messages[-1] == "10 problems found; nothing was imported."
+    assert messages[-1] == "10 problems found; nothing was imported"
     located = messages[:-1]
     assert [line.split(" ", 1)[0] for line in located] == [
         "children.csv:3:",

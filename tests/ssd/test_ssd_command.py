@@ -54,4 +54,4 @@ def test_an_extract_with_problems_prints_each_and_exits_with_status_1(tmp_path, 
         "ssd_person.csv:2: pers_dob: '2020-02-30' is not a date (use YYYY-MM-DD or DD/MM/YYYY, "
         "a time may follow)" in err
     )
-    assert "1 problem found; nothing was imported." in err
+    assert "1 problem found; nothing was imported" in err

@@ -35,12 +35,12 @@ def _verify() -> int:
         print(f"The audit trail is intact: {entries}, each chained to the last.")
         return 0
     print(
-        f"The audit trail has been tampered with: {first_break.describe()}.",
+        f"The audit trail has been tampered with: {first_break.describe()}",
         file=sys.stderr,
     )
     print(
         f"Entries before it ({report.checked - 1}) hold; see docs/operations.md "
-        "(the audit trail) for what to do.",
+        "(the audit trail) for what to do",
         file=sys.stderr,
     )
     return 1

@@ -170,7 +170,7 @@ def _check_plan_dates(
                 {
                     "start_on": f"The plan would overlap plan {other.plan_id}, which runs from "
                     f"{other.start_on:%d/%m/%Y}"
-                    + (f" to {other.end_on:%d/%m/%Y}." if other.end_on else " and is still open.")
+                    + (f" to {other.end_on:%d/%m/%Y}" if other.end_on else " and is still open")
                 }
             )
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -23,7 +24,6 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from safeguard.accounts.access import Permission, area_ids_in_sight, can
@@ -39,6 +39,7 @@ from safeguard.domain.enquiries import (
 from safeguard.domain.quorum import QuorumSuggestion, quorum_suggested
 from safeguard.escalations.models import Escalation, EscalationReason
 from safeguard.escalations.selectors import escalations_visible_to
+from safeguard.monitoring.models import MonitoringCheck
 
 from .models import (
     Chair,
@@ -129,6 +130,9 @@ class DueScope:
     areas: list[int] | None = None  # only the children of these areas; None: every area
     kinds: frozenset[DueKind] | None = None  # only these kinds of item; None: every kind
     by_child: bool = False  # sort by the child's name rather than soonest first
+    # The chair's open plans (their ids), when already read: each count and list of a chair's
+    # worklist then starts from them rather than testing every open plan's latest conference
+    chair_plans: tuple[int, ...] | None = None
 
     def shows(self, kind: DueKind) -> bool:
         return self.kinds is None or kind in self.kinds
@@ -141,9 +145,10 @@ _DUE_FIELDS = {
 }
 _CHECK_KINDS = (DueKind.MIDWAY_CHECK, DueKind.PRE_REVIEW_CHECK)
 
-# Joins rather than a subquery per plan, so that a list costs what its page costs, however
-# many plans are due. Each join is an index seek per plan: conferences on (child, held_on),
-# checks on plan.
+# A plan's latest conference and its checks done are read through the plan's own row (a join,
+# or an EXISTS the database runs as an anti-join or an index seek per plan), so that a list
+# costs what its open plans cost, however many conferences and checks there are: conferences on
+# (child, held_on), checks on plan.
 
 
 def _latest_conferences() -> FilteredRelation:
@@ -158,11 +163,14 @@ def _latest_conferences() -> FilteredRelation:
     )
 
 
-def _checks_done(kind: DueKind) -> FilteredRelation:
-    """Checks of `kind` completed on or after the plan's latest conference: the check is done."""
-    return FilteredRelation(
-        "checks",
-        condition=Q(checks__kind=kind.value, checks__completed_on__gte=F("last_conference_on")),
+def _check_done(kind: DueKind) -> Exists:
+    """A check of `kind` completed on or after the plan's latest conference: the check is done.
+    An EXISTS rather than a join, so that a plan with two such checks stays one row and the
+    database may answer "not done" with an anti-join."""
+    return Exists(
+        MonitoringCheck.objects.filter(
+            plan=OuterRef("pk"), kind=kind.value, completed_on__gte=OuterRef("last_conference_on")
+        )
     )
 
 
@@ -170,15 +178,22 @@ def _open_plans(scope: DueScope) -> QuerySet[Plan]:
     plans = Plan.objects.filter(end_on__isnull=True)
     if scope.areas is not None:
         plans = plans.filter(child__area__in=scope.areas)
-    if scope.chair is not None:
-        # Two conferences on the latest day with different chairs put the plan on both lists.
-        # The chair is compared through an expression so that the database starts from the open
-        # plans (as many as the caseload) rather than from the chair's conferences (which grow
-        # every year): without statistics SQLite would take the index on the chair.
-        plans = (
-            plans.annotate(latest_conference=_latest_conferences())
-            .alias(latest_chair=Coalesce(F("latest_conference__chair_id"), Value(0)))
-            .filter(latest_chair=scope.chair.pk)
+    if scope.chair is not None and scope.chair_plans is not None:
+        plans = plans.filter(pk__in=scope.chair_plans)
+    elif scope.chair is not None:
+        # The chair of a held conference on the plan's latest conference day: two conferences
+        # on that day with different chairs put the plan on both lists. An EXISTS keeps each
+        # plan one row (no DISTINCT) and starts from the open plans (as many as the caseload)
+        # rather than from the chair's conferences (which grow every year).
+        plans = plans.filter(
+            Exists(
+                Conference.objects.filter(
+                    child=OuterRef("child"),
+                    held_on=OuterRef("last_conference_on"),
+                    status=ConferenceStatus.HELD,
+                    chair=scope.chair,
+                )
+            )
         )
     return plans
 
@@ -194,7 +209,7 @@ def _due(scope: DueScope, kind: DueKind, when: DueList) -> QuerySet:
         due = Q(**{f"{field}__lte": scope.until})
     plans = _open_plans(scope).filter(due)
     if kind in _CHECK_KINDS:
-        plans = plans.annotate(done=_checks_done(kind)).filter(done__isnull=True)
+        plans = plans.filter(~_check_done(kind))
     booked_on: Subquery | Value
     if kind is DueKind.REVIEW:
         booked_on = Subquery(
@@ -227,40 +242,36 @@ def _due(scope: DueScope, kind: DueKind, when: DueList) -> QuerySet:
             "booked_on",
         )
     )
-    return rows.distinct() if scope.chair is not None else rows
+    return rows
 
 
-def due_counts(*, scope: DueScope) -> dict[DueList, int]:
-    """How many items each list holds (one query, counted by the database)."""
+def due_counts(
+    *, scope: DueScope, initial_to_book: list[DueItem] | None = None
+) -> dict[DueList, int]:
+    """How many items each list holds (one query, counted by the database; the initial
+    conferences to book are `initial_to_book`, or read here)."""
     until, as_of = scope.until, scope.as_of
-    plans = (
+    counts = (
         _open_plans(scope)
         .filter(
             Q(next_review_due_on__lte=until)
             | Q(midway_check_due_on__lte=until)
             | Q(pre_review_check_due_on__lte=until)
         )
-        .annotate(
-            midway_done=_checks_done(DueKind.MIDWAY_CHECK),
-            pre_review_done=_checks_done(DueKind.PRE_REVIEW_CHECK),
+        .alias(
+            midway_done=_check_done(DueKind.MIDWAY_CHECK),
+            pre_review_done=_check_done(DueKind.PRE_REVIEW_CHECK),
         )
-    )
-    # distinct: a plan with two checks done (or two latest conferences) joins as two rows.
-    counts = plans.aggregate(
-        reviews_due=Count(
-            "pk",
-            distinct=True,
-            filter=Q(next_review_due_on__gte=as_of, next_review_due_on__lte=until),
-        ),
-        reviews_overdue=Count("pk", distinct=True, filter=Q(next_review_due_on__lt=as_of)),
-        midway=Count(
-            "pk", distinct=True, filter=Q(midway_check_due_on__lte=until, midway_done__isnull=True)
-        ),
-        pre_review=Count(
-            "pk",
-            distinct=True,
-            filter=Q(pre_review_check_due_on__lte=until, pre_review_done__isnull=True),
-        ),
+        .aggregate(
+            reviews_due=Count(
+                "pk", filter=Q(next_review_due_on__gte=as_of, next_review_due_on__lte=until)
+            ),
+            reviews_overdue=Count("pk", filter=Q(next_review_due_on__lt=as_of)),
+            midway=Count("pk", filter=Q(midway_check_due_on__lte=until, midway_done=False)),
+            pre_review=Count(
+                "pk", filter=Q(pre_review_check_due_on__lte=until, pre_review_done=False)
+            ),
+        )
     )
     shown = scope.shows
     return {
@@ -268,40 +279,70 @@ def due_counts(*, scope: DueScope) -> dict[DueList, int]:
         DueList.REVIEWS_OVERDUE: counts["reviews_overdue"] if shown(DueKind.REVIEW) else 0,
         DueList.CHECKS_DUE: (counts["midway"] if shown(DueKind.MIDWAY_CHECK) else 0)
         + (counts["pre_review"] if shown(DueKind.PRE_REVIEW_CHECK) else 0),
-        DueList.INITIAL_TO_BOOK: len(initial_conferences_to_book(scope=scope))
+        DueList.INITIAL_TO_BOOK: len(
+            initial_to_book
+            if initial_to_book is not None
+            else initial_conferences_to_book(scope=scope)
+        )
         if shown(DueKind.INITIAL_CONFERENCE)
         else 0,
     }
 
 
 def due_list(
-    *, scope: DueScope, which: DueList, offset: int = 0, limit: int | None = None
+    *,
+    scope: DueScope,
+    which: DueList,
+    offset: int = 0,
+    limit: int | None = None,
+    initial_to_book: list[DueItem] | None = None,
+    chairs_read: dict[str, str] | None = None,
 ) -> list[DueItem]:
     """The items of list `which`, soonest first (the longest overdue first), from `offset`, at
-    most `limit` of them: the database sorts and cuts the page (two queries)."""
+    most `limit` of them: the database sorts and cuts the page (two queries). The initial
+    conferences to book are `initial_to_book` when given (already read), or read here;
+    `chairs_read` keeps the children's chairs read for one list for the next (by child id)."""
     if which is DueList.INITIAL_TO_BOOK:
         if not scope.shows(DueKind.INITIAL_CONFERENCE):
             return []
-        waiting = initial_conferences_to_book(scope=scope)
+        if initial_to_book is not None:
+            waiting = list(initial_to_book)
+        else:
+            waiting = initial_conferences_to_book(scope=scope)
         if scope.by_child:
             waiting.sort(key=lambda i: (i.child_name.split()[-1:], i.child_name, i.child_id))
         return waiting[offset : None if limit is None else offset + limit]
+    if scope.by_child:
+        order: tuple[str, ...] = (
+            "child__family_name",
+            "child__given_name",
+            "child_code",
+            "due_on",
+            "kind_code",
+        )
+    else:
+        order = ("due_on", "child_code", "kind_code")
     if which is DueList.CHECKS_DUE:
         kinds = [kind for kind in _CHECK_KINDS if scope.shows(kind)]
         if not kinds:
             return []
-        first, *others = (_due(scope, kind, which) for kind in kinds)
+        branches = [_due(scope, kind, which) for kind in kinds]
+        if (
+            limit is not None
+            and len(branches) > 1
+            and connection.features.supports_slicing_ordering_in_compound
+        ):
+            # A page needs each kind only up to the page's end: read so, PostgreSQL walks each
+            # due date's index and stops there, rather than sorting every open plan's checks
+            # (SQLite allows no LIMIT within a UNION, and sorts them quickly anyway).
+            branches = [branch.order_by(*order)[: offset + limit] for branch in branches]
+        first, *others = branches
         rows = first.union(*others, all=True) if others else first  # no row is in both
     elif not scope.shows(DueKind.REVIEW):
         return []
     else:
         rows = _due(scope, DueKind.REVIEW, which)
-    if scope.by_child:
-        rows = rows.order_by(
-            "child__family_name", "child__given_name", "child_code", "due_on", "kind_code"
-        )
-    else:
-        rows = rows.order_by("due_on", "child_code", "kind_code")
+    rows = rows.order_by(*order)
     if limit is not None:
         rows = rows[offset : offset + limit]
     elif offset:
@@ -310,7 +351,11 @@ def due_list(
     if scope.chair is not None:
         chairs = dict.fromkeys((row[1] for row in found), scope.chair.name)
     else:
-        chairs = _chairs_of({row[1] for row in found})
+        chairs = chairs_read if chairs_read is not None else {}
+        missing = {row[1] for row in found} - chairs.keys()
+        if missing:
+            chairs.update(dict.fromkeys(missing, ""))
+            chairs.update(_chairs_of(missing))
     return [
         DueItem(
             kind=DueKind(kind),
@@ -338,42 +383,32 @@ class ChairOverdue:
 
 
 def overdue_by_chair(*, as_of: dt.date, areas: list[int] | None) -> list[ChairOverdue]:
-    """The unit's overdue items by chair, the most overdue first (two queries)."""
-    plans = _open_plans(DueScope(as_of=as_of, until=as_of, areas=areas)).annotate(
-        latest_conference=_latest_conferences()
+    """The unit's overdue items by chair, the most overdue first (one query)."""
+    reviews = Q(next_review_due_on__lt=as_of)
+    checks = Q(midway_check_due_on__lt=as_of, midway_done=False) | Q(
+        pre_review_check_due_on__lt=as_of, pre_review_done=False
     )
-    found: dict[tuple[str, int | None], list[int]] = {}
-
-    def tally(rows, index: int) -> None:
-        for name, pk, count in rows:
-            found.setdefault((name or "", pk), [0, 0])[index] += count
-
-    tally(
-        plans.filter(next_review_due_on__lt=as_of)
-        .values_list("latest_conference__chair__name", "latest_conference__chair_id")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by(),
-        0,
-    )
-    tally(
-        plans.annotate(
-            midway_done=_checks_done(DueKind.MIDWAY_CHECK),
-            pre_review_done=_checks_done(DueKind.PRE_REVIEW_CHECK),
+    rows = (
+        _open_plans(DueScope(as_of=as_of, until=as_of, areas=areas))
+        .annotate(latest_conference=_latest_conferences())
+        .alias(
+            midway_done=_check_done(DueKind.MIDWAY_CHECK),
+            pre_review_done=_check_done(DueKind.PRE_REVIEW_CHECK),
         )
-        .filter(
-            Q(midway_check_due_on__lt=as_of, midway_done__isnull=True)
-            | Q(pre_review_check_due_on__lt=as_of, pre_review_done__isnull=True)
-        )
+        .filter(reviews | checks)
         .values_list("latest_conference__chair__name", "latest_conference__chair_id")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by(),
-        1,
+        # distinct: two conferences of one chair on the latest day join the plan twice
+        .annotate(
+            reviews_overdue=Count("pk", distinct=True, filter=reviews),
+            checks_overdue=Count("pk", distinct=True, filter=checks),
+        )
+        .order_by()
     )
-    rows = [
-        ChairOverdue(chair=name, chair_pk=pk, reviews=reviews, checks=checks)
-        for (name, pk), (reviews, checks) in found.items()
+    found = [
+        ChairOverdue(chair=name or "", chair_pk=pk, reviews=reviews, checks=checks)
+        for name, pk, reviews, checks in rows
     ]
-    return sorted(rows, key=lambda r: (-(r.reviews + r.checks), r.chair))
+    return sorted(found, key=lambda r: (-(r.reviews + r.checks), r.chair, r.chair_pk or 0))
 
 
 def initial_conferences_to_book(*, scope: DueScope) -> list[DueItem]:
@@ -663,6 +698,13 @@ class Worklist:
     weeks: int = WORKLIST_WEEKS[0]
     kinds: frozenset[DueKind] | None = None
     by_child: bool = False
+    # The initial conferences to book, read once with the counts: the rule decides each, so
+    # the list is whole rather than a page (None: read when asked)
+    initial_to_book: list[DueItem] | None = None
+    # The chairs of the children of the sections read so far, by child id: a child on two
+    # sections (a review and a check overdue) is looked up once
+    chairs_read: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    chair_plans: tuple[int, ...] | None = None  # the chair's open plans, read once (DueScope)
 
     @property
     def scope(self) -> DueScope:
@@ -673,6 +715,7 @@ class Worklist:
             areas=self.areas,
             kinds=self.kinds,
             by_child=self.by_child,
+            chair_plans=self.chair_plans,
         )
 
     def title(self, name: str) -> str:
@@ -693,7 +736,14 @@ class Worklist:
     def items(self, name: str, *, offset: int = 0, limit: int | None = None) -> list[DueItem]:
         """Section `name` from `offset`, at most `limit` items, in the section's order: reviews
         soonest first (the longest overdue first), checks overdue first."""
-        return due_list(scope=self.scope, which=DueList(name), offset=offset, limit=limit)
+        return due_list(
+            scope=self.scope,
+            which=DueList(name),
+            offset=offset,
+            limit=limit,
+            initial_to_book=self.initial_to_book,
+            chairs_read=self.chairs_read,
+        )
 
     @property
     def sections(self) -> dict[str, str]:
@@ -774,8 +824,8 @@ def worklist_for(
 ) -> Worklist:
     """The user's own items when they are a chair; otherwise everybody's, or `chair`'s; up to
     `weeks` ahead, in one area of the user's (`area_id`) or all of them, of `kinds` or every
-    kind. Counts each section (one query); the items are read a page at a time
-    (`Worklist.items`)."""
+    kind. Counts each section (one query, and the initial conferences to book read whole); the
+    other sections' items are read a page at a time (`Worklist.items`)."""
     own_chair = chair_of(user)
     chosen = own_chair or chair
     until = as_of + dt.timedelta(weeks=weeks)
@@ -783,7 +833,15 @@ def worklist_for(
     if area_id is not None:
         areas = [area_id] if areas is None or area_id in areas else []
     scope = DueScope(as_of=as_of, until=until, chair=chosen, areas=areas, kinds=kinds)
-    counts = due_counts(scope=scope)
+    if chosen is not None:
+        # One pass over the open plans finds the chair's; the counts and each section's page
+        # then read those plans by id (a caseload of hundreds) rather than each pass again.
+        chair_plans = _open_plans(scope).order_by().values_list("pk", flat=True)
+        scope = replace(scope, chair_plans=tuple(chair_plans))
+    initial_to_book = (
+        initial_conferences_to_book(scope=scope) if scope.shows(DueKind.INITIAL_CONFERENCE) else []
+    )
+    counts = due_counts(scope=scope, initial_to_book=initial_to_book)
     escalations = None
     if can(user, Permission.VIEW_ESCALATIONS):
         escalations = escalations_visible_to(user=user).filter(resolved_on__isnull=True)
@@ -801,6 +859,8 @@ def worklist_for(
         weeks=weeks,
         kinds=kinds,
         by_child=by_child,
+        initial_to_book=initial_to_book,
+        chair_plans=scope.chair_plans,
     )
 
 

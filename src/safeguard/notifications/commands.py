@@ -46,7 +46,7 @@ def cmd_digests(args: argparse.Namespace) -> int:
             print(f"Sent to {', '.join(outcome.recipients)}  ({count})")
         elif outcome.delivery is Delivery.FAILED:
             print(
-                f"error: the digest for {' '.join(outcome.officer.split())} could not be "
+                f"safeguard: the digest for {' '.join(outcome.officer.split())} could not be "
                 f"{'sent' if args.send else 'written'} ({outcome.error}); the others went on",
                 file=sys.stderr,
             )

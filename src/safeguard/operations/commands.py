@@ -52,7 +52,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not args.yes and not _confirmed(question):
         raise UserError(
             f"{question} Nothing was changed: run it again with --yes to confirm "
-            "(or from a terminal, to be asked)."
+            "(or from a terminal, to be asked)"
         )
     try:
         backup_restore(path=path)

@@ -21,7 +21,7 @@ def _print_result(result, *, verbose: bool) -> int:
             print(problem, file=sys.stderr)
         count = len(result.problems)
         print(
-            f"{count} problem{'s' if count != 1 else ''} found; nothing was imported.",
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was imported",
             file=sys.stderr,
         )
         return 1
