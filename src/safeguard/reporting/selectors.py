@@ -10,12 +10,25 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Greatest, Substr
 
 from safeguard.cases.models import Child, Enquiry, Plan, Population
 from safeguard.census.dfe_rules import dfe_rule_failures
-from safeguard.conferences.models import Conference, Invitation
+from safeguard.conferences.models import Conference, Invitation, Meeting
 from safeguard.conferences.selectors import held_conferences, held_meetings
 from safeguard.conferences.timeliness import installation_rule_set
 from safeguard.domain.calendar import add_months
@@ -281,49 +294,41 @@ def participation_counts(period: Period) -> ParticipationCounts:
 
 def meeting_counts(period: Period) -> MeetingCounts:
     """Meetings held in the period by quoracy and parents' attendance (MeetingCounts says how
-    a meeting's rows decide): one grouped query."""
+    a meeting's rows decide): each meeting's held rows folded into four yes/no flags, the flags
+    counted, in one query. (A flag per meeting from EXISTS over the conferences had PostgreSQL
+    read the whole conferences table once for each flag.)"""
 
-    def any_row(**conditions) -> Exists:
-        return Exists(held_conferences().filter(meeting=OuterRef("pk"), **conditions))
-
-    grouped = (
-        held_meetings()
-        .filter(_between(*_dates(period)))
-        .annotate(
-            any_not_quorate=any_row(quorate=False),
-            any_quorate=any_row(quorate=True),
-            any_parents=any_row(parents_attended=True),
-            any_no_parents=any_row(parents_attended=False),
+    def any_row(condition: Q) -> Max:
+        return Max(
+            Case(When(condition, then=Value(1)), default=Value(0)), output_field=IntegerField()
         )
-        .values("any_not_quorate", "any_quorate", "any_parents", "any_no_parents")
-        .annotate(count=Count("pk"))
+
+    per_meeting = (
+        held_conferences()
+        .filter(meeting__in=Meeting.objects.filter(_between(*_dates(period))).values("pk"))
+        .values("meeting")
+        .annotate(
+            any_not_quorate=any_row(Q(quorate=False)),
+            any_quorate=any_row(Q(quorate=True)),
+            any_parents=any_row(Q(parents_attended=True)),
+            any_no_parents=any_row(Q(parents_attended=False)),
+        )
         .order_by()
     )
-    counts = dict.fromkeys(
-        (
-            "quorate",
-            "not_quorate",
-            "quoracy_not_recorded",
-            "parents_attended",
-            "parents_not_attended",
-            "parents_not_recorded",
-        ),
-        0,
+
+    def meetings(**flags: int) -> Count:
+        return Count("meeting", filter=Q(**flags))
+
+    return MeetingCounts(
+        **per_meeting.aggregate(
+            not_quorate=meetings(any_not_quorate=1),
+            quorate=meetings(any_not_quorate=0, any_quorate=1),
+            quoracy_not_recorded=meetings(any_not_quorate=0, any_quorate=0),
+            parents_attended=meetings(any_parents=1),
+            parents_not_attended=meetings(any_parents=0, any_no_parents=1),
+            parents_not_recorded=meetings(any_parents=0, any_no_parents=0),
+        )
     )
-    for row in grouped:
-        if row["any_not_quorate"]:
-            counts["not_quorate"] += row["count"]
-        elif row["any_quorate"]:
-            counts["quorate"] += row["count"]
-        else:
-            counts["quoracy_not_recorded"] += row["count"]
-        if row["any_parents"]:
-            counts["parents_attended"] += row["count"]
-        elif row["any_no_parents"]:
-            counts["parents_not_attended"] += row["count"]
-        else:
-            counts["parents_not_recorded"] += row["count"]
-    return MeetingCounts(**counts)
 
 
 def agency_contributions(period: Period) -> list[AgencyContribution]:
