@@ -508,29 +508,35 @@ def rule_book_warnings(period: Period) -> list[DataQualityItem]:
         | Q(pk__in=Plan.objects.filter(_between(start_on, end_on, "start_on")).values("child_id"))
         | Q(_between(start_on, end_on, "expected_date_of_birth"))
     )
+    # In no particular order (the ids are sorted at the end): ordering them as the models do
+    # had SQLite walk every child in id order and sort the plans and conferences.
     records: dict[int, ChildRecords] = {}
-    for child in children.values(*RULE_CHILD_FIELDS):
+    for child in children.values(*RULE_CHILD_FIELDS).order_by():
         records[child.pop("pk")] = ChildRecords(child)
     # Only what the reported rules read: the plans that could be open during the period (R202)
     # or start in it (R207), and the conferences held in it (each conference's finding is its
-    # own; none reads another conference).
+    # own; none reads another conference). Every child of those conferences is one of the
+    # children above; a plan's child may not be, and its plan is then left out.
     plans = Plan.objects.filter(
-        Q(child__in=children.values("pk")),
         _between(start_on, end_on, "start_on")
         | Q(Q(start_on__lte=end_on), Q(end_on__isnull=True) | Q(end_on__gte=start_on)),
     )
-    for plan in plans.values(*RULE_PLAN_FIELDS, child_pk=F("child_id")):
-        records[plan.pop("child_pk")].plans.append(plan)
-    conferences = held_conferences().filter(
-        _between(start_on, end_on), child__in=children.values("pk")
-    )
-    for conference in conferences.values(*RULE_CONFERENCE_FIELDS, child_pk=F("child_id")):
+    for plan in plans.values(*RULE_PLAN_FIELDS, child_pk=F("child_id")).order_by():
+        if (child_records := records.get(plan.pop("child_pk"))) is not None:
+            child_records.plans.append(plan)
+    conferences = held_conferences().filter(_between(start_on, end_on))
+    for conference in conferences.values(
+        *RULE_CONFERENCE_FIELDS, child_pk=F("child_id")
+    ).order_by():
         records[conference.pop("child_pk")].conferences.append(conference)
+
+    def expected_in_period(child: ChildRecords) -> bool:
+        expected = child.child["expected_date_of_birth"] if child.child else None
+        return expected is not None and start_on <= expected <= end_on
 
     def in_period(finding: Finding, child: ChildRecords) -> bool:
         if finding.record == "child":
-            expected = child.child["expected_date_of_birth"] if child.child else None
-            return expected is not None and start_on <= expected <= end_on
+            return expected_in_period(child)
         listed = child.plans if finding.record == "plan" else child.conferences
         field_name, date_field = (
             ("plan_id", "start_on") if finding.record == "plan" else ("conference_id", "held_on")
@@ -543,8 +549,13 @@ def rule_book_warnings(period: Period) -> list[DataQualityItem]:
     found: dict[str, list[str]] = {}
     for child in records.values():
         # The reported rules are all across a child's records but R208, the child's own: each
-        # plan's and conference's checks by themselves (errors the doors refuse) are not run.
-        own = record_check("child", child.child, end_on) if child.child else []
+        # plan's and conference's checks by themselves (errors the doors refuse) are not run,
+        # nor the child's unless it is expected in the period (its findings count only then).
+        own = (
+            record_check("child", child.child, end_on)
+            if child.child and expected_in_period(child)
+            else []
+        )
         for finding in [*own, *across_check(child)]:
             if finding.code in RULE_BOOK_WARNINGS_REPORTED and in_period(finding, child):
                 found.setdefault(finding.code, []).append(finding.record_id)
