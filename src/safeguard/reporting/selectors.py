@@ -584,18 +584,33 @@ RULE_CONFERENCE_FIELDS = (
 
 
 def records_v2(period: Period) -> RecordsV2:
-    """The records the version 2 figures count, as plain values: the plans that could be in
-    force on the period end or a year earlier, end in the period or make a plan started in it a
-    repeat; the children of those plans; the conferences held in the period, and the initial
-    conferences (held or booked) of the children with an enquiry; the enquiries up to the period
-    end; the escalations still open, resolved or raised since the previous period began; the
-    population estimates. Conferences other than held ones are filtered in the figures (a booked
-    initial conference still stops an enquiry waiting)."""
+    """The records the version 2 figures count, as plain values: the plans in force on the
+    period end or a year earlier, started or ended in the period, and the plans of the children
+    who started one in the period that could make it a repeat; the children of the plans in
+    force on either day (the only ones whose details count); the conferences held in the period,
+    and the initial conferences (held or booked) of the children with an enquiry; the enquiries
+    up to the period end; the escalations still open, resolved or raised since the previous
+    period began; the population estimates. Conferences other than held ones are filtered in the
+    figures (a booked initial conference still stops an enquiry waiting). Only the plans come
+    in an order (their ids'): where a child's plans overlap, the figures take the last in force."""
     start_on, end_on = _dates(period)
-    earliest = min(year_earlier(end_on), add_months(start_on, -REPEAT_WINDOW_MONTHS))
+
+    def in_force_on(day: dt.date) -> Q:
+        return Q(start_on__lte=day) & (Q(end_on__isnull=True) | Q(end_on__gt=day))
+
+    in_force = in_force_on(end_on) | in_force_on(year_earlier(end_on))
+    started = _between(start_on, end_on, "start_on")
+    repeat_window_from = add_months(start_on, -REPEAT_WINDOW_MONTHS)
     plans = Plan.objects.filter(
-        Q(start_on__lte=end_on), Q(end_on__isnull=True) | Q(end_on__gte=earliest)
-    )
+        in_force
+        | started
+        | _between(start_on, end_on, "end_on")
+        | Q(
+            Q(child__in=Plan.objects.filter(started).values("child_id")),
+            Q(start_on__lte=end_on),
+            Q(end_on__isnull=True) | Q(end_on__gte=repeat_window_from),
+        )
+    ).order_by("plan_id")
     plan_records = [
         PlanRecord(child, start_on_, end_on_, category or "")
         for child, start_on_, end_on_, category in plans.values_list(
@@ -605,15 +620,19 @@ def records_v2(period: Period) -> RecordsV2:
     children = {
         key: ChildRecord(key, born, sex or "", ethnicity or "", disability)
         for key, born, sex, ethnicity, disability in Child.objects.filter(
-            pk__in=plans.values("child_id")
-        ).values_list("child_id", "date_of_birth", "sex", "ethnicity", "disability")
+            pk__in=Plan.objects.filter(in_force).values("child_id")
+        )
+        .values_list("child_id", "date_of_birth", "sex", "ethnicity", "disability")
+        .order_by()
     }
     enquiries = Enquiry.objects.filter(strategy_discussion_on__lte=end_on)
     enquiries_recorded = Enquiry.objects.exists()
     fields = ("child__child_id", "kind", "held_on", "status", "outcome", "chair__name",
               "meeting__reference")  # fmt: skip
     rows = list(
-        Conference.objects.filter(_between(start_on, end_on), status="held").values_list(*fields)
+        Conference.objects.filter(_between(start_on, end_on), status="held")
+        .values_list(*fields)
+        .order_by()
     )
     if enquiries_recorded:
         # The enquiries' children's initial conferences, held or booked, up to two months after
