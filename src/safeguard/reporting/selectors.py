@@ -386,13 +386,11 @@ def monitoring_counts(period: Period) -> MonitoringCounts:
 
 def plan_counts(period: Period) -> PlanCounts:
     start_on, end_on = _dates(period)
-    earlier_plan = Plan.objects.filter(child=OuterRef("child"), start_on__lt=OuterRef("start_on"))
-    totals = Plan.objects.aggregate(
-        started=Count("pk", filter=_between(start_on, end_on, "start_on")),
-        second_or_subsequent=Count(
-            "pk",
-            filter=_between(start_on, end_on, "start_on") & Q(Exists(earlier_plan)),
-        ),
+    started = _between(start_on, end_on, "start_on")
+    # The plans started or ended in the period, and the second or subsequent apart (as
+    # authority_years says why).
+    totals = Plan.objects.filter(started | _between(start_on, end_on, "end_on")).aggregate(
+        started=Count("pk", filter=started),
         ended=Count("pk", filter=_between(start_on, end_on, "end_on")),
         ended_after_2_years_or_more=Count(
             "pk",
@@ -407,7 +405,11 @@ def plan_counts(period: Period) -> PlanCounts:
         (row["latest_category"] or NOT_RECORDED): row["count"]
         for row in open_at_end.values("latest_category").annotate(count=Count("pk")).order_by()
     }
-    return PlanCounts(**totals, open_by_category=by_category)
+    return PlanCounts(
+        **totals,
+        second_or_subsequent=Plan.objects.filter(started, _has_earlier_plan()).count(),
+        open_by_category=by_category,
+    )
 
 
 def late_conferences(period: Period) -> list[LateConference]:
