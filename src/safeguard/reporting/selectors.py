@@ -278,18 +278,27 @@ def participation_counts(period: Period) -> ParticipationCounts:
         child__date_of_birth__isnull=False,
         held_on__gte=F("child__date_of_birth"),
     )
-    totals = rows.aggregate(
-        conferences=Count("pk"),
-        child_attended=Count("pk", filter=Q(child_attended=True)),
-        advocate_involved=Count("pk", filter=Q(advocate_involved=True)),
-        preparation_session=Count("pk", filter=Q(preparation_session=True)),
+    # Every child's counts and the under-fours' (PN0) in one pass.
+    groups = {"all": Q(), "under_4": Q(participation_code="PN0")}
+    counted = rows.aggregate(
+        **{
+            f"{group}_{name}": Count("pk", filter=among & condition)
+            for group, among in groups.items()
+            for name, condition in (
+                ("conferences", Q()),
+                ("child_attended", Q(child_attended=True)),
+                ("advocate_involved", Q(advocate_involved=True)),
+                ("preparation_session", Q(preparation_session=True)),
+            )
+        }
     )
-    pn0 = Q(participation_code="PN0")
-    under_4 = rows.aggregate(
-        conferences=Count("pk", filter=pn0),
-        child_attended=Count("pk", filter=pn0 & Q(child_attended=True)),
-        advocate_involved=Count("pk", filter=pn0 & Q(advocate_involved=True)),
-        preparation_session=Count("pk", filter=pn0 & Q(preparation_session=True)),
+    totals, under_4 = (
+        {
+            name.removeprefix(f"{group}_"): count
+            for name, count in counted.items()
+            if name.startswith(f"{group}_")
+        }
+        for group in groups
     )
 
     def by(field: str) -> dict[str, int]:
