@@ -433,23 +433,32 @@ def late_conferences(period: Period) -> list[LateConference]:
             _between(*_dates(period)) | _between(last_year.start_on, last_year.end_on),
             verdict="out",
         )
-        .select_related("child__area", "meeting")
         .order_by("held_on", "conference_id")
+        .values_list(
+            "child__child_id",
+            "conference_id",
+            "kind",
+            "due_on",
+            "held_on",
+            "child__area__name",
+            "out_of_timescale_reason",
+            "meeting__reference",
+        )
     )
     late = []
-    for row in rows:
-        assert row.due_on is not None  # "out" is only ever decided against a due date
+    for child_id, conference_id, kind, due_on, held_on, unit, reason, meeting in rows:
+        assert due_on is not None  # "out" is only ever decided against a due date
         late.append(
             LateConference(
-                child_id=row.child.child_id,
-                conference_id=row.conference_id,
-                kind=ConferenceKind(row.kind),
-                due_on=row.due_on,
-                held_on=row.held_on,
-                days_late=(row.held_on - row.due_on).days,
-                unit=row.child.area.name if row.child.area else "",
-                reason_recorded=row.out_of_timescale_reason,
-                meeting=row.meeting.reference,
+                child_id=child_id,
+                conference_id=conference_id,
+                kind=ConferenceKind(kind),
+                due_on=due_on,
+                held_on=held_on,
+                days_late=(held_on - due_on).days,
+                unit=unit or "",
+                reason_recorded=reason,
+                meeting=meeting,
             )
         )
     return late
