@@ -15,7 +15,7 @@ class UserError(Exception):
 
 def date_argument(text: str) -> dt.date:
     """An argparse type: a date typed as YYYY-MM-DD or DD/MM/YYYY."""
-    from safeguard.exchange.reader import parse_date
+    from safeguard.domain.date_text import parse_date
 
     try:
         return parse_date(text)

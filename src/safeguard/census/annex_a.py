@@ -30,8 +30,9 @@ from safeguard.audit.services import audit_record
 from safeguard.cases.models import Allocation, AllocationRole, Child, Plan, PlanCategory, Visit
 from safeguard.conferences.models import Conference, ConferenceStatus
 from safeguard.domain.calendar import add_months
+from safeguard.domain.date_text import parse_date
 from safeguard.exchange.importer import FileCounts, ImportResult, bundle_apply
-from safeguard.exchange.reader import Problem, parse_date
+from safeguard.exchange.reader import Problem
 from safeguard.spreadsheet_cells import neutralised_row, restored
 from safeguard.zip_archives import duplicated_member, xml_member_with_dtd
 

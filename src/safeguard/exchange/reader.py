@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from safeguard.domain.date_text import parse_date
 from safeguard.spreadsheet_cells import restored
 from safeguard.zip_archives import duplicated_member
 
@@ -39,8 +40,6 @@ from .schema import (
 
 MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
 MAX_CELL_CHARACTERS = 10_000
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_UK_DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WHOLE_NUMBER = re.compile(r"^[0-9]{1,9}$")  # within a database integer
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
@@ -171,16 +170,6 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
                 )
             parts.append(chunk)
     return b"".join(parts)
-
-
-def parse_date(text: str) -> dt.date:
-    """ISO YYYY-MM-DD or UK DD/MM/YYYY; nothing else."""
-    if _ISO_DATE.match(text):
-        return dt.date.fromisoformat(text)
-    if _UK_DATE.match(text):
-        day, month, year = text.split("/")
-        return dt.date(int(year), int(month), int(day))
-    raise ValueError
 
 
 def _parse_cell(column: Column, text: str) -> Any:

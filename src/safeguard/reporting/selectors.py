@@ -9,13 +9,27 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
+from functools import reduce
+from operator import or_
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Cast, Greatest, Substr
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
 
 from safeguard.cases.models import Child, Enquiry, Plan, Population
 from safeguard.census.dfe_rules import dfe_rule_failures
-from safeguard.conferences.models import Conference, Invitation
+from safeguard.conferences.models import Conference, Invitation, Meeting
 from safeguard.conferences.selectors import held_conferences, held_meetings
 from safeguard.conferences.timeliness import installation_rule_set
 from safeguard.domain.calendar import add_months
@@ -84,6 +98,16 @@ def _between(start_on: dt.date, end_on: dt.date, field: str = "held_on") -> Q:
     return Q(**{f"{field}__gte": start_on, f"{field}__lte": end_on})
 
 
+def _has_earlier_plan() -> Exists:
+    """A plan's child had a plan that started before it: the plan is a second or subsequent."""
+    return Exists(Plan.objects.filter(child=OuterRef("child"), start_on__lt=OuterRef("start_on")))
+
+
+def _in_force_on(day: dt.date) -> Q:
+    """The plans in force at the end of `day`: start <= D and (no end or end > D)."""
+    return Q(start_on__lte=day) & (Q(end_on__isnull=True) | Q(end_on__gt=day))
+
+
 def on_plan_counts(dates: list[dt.date]) -> dict[dt.date, int]:
     """Children on a plan at the end of each day: start <= D and (no end or end > D)."""
     on_plan = on_plan_counter()
@@ -131,21 +155,24 @@ def _unborn_initials(start_on: dt.date, end_on: dt.date, count_by: CountBy) -> i
 
 def _per_month(rows: QuerySet, field: str, start_on: dt.date, end_on: dt.date) -> dict:
     """(year, month) -> rows whose `field` falls in that month, from start_on's month to
-    end_on's, grouped in the database by the date's "YYYY-MM" text. (Django's month extraction
-    on SQLite calls back into Python for every row, which took most of a large authority's
-    report.)"""
-    grouped = (
+    end_on's: counted per day in the database (a few thousand days at most) and the days added
+    up to months here. (Django's month extraction on SQLite calls back into Python for every
+    row, and grouping by the date's "YYYY-MM" text made both databases convert every row's
+    date to text.)"""
+    per_day = (
         rows.filter(_between(start_on, end_on, field))
-        .annotate(month=Substr(Cast(field, CharField()), 1, 7))
-        .values("month")
+        .values_list(field)
         .annotate(count=Count("pk"))
         .order_by()
     )
-    counts = {row["month"]: row["count"] for row in grouped}
+    counts: dict[tuple[int, int], int] = {}
+    for day, count in per_day:
+        month = (day.year, day.month)
+        counts[month] = counts.get(month, 0) + count
     result = {}
     first = dt.date(start_on.year, start_on.month, 1)
     while first <= end_on:
-        result[(first.year, first.month)] = counts.get(f"{first.year:04d}-{first.month:02d}", 0)
+        result[(first.year, first.month)] = counts.get((first.year, first.month), 0)
         first = add_months(first, 1)
     return result
 
@@ -251,18 +278,27 @@ def participation_counts(period: Period) -> ParticipationCounts:
         child__date_of_birth__isnull=False,
         held_on__gte=F("child__date_of_birth"),
     )
-    totals = rows.aggregate(
-        conferences=Count("pk"),
-        child_attended=Count("pk", filter=Q(child_attended=True)),
-        advocate_involved=Count("pk", filter=Q(advocate_involved=True)),
-        preparation_session=Count("pk", filter=Q(preparation_session=True)),
+    # Every child's counts and the under-fours' (PN0) in one pass.
+    groups = {"all": Q(), "under_4": Q(participation_code="PN0")}
+    counted = rows.aggregate(
+        **{
+            f"{group}_{name}": Count("pk", filter=among & condition)
+            for group, among in groups.items()
+            for name, condition in (
+                ("conferences", Q()),
+                ("child_attended", Q(child_attended=True)),
+                ("advocate_involved", Q(advocate_involved=True)),
+                ("preparation_session", Q(preparation_session=True)),
+            )
+        }
     )
-    pn0 = Q(participation_code="PN0")
-    under_4 = rows.aggregate(
-        conferences=Count("pk", filter=pn0),
-        child_attended=Count("pk", filter=pn0 & Q(child_attended=True)),
-        advocate_involved=Count("pk", filter=pn0 & Q(advocate_involved=True)),
-        preparation_session=Count("pk", filter=pn0 & Q(preparation_session=True)),
+    totals, under_4 = (
+        {
+            name.removeprefix(f"{group}_"): count
+            for name, count in counted.items()
+            if name.startswith(f"{group}_")
+        }
+        for group in groups
     )
 
     def by(field: str) -> dict[str, int]:
@@ -281,49 +317,41 @@ def participation_counts(period: Period) -> ParticipationCounts:
 
 def meeting_counts(period: Period) -> MeetingCounts:
     """Meetings held in the period by quoracy and parents' attendance (MeetingCounts says how
-    a meeting's rows decide): one grouped query."""
+    a meeting's rows decide): each meeting's held rows folded into four yes/no flags, the flags
+    counted, in one query. (A flag per meeting from EXISTS over the conferences had PostgreSQL
+    read the whole conferences table once for each flag.)"""
 
-    def any_row(**conditions) -> Exists:
-        return Exists(held_conferences().filter(meeting=OuterRef("pk"), **conditions))
-
-    grouped = (
-        held_meetings()
-        .filter(_between(*_dates(period)))
-        .annotate(
-            any_not_quorate=any_row(quorate=False),
-            any_quorate=any_row(quorate=True),
-            any_parents=any_row(parents_attended=True),
-            any_no_parents=any_row(parents_attended=False),
+    def any_row(condition: Q) -> Max:
+        return Max(
+            Case(When(condition, then=Value(1)), default=Value(0)), output_field=IntegerField()
         )
-        .values("any_not_quorate", "any_quorate", "any_parents", "any_no_parents")
-        .annotate(count=Count("pk"))
+
+    per_meeting = (
+        held_conferences()
+        .filter(meeting__in=Meeting.objects.filter(_between(*_dates(period))).values("pk"))
+        .values("meeting")
+        .annotate(
+            any_not_quorate=any_row(Q(quorate=False)),
+            any_quorate=any_row(Q(quorate=True)),
+            any_parents=any_row(Q(parents_attended=True)),
+            any_no_parents=any_row(Q(parents_attended=False)),
+        )
         .order_by()
     )
-    counts = dict.fromkeys(
-        (
-            "quorate",
-            "not_quorate",
-            "quoracy_not_recorded",
-            "parents_attended",
-            "parents_not_attended",
-            "parents_not_recorded",
-        ),
-        0,
+
+    def meetings(**flags: int) -> Count:
+        return Count("meeting", filter=Q(**flags))
+
+    return MeetingCounts(
+        **per_meeting.aggregate(
+            not_quorate=meetings(any_not_quorate=1),
+            quorate=meetings(any_not_quorate=0, any_quorate=1),
+            quoracy_not_recorded=meetings(any_not_quorate=0, any_quorate=0),
+            parents_attended=meetings(any_parents=1),
+            parents_not_attended=meetings(any_parents=0, any_no_parents=1),
+            parents_not_recorded=meetings(any_parents=0, any_no_parents=0),
+        )
     )
-    for row in grouped:
-        if row["any_not_quorate"]:
-            counts["not_quorate"] += row["count"]
-        elif row["any_quorate"]:
-            counts["quorate"] += row["count"]
-        else:
-            counts["quoracy_not_recorded"] += row["count"]
-        if row["any_parents"]:
-            counts["parents_attended"] += row["count"]
-        elif row["any_no_parents"]:
-            counts["parents_not_attended"] += row["count"]
-        else:
-            counts["parents_not_recorded"] += row["count"]
-    return MeetingCounts(**counts)
 
 
 def agency_contributions(period: Period) -> list[AgencyContribution]:
@@ -369,13 +397,11 @@ def monitoring_counts(period: Period) -> MonitoringCounts:
 
 def plan_counts(period: Period) -> PlanCounts:
     start_on, end_on = _dates(period)
-    earlier_plan = Plan.objects.filter(child=OuterRef("child"), start_on__lt=OuterRef("start_on"))
-    totals = Plan.objects.aggregate(
-        started=Count("pk", filter=_between(start_on, end_on, "start_on")),
-        second_or_subsequent=Count(
-            "pk",
-            filter=_between(start_on, end_on, "start_on") & Q(Exists(earlier_plan)),
-        ),
+    started = _between(start_on, end_on, "start_on")
+    # The plans started or ended in the period, and the second or subsequent apart (as
+    # authority_years says why).
+    totals = Plan.objects.filter(started | _between(start_on, end_on, "end_on")).aggregate(
+        started=Count("pk", filter=started),
         ended=Count("pk", filter=_between(start_on, end_on, "end_on")),
         ended_after_2_years_or_more=Count(
             "pk",
@@ -390,7 +416,11 @@ def plan_counts(period: Period) -> PlanCounts:
         (row["latest_category"] or NOT_RECORDED): row["count"]
         for row in open_at_end.values("latest_category").annotate(count=Count("pk")).order_by()
     }
-    return PlanCounts(**totals, open_by_category=by_category)
+    return PlanCounts(
+        **totals,
+        second_or_subsequent=Plan.objects.filter(started, _has_earlier_plan()).count(),
+        open_by_category=by_category,
+    )
 
 
 def late_conferences(period: Period) -> list[LateConference]:
@@ -403,23 +433,32 @@ def late_conferences(period: Period) -> list[LateConference]:
             _between(*_dates(period)) | _between(last_year.start_on, last_year.end_on),
             verdict="out",
         )
-        .select_related("child__area", "meeting")
         .order_by("held_on", "conference_id")
+        .values_list(
+            "child__child_id",
+            "conference_id",
+            "kind",
+            "due_on",
+            "held_on",
+            "child__area__name",
+            "out_of_timescale_reason",
+            "meeting__reference",
+        )
     )
     late = []
-    for row in rows:
-        assert row.due_on is not None  # "out" is only ever decided against a due date
+    for child_id, conference_id, kind, due_on, held_on, unit, reason, meeting in rows:
+        assert due_on is not None  # "out" is only ever decided against a due date
         late.append(
             LateConference(
-                child_id=row.child.child_id,
-                conference_id=row.conference_id,
-                kind=ConferenceKind(row.kind),
-                due_on=row.due_on,
-                held_on=row.held_on,
-                days_late=(row.held_on - row.due_on).days,
-                unit=row.child.area.name if row.child.area else "",
-                reason_recorded=row.out_of_timescale_reason,
-                meeting=row.meeting.reference,
+                child_id=child_id,
+                conference_id=conference_id,
+                kind=ConferenceKind(kind),
+                due_on=due_on,
+                held_on=held_on,
+                days_late=(held_on - due_on).days,
+                unit=unit or "",
+                reason_recorded=reason,
+                meeting=meeting,
             )
         )
     return late
@@ -503,29 +542,35 @@ def rule_book_warnings(period: Period) -> list[DataQualityItem]:
         | Q(pk__in=Plan.objects.filter(_between(start_on, end_on, "start_on")).values("child_id"))
         | Q(_between(start_on, end_on, "expected_date_of_birth"))
     )
+    # In no particular order (the ids are sorted at the end): ordering them as the models do
+    # had SQLite walk every child in id order and sort the plans and conferences.
     records: dict[int, ChildRecords] = {}
-    for child in children.values(*RULE_CHILD_FIELDS):
+    for child in children.values(*RULE_CHILD_FIELDS).order_by():
         records[child.pop("pk")] = ChildRecords(child)
     # Only what the reported rules read: the plans that could be open during the period (R202)
     # or start in it (R207), and the conferences held in it (each conference's finding is its
-    # own; none reads another conference).
+    # own; none reads another conference). Every child of those conferences is one of the
+    # children above; a plan's child may not be, and its plan is then left out.
     plans = Plan.objects.filter(
-        Q(child__in=children.values("pk")),
         _between(start_on, end_on, "start_on")
         | Q(Q(start_on__lte=end_on), Q(end_on__isnull=True) | Q(end_on__gte=start_on)),
     )
-    for plan in plans.values(*RULE_PLAN_FIELDS, child_pk=F("child_id")):
-        records[plan.pop("child_pk")].plans.append(plan)
-    conferences = held_conferences().filter(
-        _between(start_on, end_on), child__in=children.values("pk")
-    )
-    for conference in conferences.values(*RULE_CONFERENCE_FIELDS, child_pk=F("child_id")):
+    for plan in plans.values(*RULE_PLAN_FIELDS, child_pk=F("child_id")).order_by():
+        if (child_records := records.get(plan.pop("child_pk"))) is not None:
+            child_records.plans.append(plan)
+    conferences = held_conferences().filter(_between(start_on, end_on))
+    for conference in conferences.values(
+        *RULE_CONFERENCE_FIELDS, child_pk=F("child_id")
+    ).order_by():
         records[conference.pop("child_pk")].conferences.append(conference)
+
+    def expected_in_period(child: ChildRecords) -> bool:
+        expected = child.child["expected_date_of_birth"] if child.child else None
+        return expected is not None and start_on <= expected <= end_on
 
     def in_period(finding: Finding, child: ChildRecords) -> bool:
         if finding.record == "child":
-            expected = child.child["expected_date_of_birth"] if child.child else None
-            return expected is not None and start_on <= expected <= end_on
+            return expected_in_period(child)
         listed = child.plans if finding.record == "plan" else child.conferences
         field_name, date_field = (
             ("plan_id", "start_on") if finding.record == "plan" else ("conference_id", "held_on")
@@ -538,8 +583,13 @@ def rule_book_warnings(period: Period) -> list[DataQualityItem]:
     found: dict[str, list[str]] = {}
     for child in records.values():
         # The reported rules are all across a child's records but R208, the child's own: each
-        # plan's and conference's checks by themselves (errors the doors refuse) are not run.
-        own = record_check("child", child.child, end_on) if child.child else []
+        # plan's and conference's checks by themselves (errors the doors refuse) are not run,
+        # nor the child's unless it is expected in the period (its findings count only then).
+        own = (
+            record_check("child", child.child, end_on)
+            if child.child and expected_in_period(child)
+            else []
+        )
         for finding in [*own, *across_check(child)]:
             if finding.code in RULE_BOOK_WARNINGS_REPORTED and in_period(finding, child):
                 found.setdefault(finding.code, []).append(finding.record_id)
@@ -568,18 +618,30 @@ RULE_CONFERENCE_FIELDS = (
 
 
 def records_v2(period: Period) -> RecordsV2:
-    """The records the version 2 figures count, as plain values: the plans that could be in
-    force on the period end or a year earlier, end in the period or make a plan started in it a
-    repeat; the children of those plans; the conferences held in the period, and the initial
-    conferences (held or booked) of the children with an enquiry; the enquiries up to the period
-    end; the escalations still open, resolved or raised since the previous period began; the
-    population estimates. Conferences other than held ones are filtered in the figures (a booked
-    initial conference still stops an enquiry waiting)."""
+    """The records the version 2 figures count, as plain values: the plans in force on the
+    period end or a year earlier, started or ended in the period, and the plans of the children
+    who started one in the period that could make it a repeat; the children of the plans in
+    force on either day (the only ones whose details count); the conferences held in the period,
+    and the initial conferences (held or booked) of the children with an enquiry; the enquiries
+    up to the period end; the escalations still open, resolved or raised since the previous
+    period began; the population estimates. Conferences other than held ones are filtered in the
+    figures (a booked initial conference still stops an enquiry waiting). Only the plans come
+    in an order (their ids'): where a child's plans overlap, the figures take the last in force."""
     start_on, end_on = _dates(period)
-    earliest = min(year_earlier(end_on), add_months(start_on, -REPEAT_WINDOW_MONTHS))
+
+    in_force = _in_force_on(end_on) | _in_force_on(year_earlier(end_on))
+    started = _between(start_on, end_on, "start_on")
+    repeat_window_from = add_months(start_on, -REPEAT_WINDOW_MONTHS)
     plans = Plan.objects.filter(
-        Q(start_on__lte=end_on), Q(end_on__isnull=True) | Q(end_on__gte=earliest)
-    )
+        in_force
+        | started
+        | _between(start_on, end_on, "end_on")
+        | Q(
+            Q(child__in=Plan.objects.filter(started).values("child_id")),
+            Q(start_on__lte=end_on),
+            Q(end_on__isnull=True) | Q(end_on__gte=repeat_window_from),
+        )
+    ).order_by("plan_id")
     plan_records = [
         PlanRecord(child, start_on_, end_on_, category or "")
         for child, start_on_, end_on_, category in plans.values_list(
@@ -589,15 +651,19 @@ def records_v2(period: Period) -> RecordsV2:
     children = {
         key: ChildRecord(key, born, sex or "", ethnicity or "", disability)
         for key, born, sex, ethnicity, disability in Child.objects.filter(
-            pk__in=plans.values("child_id")
-        ).values_list("child_id", "date_of_birth", "sex", "ethnicity", "disability")
+            pk__in=Plan.objects.filter(in_force).values("child_id")
+        )
+        .values_list("child_id", "date_of_birth", "sex", "ethnicity", "disability")
+        .order_by()
     }
     enquiries = Enquiry.objects.filter(strategy_discussion_on__lte=end_on)
     enquiries_recorded = Enquiry.objects.exists()
     fields = ("child__child_id", "kind", "held_on", "status", "outcome", "chair__name",
               "meeting__reference")  # fmt: skip
     rows = list(
-        Conference.objects.filter(_between(start_on, end_on), status="held").values_list(*fields)
+        Conference.objects.filter(_between(start_on, end_on), status="held")
+        .values_list(*fields)
+        .order_by()
     )
     if enquiries_recorded:
         # The enquiries' children's initial conferences, held or booked, up to two months after
@@ -658,19 +724,26 @@ def authority_years(
 ) -> list[AuthorityYear]:
     """The authority's counts for each year ending 31 March in `years`, as DfE counts them (for
     the national comparison): on a plan at the end of 31 March, plans started and ended in the
-    year, held initial conferences within timescale, initial categories at 31 March. One pass
-    over the plans and one over the initial conferences for every year together."""
+    year, held initial conferences within timescale, initial categories at 31 March. For every
+    year together: one pass over the plans started or ended in them, one over the plans in force
+    at their ends and one over the initial conferences held in them."""
     if not years:
         return []
     windows = [(dt.date(year.year - 1, 4, 1), year) for year in years]
-    earlier_plan = Plan.objects.filter(child=OuterRef("child"), start_on__lt=OuterRef("start_on"))
-    plan_totals = Plan.objects.aggregate(
+
+    def in_a_window(field: str) -> Q:
+        return reduce(or_, (_between(first, last, field) for first, last in windows))
+
+    # Only the plans started or ended in one of the years (every count below is of those), and
+    # the second or subsequent ones apart: an earlier plan looked for in the WHERE clause is a
+    # join to PostgreSQL, where in a count's filter it is a subquery priced for every row (which
+    # had it compile the query first, a third of its time).
+    plan_totals = Plan.objects.filter(in_a_window("start_on") | in_a_window("end_on")).aggregate(
         **{
             f"{name}_{index}": Count("pk", filter=condition)
             for index, (first, last) in enumerate(windows)
             for name, condition in (
                 ("started", _between(first, last, "start_on")),
-                ("repeat", _between(first, last, "start_on") & Q(Exists(earlier_plan))),
                 ("ended", _between(first, last, "end_on")),
                 (
                     "long",
@@ -680,8 +753,14 @@ def authority_years(
             )
         }
     )
+    repeats = Plan.objects.filter(in_a_window("start_on"), _has_earlier_plan()).aggregate(
+        **{
+            f"repeat_{index}": Count("pk", filter=_between(first, last, "start_on"))
+            for index, (first, last) in enumerate(windows)
+        }
+    )
     initial = Conference.objects.filter(
-        _between(windows[0][0], windows[-1][1]), kind=ConferenceKind.initial, status="held"
+        in_a_window("held_on"), kind=ConferenceKind.initial, status="held"
     ).aggregate(
         **{
             f"{name}_{index}": Count("pk", filter=condition)
@@ -692,17 +771,27 @@ def authority_years(
             )
         }
     )
+    # The initial categories of the plans in force at each year's end, every year in one pass.
+    in_force_by_category = (
+        Plan.objects.filter(reduce(or_, map(_in_force_on, years)))
+        .exclude(initial_category="")
+        .values("initial_category")
+        .annotate(
+            **{
+                f"in_force_{index}": Count("pk", filter=_in_force_on(year_ending_on))
+                for index, year_ending_on in enumerate(years)
+            }
+        )
+        .order_by()
+    )
     on_plan = on_plan or on_plan_counter()
     estimates = sorted(Population.objects.values_list("year", "children"))
     result = []
     for index, year_ending_on in enumerate(years):
-        in_force = Plan.objects.filter(
-            Q(start_on__lte=year_ending_on),
-            Q(end_on__isnull=True) | Q(end_on__gt=year_ending_on),
-        ).exclude(initial_category="")
         categories = {
-            row["initial_category"]: row["count"]
-            for row in in_force.values("initial_category").annotate(count=Count("pk")).order_by()
+            row["initial_category"]: row[f"in_force_{index}"]
+            for row in in_force_by_category
+            if row[f"in_force_{index}"]
         }
         population = [children for y, children in estimates if y <= year_ending_on.year]
         result.append(
@@ -710,7 +799,7 @@ def authority_years(
                 year_ending_on=year_ending_on,
                 on_plan=on_plan(year_ending_on),
                 started=plan_totals[f"started_{index}"],
-                second_or_subsequent=plan_totals[f"repeat_{index}"],
+                second_or_subsequent=repeats[f"repeat_{index}"],
                 ended=plan_totals[f"ended_{index}"],
                 ended_2_years_or_more=plan_totals[f"long_{index}"],
                 initial_held=initial[f"held_{index}"],

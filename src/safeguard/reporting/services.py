@@ -16,7 +16,6 @@ from safeguard.domain.figures import Audience, CountBy, Report
 from safeguard.domain.periods import Period
 from safeguard.domain.report_json import report_to_json
 from safeguard.reporting.cache import report_build_cached
-from safeguard.reporting.editions import commentary_for
 from safeguard.reporting.renderers import ReportFormat, render
 
 DOWNLOAD_FORMATS = (ReportFormat.pdf, ReportFormat.docx, ReportFormat.xlsx, ReportFormat.json)
@@ -74,6 +73,10 @@ def report_download(
         generated_on=generated_on,
         audience=Audience.INTERNAL,
     )
+    # Here, not at the top: the editions (their attribution, the conference services) are for
+    # the rendered formats alone, and `safeguard report --format json` imports this module.
+    from safeguard.reporting.editions import commentary_for
+
     content = render(
         report,
         report_format,
