@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -390,3 +391,62 @@ def test_a_plan_the_extract_no_longer_holds_is_listed_by_the_reconciliation_and_
     assert ("plan", gone, "withdrawn") in [(c.kind, c.record_id, c.action) for c in result.changes]
     assert Plan.objects.filter(plan_id=gone).exists()
     assert any(f"Safeguard plan {gone} (" in str(d) for d in ssd_differences())
+
+
+def _holdings() -> set[tuple]:
+    return {
+        (*row[:5], json.dumps(row[5], sort_keys=True))
+        for row in SsdHolding.objects.values_list(
+            "kind", "source_id", "record_id", "child_id", "digest", "values"
+        )
+    }
+
+
+def _forename_changed(extract: Path) -> str:
+    """The first person's forename changed in the extract (as the bench's 1% change does)."""
+    persons = extract / "ssd_person.csv"
+    rows = list(csv.reader(persons.read_text().splitlines()))
+    column = rows[0].index("pers_forename")
+    rows[1][column] += "x"
+    persons.write_text("\r\n".join(",".join(row) for row in rows) + "\r\n")
+    return rows[1][rows[0].index("pers_person_id")]
+
+
+def test_a_changed_child_rewrites_its_own_holding_and_leaves_its_records_holdings(authority):
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+    first = _holdings()
+    pks = dict(SsdHolding.objects.values_list("source_id", "pk"))
+    original = (extract / "ssd_person.csv").read_bytes()
+    child = _forename_changed(extract)
+
+    ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+
+    rewritten = _holdings() - first
+    assert [(h[0], h[1]) for h in rewritten] == [("child", child)]
+    records = SsdHolding.objects.filter(child_id=child).exclude(kind="child")
+    assert records.exists()
+    assert all(pks[h.source_id] == h.pk for h in records)  # not written again
+    (extract / "ssd_person.csv").write_bytes(original)
+    ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+    assert _holdings() == first
+
+
+def test_a_run_kept_before_row_digests_were_packed_still_names_the_changed_persons(authority):
+    from safeguard.ssd.models import SsdRun
+    from safeguard.ssd.services import _row_digests_unpacked
+
+    bundle, extract = authority
+    bundle_import(path=bundle, by=None)
+    ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+    run = SsdRun.objects.exclude(row_digests=None).get()
+    run.row_digests = _row_digests_unpacked(run.row_digests)  # the JSON object kept before
+    run.save()
+    _forename_changed(extract)
+
+    result = ssd_import(path=extract, by=None, today=dt.date(2024, 4, 2))
+
+    assert result.ok
+    assert result.children_compared == 1
+    assert result.counts["child"].changed == 1

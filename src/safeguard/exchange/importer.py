@@ -179,7 +179,7 @@ def child_ids_as_stored(bundle: Bundle) -> dict[str, str]:
         return {}
     folded = sorted({v.lower() for v in given})
     children = Child.objects.annotate(folded=Lower("child_id"))
-    if children.count() <= WHOLE_TABLE_UP_TO * len(folded):
+    if len(folded) > BATCH and children.count() <= WHOLE_TABLE_UP_TO * len(folded):
         batches = [children]
     else:
         batches = [
@@ -373,11 +373,13 @@ WHOLE_TABLE_UP_TO = 1.5
 def _in_batches(queryset, path: str, values: set) -> list:
     """The records of `queryset` whose `path` is one of `values`, as querysets to read in turn:
     filtered a batch at a time (databases cap parameters) when the table is large, else the whole
-    table (the caller matches by key, so extra records are simply not used)."""
+    table (the caller matches by key, so extra records are simply not used). Values that fit in
+    one batch are always filtered: the table's size is not worth a query (a round trip on
+    PostgreSQL) then."""
     ordered = sorted(v for v in values if v is not None)
     if not ordered:
         return []
-    if queryset.count() <= WHOLE_TABLE_UP_TO * len(ordered):
+    if len(ordered) > BATCH and queryset.count() <= WHOLE_TABLE_UP_TO * len(ordered):
         return [queryset]
     return [
         queryset.filter(**{f"{path}__in": ordered[start : start + BATCH]})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import gc
 import hashlib
 import io
 import json
@@ -328,12 +329,63 @@ def _refuse_twice(names: list[str], wanted: set[str]) -> None:
         )
 
 
-@dataclass
+def _cell(cells: list[str], index: int) -> str:
+    cell = cells[index].strip() if index < len(cells) else ""
+    return "" if cell.upper() == "NULL" else cell
+
+
 class _Table:
-    filename: str
-    rows: list[tuple[int, dict[str, str]]]
-    columns: set[str]
-    digests: list[str] = field(default_factory=list)  # one per row: its cells' digest
+    """A file's rows, each kept as its cells; a row's values by column name are made when first
+    asked for. A sync after a small change reads every row's digest and person, but translates
+    only the few persons whose rows changed: making every row's values was most of its reading."""
+
+    def __init__(
+        self,
+        filename: str,
+        lines: list[int],
+        cells: list[list[str]],
+        positions: list[tuple[int, str]],
+        digests: list[str] | None = None,
+    ) -> None:
+        self.filename = filename
+        self.lines = lines
+        self.cells = cells
+        self.positions = positions  # (index in the row, column name) of the columns read
+        self.columns = {name for _, name in positions}
+        self.digests = digests or []  # one per row: its cells' digest
+        self._rows: list[tuple[int, dict[str, str]]] | None = None
+
+    @property
+    def rows(self) -> list[tuple[int, dict[str, str]]]:
+        if self._rows is None:
+            positions = self.positions
+            self._rows = [
+                (line, {name: _cell(cells, index) for index, name in positions})
+                for line, cells in zip(self.lines, self.cells, strict=True)
+            ]
+        return self._rows
+
+    def column(self, name: str) -> list[str]:
+        """Each row's value in column `name`, as `rows` holds it ("" where the file lacks it)."""
+        index = None
+        for i, n in self.positions:
+            if n == name:
+                index = i  # a column named twice: the last, as in `rows`
+        if index is None:
+            return [""] * len(self.cells)
+        if all(index < len(cells) for cells in self.cells):  # a short row has blanks after its end
+            stripped = [cells[index].strip() for cells in self.cells]
+            return ["" if cell.upper() == "NULL" else cell for cell in stripped]
+        return [_cell(cells, index) for cells in self.cells]
+
+    def subset(self, keep: list[int]) -> _Table:
+        """The table with only the rows at `keep`."""
+        return _Table(
+            self.filename,
+            [self.lines[i] for i in keep],
+            [self.cells[i] for i in keep],
+            self.positions,
+        )
 
 
 class _Reading:
@@ -430,23 +482,22 @@ def _read_table(filename: str, data: bytes, reading: _Reading) -> _Table | None:
             if name and name not in read and name not in known:
                 reading.warn(f"{filename}:1: {name}: unknown column ignored")
         positions = [(i, n) for i, n in enumerate(names) if n in read]
-        rows: list[tuple[int, dict[str, str]]] = []
+        lines: list[int] = []
+        rows: list[list[str]] = []
         digests: list[str] = []
+        blake2b = hashlib.blake2b
         line = reader.line_num + 1
         for cells in reader:
             start, line = line, reader.line_num + 1
-            if not any(cell.strip() for cell in cells):
-                continue
-            values: dict[str, str] = {}
-            for index, name in positions:
-                cell = cells[index].strip() if index < len(cells) else ""
-                values[name] = "" if cell.upper() == "NULL" else cell
-            rows.append((start, values))
-            digests.append(hashlib.blake2b("\x1f".join(cells).encode(), digest_size=8).hexdigest())
+            if not "".join(cells).strip():
+                continue  # a row of blank cells
+            lines.append(start)
+            rows.append(cells)
+            digests.append(blake2b("\x1f".join(cells).encode(), digest_size=8).hexdigest())
     except csv.Error as error:
         reading.problem(filename, reader.line_num, "", f"malformed CSV: {error}")
         return None
-    return _Table(filename, rows, {n for _, n in positions}, digests)
+    return _Table(filename, lines, rows, positions, digests)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -533,23 +584,26 @@ PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
 _BY_PLAN = {REVIEWS: "cppr_cp_plan_id", VISITS: "cppv_cp_plan_id"}
 
 
-def _row_persons(tables: dict[str, _Table]) -> dict[str, dict[str, str]]:
-    """file -> {row digest: person id} for the files whose rows are each about one person."""
-    plan_person = {
-        v.get("cppl_cp_plan_id", ""): v.get("cppl_person_id", "")
-        for _, v in (tables[PLANS_FILE].rows if PLANS_FILE in tables else [])
-    }
-    found: dict[str, dict[str, str]] = {}
+def _row_persons(tables: dict[str, _Table]) -> dict[str, list[str]]:
+    """file -> the person each row is about ("" for none), for the files whose rows are each
+    about one person (a review or visit naming only its plan: the plan's person)."""
+    plans = tables.get(PLANS_FILE)
+    plan_person = (
+        dict(zip(plans.column("cppl_cp_plan_id"), plans.column("cppl_person_id"), strict=True))
+        if plans is not None
+        else {}
+    )
+    found: dict[str, list[str]] = {}
     for filename, table in tables.items():
         columns = PERSON_COLUMNS.get(filename)
         if columns is None:
             continue
-        persons: dict[str, str] = {}
-        for (_, values), digest in zip(table.rows, table.digests, strict=True):
-            person = next((values[c] for c in columns if values.get(c)), "")
-            if not person and filename in _BY_PLAN:
-                person = plan_person.get(values.get(_BY_PLAN[filename], ""), "")
-            persons[digest] = person
+        persons = table.column(columns[0])
+        for column in columns[1:]:  # the first column that names someone
+            persons = [p or q for p, q in zip(persons, table.column(column), strict=True)]
+        if filename in _BY_PLAN:
+            by_plan = table.column(_BY_PLAN[filename])
+            persons = [p or plan_person.get(q, "") for p, q in zip(persons, by_plan, strict=True)]
         found[filename] = persons
     return found
 
@@ -578,27 +632,18 @@ def _changed_persons(
     return persons
 
 
-def _restricted(tables: dict[str, _Table], persons: set[str]) -> dict[str, _Table]:
+def _restricted(
+    tables: dict[str, _Table], row_persons: dict[str, list[str]], persons: set[str]
+) -> dict[str, _Table]:
     """The tables with only the rows about `persons` (the tables about nobody kept whole; the
     person table whole too, for the check that a person exists)."""
-    plan_person = {
-        v.get("cppl_cp_plan_id", ""): v.get("cppl_person_id", "")
-        for _, v in (tables[PLANS_FILE].rows if PLANS_FILE in tables else [])
-    }
     kept: dict[str, _Table] = {}
     for filename, table in tables.items():
-        columns = PERSON_COLUMNS.get(filename)
-        if columns is None or filename == PERSON:
+        if filename not in row_persons or filename == PERSON:
             kept[filename] = table
             continue
-        rows = []
-        for line, values in table.rows:
-            person = next((values[c] for c in columns if values.get(c)), "")
-            if not person and filename in _BY_PLAN:
-                person = plan_person.get(values.get(_BY_PLAN[filename], ""), "")
-            if person in persons:
-                rows.append((line, values))
-        kept[filename] = _Table(filename, rows, table.columns)
+        about = row_persons[filename]
+        kept[filename] = table.subset([i for i, p in enumerate(about) if p in persons])
     return kept
 
 
@@ -609,12 +654,36 @@ def ssd_translate(
     worker_roles: Iterable[str] = DEFAULT_WORKER_ROLES,
     previous: dict[str, Any] | None = None,
     team_areas: dict[str, str] | None = None,
+    file_digests: dict[str, str] | None = None,
 ) -> Extract:
     """Translate the extract's files. With `previous` (what `Extract.row_digests` held for the
     last extract applied), only the persons whose rows changed are translated, and
-    `Extract.persons` names them; otherwise every person is, and it is None."""
+    `Extract.persons` names them; otherwise every person is, and it is None. `file_digests`:
+    the files' digests (`file_digest`) where the caller has them already."""
+    # Python's cycle collector, run again and again while a large extract's rows pile up, went
+    # through all of them each time: half of reading the rows. They hold no reference cycles
+    # (plain lists, dicts and strings), so nothing is left for it to free.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _translated(sources, name, worker_roles, previous, team_areas, file_digests)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _translated(
+    sources: dict[str, bytes],
+    name: str,
+    worker_roles: Iterable[str],
+    previous: dict[str, Any] | None,
+    team_areas: dict[str, str] | None,
+    file_digests: dict[str, str] | None,
+) -> Extract:
     extract = Extract(name=name)
-    extract.file_digests = {n: file_digest(data) for n, data in sorted(sources.items())}
+    extract.file_digests = file_digests or {
+        n: file_digest(data) for n, data in sorted(sources.items())
+    }
     extract.present = set(sources)
     reading = _Reading(extract)
     if PERSON not in sources:
@@ -636,7 +705,10 @@ def ssd_translate(
     if extract.problems:
         extract.problems.sort(key=problem_order)
         return extract
-    rows = _row_persons(tables)
+    row_persons = _row_persons(tables)
+    rows = {
+        f: dict(zip(tables[f].digests, persons, strict=True)) for f, persons in row_persons.items()
+    }
     extract.row_digests = {
         "files": sorted(tables),
         "rows": rows,
@@ -646,7 +718,7 @@ def ssd_translate(
         before = {**previous.get("rows", {}), **previous.get("whole", {})}
         extract.persons = _changed_persons(tables, rows, before, set(previous.get("files", ())))
         if extract.persons is not None:
-            tables = _restricted(tables, extract.persons)
+            tables = _restricted(tables, row_persons, extract.persons)
     translation = _Translation(extract, reading, tables, {r.upper() for r in worker_roles})
     translation.team_areas = {k.strip().lower(): v.strip() for k, v in (team_areas or {}).items()}
     translation.run()
