@@ -47,8 +47,12 @@ demo: $(STAMP) frontend
 	@echo "The seed period's report is in $(CURDIR)/$(DEMO_DIR)/"
 	$(BIN)/safeguard serve --host $(HOST) --port $(PORT)
 
-## test: lint (ruff, mypy), the import contract, then the whole suite on SQLite and (when one answers) PostgreSQL
-test: $(STAMP) frontend lint test-sqlite test-postgres
+## test: lint (ruff, mypy), the import contract, and the whole suite on SQLite and (when one answers)
+## PostgreSQL, the three at once: each alone leaves much of the second core idle (mypy and the
+## browser tests use about one core, the end of a run one), so together they take little more than
+## the longest (docs/operations.md, "10. The tests"). Each one's output is shown whole when it ends.
+test: $(STAMP) frontend $(CIN_VALIDATOR_STAMP)
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -56,17 +60,19 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# Two processes for the tests that need no browser (the machines have two cores); the browser
-# tests run on their own, one at a time, as their timings (the session time-out) expect.
+# Two processes (the machines have two cores), every test: the browser tests stay together in
+# one of them, one at a time, as their timings (the session time-out) expect, while the other
+# runs the rest (tests/conftest.py; docs/operations.md, "10. The tests").
 test-sqlite: $(STAMP) frontend $(CIN_VALIDATOR_STAMP)
-	DATABASE_URL= DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider -n 2 -m "not browser"
-	DATABASE_URL= DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider -m browser
+	DATABASE_URL= DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider -n 3 --dist loadgroup
 
 # PostgreSQL: TEST_DATABASE_URL, else the machine's server on 127.0.0.1:5432 when it answers.
+# Only the tests that reach a database: the others ran on SQLite (tests/conftest.py).
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 test-postgres: $(STAMP) frontend $(CIN_VALIDATOR_STAMP)
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider -n 2 -m "not browser"; \
+	  SAFEGUARD_DATA_DIR=$(SAFEGUARD_DATA_DIR)/test-postgres DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	    $(BIN)/pytest -q -p no:cacheprovider -n 2 -m "not browser" --output test-results/postgres; \
 	else \
 	  echo "test-postgres: no PostgreSQL answers at $(TEST_DATABASE_URL); .ci/run starts one" >&2; \
 	  if [ -n "$$CI" ]; then exit 1; fi; \

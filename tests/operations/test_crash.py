@@ -25,7 +25,8 @@ from django.conf import settings
 
 from safeguard.demo.synthetic import write_synthetic_bundle
 
-pytestmark = pytest.mark.slow
+# The database the settings name: SQLite, or PostgreSQL under `make test-postgres`.
+pytestmark = [pytest.mark.slow, pytest.mark.both_databases]
 
 KILLS = 5
 SEED = 20261126
