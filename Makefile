@@ -60,9 +60,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# Two processes (the machines have two cores), every test: the browser tests stay together in
-# one of them, one at a time, as their timings (the session time-out) expect, while the other
-# runs the rest (tests/conftest.py; docs/operations.md, "10. The tests").
+# Three processes, every test: the browser tests stay together in one of them, one at a time,
+# as their timings (the session time-out) expect; they mostly wait on Chromium, so the other two
+# keep both cores busy with the rest (tests/conftest.py; docs/operations.md, "10. The tests").
 test-sqlite: $(STAMP) frontend $(CIN_VALIDATOR_STAMP)
 	DATABASE_URL= DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider -n 3 --dist loadgroup
 
