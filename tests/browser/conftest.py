@@ -28,6 +28,14 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def base_url(pytestconfig):
+    # pytest-playwright 0.10's own base_url (used when pytest-base-url is not installed) is a
+    # session fixture defined as a method of a plugin object, which pytest 9 warns is deprecated
+    # (PytestRemovedIn10Warning). This one answers the same, from a plain function.
+    return pytestconfig.getoption("--base-url") or pytestconfig.getini("base_url") or None
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
