@@ -22,6 +22,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -205,37 +206,29 @@ def timeliness_by_kind(
             kind_counts = counts[ConferenceKind(row["kind"])]
             kind_counts[verdict] = kind_counts.get(verdict, 0) + row["count"]
     else:
-
-        def any_row(**conditions) -> Exists:
-            return Exists(held_conferences().filter(meeting=OuterRef("pk"), **conditions))
-
-        meetings = (
-            held_meetings()
-            .filter(_between(start_on, end_on))
-            .annotate(
-                any_out=any_row(verdict="out"),
-                any_undetermined=any_row(verdict__in=["not_determinable", ""]),
-                any_initial=any_row(kind=ConferenceKind.initial),
-                any_transfer_in=any_row(kind=ConferenceKind.transfer_in),
-            )
-            .values("any_out", "any_undetermined", "any_initial", "any_transfer_in")
-            .annotate(count=Count("pk"))
-            .order_by()
+        by_flags = _meetings_by_flags(
+            Meeting.objects.filter(_between(start_on, end_on)),
+            {
+                "out": Q(verdict="out"),
+                "undetermined": Q(verdict__in=["not_determinable", ""]),
+                "initial": Q(kind=ConferenceKind.initial),
+                "transfer_in": Q(kind=ConferenceKind.transfer_in),
+            },
         )
-        for row in meetings:
-            if row["any_initial"]:
+        for flags, count in by_flags.items():
+            if "initial" in flags:
                 kind = ConferenceKind.initial
-            elif row["any_transfer_in"]:
+            elif "transfer_in" in flags:
                 kind = ConferenceKind.transfer_in
             else:
                 kind = ConferenceKind.review
-            if row["any_out"]:
+            if "out" in flags:
                 verdict = "out"
-            elif row["any_undetermined"]:
+            elif "undetermined" in flags:
                 verdict = "not_determinable"
             else:
                 verdict = "within"
-            counts[kind][verdict] = counts[kind].get(verdict, 0) + row["count"]
+            counts[kind][verdict] = counts[kind].get(verdict, 0) + count
     return {kind: VerdictCounts(**values) for kind, values in counts.items()}
 
 
@@ -315,43 +308,82 @@ def participation_counts(period: Period) -> ParticipationCounts:
     )
 
 
-def meeting_counts(period: Period) -> MeetingCounts:
-    """Meetings held in the period by quoracy and parents' attendance (MeetingCounts says how
-    a meeting's rows decide): each meeting's held rows folded into four yes/no flags, the flags
-    counted, in one query. (A flag per meeting from EXISTS over the conferences had PostgreSQL
-    read the whole conferences table once for each flag.)"""
+def _meetings_by_flags(
+    meetings: QuerySet[Meeting], conditions: Mapping[str, Q]
+) -> dict[frozenset[str], int]:
+    """`meetings` counted by which `conditions` any of their held rows meets: {the names of the
+    conditions met: meetings}. Meetings with no held row are left out.
 
-    def any_row(condition: Q) -> Max:
-        return Max(
-            Case(When(condition, then=Value(1)), default=Value(0)), output_field=IntegerField()
-        )
-
+    Each meeting's flags are one number (a bit per condition) from one correlated subquery,
+    which PostgreSQL answers from the conferences' meeting index for each meeting. (A flag each
+    from EXISTS made PostgreSQL read the whole conferences table once per flag, and a join of the
+    meetings to the conferences read the whole table once.)"""
+    names = list(conditions)
+    flags = reduce(
+        lambda total, term: total + term,
+        (
+            Max(Case(When(conditions[name], then=Value(1 << bit)), default=Value(0)))
+            for bit, name in enumerate(names)
+        ),
+    )
     per_meeting = (
         held_conferences()
-        .filter(meeting__in=Meeting.objects.filter(_between(*_dates(period))).values("pk"))
+        .filter(meeting=OuterRef("pk"))
         .values("meeting")
-        .annotate(
-            any_not_quorate=any_row(Q(quorate=False)),
-            any_quorate=any_row(Q(quorate=True)),
-            any_parents=any_row(Q(parents_attended=True)),
-            any_no_parents=any_row(Q(parents_attended=False)),
-        )
+        .annotate(flags=flags)
+        .values("flags")
         .order_by()
     )
-
-    def meetings(**flags: int) -> Count:
-        return Count("meeting", filter=Q(**flags))
-
-    return MeetingCounts(
-        **per_meeting.aggregate(
-            not_quorate=meetings(any_not_quorate=1),
-            quorate=meetings(any_not_quorate=0, any_quorate=1),
-            quoracy_not_recorded=meetings(any_not_quorate=0, any_quorate=0),
-            parents_attended=meetings(any_parents=1),
-            parents_not_attended=meetings(any_parents=0, any_no_parents=1),
-            parents_not_recorded=meetings(any_parents=0, any_no_parents=0),
-        )
+    counted = (
+        meetings.annotate(flags=Subquery(per_meeting, output_field=IntegerField()))
+        .values("flags")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
+    return {
+        frozenset(name for bit, name in enumerate(names) if row["flags"] & (1 << bit)): row["count"]
+        for row in counted
+        if row["flags"] is not None
+    }
+
+
+def meeting_counts(period: Period) -> MeetingCounts:
+    """Meetings held in the period by quoracy and parents' attendance (MeetingCounts says how
+    a meeting's rows decide), from each meeting's four yes/no flags (_meetings_by_flags)."""
+    by_flags = _meetings_by_flags(
+        Meeting.objects.filter(_between(*_dates(period))),
+        {
+            "not_quorate": Q(quorate=False),
+            "quorate": Q(quorate=True),
+            "parents": Q(parents_attended=True),
+            "no_parents": Q(parents_attended=False),
+        },
+    )
+    counts = dict.fromkeys(
+        (
+            "not_quorate",
+            "quorate",
+            "quoracy_not_recorded",
+            "parents_attended",
+            "parents_not_attended",
+            "parents_not_recorded",
+        ),
+        0,
+    )
+    for flags, count in by_flags.items():
+        if "not_quorate" in flags:
+            counts["not_quorate"] += count
+        elif "quorate" in flags:
+            counts["quorate"] += count
+        else:
+            counts["quoracy_not_recorded"] += count
+        if "parents" in flags:
+            counts["parents_attended"] += count
+        elif "no_parents" in flags:
+            counts["parents_not_attended"] += count
+        else:
+            counts["parents_not_recorded"] += count
+    return MeetingCounts(**counts)
 
 
 def agency_contributions(period: Period) -> list[AgencyContribution]:
