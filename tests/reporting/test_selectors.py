@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from safeguard.domain.figures import CountBy
 from safeguard.domain.periods import Period
@@ -401,3 +402,27 @@ def test_data_quality_lists_the_rule_books_unusual_records_with_ids_for_the_inte
     assert [i.count for i in members.data_quality if i.code.startswith("R")] == [1, 1]
     assert "K2" in internal
     assert "K2" not in str(build_document(members))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_figures_counted_side_by_side_are_those_counted_one_after_another(tmp_path):
+    # Outside a transaction on PostgreSQL the aggregates are counted in a second connection while
+    # the rule book's checks run (selectors._alongside); inside one, in this connection alone.
+    load(
+        tmp_path,
+        children=[child("A"), child("B"), child("C")],
+        cp_plans=[plan("P1", "A", "2022-01-10"), plan("P2", "B", "2022-05-02", "2022-08-01")],
+        conferences=[
+            conference("I1", "A", "initial", "2022-01-10", meeting_id="M1"),
+            conference("I2", "B", "initial", "2022-05-02", meeting_id="M2"),
+            conference("R1", "A", "review", "2022-04-10", meeting_id="M3"),
+            conference("I3", "C", "initial", "2022-06-01"),
+        ],
+    )
+
+    for count_by in CountBy:
+        side_by_side = figures(count_by)
+        with transaction.atomic():
+            one_after_another = figures(count_by)
+        assert side_by_side == one_after_another
+        assert side_by_side["timeliness"]["period"]["held"] == 3

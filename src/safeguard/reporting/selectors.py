@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from functools import reduce
-from operator import or_
+from operator import add, or_
+from typing import Any, TypeVar
 
+from django.db import connection, connections
 from django.db.models import (
     Case,
     Count,
@@ -22,6 +25,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -205,37 +209,29 @@ def timeliness_by_kind(
             kind_counts = counts[ConferenceKind(row["kind"])]
             kind_counts[verdict] = kind_counts.get(verdict, 0) + row["count"]
     else:
-
-        def any_row(**conditions) -> Exists:
-            return Exists(held_conferences().filter(meeting=OuterRef("pk"), **conditions))
-
-        meetings = (
-            held_meetings()
-            .filter(_between(start_on, end_on))
-            .annotate(
-                any_out=any_row(verdict="out"),
-                any_undetermined=any_row(verdict__in=["not_determinable", ""]),
-                any_initial=any_row(kind=ConferenceKind.initial),
-                any_transfer_in=any_row(kind=ConferenceKind.transfer_in),
-            )
-            .values("any_out", "any_undetermined", "any_initial", "any_transfer_in")
-            .annotate(count=Count("pk"))
-            .order_by()
+        by_flags = _meetings_by_flags(
+            Meeting.objects.filter(_between(start_on, end_on)),
+            {
+                "out": Q(verdict="out"),
+                "undetermined": Q(verdict__in=["not_determinable", ""]),
+                "initial": Q(kind=ConferenceKind.initial),
+                "transfer_in": Q(kind=ConferenceKind.transfer_in),
+            },
         )
-        for row in meetings:
-            if row["any_initial"]:
+        for flags, count in by_flags.items():
+            if "initial" in flags:
                 kind = ConferenceKind.initial
-            elif row["any_transfer_in"]:
+            elif "transfer_in" in flags:
                 kind = ConferenceKind.transfer_in
             else:
                 kind = ConferenceKind.review
-            if row["any_out"]:
+            if "out" in flags:
                 verdict = "out"
-            elif row["any_undetermined"]:
+            elif "undetermined" in flags:
                 verdict = "not_determinable"
             else:
                 verdict = "within"
-            counts[kind][verdict] = counts[kind].get(verdict, 0) + row["count"]
+            counts[kind][verdict] = counts[kind].get(verdict, 0) + count
     return {kind: VerdictCounts(**values) for kind, values in counts.items()}
 
 
@@ -278,80 +274,119 @@ def participation_counts(period: Period) -> ParticipationCounts:
         child__date_of_birth__isnull=False,
         held_on__gte=F("child__date_of_birth"),
     )
-    # Every child's counts and the under-fours' (PN0) in one pass.
-    groups = {"all": Q(), "under_4": Q(participation_code="PN0")}
-    counted = rows.aggregate(
-        **{
-            f"{group}_{name}": Count("pk", filter=among & condition)
-            for group, among in groups.items()
-            for name, condition in (
-                ("conferences", Q()),
-                ("child_attended", Q(child_attended=True)),
-                ("advocate_involved", Q(advocate_involved=True)),
-                ("preparation_session", Q(preparation_session=True)),
-            )
-        }
+    # Every count from one pass, grouped by the two codes: the totals, the under-fours' (PN0)
+    # and each code's count are added up here from a few dozen rows. (Three queries, each
+    # joining the period's conferences to the children again, took three times as long.)
+    flags = ("child_attended", "advocate_involved", "preparation_session")
+    grouped = (
+        rows.values("views_shared_via", "participation_code")
+        .annotate(
+            n_conferences=Count("pk"),
+            **{f"n_{flag}": Count("pk", filter=Q(**{flag: True})) for flag in flags},
+        )
+        .order_by()
     )
-    totals, under_4 = (
-        {
-            name.removeprefix(f"{group}_"): count
-            for name, count in counted.items()
-            if name.startswith(f"{group}_")
-        }
-        for group in groups
-    )
-
-    def by(field: str) -> dict[str, int]:
-        return {
-            (row[field] or NOT_RECORDED): row["count"]
-            for row in rows.values(field).annotate(count=Count("pk")).order_by()
-        }
+    names = ("conferences", *flags)
+    totals = dict.fromkeys(names, 0)
+    under_4 = dict.fromkeys(names, 0)
+    views_shared_via: dict[str, int] = {}
+    participation_code: dict[str, int] = {}
+    for row in grouped:
+        for name in names:
+            totals[name] += row[f"n_{name}"]
+            if row["participation_code"] == "PN0":
+                under_4[name] += row[f"n_{name}"]
+        for field, counts in (
+            ("views_shared_via", views_shared_via),
+            ("participation_code", participation_code),
+        ):
+            code = row[field] or NOT_RECORDED
+            counts[code] = counts.get(code, 0) + row["n_conferences"]
 
     return ParticipationCounts(
         **totals,
-        views_shared_via=by("views_shared_via"),
-        participation_code=by("participation_code"),
+        views_shared_via=views_shared_via,
+        participation_code=participation_code,
         under_4=UnderFourCounts(**under_4),
     )
 
 
-def meeting_counts(period: Period) -> MeetingCounts:
-    """Meetings held in the period by quoracy and parents' attendance (MeetingCounts says how
-    a meeting's rows decide): each meeting's held rows folded into four yes/no flags, the flags
-    counted, in one query. (A flag per meeting from EXISTS over the conferences had PostgreSQL
-    read the whole conferences table once for each flag.)"""
+def _meetings_by_flags(
+    meetings: QuerySet[Meeting], conditions: Mapping[str, Q]
+) -> dict[frozenset[str], int]:
+    """`meetings` counted by which `conditions` any of their held rows meets: {the names of the
+    conditions met: meetings}. Meetings with no held row are left out.
 
-    def any_row(condition: Q) -> Max:
-        return Max(
-            Case(When(condition, then=Value(1)), default=Value(0)), output_field=IntegerField()
-        )
-
+    Each meeting's flags are one number (a bit per condition) from one correlated subquery,
+    which PostgreSQL answers from the conferences' meeting index for each meeting. (A flag each
+    from EXISTS made PostgreSQL read the whole conferences table once per flag, and a join of the
+    meetings to the conferences read the whole table once.)"""
+    names = list(conditions)
+    flags = reduce(
+        add,
+        (
+            Max(Case(When(conditions[name], then=Value(1 << bit)), default=Value(0)))
+            for bit, name in enumerate(names)
+        ),
+    )
     per_meeting = (
         held_conferences()
-        .filter(meeting__in=Meeting.objects.filter(_between(*_dates(period))).values("pk"))
+        .filter(meeting=OuterRef("pk"))
         .values("meeting")
-        .annotate(
-            any_not_quorate=any_row(Q(quorate=False)),
-            any_quorate=any_row(Q(quorate=True)),
-            any_parents=any_row(Q(parents_attended=True)),
-            any_no_parents=any_row(Q(parents_attended=False)),
-        )
+        .annotate(flags=flags)
+        .values("flags")
         .order_by()
     )
-
-    def meetings(**flags: int) -> Count:
-        return Count("meeting", filter=Q(**flags))
-
-    return MeetingCounts(
-        **per_meeting.aggregate(
-            not_quorate=meetings(any_not_quorate=1),
-            quorate=meetings(any_not_quorate=0, any_quorate=1),
-            quoracy_not_recorded=meetings(any_not_quorate=0, any_quorate=0),
-            parents_attended=meetings(any_parents=1),
-            parents_not_attended=meetings(any_parents=0, any_no_parents=1),
-            parents_not_recorded=meetings(any_parents=0, any_no_parents=0),
-        )
+    counted = (
+        meetings.annotate(flags=Subquery(per_meeting, output_field=IntegerField()))
+        .values("flags")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
+    return {
+        frozenset(name for bit, name in enumerate(names) if row["flags"] & (1 << bit)): row["count"]
+        for row in counted
+        if row["flags"] is not None
+    }
+
+
+def meeting_counts(period: Period) -> MeetingCounts:
+    """Meetings held in the period by quoracy and parents' attendance (MeetingCounts says how
+    a meeting's rows decide), from each meeting's four yes/no flags (_meetings_by_flags)."""
+    by_flags = _meetings_by_flags(
+        Meeting.objects.filter(_between(*_dates(period))),
+        {
+            "not_quorate": Q(quorate=False),
+            "quorate": Q(quorate=True),
+            "parents": Q(parents_attended=True),
+            "no_parents": Q(parents_attended=False),
+        },
+    )
+    counts = dict.fromkeys(
+        (
+            "not_quorate",
+            "quorate",
+            "quoracy_not_recorded",
+            "parents_attended",
+            "parents_not_attended",
+            "parents_not_recorded",
+        ),
+        0,
+    )
+    for flags, count in by_flags.items():
+        if "not_quorate" in flags:
+            counts["not_quorate"] += count
+        elif "quorate" in flags:
+            counts["quorate"] += count
+        else:
+            counts["quoracy_not_recorded"] += count
+        if "parents" in flags:
+            counts["parents_attended"] += count
+        elif "no_parents" in flags:
+            counts["parents_not_attended"] += count
+        else:
+            counts["parents_not_recorded"] += count
+    return MeetingCounts(**counts)
 
 
 def agency_contributions(period: Period) -> list[AgencyContribution]:
@@ -826,6 +861,32 @@ def comparison_count(
     )
 
 
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+def _alongside(main: Callable[[], T], other: Callable[[], U]) -> tuple[T, U]:
+    """main() and other(), other in a second thread with its own database connection where
+    that reads the same records: on PostgreSQL, outside a transaction (inside one, another
+    connection would not see its uncommitted rows, so both run here, one after the other).
+
+    The report's aggregates mostly wait on the server while the rule book's checks and the
+    version 2 figures are Python's work: side by side, the server and Python each use a core.
+    Every query is its own statement either way (autocommit), so the figures are the same."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return main(), other()
+
+    def in_own_connection() -> U:
+        try:
+            return other()
+        finally:
+            connections.close_all()  # this thread's connection only
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(in_own_connection)
+        return main(), future.result()
+
+
 def report_inputs(
     *,
     period: Period,
@@ -835,40 +896,54 @@ def report_inputs(
 ) -> ReportInputs:
     """Every aggregate the report needs, for `period`."""
     end_on = period.end_on
-    dates = [*month_ends(end_on, MONTH_END_SERIES_LENGTH), year_earlier(end_on)]
-    windows = report_windows(period)
-    last_year = last_complete_financial_year(end_on)
-    by_organisation, by_reason, per_month = escalation_counts(period, include_informal)
-    on_plan = on_plan_counter()
+
+    def checked_in_python() -> dict[str, Any]:
+        return {
+            "data_quality": data_quality(period),
+            "additions": additions_count(period, include_informal),
+        }
+
+    def counted_by_the_database() -> dict[str, Any]:
+        dates = [*month_ends(end_on, MONTH_END_SERIES_LENGTH), year_earlier(end_on)]
+        windows = report_windows(period)
+        last_year = last_complete_financial_year(end_on)
+        by_organisation, by_reason, per_month = escalation_counts(period, include_informal)
+        on_plan = on_plan_counter()
+        return {
+            "on_plan_at": {day: on_plan(day) for day in dates},
+            "unborn_initial_year_to_period_end": _unborn_initials(
+                *_dates(windows.unborn_year), count_by
+            ),
+            "unborn_initial_previous_year": _unborn_initials(
+                *_dates(windows.unborn_previous_year), count_by
+            ),
+            "conferences_per_month": conferences_per_month(
+                dt.date(end_on.year - CONFERENCE_CALENDAR_YEARS + 1, 1, 1), end_on, count_by
+            ),
+            "timeliness_last_complete_year": timeliness_by_kind(
+                last_year.start_on, last_year.end_on, count_by
+            ),
+            "timeliness_period": timeliness_by_kind(*_dates(period), count_by),
+            "escalations_by_organisation": by_organisation,
+            "escalations_by_reason": by_reason,
+            "escalations_per_month": per_month,
+            "participation": participation_counts(period),
+            "agency_contributions": agency_contributions(period),
+            "monitoring": monitoring_counts(period),
+            "plans": plan_counts(period),
+            "late_conferences": late_conferences(period),
+            "meetings": meeting_counts(period),
+            "comparison": comparison_count(period, on_plan),
+        }
+
+    in_python, in_database = _alongside(checked_in_python, counted_by_the_database)
     return ReportInputs(
         period=period,
         count_by=count_by,
         include_informal=include_informal,
-        on_plan_at={day: on_plan(day) for day in dates},
-        unborn_initial_year_to_period_end=_unborn_initials(*_dates(windows.unborn_year), count_by),
-        unborn_initial_previous_year=_unborn_initials(
-            *_dates(windows.unborn_previous_year), count_by
-        ),
-        conferences_per_month=conferences_per_month(
-            dt.date(end_on.year - CONFERENCE_CALENDAR_YEARS + 1, 1, 1), end_on, count_by
-        ),
-        timeliness_last_complete_year=timeliness_by_kind(
-            last_year.start_on, last_year.end_on, count_by
-        ),
-        timeliness_period=timeliness_by_kind(*_dates(period), count_by),
-        escalations_by_organisation=by_organisation,
-        escalations_by_reason=by_reason,
-        escalations_per_month=per_month,
-        participation=participation_counts(period),
-        agency_contributions=agency_contributions(period),
-        monitoring=monitoring_counts(period),
-        plans=plan_counts(period),
-        late_conferences=late_conferences(period),
-        data_quality=data_quality(period),
         generated_on=generated_on,
-        meetings=meeting_counts(period),
-        additions=additions_count(period, include_informal),
-        comparison=comparison_count(period, on_plan),
+        **in_database,
+        **in_python,
     )
 
 
