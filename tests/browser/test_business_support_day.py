@@ -153,10 +153,10 @@ def test_business_support_books_an_initial_conference_and_chases_the_reports(pag
     pages.look("diary")
     page.get_by_role("link", name="Agencies' reports overdue").click()
     overdue = page.locator("tbody tr")
-    assert overdue.count() == 3
-    assert overdue.filter(has_text="School").count() == 0  # received, late
-    assert overdue.filter(has_text="Police").count() == 1
-    assert overdue.filter(has_text="GP").count() == 1
+    expect(overdue).to_have_count(3)
+    expect(overdue.filter(has_text="School")).to_have_count(0)  # received, late
+    expect(overdue.filter(has_text="Police")).to_have_count(1)
+    expect(overdue.filter(has_text="GP")).to_have_count(1)
     pages.look("reports-overdue")
 
     # the register of organisations

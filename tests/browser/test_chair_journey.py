@@ -106,14 +106,16 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
     page.get_by_label("Participation code").select_option("PN0")
     pages.look("conference-record")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", name="Check the conference before recording it")
+    expect(
+        page.get_by_role("heading", name="Check the conference before recording it")
+    ).to_be_visible()
     pages.look("conference-confirm")
     page.get_by_role("button", name="Record the conference").click()
 
     expect(page.get_by_text("Conference recorded for 2 children")).to_be_visible()
     review_due = Plan.objects.get(child__child_id="SIB-A").next_review_due_on
     assert review_due is not None and today <= review_due <= today + dt.timedelta(days=28)
-    assert page.get_by_role("cell", name=long_date(review_due)).count() == 2
+    expect(page.get_by_role("cell", name=long_date(review_due))).to_have_count(2)
     meeting_url = page.url
     pages.look("meeting", guide=True)
 
@@ -121,7 +123,7 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
     page.get_by_role("link", name="Home").click()
     reviews = page.locator("#reviews-due + .safeguard-table-scroll table")  # tables.js wraps it
     expect(page.get_by_role("link", name="2 reviews due in the next four weeks")).to_be_visible()
-    assert reviews.get_by_role("cell", name=long_date(review_due)).count() == 2
+    expect(reviews.get_by_role("cell", name=long_date(review_due))).to_have_count(2)
     expect(reviews.get_by_text("SIB-A")).to_be_visible()
     expect(reviews.get_by_text("SIB-B")).to_be_visible()
     pages.look("worklist", guide=True)
@@ -137,7 +139,9 @@ def test_a_chair_records_a_sibling_conference_and_escalates_a_missing_gp_report(
     yes_no(page, "Did the agency send apologies?", "No")
     pages.look("invitation", guide=True)
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("heading", name="GP (Hill Surgery) sent no report and no apologies")
+    expect(
+        page.get_by_role("heading", name="GP (Hill Surgery) sent no report and no apologies")
+    ).to_be_visible()
     pages.look("escalation-offer", guide=True)
 
     # by keyboard alone: Tab to the button and press Enter

@@ -65,7 +65,7 @@ def test_a_child_stored_before_the_rule_is_found_opened_and_linked_from_the_log(
         page.get_by_role("button", name="Search").click()
         expect(page.get_by_text("1 child found"), query).to_be_visible()
         expect(page.get_by_role("link", name=LEGACY, exact=True), query).to_be_visible()
-    assert page.locator("b", has_text="x").count() == 0  # the markup is text, never markup
+    expect(page.locator("b", has_text="x")).to_have_count(0)  # the markup is text, never markup
     violations = _axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1)
 

@@ -66,7 +66,7 @@ def test_the_chair_records_siblings_escalates_the_gp_and_the_timeline_shows_each
     ann = page.get_by_role("checkbox", name="Ann Rowe, born 3 March 2014 (ROW-A)")
     bo = page.get_by_role("checkbox", name="Bo Rowe, born 21 September 2017 (ROW-B)")
     assert ann.is_checked() and not bo.is_checked()
-    assert page.get_by_text("OTH-1").count() == 0
+    expect(page.get_by_text("OTH-1")).to_have_count(0)
     # the type reveals only its own date (GOV.UK conditional reveal)
     strategy = page.get_by_role("group", name="Date of the strategy discussion", exact=True)
     transfer = page.get_by_role("group", name="Date the transfer was notified", exact=True)
@@ -93,7 +93,9 @@ def test_the_chair_records_siblings_escalates_the_gp_and_the_timeline_shows_each
     page.get_by_role("button", name="Continue").click()
 
     # the page naming every child before anything is saved
-    assert page.get_by_role("heading", name="Check the conference before recording it")
+    expect(
+        page.get_by_role("heading", name="Check the conference before recording it")
+    ).to_be_visible()
     named = page.locator("#confirm-children")
     expect(named.get_by_text("Ann Rowe")).to_be_visible()
     expect(named.get_by_text("Bo Rowe")).to_be_visible()
@@ -136,12 +138,14 @@ def test_the_chair_records_siblings_escalates_the_gp_and_the_timeline_shows_each
             page.get_by_label("Note").fill(note)
         pages.look(f"step-{stage[-1]}")
         page.get_by_role("button", name="Record the step").click()
-        assert page.get_by_text(f"Step recorded on escalation {escalation.escalation_id}")
+        expect(
+            page.get_by_text(f"Step recorded on escalation {escalation.escalation_id}")
+        ).to_be_visible()
     timeline = page.locator(".safeguard-timeline")
     titles = timeline.locator(".safeguard-timeline__title").all_inner_texts()
     assert titles == ["Moved to stage 3", "Moved to stage 2", "Raised at stage 1"]
     expect(timeline.get_by_text("Practice manager phoned; no reply")).to_be_visible()
-    assert timeline.get_by_text("recorded by Jo Chair").count() == 3
+    expect(timeline.get_by_text("recorded by Jo Chair")).to_have_count(3)
     escalation.refresh_from_db()
     assert escalation.stage == 3
     pages.look("escalation-timeline", guide=True)
@@ -191,8 +195,10 @@ def test_without_javascript_the_form_shows_every_date_and_keeps_only_the_types(
     date(page, "Date of the strategy discussion", held_on - dt.timedelta(days=3))
     page.get_by_role("radio", name="No plan (not made, or ended)").check()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", name="Check the conference before recording it")
-    assert page.get_by_text("Strategy discussion").count() == 0  # a review takes no such date
+    expect(
+        page.get_by_role("heading", name="Check the conference before recording it")
+    ).to_be_visible()
+    expect(page.get_by_text("Strategy discussion")).to_have_count(0)  # a review takes no such date
     page.get_by_role("button", name="Record the conference").click()
     # a review with no plan in force is unusual (R201): confirmed, it is recorded
     expect(page.get_by_text("R201 A review conference with no plan in force").first).to_be_visible()
