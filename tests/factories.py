@@ -9,7 +9,8 @@ register the module once with `pytest_plugins = ["tests.factories"]` in tests/co
   (the user is `client.user`); `signed_in_client(user=u)` for a given user;
   `signed_in_client(role, enforce_csrf_checks=True)` for CSRF tests.
 - `totp_code(device)`: the code an authenticator app would show now.
-- `make_area`, `make_organisation_type`, `make_child`, `make_plan`, `make_escalation`.
+- `make_area`, `make_organisation_type`, `make_child`, `make_plan`, `make_escalation`,
+  `make_conference` (a held conference and its meeting).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.accounts.models import LiaisonCover, Role, User
 from safeguard.cases.models import Area, Child, Plan
+from safeguard.conferences.models import Conference, Meeting
 from safeguard.escalations.models import Escalation, OrganisationType
 
 PASSWORD = "correct horse battery staple 42"
@@ -132,6 +134,27 @@ def make_plan(
         child=child,
         start_on=start_on,
         end_on=end_on,
+        **fields,
+    )
+
+
+def make_conference(
+    *,
+    child: Child,
+    held_on: dt.date,
+    conference_id: str,
+    reference: str,
+    kind: str = "initial",
+    **fields,
+) -> Conference:
+    """A conference held on `held_on` and the meeting it was held at (`reference`)."""
+    meeting = Meeting.objects.create(reference=reference, held_on=held_on)
+    return Conference.objects.create(
+        conference_id=conference_id,
+        child=child,
+        meeting=meeting,
+        kind=kind,
+        held_on=held_on,
         **fields,
     )
 

@@ -16,6 +16,7 @@ from safeguard.monitoring.models import MonitoringCheck
 from tests.factories import (
     make_area,
     make_child,
+    make_conference,
     make_escalation,
     make_organisation_type,
     make_plan,
@@ -319,13 +320,11 @@ def open_plan_due(
         ),
         last_conference_on=today - dt.timedelta(days=60),
     )
-    meeting = Meeting.objects.create(reference=f"M-{child_id}", held_on=plan.start_on)
-    Conference.objects.create(
-        conference_id=f"CONF-{child_id}",
+    make_conference(
         child=child,
-        meeting=meeting,
-        kind="initial",
         held_on=plan.start_on,
+        conference_id=f"CONF-{child_id}",
+        reference=f"M-{child_id}",
         chair=chair,
         outcome="plan",
     )

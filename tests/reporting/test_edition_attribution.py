@@ -63,6 +63,17 @@ def review_moved_to_july(by) -> None:
     )
 
 
+def plan_ended_in_may(by) -> None:
+    plan = Plan.objects.get(plan_id="P2")
+    plan_update(
+        plan=plan,
+        expected_version=plan.version,
+        by=by,
+        end_on=dt.date(2022, 5, 20),
+        confirm_unusual=True,
+    )
+
+
 def named(account) -> set[str]:
     return {record.name for record in account.moved_by}
 
@@ -88,14 +99,7 @@ def test_a_review_moved_out_of_the_period_is_named_under_each_figure_it_moved(ed
 
 def test_two_records_each_named_only_under_the_figures_it_moved(edition, pat):
     review_moved_to_july(pat)
-    plan = Plan.objects.get(plan_id="P2")
-    plan_update(
-        plan=plan,
-        expected_version=plan.version,
-        by=pat,
-        end_on=dt.date(2022, 5, 20),
-        confirm_unusual=True,
-    )
+    plan_ended_in_may(pat)
 
     accounts = {a.change.path: a for a in edition_changes(edition, by=None).figures}
 
@@ -199,11 +203,7 @@ def test_the_changes_command_prints_each_figure_with_its_record_and_who(edition,
 
 def test_the_changes_page_groups_the_records_under_each_figure(edition, pat, signed_in_client):
     review_moved_to_july(pat)
-    plan = Plan.objects.get(plan_id="P2")
-    plan_update(
-        plan=plan, expected_version=plan.version, by=pat, end_on=dt.date(2022, 5, 20),
-        confirm_unusual=True,
-    )  # fmt: skip
+    plan_ended_in_may(pat)
 
     page = (
         signed_in_client("manager")
@@ -271,14 +271,7 @@ def test_the_changes_count_the_report_once_now_and_once_for_each_record_changed(
 
     monkeypatch.setattr(editions, "report_build", counting)
     review_moved_to_july(pat)
-    plan = Plan.objects.get(plan_id="P2")
-    plan_update(
-        plan=plan,
-        expected_version=plan.version,
-        by=pat,
-        end_on=dt.date(2022, 5, 20),
-        confirm_unusual=True,
-    )
+    plan_ended_in_may(pat)
 
     edition_changes(edition, by=None)
 

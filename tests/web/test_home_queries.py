@@ -17,7 +17,7 @@ from safeguard.accounts.models import Role
 from safeguard.cases.models import Enquiry
 from safeguard.conferences.models import Chair, Conference, Meeting
 from safeguard.monitoring.models import MonitoringCheck
-from tests.factories import make_area, make_child, make_escalation, make_plan
+from tests.factories import make_area, make_child, make_conference, make_escalation, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +52,11 @@ def _records(chairs: list[Chair], *, per_chair: int) -> None:
                     midway_check_due_on=today + dt.timedelta(days=midway_in),
                     pre_review_check_due_on=today + dt.timedelta(days=review_in - 7),
                 )
-                meeting = Meeting.objects.create(reference=f"M-Q{n}", held_on=last)
-                Conference.objects.create(
-                    conference_id=f"CF-Q{n}",
+                make_conference(
                     child=child,
-                    meeting=meeting,
-                    kind="initial",
                     held_on=last,
+                    conference_id=f"CF-Q{n}",
+                    reference=f"M-Q{n}",
                     chair=chair,
                     outcome="plan",
                 )

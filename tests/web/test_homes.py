@@ -13,6 +13,7 @@ from safeguard.conferences.models import Chair, Conference, Meeting
 from tests.factories import (
     make_area,
     make_child,
+    make_conference,
     make_escalation,
     make_liaison_officer,
     make_organisation_type,
@@ -33,13 +34,11 @@ def _plan_chaired_by(chair: Chair, *, review_overdue: bool, midway_overdue: bool
         next_review_due_on=today - dt.timedelta(days=3 if review_overdue else -20),
         midway_check_due_on=today - dt.timedelta(days=60 if midway_overdue else -5),
     )
-    meeting = Meeting.objects.create(reference=f"M-{child.child_id}", held_on=last)
-    Conference.objects.create(
-        conference_id=f"CF-{child.child_id}",
+    make_conference(
         child=child,
-        meeting=meeting,
-        kind="initial",
         held_on=last,
+        conference_id=f"CF-{child.child_id}",
+        reference=f"M-{child.child_id}",
         chair=chair,
         outcome="plan",
     )

@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 
 from safeguard.accounts.models import Role
-from safeguard.conferences.models import Chair, Conference, Meeting
-from tests.factories import make_area, make_child, make_plan
+from safeguard.conferences.models import Chair
+from tests.factories import make_area, make_child, make_conference, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +33,11 @@ def _plan(*, child_id, name, area, review_in_days, midway_in_days=None, chair=No
         else today + dt.timedelta(days=midway_in_days),
     )
     if chair:
-        meeting = Meeting.objects.create(reference=f"M-{child_id}", held_on=last)
-        Conference.objects.create(
-            conference_id=f"CF-{child_id}",
+        make_conference(
             child=child,
-            meeting=meeting,
-            kind="initial",
             held_on=last,
+            conference_id=f"CF-{child_id}",
+            reference=f"M-{child_id}",
             chair=chair,
             outcome="plan",
         )
